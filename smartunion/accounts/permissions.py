@@ -1,0 +1,103 @@
+"""Permission flags, the default roles, and how a staff member's grants become scope and rights.
+
+A grant of a role on a node gives its permission flags on that node's whole subtree. Scope (what a
+staff member may see at all) is the union of the subtrees of all their grants; a permission is
+checked against the object's org: outside the scope is 404, inside without the flag is 403.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop as N_
+
+from smartunion.core.errors import Forbidden
+from smartunion.core.scoping import EMPTY_SCOPE, Scope, collapse_prefixes, scopes_disabled
+
+PERMISSIONS: dict[str, str] = {
+    "orgs.view": _("View organisations"),
+    "orgs.change": _("Add, edit and move organisations"),
+    "orgs.delete": _("Delete organisations"),
+    "enterprises.view": _("View enterprises"),
+    "enterprises.change": _("Add and edit enterprises"),
+    "enterprises.delete": _("Delete enterprises"),
+    "roles.view": _("View role grants"),
+    "roles.grant": _("Grant and revoke roles"),
+    "audit.view": _("Browse the audit log"),
+    "members.view": _("View members"),
+    "members.change": _("Manage members"),
+    "members.unmask": _("Show full personal data"),
+    "cases.mediate": _("Handle mediation cases"),
+    "cases.legal_aid": _("Handle legal-aid cases"),
+    "benefits.redeem": _("Verify vouchers and cards"),
+    "cockpit.view": _("View the data cockpit"),
+}
+
+# code: (name, flags, description). Seeded by migration; administrators may add more as data.
+DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
+    "federation_admin": (
+        N_("Federation administrator"),
+        list(PERMISSIONS),
+        "Organisation tree, roles, settings, audit and security for a subtree.",
+    ),
+    "union_staff": (
+        N_("Union staff"),
+        ["orgs.view", "orgs.change", "enterprises.view", "enterprises.change", "members.view",
+         "members.change", "roles.view", "cockpit.view"],
+        "District, street or industry union staff overseeing a subtree.",
+    ),
+    "grassroots_staff": (
+        N_("Grassroots union staff"),
+        ["orgs.view", "enterprises.view", "enterprises.change", "members.view", "members.change"],
+        "Keeps a grassroots union's roster, approves joins and transfers.",
+    ),
+    "mediator": (N_("Mediator"), ["orgs.view", "enterprises.view", "cases.mediate"], "Labour-dispute mediation."),
+    "legal_aid_officer": (
+        N_("Legal-aid officer"), ["orgs.view", "enterprises.view", "cases.legal_aid"], "Legal aid for workers.",
+    ),
+    "merchant_clerk": (N_("Merchant clerk"), ["benefits.redeem"], "Verifies vouchers and breakfast cards."),
+    "cockpit_viewer": (N_("Cockpit viewer"), ["cockpit.view"], "Reads the data cockpit."),
+    "audit_admin": (N_("Audit administrator"), ["orgs.view", "audit.view", "roles.view"], "Reviews the audit log."),
+}
+
+
+def _grants(user) -> list[tuple[str, frozenset[str]]]:
+    """(org path, flags) per grant, loaded once per user object (i.e. once per request)."""
+    cached = getattr(user, "_grant_cache", None)
+    if cached is None:
+        from smartunion.accounts.models import RoleGrant
+
+        with scopes_disabled():
+            rows = RoleGrant.objects.filter(user=user).values_list("org__path", "role__permissions")
+            cached = [(path, frozenset(flags)) for path, flags in rows]
+        user._grant_cache = cached
+    return cached
+
+
+def scope_for_user(user) -> Scope:
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
+        return EMPTY_SCOPE
+    return Scope(prefixes=collapse_prefixes(path for path, _flags in _grants(user)))
+
+
+def has_perm(user, perm: str, org=None) -> bool:
+    """Does ``user`` hold ``perm`` on ``org`` (or anywhere, when org is None)?"""
+    if user is None or not user.is_authenticated or not user.is_active or not user.is_staff_member:
+        return False
+    for path, flags in _grants(user):
+        if perm in flags and (org is None or org.path.startswith(path)):
+            return True
+    return False
+
+
+def require_perm(user, perm: str, org=None) -> None:
+    if not has_perm(user, perm, org):
+        raise Forbidden(_("You do not have the permission “%(perm)s” here.") % {"perm": PERMISSIONS[perm]})
+
+
+def orgs_with_perm_paths(user, perm: str) -> tuple[str, ...]:
+    return collapse_prefixes(path for path, flags in _grants(user) if perm in flags)
+
+
+def forget_grants(user) -> None:
+    if hasattr(user, "_grant_cache"):
+        del user._grant_cache

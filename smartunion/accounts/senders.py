@@ -1,0 +1,27 @@
+"""Senders of one-time codes. The local backend writes the code to the log (development only);
+an SMS backend implements the same ``send``."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from smartunion.core.codes import mask_mobile
+
+logger = logging.getLogger("smartunion.otp")
+
+# The last code per mobile, kept in memory by the log sender so tests and the demo can read it.
+OUTBOX: dict[str, str] = {}
+
+
+class LogSender:
+    def send(self, mobile: str, code: str) -> None:
+        OUTBOX[mobile] = code
+        # The code is meant to be read here in development; the mobile is still masked.
+        logger.warning("One-time code for %s: %s", mask_mobile(mobile), code)
+
+
+def get_sender():
+    return import_string(settings.OTP_SENDER)()

@@ -1,0 +1,456 @@
+"""Sign-in, second factor, tokens, registration and role grants. Only services write."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from datetime import datetime, timedelta
+
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.backends import find_user
+from smartunion.accounts.models import (
+    ApiToken,
+    OneTimeCode,
+    RecoveryCode,
+    Role,
+    RoleGrant,
+    SignInFailure,
+    TotpDevice,
+    User,
+    UserKind,
+    mobile_blind_index,
+)
+from smartunion.accounts.permissions import forget_grants, require_perm
+from smartunion.accounts.senders import get_sender
+from smartunion.core import crypto
+from smartunion.core.audit import audit_record
+from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
+from smartunion.core.errors import Conflict, Locked, NotFound, Unauthorized, ValidationFailed
+from smartunion.core.models import AuditOutcome
+from smartunion.core.scoping import scopes_disabled
+
+TOTP_INTERVAL = 30
+RECOVERY_CODE_COUNT = 10
+
+
+# --- Lockout (GB/T 22239 level 3: lock after repeated failures) ----------------------------------
+
+
+def account_key(username: str) -> str:
+    username = (username or "").strip()
+    if is_mobile(username):
+        username = normalise_mobile(username)
+    return crypto.blind_index(username.lower(), purpose="signin")
+
+
+def _window_start() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
+
+
+def check_lockout(*, key: str, address: str) -> None:
+    since = _window_start()
+    by_account = SignInFailure.objects.filter(account_key=key, created_at__gte=since)
+    by_address = SignInFailure.objects.filter(address=address, created_at__gte=since)
+    if by_account.count() >= settings.LOCKOUT_ACCOUNT_FAILURES or (
+        address and by_address.count() >= settings.LOCKOUT_ADDRESS_FAILURES
+    ):
+        minutes = settings.LOCKOUT_WINDOW_SECONDS // 60
+        raise Locked(
+            _("Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.")
+            % {"minutes": minutes}
+        )
+
+
+def _record_failure(*, key: str, address: str, action: str, user: User | None, reason: str) -> None:
+    with transaction.atomic():
+        SignInFailure.objects.create(account_key=key, address=address or "")
+        audit_record(
+            action=action,
+            actor=user,
+            address=address,
+            outcome=AuditOutcome.FAILURE,
+            data={"reason": reason, "account": key[:16]},
+        )
+
+
+def clear_failures(*, key: str) -> None:
+    SignInFailure.objects.filter(account_key=key).delete()
+
+
+# --- Password sign-in ----------------------------------------------------------------------------
+
+
+def signin_password(*, username: str, password: str, address: str) -> User:
+    """First factor. Workers are signed in after this; staff go on to the second factor."""
+    key = account_key(username)
+    with scopes_disabled():
+        check_lockout(key=key, address=address)
+        user = authenticate(username=username, password=password)
+        if user is None:
+            _record_failure(
+                key=key, address=address, action="signin.password", user=find_user(username), reason="bad_credentials"
+            )
+            raise Unauthorized(
+                _("The username or password is wrong."), fields={"password": [_("The username or password is wrong.")]}
+            )
+        if not user.is_staff_member:
+            with transaction.atomic():
+                clear_failures(key=key)
+                audit_record(action="signin.password", actor=user, address=address)
+        return user
+
+
+def user_needs_enrolment(user: User) -> bool:
+    device = TotpDevice.objects.filter(user=user).first()
+    return device is None or device.confirmed_at is None
+
+
+def _current_step() -> int:
+    return int(time.time()) // TOTP_INTERVAL
+
+
+def _consume_totp(device: TotpDevice, code: str) -> str | None:
+    """Returns None when accepted, else the reason. A step, once used, is refused again."""
+    totp = pyotp.TOTP(device.secret, interval=TOTP_INTERVAL)
+    now_step = _current_step()
+    for step in (now_step, now_step - 1, now_step + 1):
+        if hmac.compare_digest(totp.at(step * TOTP_INTERVAL), code):
+            updated = TotpDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step)
+            return None if updated == 1 else "code_reused"
+    return "bad_code"
+
+
+def _hash_recovery(code: str) -> str:
+    return hashlib.sha256(code.replace("-", "").upper().encode()).hexdigest()
+
+
+def second_factor_verify(*, user: User, code: str, address: str) -> str:
+    """Second factor for staff: a TOTP code or one unused recovery code. Returns which was used."""
+    key = account_key(user.username)
+    code = (code or "").strip().replace(" ", "")
+    with scopes_disabled():
+        check_lockout(key=key, address=address)
+        device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+        reason = "no_device"
+        method = "totp"
+        if device is not None and code.isdigit() and len(code) == 6:
+            reason = _consume_totp(device, code)
+        elif device is not None and code:
+            method = "recovery"
+            used = RecoveryCode.objects.filter(
+                user=user, code_hash=_hash_recovery(code), used_at__isnull=True
+            ).update(used_at=timezone.now())
+            reason = None if used == 1 else "bad_recovery_code"
+        if reason is not None:
+            _record_failure(key=key, address=address, action="signin.second_factor", user=user, reason=reason)
+            message = (
+                _("This code has already been used. Wait for the next code.")
+                if reason == "code_reused"
+                else _("The verification code is wrong.")
+            )
+            raise Unauthorized(message, fields={"otp": [message]})
+        with transaction.atomic():
+            clear_failures(key=key)
+            audit_record(action="signin.second_factor", actor=user, address=address, data={"method": method})
+        return method
+
+
+def signin_for_token(*, username: str, password: str, otp: str | None, address: str) -> User:
+    """Both factors in one call (the API): staff must send ``otp``."""
+    user = signin_password(username=username, password=password, address=address)
+    if user.is_staff_member:
+        if not otp:
+            raise Unauthorized(
+                _("Staff must send the code from their authenticator app."),
+                fields={"otp": [_("Enter the 6-digit code from your authenticator app.")]},
+            )
+        second_factor_verify(user=user, code=otp, address=address)
+    return user
+
+
+# --- TOTP enrolment --------------------------------------------------------------------------------
+
+
+def totp_enrol_begin(*, user: User) -> TotpDevice:
+    """An unconfirmed device with a fresh secret; a confirmed one is never replaced here."""
+    with transaction.atomic():
+        device = TotpDevice.objects.select_for_update().filter(user=user).first()
+        if device is not None and device.confirmed_at is not None:
+            raise Conflict(_("An authenticator is already enrolled."))
+        if device is None:
+            device = TotpDevice.objects.create(user=user, secret_encrypted=crypto.encrypt(pyotp.random_base32()))
+        return device
+
+
+def totp_provisioning_uri(*, device: TotpDevice, user: User) -> str:
+    return pyotp.TOTP(device.secret, interval=TOTP_INTERVAL).provisioning_uri(
+        name=user.username, issuer_name="smartunion"
+    )
+
+
+def totp_qr_data_uri(uri: str) -> str:
+    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
+
+
+def totp_enrol_confirm(*, user: User, code: str, address: str) -> list[str]:
+    """Confirm enrolment with a first code; returns the recovery codes, shown once."""
+    with scopes_disabled(), transaction.atomic():
+        device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
+        if device is None:
+            raise Conflict(_("There is no enrolment waiting to be confirmed."))
+        reason = _consume_totp(device, (code or "").strip())
+        if reason is not None:
+            raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
+        device.confirmed_at = timezone.now()
+        device.save(update_fields=["confirmed_at"])
+        codes = recovery_codes_regenerate(user=user)
+        audit_record(action="2fa.enrol", actor=user, obj=user, address=address)
+        return codes
+
+
+def recovery_codes_regenerate(*, user: User) -> list[str]:
+    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_hash_recovery(c)) for c in codes])
+    return codes
+
+
+def totp_set_secret(*, user: User, secret: str) -> TotpDevice:
+    """A confirmed device with a known secret (demo accounts only: the secret is printed)."""
+    device, _created = TotpDevice.objects.update_or_create(
+        user=user, defaults={"secret_encrypted": crypto.encrypt(secret), "confirmed_at": timezone.now()}
+    )
+    return device
+
+
+# --- API tokens ------------------------------------------------------------------------------------
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(*, user: User, address: str) -> tuple[str, datetime]:
+    raw = secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
+    with transaction.atomic():
+        ApiToken.objects.create(user=user, key_hash=_token_hash(raw), expires_at=expires_at)
+        audit_record(action="token.issue", actor=user, address=address)
+    return raw, expires_at
+
+
+def token_user(raw: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def token_revoke(*, raw: str, address: str) -> None:
+    with transaction.atomic():
+        token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw), revoked_at=None).first()
+        if token is None:
+            raise NotFound(_("This token does not exist or was already revoked."))
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(action="token.revoke", actor=token.user, address=address)
+
+
+# --- Workers: one-time codes and registration ------------------------------------------------------
+
+
+def _code_hash(mobile: str, code: str) -> str:
+    return crypto.blind_index(f"{mobile}:{code}", purpose="otc")
+
+
+def one_time_code_send(*, mobile: str, purpose: str) -> None:
+    mobile = validate_mobile(mobile)
+    index = mobile_blind_index(mobile)
+    recent = OneTimeCode.objects.filter(
+        mobile_index=index, created_at__gte=timezone.now() - timedelta(seconds=60)
+    ).exists()
+    if recent:
+        raise ValidationFailed(fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]})
+    code = f"{secrets.randbelow(10**6):06d}"
+    OneTimeCode.objects.create(
+        mobile_index=index,
+        purpose=purpose,
+        code_hash=_code_hash(mobile, code),
+        expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
+    )
+    get_sender().send(mobile, code)
+
+
+def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
+    index = mobile_blind_index(mobile)
+    candidate = (
+        OneTimeCode.objects.filter(
+            mobile_index=index, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now(), attempts__lt=5
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if candidate is None:
+        return False
+    if not hmac.compare_digest(candidate.code_hash, _code_hash(mobile, (code or "").strip())):
+        OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=candidate.attempts + 1)
+        return False
+    return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
+
+
+def worker_register(*, mobile: str, code: str, password: str, display_name: str, address: str) -> User:
+    errors: dict[str, list[str]] = {}
+    try:
+        mobile = validate_mobile(mobile)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not (display_name or "").strip():
+        errors["display_name"] = [_("Please enter your name.")]
+    try:
+        validate_password(password, User(username="new-worker", display_name=display_name))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with scopes_disabled(), transaction.atomic():
+        if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exists():
+            raise ValidationFailed(
+                fields={"mobile": [_("This mobile number is already registered. Sign in instead.")]}
+            )
+        if not _one_time_code_consume(mobile=mobile, code=code, purpose="register"):
+            raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
+        user = User(username=f"w-{secrets.token_hex(8)}", kind=UserKind.WORKER, display_name=display_name.strip())
+        user.set_mobile(mobile)
+        user.set_password(password)
+        try:
+            user.save()
+        except IntegrityError as exc:  # two registrations of one mobile at once
+            raise ValidationFailed(fields={"mobile": [_("This mobile number is already registered.")]}) from exc
+        audit_record(action="worker.register", actor=user, obj=user, address=address)
+        return user
+
+
+def signin_one_time_code(*, mobile: str, code: str, address: str) -> User:
+    mobile = validate_mobile(mobile)
+    key = account_key(mobile)
+    with scopes_disabled():
+        check_lockout(key=key, address=address)
+        user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
+        with transaction.atomic():
+            ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
+        if not ok:
+            _record_failure(key=key, address=address, action="signin.code", user=user, reason="bad_code")
+            raise Unauthorized(
+                _("The code is wrong or has expired."), fields={"code": [_("The code is wrong or has expired.")]}
+            )
+        with transaction.atomic():
+            clear_failures(key=key)
+            audit_record(action="signin.code", actor=user, address=address)
+        return user
+
+
+def password_change(*, user: User, old_password: str, new_password: str, address: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields={"new_password": list(exc.messages)}) from exc
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit_record(action="password.change", actor=user, obj=user, address=address)
+
+
+# --- Role grants ------------------------------------------------------------------------------------
+
+
+def reauthenticate(*, actor: User, secret: str, address: str) -> None:
+    """Granting power asks the granting administrator to prove presence again: password or a fresh code."""
+    secret = (secret or "").strip()
+    if secret and actor.check_password(secret):
+        return
+    if secret.isdigit() and len(secret) == 6:
+        device = TotpDevice.objects.filter(user=actor, confirmed_at__isnull=False).first()
+        if device is not None and _consume_totp(device, secret) is None:
+            return
+    _record_failure(
+        key=account_key(actor.username), address=address, action="reauth", user=actor, reason="bad_reauth"
+    )
+    raise ValidationFailed(
+        fields={"confirm": [_("Re-enter your password or a current authenticator code to confirm.")]}
+    )
+
+
+def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, address: str) -> RoleGrant:
+    require_perm(actor, "roles.grant", org)
+    if not user.is_staff_member:
+        raise ValidationFailed(fields={"user": [_("Roles can only be granted to staff accounts.")]})
+    # Nobody hands out a flag they do not hold there themselves.
+    from smartunion.accounts.permissions import has_perm
+
+    missing = [p for p in role.permissions if not has_perm(actor, p, org)]
+    if missing:
+        raise ValidationFailed(fields={"role": [_("You cannot grant a role with rights you do not hold here.")]})
+    reauthenticate(actor=actor, secret=confirm, address=address)
+    with transaction.atomic():
+        grant, created = RoleGrant.objects.get_or_create(
+            user=user, role=role, org=org, defaults={"granted_by": actor}
+        )
+        if not created:
+            raise ValidationFailed(fields={"role": [_("This person already holds this role here.")]})
+        audit_record(
+            action="role.grant", actor=actor, obj=grant, org=org, address=address,
+            data={"user": user.pk, "role": role.code},
+        )
+    forget_grants(user)
+    return grant
+
+
+def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, address: str) -> None:
+    require_perm(actor, "roles.grant", grant.org)
+    reauthenticate(actor=actor, secret=confirm, address=address)
+    with transaction.atomic():
+        audit_record(
+            action="role.revoke", actor=actor, obj=grant, org=grant.org, address=address,
+            data={"user": grant.user_id, "role": grant.role.code},
+        )
+        grant.delete()
+    forget_grants(grant.user)
+
+
+def staff_create(*, actor: User | None, username: str, display_name: str, password: str, home_org, address: str = ""
+                 ) -> User:
+    if actor is not None:
+        require_perm(actor, "roles.grant", home_org)
+    errors: dict[str, list[str]] = {}
+    if not username or is_mobile(username) or User.objects.filter(username=username).exists():
+        errors["username"] = [_("Choose another username (not a mobile number, not already taken).")]
+    try:
+        validate_password(password, User(username=username, display_name=display_name))
+    except DjangoValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    with transaction.atomic():
+        user = User(username=username, kind=UserKind.STAFF, display_name=display_name, home_org=home_org)
+        user.set_password(password)
+        user.save()
+        audit_record(action="staff.create", actor=actor, obj=user, org=home_org, address=address)
+    return user

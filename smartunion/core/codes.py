@@ -1,0 +1,132 @@
+"""Validators for the national codes the product relies on. Each returns the normalised value or
+raises ValidationFailed on the field it was given."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.core.errors import field_error
+
+# GB/T 2260: the first two digits name the province-level division.
+PROVINCE_PREFIXES = frozenset(
+    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+)
+_DIVISION_RE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+
+
+def division_code_error(value: str) -> str | None:
+    """GB/T 2260 division code: 6 digits (province/city/county), or 9/12 for streets and townships."""
+    if not _DIVISION_RE.match(value):
+        return _("A division code has 6 digits (9 or 12 for streets and townships).")
+    if value[:2] not in PROVINCE_PREFIXES:
+        return _("%(prefix)s is not a province-level division code.") % {"prefix": value[:2]}
+    return None
+
+
+def validate_division_code(value: str, *, field: str = "region_code") -> str:
+    value = (value or "").strip()
+    error = division_code_error(value)
+    if error:
+        raise field_error(field, error)
+    return value
+
+
+# GB 32100-2015: unified social credit code.
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_VALUE = {c: i for i, c in enumerate(CREDIT_CODE_CHARS)}
+
+
+def credit_code_check_char(first17: str) -> str:
+    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code_error(value: str) -> str | None:
+    if len(value) != 18:
+        return _("A unified social credit code has 18 characters; this one has %(n)d.") % {"n": len(value)}
+    bad = sorted({c for c in value if c not in _CREDIT_VALUE})
+    if bad:
+        return _("A unified social credit code cannot contain %(chars)s.") % {"chars": " ".join(bad)}
+    if division_code_error(value[2:8]):
+        return _("Characters 3 to 8 must be the registering division code.")
+    if credit_code_check_char(value[:17]) != value[17]:
+        return _("The check character is wrong: this code was mistyped.")
+    return None
+
+
+def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
+    value = (value or "").strip().upper()
+    error = credit_code_error(value)
+    if error:
+        raise field_error(field, error)
+    return value
+
+
+# GB 11643: resident ID number.
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_number_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_number_error(value: str, *, today: date | None = None) -> str | None:
+    if not _ID_RE.match(value):
+        return _("An ID number has 17 digits and a check digit or X.")
+    try:
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return _("The birth date in this ID number does not exist.")
+    if birth > (today or timezone.localdate()) or birth.year < 1900:
+        return _("The birth date in this ID number is impossible.")
+    if id_number_check_char(value[:17]) != value[17]:
+        return _("The check character is wrong: this ID number was mistyped.")
+    return None
+
+
+def validate_id_number(value: str, *, field: str = "id_number") -> str:
+    value = (value or "").strip().upper()
+    error = id_number_error(value)
+    if error:
+        raise field_error(field, error)
+    return value
+
+
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_mobile(value: str) -> str:
+    value = re.sub(r"[\s-]", "", value or "")
+    if value.startswith("+86"):
+        value = value[3:]
+    return value
+
+
+def is_mobile(value: str) -> bool:
+    return bool(_MOBILE_RE.match(normalise_mobile(value)))
+
+
+def validate_mobile(value: str, *, field: str = "mobile") -> str:
+    value = normalise_mobile(value)
+    if not _MOBILE_RE.match(value):
+        raise field_error(field, _("A mainland mobile number has 11 digits and starts with 13 to 19."))
+    return value
+
+
+def mask_mobile(value: str) -> str:
+    return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else "****"
+
+
+def mask_id_number(value: str) -> str:
+    return f"{value[:6]}********{value[-4:]}" if len(value) == 18 else "****"
+
+
+# GB/T 4754-2017 sections.
+INDUSTRY_SECTIONS = "ABCDEFGHIJKLMNOPQRST"

@@ -1,0 +1,105 @@
+"""Field encryption and blind indexes for personal data (PIPL Art. 51; GB/T 22239 §8.1.4.8).
+
+A stored value is ``<algorithm>$<key version>$<base64(nonce || ciphertext || tag)>`` so that keys and
+algorithms can rotate: decryption reads the tag, encryption always uses the current setting.
+Exact lookups go through a keyed hash (blind index) so no plain value is ever stored or queried.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac as std_hmac
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+AES_GCM = "aes-256-gcm"
+SM4_GCM = "sm4-gcm"
+ALGORITHMS = (AES_GCM, SM4_GCM)
+
+
+class DecryptionError(Exception):
+    """The value was altered, or was encrypted under a key this installation does not have."""
+
+
+@dataclass(frozen=True)
+class Keyring:
+    current_version: str
+    keys: dict[str, bytes]
+
+
+@cache
+def keyring() -> Keyring:
+    keys: dict[str, bytes] = {}
+    current = ""
+    for item in settings.FIELD_ENCRYPTION_KEYS.split(","):
+        version, _, b64 = item.strip().partition(":")
+        key = base64.b64decode(b64)
+        if len(key) != 32:
+            raise ValueError(f"Field encryption key {version!r} must be 32 bytes (base64).")
+        keys[version] = key
+        current = current or version
+    return Keyring(current_version=current, keys=keys)
+
+
+def _sm4_encrypt(key: bytes, nonce: bytes, data: bytes) -> bytes:
+    encryptor = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce)).encryptor()
+    return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+
+def _sm4_decrypt(key: bytes, nonce: bytes, data: bytes) -> bytes:
+    ciphertext, tag = data[:-16], data[-16:]
+    decryptor = Cipher(algorithms.SM4(key[:16]), modes.GCM(nonce, tag)).decryptor()
+    return decryptor.update(ciphertext) + decryptor.finalize()
+
+
+def encrypt(plain: str, *, algorithm: str | None = None, version: str | None = None) -> str:
+    ring = keyring()
+    algorithm = algorithm or settings.FIELD_ENCRYPTION_ALGORITHM
+    version = version or ring.current_version
+    key = ring.keys[version]
+    nonce = os.urandom(12)
+    data = plain.encode()
+    if algorithm == AES_GCM:
+        sealed = AESGCM(key).encrypt(nonce, data, algorithm.encode())
+    elif algorithm == SM4_GCM:
+        sealed = _sm4_encrypt(key, nonce, data)
+    else:
+        raise ValueError(f"Unknown field encryption algorithm {algorithm!r}")
+    return f"{algorithm}${version}${base64.b64encode(nonce + sealed).decode()}"
+
+
+def decrypt(stored: str) -> str:
+    try:
+        algorithm, version, b64 = stored.split("$", 2)
+        raw = base64.b64decode(b64, validate=True)
+        key = keyring().keys[version]
+    except (ValueError, KeyError) as exc:
+        raise DecryptionError("Malformed value or unknown key version") from exc
+    nonce, sealed = raw[:12], raw[12:]
+    try:
+        if algorithm == AES_GCM:
+            return AESGCM(key).decrypt(nonce, sealed, algorithm.encode()).decode()
+        if algorithm == SM4_GCM:
+            return _sm4_decrypt(key, nonce, sealed).decode()
+    except InvalidTag as exc:
+        raise DecryptionError("The value failed its integrity check") from exc
+    raise DecryptionError(f"Unknown algorithm {algorithm!r}")
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """Keyed hash for exact lookup; the purpose separates e.g. mobiles from ID numbers."""
+    key = settings.BLIND_INDEX_KEY.encode()
+    message = f"{purpose}:{value}".encode()
+    if settings.FIELD_ENCRYPTION_ALGORITHM == SM4_GCM:
+        mac = crypto_hmac.HMAC(key, hashes.SM3())
+        mac.update(message)
+        return mac.finalize().hex()
+    return std_hmac.new(key, message, "sha256").hexdigest()

@@ -1,0 +1,53 @@
+"""Domain errors: services raise these; the console shows them on the form, the API as
+{"code", "message", "fields"}. Nothing is half-written because each service is one transaction."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+
+    def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.fields = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
+
+
+class ValidationFailed(DomainError):
+    code = "validation_error"
+    status = 422
+
+    def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
+        from django.utils.translation import gettext
+
+        super().__init__(message or gettext("Some fields are not valid."), fields=fields)
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+
+
+class Locked(DomainError):
+    code = "locked"
+    status = 429
+
+
+def field_error(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(fields={field: [message]})

@@ -1,0 +1,144 @@
+"""The one data-scope mechanism (see docs/architecture.md and docs/decisions/0002-scope.md).
+
+Every org-owned model uses ``ScopedManager`` as its default manager. A query through it:
+- raises ``ScopeError`` when no scope is active (fail closed: a forgotten scope is a crash in tests,
+  never a leak in production);
+- is limited to the active scope's subtrees otherwise.
+
+``ScopeMiddleware`` activates, for every request, the scope of the signed-in staff member: the union
+of the subtrees where they hold a role. Workers and anonymous visitors get an empty scope: they read
+org-owned data only through selectors that state their own rule inside ``scopes_disabled()``.
+Background work enters the scope of the org it works for with ``scope_for_orgs``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+
+class ScopeError(RuntimeError):
+    """A scoped model was queried with no active scope."""
+
+
+def path_upper_bound(prefix: str) -> str:
+    """The smallest string greater than every string that starts with ``prefix`` (bytewise order)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def subtree_q(prefix: str, *, field: str = "") -> Q:
+    """Rows whose org lies in the subtree whose root has materialized path ``prefix``.
+
+    A half-open range on an indexed column: one index range scan, no recursion.
+    """
+    path = f"{field}__path" if field else "path"
+    return Q(**{f"{path}__gte": prefix, f"{path}__lt": path_upper_bound(prefix)})
+
+
+def collapse_prefixes(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths that lie inside another path of the set: the subtrees they name are covered."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return tuple(kept)
+
+
+@dataclass(frozen=True)
+class Scope:
+    prefixes: tuple[str, ...] = ()
+    unrestricted: bool = False
+
+    def covers_path(self, path: str) -> bool:
+        return self.unrestricted or any(path.startswith(p) for p in self.prefixes)
+
+    @property
+    def includes_a_root(self) -> bool:
+        from smartunion.orgs.models import PATH_STEP
+
+        return self.unrestricted or any(len(p) == PATH_STEP for p in self.prefixes)
+
+    def q(self, fields: tuple[str, ...], *, null_visible_at_root: bool) -> Q:
+        if self.unrestricted:
+            return Q()
+        condition = Q(pk__in=[])
+        for prefix in self.prefixes:
+            for field in fields:
+                condition |= subtree_q(prefix, field=field)
+        if null_visible_at_root and self.includes_a_root:
+            for field in fields:
+                condition |= Q(**{f"{field}__isnull": True})
+        return condition
+
+
+EMPTY_SCOPE = Scope()
+_active: ContextVar[Scope | None] = ContextVar("smartunion_scope", default=None)
+
+
+def current_scope() -> Scope | None:
+    return _active.get()
+
+
+@contextlib.contextmanager
+def activate(active: Scope) -> Iterator[Scope]:
+    token = _active.set(active)
+    try:
+        yield active
+    finally:
+        _active.reset(token)
+
+
+def scopes_disabled() -> contextlib.AbstractContextManager[Scope]:
+    """For system work that states its own rule: sign-in, seeding, migrations, management commands."""
+    return activate(Scope(unrestricted=True))
+
+
+def scope_for_orgs(orgs: Iterable) -> contextlib.AbstractContextManager[Scope]:
+    """Enter the scope of the given org nodes (background tasks working for an org)."""
+    return activate(Scope(prefixes=collapse_prefixes(o.path for o in orgs)))
+
+
+class ScopedManager(models.Manager):
+    """Default manager of every org-owned model.
+
+    ``fields`` name the foreign keys to ``orgs.Org`` that place a row in the tree ("" for the Org
+    model itself); a row is visible when any of them lies in a visible subtree.
+    """
+
+    def __init__(self, *fields: str, null_visible_at_root: bool = False):
+        super().__init__()
+        self.scope_fields = fields or ("org",)
+        self.null_visible_at_root = null_visible_at_root
+
+    def get_queryset(self) -> models.QuerySet:
+        active = _active.get()
+        if active is None:
+            raise ScopeError(
+                f"{self.model.__name__} was queried outside a scope: wrap system work in "
+                "scopes_disabled() and staff work in the request's scope."
+            )
+        qs = super().get_queryset()
+        if active.unrestricted:
+            return qs
+        return qs.filter(active.q(self.scope_fields, null_visible_at_root=self.null_visible_at_root))
+
+
+class ScopeMiddleware:
+    """Activates, for the whole request, the scope of whoever is signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from smartunion.accounts.permissions import scope_for_user
+
+        user = getattr(request, "user", None)
+        active = scope_for_user(user) if user is not None and user.is_authenticated else EMPTY_SCOPE
+        request.scope = active
+        with activate(active):
+            return self.get_response(request)

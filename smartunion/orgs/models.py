@@ -1,0 +1,168 @@
+"""The organisation tree and the enterprises it covers.
+
+The tree is a materialized path (docs/decisions/0001-org-tree.md): each node's ``path`` is its
+parent's path plus a fixed-width step of PATH_STEP base-36 characters, so a subtree is one index
+range scan and a move is one UPDATE of the moved rows. Writes take the TreeLock row, so concurrent
+moves and inserts are serialized.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from smartunion.core.scoping import ScopedManager, path_upper_bound
+
+PATH_STEP = 4
+PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+PATH_MAX_LENGTH = 255
+
+
+def encode_step(number: int) -> str:
+    if number >= len(PATH_ALPHABET) ** PATH_STEP:
+        raise OverflowError("Too many children under one node")
+    digits = []
+    for _position in range(PATH_STEP):
+        number, rem = divmod(number, len(PATH_ALPHABET))
+        digits.append(PATH_ALPHABET[rem])
+    return "".join(reversed(digits))
+
+
+class OrgKind(models.TextChoices):
+    NATIONAL_FEDERATION = "national_federation", _("National federation")
+    PROVINCIAL_FEDERATION = "provincial_federation", _("Provincial federation")
+    CITY_FEDERATION = "city_federation", _("City federation")
+    DISTRICT_UNION = "district_union", _("District union")
+    STREET_UNION = "street_union", _("Street or township union")
+    INDUSTRY_UNION = "industry_union", _("Industry union")
+    ENTERPRISE_UNION = "enterprise_union", _("Enterprise union")
+    JOINT_UNION = "joint_union", _("Joint union")
+    MEDIATION_CENTRE = "mediation_centre", _("Labour-dispute mediation centre")
+    LEGAL_SERVICE_CENTRE = "legal_service_centre", _("Legal-service centre")
+    UNION_STATION = "union_station", _("Union station")
+
+
+FEDERATION_KINDS = frozenset(
+    {OrgKind.NATIONAL_FEDERATION, OrgKind.PROVINCIAL_FEDERATION, OrgKind.CITY_FEDERATION}
+)
+GRASSROOTS_KINDS = frozenset({OrgKind.ENTERPRISE_UNION, OrgKind.JOINT_UNION})
+SERVICE_KINDS = frozenset({OrgKind.MEDIATION_CENTRE, OrgKind.LEGAL_SERVICE_CENTRE, OrgKind.UNION_STATION})
+
+
+class Org(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=PATH_MAX_LENGTH, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(editable=False)
+    child_seq = models.PositiveIntegerField(default=0, editable=False)
+    numchild = models.PositiveIntegerField(default=0, editable=False)
+    region_code = models.CharField(_("division code"), max_length=12, db_index=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    accepts_direct_joining = models.BooleanField(
+        _("accepts direct joining"),
+        default=False,
+        help_text=_("Gig and platform workers, and workers whose employer has no union, may join here."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager("")
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["parent", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_grassroots(self) -> bool:
+        return self.kind in GRASSROOTS_KINDS
+
+    @property
+    def is_service_body(self) -> bool:
+        return self.kind in SERVICE_KINDS
+
+    def subtree_bounds(self) -> tuple[str, str]:
+        return self.path, path_upper_bound(self.path)
+
+    def is_descendant_of(self, other: Org) -> bool:
+        return self.path.startswith(other.path) and self.path != other.path
+
+    def ancestor_paths(self) -> list[str]:
+        return [self.path[:i] for i in range(PATH_STEP, len(self.path) + 1, PATH_STEP)]
+
+
+class TreeLock(models.Model):
+    """One row; every tree write locks it so moves and inserts are serialized."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+
+
+class IndustrySection(models.TextChoices):
+    # GB/T 4754-2017 sections
+    A = "A", _("A Agriculture, forestry, animal husbandry and fishery")
+    B = "B", _("B Mining")
+    C = "C", _("C Manufacturing")
+    D = "D", _("D Electricity, heat, gas and water")
+    E = "E", _("E Construction")
+    F = "F", _("F Wholesale and retail")
+    G = "G", _("G Transport, storage and post")
+    H = "H", _("H Accommodation and catering")
+    I = "I", _("I Information transmission, software and IT services")  # noqa: E741
+    J = "J", _("J Finance")
+    K = "K", _("K Real estate")
+    L = "L", _("L Leasing and business services")
+    M = "M", _("M Scientific research and technical services")
+    N = "N", _("N Water, environment and public facilities management")
+    O = "O", _("O Resident services, repair and other services")  # noqa: E741
+    P = "P", _("P Education")
+    Q = "Q", _("Q Health and social work")
+    R = "R", _("R Culture, sports and entertainment")
+    S = "S", _("S Public administration, social security and social organisations")
+    T = "T", _("T International organisations")
+
+
+class Enterprise(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    region_code = models.CharField(_("division code"), max_length=12, db_index=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    industry = models.CharField(_("industry"), max_length=1, choices=IndustrySection.choices)
+    headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    is_platform = models.BooleanField(
+        _("platform company"), default=False, help_text=_("Delivery, ride-hailing and other platform companies.")
+    )
+    org = models.ForeignKey(
+        Org,
+        verbose_name=_("responsible union"),
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+        help_text=_("The union node that keeps this enterprise's record."),
+    )
+    covering_union = models.ForeignKey(
+        Org,
+        verbose_name=_("grassroots union"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="covered_enterprises",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager("org", "covering_union")
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,297 @@
+"""Writes to the organisation tree and the enterprise register. Each service is one transaction
+with its audit record; tree writes take the TreeLock row first, so they are serialized."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.permissions import require_perm
+from smartunion.core.audit import audit_record
+from smartunion.core.codes import INDUSTRY_SECTIONS, validate_credit_code, validate_division_code
+from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.scoping import scopes_disabled, subtree_q
+from smartunion.orgs.models import (
+    FEDERATION_KINDS,
+    GRASSROOTS_KINDS,
+    PATH_MAX_LENGTH,
+    PATH_STEP,
+    SERVICE_KINDS,
+    Enterprise,
+    Org,
+    OrgKind,
+    TreeLock,
+    encode_step,
+)
+
+ORG_FIELDS = ("name", "kind", "region_code", "address", "contact_name", "contact_phone", "accepts_direct_joining")
+
+
+def _lock_tree() -> None:
+    # SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already serializes writers.
+    TreeLock.objects.select_for_update().get_or_create(pk=1)
+
+
+def _clean_org_fields(data: dict[str, Any], *, parent: Org | None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: data[k] for k in ORG_FIELDS if k in data}
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            errors["name"] = [_("Please enter a name.")]
+    if "kind" in cleaned and cleaned["kind"] not in OrgKind.values:
+        errors["kind"] = [_("Choose a kind of organisation from the list.")]
+    if "region_code" in cleaned:
+        try:
+            cleaned["region_code"] = validate_division_code(cleaned["region_code"])
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    kind = cleaned.get("kind")
+    if kind and not errors.get("kind"):
+        if parent is None and kind not in FEDERATION_KINDS:
+            errors["kind"] = [_("Only a federation can stand at the top of the tree.")]
+        if parent is not None and parent.kind in SERVICE_KINDS:
+            errors["parent"] = [_("A service body cannot have organisations under it.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return cleaned
+
+
+def _check_parent_kind(parent: Org, *, field: str = "parent") -> None:
+    if parent.kind in SERVICE_KINDS:
+        raise ValidationFailed(fields={field: [_("A service body cannot have organisations under it.")]})
+
+
+def _next_child_path(parent: Org | None) -> str:
+    if parent is None:
+        roots = Org.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
+        number = int(roots, 36) + 1 if roots else 0
+        return encode_step(number)
+    Org.objects.filter(pk=parent.pk).update(child_seq=F("child_seq") + 1)
+    parent.refresh_from_db(fields=["child_seq"])
+    path = parent.path + encode_step(parent.child_seq - 1)
+    if len(path) > PATH_MAX_LENGTH:
+        raise ValidationFailed(fields={"parent": [_("The tree cannot be this deep.")]})
+    return path
+
+
+def org_create(*, actor, parent: Org | None, address: str = "", **data: Any) -> Org:
+    if actor is not None:
+        if parent is None:
+            raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
+        require_perm(actor, "orgs.change", parent)
+    missing = {f: [_("This field is required.")] for f in ("name", "kind", "region_code") if not data.get(f)}
+    if missing:
+        raise ValidationFailed(fields=missing)
+    cleaned = _clean_org_fields(data, parent=parent)
+    with transaction.atomic():
+        _lock_tree()
+        if parent is not None:
+            parent = Org.objects.select_for_update().get(pk=parent.pk)
+        org = Org(parent=parent, depth=(parent.depth + 1) if parent else 1, **cleaned)
+        org.path = _next_child_path(parent)
+        org.save(force_insert=True)
+        if parent is not None:
+            Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+        audit_record(action="org.create", actor=actor, obj=org, address=address, data={"fields": _audit_fields(cleaned)})
+    return org
+
+
+def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in cleaned.items() if k not in {"contact_phone"}}
+
+
+def org_update(*, actor, org: Org, address: str = "", **data: Any) -> Org:
+    if actor is not None:
+        require_perm(actor, "orgs.change", org)
+    cleaned = _clean_org_fields(data, parent=org.parent)
+    if "kind" in cleaned and cleaned["kind"] in SERVICE_KINDS and org.numchild:
+        raise ValidationFailed(fields={"kind": [_("An organisation with children cannot become a service body.")]})
+    with transaction.atomic():
+        changed = {k: v for k, v in cleaned.items() if getattr(org, k) != v}
+        for key, value in changed.items():
+            setattr(org, key, value)
+        if changed:
+            org.save(update_fields=[*changed, "updated_at"])
+            audit_record(action="org.update", actor=actor, obj=org, address=address,
+                         data={"changed": sorted(changed)})
+    return org
+
+
+def org_move(*, actor, org: Org, new_parent: Org, address: str = "") -> Org:
+    """Move ``org`` and its whole subtree under ``new_parent``: one UPDATE of the moved rows."""
+    if actor is not None:
+        require_perm(actor, "orgs.change", org)
+        require_perm(actor, "orgs.change", new_parent)
+    with transaction.atomic():
+        _lock_tree()
+        # Re-read under the lock: another move may have changed both paths since the request began.
+        org = Org.objects.select_for_update().get(pk=org.pk)
+        new_parent = Org.objects.select_for_update().get(pk=new_parent.pk)
+        if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
+            raise ValidationFailed(
+                fields={"parent": [_("An organisation cannot be moved under itself or one of its own branches.")]}
+            )
+        _check_parent_kind(new_parent)
+        if org.parent_id == new_parent.pk:
+            return org
+        old_parent_id = org.parent_id
+        old_path = org.path
+        new_path = _next_child_path(new_parent)
+        depth_delta = new_parent.depth + 1 - org.depth
+        if len(new_path) - len(old_path) + _max_subtree_path_length(org) > PATH_MAX_LENGTH:
+            raise ValidationFailed(fields={"parent": [_("The tree cannot be this deep.")]})
+        with scopes_disabled():
+            Org.objects.filter(subtree_q(old_path)).update(
+                path=Concat(Value(new_path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + depth_delta,
+            )
+        Org.objects.filter(pk=org.pk).update(parent=new_parent)
+        Org.objects.filter(pk=old_parent_id).update(numchild=F("numchild") - 1)
+        Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
+        org.refresh_from_db()
+        audit_record(
+            action="org.move", actor=actor, obj=org, address=address,
+            data={"from_parent": old_parent_id, "to_parent": new_parent.pk},
+        )
+    return org
+
+
+def _max_subtree_path_length(org: Org) -> int:
+    from django.db.models import Max
+    from django.db.models.functions import Length
+
+    with scopes_disabled():
+        return Org.objects.filter(subtree_q(org.path)).aggregate(m=Max(Length("path")))["m"] or len(org.path)
+
+
+def org_delete(*, actor, org: Org, address: str = "") -> None:
+    if actor is not None:
+        require_perm(actor, "orgs.delete", org)
+    with transaction.atomic():
+        _lock_tree()
+        org = Org.objects.select_for_update().get(pk=org.pk)
+        reasons = org_delete_blockers(org)
+        if reasons:
+            raise Conflict(_("This organisation cannot be deleted: %(reasons)s.") % {"reasons": "; ".join(reasons)})
+        parent = org.parent
+        audit_record(action="org.delete", actor=actor, obj=org, org=parent, address=address,
+                     data={"name": org.name, "path": org.path})
+        org.delete()
+        if parent is not None:
+            Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") - 1)
+
+
+def org_delete_blockers(org: Org) -> list[str]:
+    """Why ``org`` cannot be deleted, in words a user understands; empty when it can."""
+    from smartunion.accounts.models import RoleGrant, User
+
+    reasons = []
+    with scopes_disabled():
+        children = Org.objects.filter(parent=org).count()
+        staff = User.objects.filter(home_org=org).count() + RoleGrant.objects.filter(org=org).count()
+        enterprises = Enterprise.objects.filter(org=org).count()
+    if children:
+        reasons.append(_("it still has %(n)d organisations under it") % {"n": children})
+    if staff:
+        reasons.append(_("staff accounts or role grants still belong to it (%(n)d)") % {"n": staff})
+    if enterprises:
+        reasons.append(_("%(n)d enterprises are still registered with it") % {"n": enterprises})
+    for check in DELETE_BLOCKER_CHECKS:
+        reason = check(org)
+        if reason:
+            reasons.append(reason)
+    return reasons
+
+
+# Later apps (members, cases) register functions here that return a reason or None.
+DELETE_BLOCKER_CHECKS: list = []
+
+
+# --- Enterprises ---------------------------------------------------------------------------------
+
+ENTERPRISE_FIELDS = ("name", "credit_code", "address", "industry", "headcount", "is_platform", "covering_union")
+
+
+def _clean_enterprise(data: dict[str, Any], *, actor, instance: Enterprise | None) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: data[k] for k in ENTERPRISE_FIELDS if k in data}
+    if "name" in cleaned:
+        cleaned["name"] = (cleaned["name"] or "").strip()
+        if not cleaned["name"]:
+            errors["name"] = [_("Please enter a name.")]
+    if "credit_code" in cleaned:
+        try:
+            cleaned["credit_code"] = validate_credit_code(cleaned["credit_code"])
+            cleaned["region_code"] = cleaned["credit_code"][2:8]
+            with scopes_disabled():
+                taken = Enterprise.objects.filter(credit_code=cleaned["credit_code"])
+                if instance is not None:
+                    taken = taken.exclude(pk=instance.pk)
+                if taken.exists():
+                    errors["credit_code"] = [_("An enterprise with this credit code is already registered.")]
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    if "industry" in cleaned and (not cleaned["industry"] or cleaned["industry"] not in INDUSTRY_SECTIONS):
+        errors["industry"] = [_("Choose an industry section (GB/T 4754: A to T).")]
+    if "headcount" in cleaned:
+        try:
+            cleaned["headcount"] = int(cleaned["headcount"] or 0)
+            if cleaned["headcount"] < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["headcount"] = [_("Headcount is a whole number, zero or more.")]
+    union = cleaned.get("covering_union")
+    if union is not None and not union.is_grassroots:
+        errors["covering_union"] = [_("Only an enterprise union or a joint union can cover an enterprise.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return cleaned
+
+
+def enterprise_create(*, actor, org: Org, address: str = "", **data: Any) -> Enterprise:
+    if actor is not None:
+        require_perm(actor, "enterprises.change", org)
+    missing = {f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)}
+    if missing:
+        raise ValidationFailed(fields=missing)
+    cleaned = _clean_enterprise(data, actor=actor, instance=None)
+    with transaction.atomic():
+        enterprise = Enterprise.objects.create(org=org, **cleaned)
+        audit_record(action="enterprise.create", actor=actor, obj=enterprise, address=address,
+                     data={"credit_code": enterprise.credit_code})
+    return enterprise
+
+
+def enterprise_update(*, actor, enterprise: Enterprise, address: str = "", **data: Any) -> Enterprise:
+    if actor is not None:
+        require_perm(actor, "enterprises.change", enterprise.org)
+    cleaned = _clean_enterprise(data, actor=actor, instance=enterprise)
+    with transaction.atomic():
+        changed = {k: v for k, v in cleaned.items() if getattr(enterprise, k) != v}
+        for key, value in changed.items():
+            setattr(enterprise, key, value)
+        if changed:
+            enterprise.save(update_fields=[*changed, "updated_at"])
+            audit_record(action="enterprise.update", actor=actor, obj=enterprise, address=address,
+                         data={"changed": sorted(changed)})
+    return enterprise
+
+
+def enterprise_delete(*, actor, enterprise: Enterprise, address: str = "") -> None:
+    if actor is not None:
+        require_perm(actor, "enterprises.delete", enterprise.org)
+    with transaction.atomic():
+        audit_record(action="enterprise.delete", actor=actor, obj=enterprise, address=address,
+                     data={"credit_code": enterprise.credit_code})
+        enterprise.delete()
+
+
+__all__ = [
+    "GRASSROOTS_KINDS", "PATH_STEP", "org_create", "org_update", "org_move", "org_delete", "org_delete_blockers",
+    "enterprise_create", "enterprise_update", "enterprise_delete",
+]

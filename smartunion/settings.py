@@ -1,0 +1,253 @@
+"""smartunion settings: everything that differs between machines comes from the environment.
+
+Variables (see docs/deploy.md):
+  SMARTUNION_ENV   development (default) | production | test
+  SECRET_KEY       required in production; generated once into var/secret_key in development
+  DATABASE_URL     default: SQLite file var/smartunion.sqlite3 in WAL mode
+  REDIS_URL        optional; cache and hot counters. Sign-in lockout never depends on it.
+  ALLOWED_HOSTS    comma-separated; default 127.0.0.1,localhost in development
+  FIELD_ENCRYPTION_KEYS  "version:base64key,..." for personal-data encryption (first is current)
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("SMARTUNION_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+ENV = os.environ.get("SMARTUNION_ENV") or ("test" if "PYTEST_VERSION" in os.environ else "development")
+PRODUCTION = ENV == "production"
+DEBUG = os.environ.get("DEBUG", "").lower() in {"1", "true", "yes"} and not PRODUCTION
+
+
+def _secret_from_var(name: str, nbytes: int = 50, *, key: bool = False) -> str:
+    """A development secret kept in var/ so restarts keep sessions; never used in production."""
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(base64.b64encode(secrets.token_bytes(nbytes)).decode() if key else secrets.token_urlsafe(nbytes))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+if PRODUCTION:
+    try:
+        SECRET_KEY = os.environ["SECRET_KEY"]
+    except KeyError as exc:  # fail at start, not at the first signed cookie
+        raise RuntimeError("SECRET_KEY must be set when SMARTUNION_ENV=production") from exc
+else:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or _secret_from_var("secret_key")
+
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "template_partials",
+    "csp",
+    "smartunion.core",
+    "smartunion.orgs",
+    "smartunion.accounts",
+    "smartunion.console",
+    "smartunion.mobile",
+    "smartunion.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "smartunion.accounts.middleware.LanguageMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "smartunion.accounts.middleware.TokenAuthenticationMiddleware",
+    "smartunion.accounts.middleware.StaffSessionMiddleware",
+    "smartunion.core.scoping.ScopeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "smartunion.urls"
+WSGI_APPLICATION = "smartunion.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'smartunion.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # IMMEDIATE: a write transaction takes the lock at BEGIN, so two writers queue instead of
+        # failing with "database is locked" when a read upgrades to a write.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache (Redis when configured) --------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth ---------------------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["smartunion.accounts.backends.MobileOrUsernameBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if ENV == "test":
+    # Tests create hundreds of users; the production hasher stays Argon2 (checked in a test).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "smartunion.accounts.passwords.CharacterClassValidator"},
+]
+LOGIN_URL = "console:login"
+
+# Idle time-outs (GB/T 22239 level 3: session time-out). Staff: 30 minutes idle.
+STAFF_SESSION_IDLE_SECONDS = 30 * 60
+WORKER_SESSION_SECONDS = 14 * 24 * 3600
+SESSION_COOKIE_AGE = WORKER_SESSION_SECONDS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+API_TOKEN_TTL_SECONDS = int(os.environ.get("API_TOKEN_TTL_SECONDS", str(12 * 3600)))
+
+# Sign-in lockout: counted in the database, so it holds with Redis down.
+LOCKOUT_WINDOW_SECONDS = 15 * 60
+LOCKOUT_ACCOUNT_FAILURES = 5
+LOCKOUT_ADDRESS_FAILURES = 20
+
+# One-time sign-in codes for workers: "log" writes them to the log (development); an SMS backend
+# is a dotted path to a class with send(mobile, code).
+OTP_SENDER = os.environ.get("OTP_SENDER", "smartunion.accounts.senders.LogSender")
+ONE_TIME_CODE_TTL_SECONDS = 5 * 60
+
+# --- Personal-data encryption -------------------------------------------------------------------
+FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")
+BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")
+if PRODUCTION and not (FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY):
+    raise RuntimeError("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY must be set when SMARTUNION_ENV=production")
+if not FIELD_ENCRYPTION_KEYS:
+    FIELD_ENCRYPTION_KEYS = "1:" + _secret_from_var("field_key", 32, key=True)
+if not BLIND_INDEX_KEY:
+    BLIND_INDEX_KEY = _secret_from_var("blind_index_key", 32)
+FIELD_ENCRYPTION_ALGORITHM = os.environ.get("FIELD_ENCRYPTION_ALGORITHM", "aes-256-gcm")
+
+# --- I18N ---------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "smartunion" / "locale"]
+LANGUAGE_COOKIE_NAME = "smartunion_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+# --- Static -------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- Security -----------------------------------------------------------------------------------
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+# Strict CSP: no inline script or style anywhere; every asset is served by the app itself.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# --- Logging: never personal data or secrets (see core/logging.py) ------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "smartunion.core.logging.RedactPersonalData"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]},
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from smartunion.core.scoping import scopes_disabled
+from smartunion.orgs.models import Org, OrgKind
+from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory, WorkerFactory
+
+
+@pytest.fixture(autouse=True)
+def _english_free_defaults(settings):
+    # Tests read the product in its default language (zh-Hans) unless they switch.
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+@dataclass
+class Tree:
+    """city ─┬─ fangshan ── street_fs ─┬─ union_a (enterprise union) ── enterprise_a
+             │                         └─ union_b (sibling)          ── enterprise_b
+             ├─ shunyi ─── street_sy ─── union_c                    ── enterprise_c
+             └─ mediation centre under fangshan"""
+
+    city: Org
+    fangshan: Org
+    shunyi: Org
+    street_fs: Org
+    street_sy: Org
+    union_a: Org
+    union_b: Org
+    union_c: Org
+    mediation_fs: Org
+    enterprise_a: object
+    enterprise_b: object
+    enterprise_c: object
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    city = OrgFactory(name="北京市总工会", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+    fangshan = OrgFactory(name="房山区总工会", kind=OrgKind.DISTRICT_UNION, region_code="110111", parent=city)
+    shunyi = OrgFactory(name="顺义区总工会", kind=OrgKind.DISTRICT_UNION, region_code="110113", parent=city)
+    street_fs = OrgFactory(name="拱辰街道总工会", kind=OrgKind.STREET_UNION, region_code="110111004", parent=fangshan)
+    street_sy = OrgFactory(name="胜利街道总工会", kind=OrgKind.STREET_UNION, region_code="110113001", parent=shunyi)
+    union_a = OrgFactory(name="甲公司工会", parent=street_fs, region_code="110111")
+    union_b = OrgFactory(name="乙公司工会", parent=street_fs, region_code="110111")
+    union_c = OrgFactory(name="丙公司工会", parent=street_sy, region_code="110113")
+    mediation_fs = OrgFactory(
+        name="房山区劳动争议调解中心", kind=OrgKind.MEDIATION_CENTRE, region_code="110111", parent=fangshan
+    )
+    ent_a = EnterpriseFactory(name="甲物流有限公司", org=union_a, covering_union=union_a)
+    ent_b = EnterpriseFactory(name="乙科技有限公司", org=union_b, covering_union=union_b)
+    ent_c = EnterpriseFactory(name="丙餐饮有限公司", org=union_c, covering_union=union_c)
+    return Tree(city, fangshan, shunyi, street_fs, street_sy, union_a, union_b, union_c, mediation_fs, ent_a, ent_b, ent_c)
+
+
+@pytest.fixture
+def personas(tree):
+    """One staff account per persona used by the scope matrix and the console tests."""
+    return {
+        "city_admin": StaffFactory(username="city.admin", home_org=tree.city, roles=[("federation_admin", tree.city)]),
+        "fangshan_admin": StaffFactory(
+            username="fangshan.admin", home_org=tree.fangshan, roles=[("federation_admin", tree.fangshan)]
+        ),
+        "fangshan_staff": StaffFactory(
+            username="fangshan.staff", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)]
+        ),
+        "shunyi_staff": StaffFactory(username="shunyi.staff", home_org=tree.shunyi, roles=[("union_staff", tree.shunyi)]),
+        "union_a_staff": StaffFactory(
+            username="union_a.staff", home_org=tree.union_a, roles=[("grassroots_staff", tree.union_a)]
+        ),
+        "fangshan_viewer": StaffFactory(
+            username="fangshan.viewer", home_org=tree.fangshan, roles=[("cockpit_viewer", tree.fangshan)]
+        ),
+        "auditor": StaffFactory(username="city.auditor", home_org=tree.city, roles=[("audit_admin", tree.city)]),
+    }
+
+
+def staff_login(client, user):
+    """A signed-in console session, as after password and second factor."""
+    client.force_login(user)
+    session = client.session
+    session["otp_verified"] = True
+    session.save()
+    return client
+
+
+@pytest.fixture
+def staff_client(client):
+    return lambda user: staff_login(client, user)
+
+
+@pytest.fixture
+def worker(db):
+    return WorkerFactory()
+
+
+@pytest.fixture
+def system_scope():
+    with scopes_disabled() as active:
+        yield active
