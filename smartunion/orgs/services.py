@@ -253,7 +253,13 @@ def _clean_enterprise(data: dict[str, Any], *, actor, instance: Enterprise | Non
     return cleaned
 
 
-def enterprise_create(*, actor, org: Org, address: str = "", **data: Any) -> Enterprise:
+def enterprise_create(
+    *, actor, org: Org, address: str = "", postal_address: str | None = None, **data: Any
+) -> Enterprise:
+    """``address`` is the client's network address for the audit record; the enterprise's own
+    address comes as ``postal_address``."""
+    if postal_address is not None:
+        data["address"] = postal_address
     if actor is not None:
         require_perm(actor, "enterprises.change", org)
     missing = {f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)}
@@ -267,7 +273,11 @@ def enterprise_create(*, actor, org: Org, address: str = "", **data: Any) -> Ent
     return enterprise
 
 
-def enterprise_update(*, actor, enterprise: Enterprise, address: str = "", **data: Any) -> Enterprise:
+def enterprise_update(
+    *, actor, enterprise: Enterprise, address: str = "", postal_address: str | None = None, **data: Any
+) -> Enterprise:
+    if postal_address is not None:
+        data["address"] = postal_address
     if actor is not None:
         require_perm(actor, "enterprises.change", enterprise.org)
     cleaned = _clean_enterprise(data, actor=actor, instance=enterprise)
