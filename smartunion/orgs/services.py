@@ -79,7 +79,13 @@ def _next_child_path(parent: Org | None) -> str:
     return path
 
 
-def org_create(*, actor, parent: Org | None, address: str = "", **data: Any) -> Org:
+def org_create(
+    *, actor, parent: Org | None, address: str = "", postal_address: str | None = None, **data: Any
+) -> Org:
+    """``address`` is the client's network address for the audit record; the organisation's own
+    address comes as ``postal_address``."""
+    if postal_address is not None:
+        data["address"] = postal_address
     if actor is not None:
         if parent is None:
             raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
@@ -105,7 +111,9 @@ def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cleaned.items() if k not in {"contact_phone"}}
 
 
-def org_update(*, actor, org: Org, address: str = "", **data: Any) -> Org:
+def org_update(*, actor, org: Org, address: str = "", postal_address: str | None = None, **data: Any) -> Org:
+    if postal_address is not None:
+        data["address"] = postal_address
     if actor is not None:
         require_perm(actor, "orgs.change", org)
     cleaned = _clean_org_fields(data, parent=org.parent)
