@@ -8,7 +8,7 @@ checked against the object's org: outside the scope is 404, inside without the f
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from smartunion.core.errors import Forbidden
 from smartunion.core.scoping import EMPTY_SCOPE, Scope, collapse_prefixes, scopes_disabled
@@ -35,28 +35,28 @@ PERMISSIONS: dict[str, str] = {
 # code: (name, flags, description). Seeded by migration; administrators may add more as data.
 DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
     "federation_admin": (
-        N_("Federation administrator"),
+        gettext_noop("Federation administrator"),
         list(PERMISSIONS),
         "Organisation tree, roles, settings, audit and security for a subtree.",
     ),
     "union_staff": (
-        N_("Union staff"),
+        gettext_noop("Union staff"),
         ["orgs.view", "orgs.change", "enterprises.view", "enterprises.change", "members.view",
          "members.change", "roles.view", "cockpit.view"],
         "District, street or industry union staff overseeing a subtree.",
     ),
     "grassroots_staff": (
-        N_("Grassroots union staff"),
+        gettext_noop("Grassroots union staff"),
         ["orgs.view", "enterprises.view", "enterprises.change", "members.view", "members.change"],
         "Keeps a grassroots union's roster, approves joins and transfers.",
     ),
-    "mediator": (N_("Mediator"), ["orgs.view", "enterprises.view", "cases.mediate"], "Labour-dispute mediation."),
+    "mediator": (gettext_noop("Mediator"), ["orgs.view", "enterprises.view", "cases.mediate"], "Labour-dispute mediation."),
     "legal_aid_officer": (
-        N_("Legal-aid officer"), ["orgs.view", "enterprises.view", "cases.legal_aid"], "Legal aid for workers.",
+        gettext_noop("Legal-aid officer"), ["orgs.view", "enterprises.view", "cases.legal_aid"], "Legal aid for workers.",
     ),
-    "merchant_clerk": (N_("Merchant clerk"), ["benefits.redeem"], "Verifies vouchers and breakfast cards."),
-    "cockpit_viewer": (N_("Cockpit viewer"), ["cockpit.view"], "Reads the data cockpit."),
-    "audit_admin": (N_("Audit administrator"), ["orgs.view", "audit.view", "roles.view"], "Reviews the audit log."),
+    "merchant_clerk": (gettext_noop("Merchant clerk"), ["benefits.redeem"], "Verifies vouchers and breakfast cards."),
+    "cockpit_viewer": (gettext_noop("Cockpit viewer"), ["cockpit.view"], "Reads the data cockpit."),
+    "audit_admin": (gettext_noop("Audit administrator"), ["orgs.view", "audit.view", "roles.view"], "Reviews the audit log."),
 }
 
 

@@ -64,9 +64,9 @@ def test_id_number_rules():
     assert id_number_error("11010519491231002") is not None  # 17 characters
     assert id_number_error("110105194912310021") is not None  # wrong check digit
     bad_date = "11010519490230002"
-    assert "not exist" in id_number_error(bad_date + id_number_check_char(bad_date))
+    assert "不存在" in id_number_error(bad_date + id_number_check_char(bad_date))
     future = "11010530000101002"
-    assert "impossible" in id_number_error(future + id_number_check_char(future))
+    assert "不合理" in id_number_error(future + id_number_check_char(future))
 
 
 @given(st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31)),

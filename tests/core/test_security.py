@@ -65,7 +65,7 @@ def test_lockout_after_five_failures_even_with_the_right_password():
     for _ in range(5):
         with pytest.raises(Unauthorized):
             signin_password(username="13711112222", password="wrong", address="10.0.0.1")
-    with pytest.raises(Locked, match="locked"):
+    with pytest.raises(Locked, match="账号已锁定"):
         signin_password(username="13711112222", password=WORKER_PASSWORD, address="10.0.0.2")
     # The failures are stored without the mobile number.
     assert not SignInFailure.objects.filter(account_key__contains="13711112222").exists()

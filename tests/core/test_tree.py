@@ -51,7 +51,7 @@ def test_move_carries_the_whole_subtree(tree, system_scope):
 def test_moving_under_own_descendant_is_refused(tree, system_scope):
     with pytest.raises(ValidationFailed) as exc:
         org_move(actor=None, org=tree.fangshan, new_parent=tree.union_a)
-    assert "own branches" in exc.value.fields["parent"][0]
+    assert "其下级组织" in exc.value.fields["parent"][0]
     with pytest.raises(ValidationFailed):
         org_move(actor=None, org=tree.fangshan, new_parent=tree.fangshan)
     assert_tree_consistent()
@@ -61,7 +61,7 @@ def test_moving_under_own_descendant_is_refused(tree, system_scope):
 def test_nothing_goes_under_a_service_body(tree, system_scope):
     with pytest.raises(ValidationFailed) as exc:
         org_create(actor=None, parent=tree.mediation_fs, name="x", kind=OrgKind.ENTERPRISE_UNION, region_code="110111")
-    assert "service body" in exc.value.fields["parent"][0]
+    assert "服务机构" in exc.value.fields["parent"][0]
     with pytest.raises(ValidationFailed):
         org_move(actor=None, org=tree.union_a, new_parent=tree.mediation_fs)
 
@@ -82,11 +82,11 @@ def test_bad_division_code_is_refused_and_nothing_saved(tree, system_scope):
 def test_delete_is_refused_with_the_reasons(tree, system_scope):
     with pytest.raises(Conflict) as exc:
         org_delete(actor=None, org=tree.street_fs)
-    assert "2 organisations under it" in exc.value.message
+    assert "其下仍有2个下级组织" in exc.value.message
     StaffFactory(home_org=tree.union_b)
     with pytest.raises(Conflict) as exc:
         org_delete(actor=None, org=tree.union_b)
-    assert "staff" in exc.value.message and "enterprises" in exc.value.message
+    assert "工作人员" in exc.value.message and "企业" in exc.value.message
     leaf = OrgFactory(parent=tree.union_a.parent, name="空工会")
     org_delete(actor=None, org=leaf)
     assert not Org.objects.filter(name="空工会").exists()
