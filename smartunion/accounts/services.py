@@ -314,8 +314,14 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
 
 
-def worker_register(*, mobile: str, code: str, password: str, display_name: str, address: str) -> User:
+def worker_register(
+    *, mobile: str, code: str, password: str, display_name: str, address: str, agree: bool = False
+) -> User:
+    """``agree``: the worker accepted the privacy notice (PIPL art. 13-14: consent before collecting
+    personal information); registration without it is refused."""
     errors: dict[str, list[str]] = {}
+    if not agree:
+        errors["agree"] = [_("Please read and accept the privacy notice to register.")]
     try:
         mobile = validate_mobile(mobile)
     except ValidationFailed as exc:
@@ -342,7 +348,7 @@ def worker_register(*, mobile: str, code: str, password: str, display_name: str,
             user.save()
         except IntegrityError as exc:  # two registrations of one mobile at once
             raise ValidationFailed(fields={"mobile": [_("This mobile number is already registered.")]}) from exc
-        audit_record(action="worker.register", actor=user, obj=user, address=address)
+        audit_record(action="worker.register", actor=user, obj=user, address=address, data={"privacy_notice": True})
         return user
 
 
@@ -376,6 +382,14 @@ def password_change(*, user: User, old_password: str, new_password: str, address
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit_record(action="password.change", actor=user, obj=user, address=address)
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """The user's interface language, kept on the account so it follows them to a new device."""
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(fields={"language": [_("This language is not available.")]})
+    user.language = language
+    user.save(update_fields=["language"])
 
 
 # --- Role grants ------------------------------------------------------------------------------------
