@@ -1,0 +1,88 @@
+"""Forms of the mobile web. They only carry input and show errors: every rule (mobile format,
+password strength, codes, lockout) lives in the accounts services, whose domain errors are put back
+on the fields here."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smartunion.core.errors import DomainError
+
+
+class MobileForm(forms.Form):
+    def add_domain_error(self, exc: DomainError) -> None:
+        """Each message of a domain error on its field; what belongs to no field goes on top."""
+        placed = False
+        for field, messages in exc.fields.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+                placed = True
+        if not placed:
+            self.add_error(None, exc.message)
+
+
+def _mobile_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Mobile number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "tel", "placeholder": _("11-digit mobile number")}
+        ),
+    )
+
+
+def _code_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Verification code"),
+        max_length=6,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": _("6 digits")}
+        ),
+    )
+
+
+class PasswordSignInForm(MobileForm):
+    mobile = _mobile_field()
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeSignInForm(MobileForm):
+    mobile = _mobile_field()
+    code = _code_field()
+
+
+class RegisterForm(MobileForm):
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    mobile = _mobile_field()
+    code = _code_field()
+    password = forms.CharField(
+        label=_("Password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    agree = forms.BooleanField(label=_("I have read and agree to the privacy notice"), required=False)
+
+
+class PasswordChangeForm(MobileForm):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )

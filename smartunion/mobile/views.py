@@ -1,0 +1,214 @@
+"""The mobile web for workers (H5). Views parse input, call one accounts service, and render; the
+rules (mobile format, password strength, codes, lockout, consent) live in the services."""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from smartunion.accounts.middleware import request_address
+from smartunion.accounts.services import (
+    one_time_code_send,
+    password_change,
+    signin_one_time_code,
+    signin_password,
+    user_language_set,
+    worker_register,
+)
+from smartunion.core.errors import DomainError
+from smartunion.mobile.forms import CodeSignInForm, PasswordChangeForm, PasswordSignInForm, RegisterForm
+
+SEND_CODE = "send_code"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("mobile:me")
+
+
+def worker_required(view):
+    """Signed-in workers only: visitors go to sign-in, staff are pointed to the console."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated:
+            return redirect(f"{reverse('mobile:login')}?{urlencode({'next': request.get_full_path()})}")
+        if user.is_staff_member:
+            return render(request, "mobile/staff_refused.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _refuse_staff(form) -> None:
+    form.add_error(None, _("Staff accounts sign in on the staff console, not on the mobile web."))
+
+
+def _send_code(request: HttpRequest, form, *, purpose: str) -> bool:
+    """The "send code" button: a plain form post without JavaScript, an in-place update with htmx."""
+    try:
+        one_time_code_send(mobile=form.data.get("mobile", ""), purpose=purpose)
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return False
+    return True
+
+
+def _send_code_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
+    if _is_htmx(request):
+        return render(request, f"{template}#mobile_block", context)
+    return render(request, template, context)
+
+
+# --- Pages --------------------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "mobile/home.html")
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "mobile/privacy.html")
+
+
+@require_http_methods(["GET", "POST"])
+def login_password(request: HttpRequest) -> HttpResponse:
+    form = PasswordSignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin_password(
+                username=form.cleaned_data["mobile"],
+                password=form.cleaned_data["password"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            if user.is_staff_member:
+                _refuse_staff(form)
+            else:
+                login(request, user)
+                return redirect(_next_url(request))
+    return render(request, "mobile/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request: HttpRequest) -> HttpResponse:
+    form = CodeSignInForm(request.POST or None)
+    context = {"form": form, "code_sent": False}
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose="signin")
+        return _send_code_response(request, "mobile/login_code.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin_one_time_code(
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            if user.is_staff_member:
+                _refuse_staff(form)
+            else:
+                login(request, user)
+                return redirect(_next_url(request))
+    return render(request, "mobile/login_code.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    context = {"form": form, "code_sent": False}
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose="register")
+        return _send_code_response(request, "mobile/register.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = worker_register(
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+                display_name=form.cleaned_data["display_name"],
+                agree=form.cleaned_data["agree"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            login(request, user)
+            messages.success(request, _("Welcome! Your account has been created."))
+            return redirect("mobile:me")
+    return render(request, "mobile/register.html", context)
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def me(request: HttpRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("mobile:me")
+    return render(
+        request,
+        "mobile/me.html",
+        {"password_form": form, "languages": settings.LANGUAGES, "open_password": form.is_bound},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switch: kept in a cookie, and on the account when signed in."""
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    response = redirect(_next_url(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+    )
+    return response
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.success(request, _("You have signed out."))
+    return redirect("mobile:login")
