@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from smartunion.accounts.models import ApiToken
+from smartunion.core.models import AuditEvent
+from smartunion.core.scoping import scopes_disabled
+from tests.api.conftest import is_chinese
+from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, totp_now
+
+pytestmark = pytest.mark.django_db
+
+
+def test_worker_gets_a_token_with_mobile_and_password(api, worker):
+    response = api.post("/api/v1/auth/token", {"username": worker.mobile, "password": WORKER_PASSWORD})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert len(body["token"]) >= 40
+    expires_at = body["expires_at"]
+    assert expires_at > timezone.now().isoformat()[:10]
+    with scopes_disabled():
+        stored = ApiToken.objects.get(user=worker)
+    assert stored.key_hash != body["token"]  # stored hashed, never in clear
+
+
+def test_worker_token_opens_me_with_the_mobile_masked(api, worker):
+    api.sign_in_worker(worker)
+
+    response = api.get("/api/v1/me")
+
+    me = response.json()
+    assert response.status_code == 200
+    assert me["kind"] == "worker"
+    assert me["display_name"] == worker.display_name
+    assert me["mobile"] == worker.mobile[:3] + "****" + worker.mobile[-4:]
+    assert worker.mobile not in response.content.decode()
+    assert me["grants"] == []
+    assert me["home_org"] is None
+
+
+def test_wrong_password_is_401_on_the_password_field_in_chinese(api, worker):
+    response = api.post("/api/v1/auth/token", {"username": worker.mobile, "password": "not-the-password"})
+
+    body = response.json()
+    assert response.status_code == 401
+    assert body["code"] == "unauthorized"
+    assert list(body["fields"]) == ["body.password"]
+    assert is_chinese(body["fields"]["body.password"][0])
+    assert "token" not in body
+
+
+def test_staff_gets_a_token_with_password_and_authenticator_code(api, personas, tree):
+    staff = personas["fangshan_staff"]
+    response = api.post(
+        "/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": totp_now(staff)}
+    )
+    assert response.status_code == 200
+    api.token = response.json()["token"]
+
+    me = api.get("/api/v1/me").json()
+
+    assert me["username"] == "fangshan.staff"
+    assert me["kind"] == "staff"
+    assert me["home_org"] == {"id": tree.fangshan.pk, "name": "房山区总工会"}
+    assert me["grants"] == [
+        {"role_code": "union_staff", "role_name": me["grants"][0]["role_name"], "org_id": tree.fangshan.pk,
+         "org_name": "房山区总工会"}
+    ]
+    assert is_chinese(me["grants"][0]["role_name"])
+
+
+def test_staff_without_code_is_401_on_the_otp_field(api, personas):
+    staff = personas["fangshan_staff"]
+
+    response = api.post("/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD})
+
+    body = response.json()
+    assert response.status_code == 401
+    assert list(body["fields"]) == ["body.otp"]
+    assert is_chinese(body["fields"]["body.otp"][0])
+    with scopes_disabled():
+        assert not ApiToken.objects.filter(user=staff).exists()
+
+
+def test_staff_with_wrong_code_is_401_on_the_otp_field(api, personas):
+    staff = personas["fangshan_staff"]
+    wrong = f"{(int(totp_now(staff)) + 1) % 1_000_000:06d}"
+
+    response = api.post("/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": wrong})
+
+    body = response.json()
+    assert response.status_code == 401
+    assert list(body["fields"]) == ["body.otp"]
+    assert is_chinese(body["fields"]["body.otp"][0])
+    with scopes_disabled():
+        assert not ApiToken.objects.filter(user=staff).exists()
+
+
+def test_missing_fields_are_422_with_their_paths(api):
+    response = api.post("/api/v1/auth/token", {"username": "someone"})
+
+    body = response.json()
+    assert response.status_code == 422
+    assert body["code"] == "validation_error"
+    assert body["message"] == "部分内容填写有误，请检查。"
+    assert body["fields"] == {"body.password": ["此项为必填项。"]}
+
+
+def test_repeated_failures_lock_the_account_with_429(api, worker):
+    for _attempt in range(5):
+        api.post("/api/v1/auth/token", {"username": worker.mobile, "password": "wrong-password"})
+
+    response = api.post("/api/v1/auth/token", {"username": worker.mobile, "password": WORKER_PASSWORD})
+
+    body = response.json()
+    assert response.status_code == 429
+    assert body["code"] == "locked"
+    assert is_chinese(body["message"]) and "15" in body["message"]
+
+
+def test_revoked_token_is_401_in_the_error_shape(api, worker):
+    api.sign_in_worker(worker)
+
+    revoke = api.delete("/api/v1/auth/token")
+    after = api.get("/api/v1/me")
+
+    assert revoke.status_code == 204
+    assert after.status_code == 401
+    assert after.json()["code"] == "unauthorized"
+    assert after.json()["fields"] == {}
+    assert after["WWW-Authenticate"].startswith("Bearer")
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="token.revoke", actor=worker).exists()
+
+
+def test_expired_token_is_401(api, worker):
+    api.sign_in_worker(worker)
+    with scopes_disabled():
+        ApiToken.objects.filter(user=worker).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = api.get("/api/v1/me")
+
+    assert response.status_code == 401
+    assert response.json()["message"].startswith("请先登录")
+
+
+def test_no_token_and_garbage_token_are_401(api):
+    assert api.get("/api/v1/me").json()["code"] == "unauthorized"
+    api.token = "not-a-token"
+    assert api.get("/api/v1/me").status_code == 401
+
+
+def test_a_session_cookie_does_not_authenticate_the_api(client, personas):
+    """Token-only: a console session must not open the API (no CSRF exposure)."""
+    client.force_login(personas["fangshan_staff"])
+
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 401
+
+
+def test_messages_follow_the_language_cookie(api, worker):
+    api.client.cookies["smartunion_language"] = "en"
+
+    response = api.post("/api/v1/auth/token", {"username": worker.mobile, "password": "wrong-password"})
+
+    assert response.json()["fields"]["body.password"] == ["The username or password is wrong."]
+
+
+def test_accept_language_is_ignored(api, worker):
+    response = api.client.post(
+        "/api/v1/auth/token",
+        {"username": worker.mobile, "password": "wrong-password"},
+        content_type="application/json",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert is_chinese(response.json()["fields"]["body.password"][0])
+
+
+def test_token_issue_writes_an_audit_record(api, db):
+    staff = StaffFactory()
+    api.sign_in_staff(staff)
+
+    with scopes_disabled():
+        actions = list(AuditEvent.objects.filter(actor=staff).order_by("seq").values_list("action", flat=True))
+    assert actions[-2:] == ["signin.second_factor", "token.issue"]

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "/api/v1/auth/token": {"post", "delete"},
+    "/api/v1/me": {"get"},
+    "/api/v1/orgs": {"get"},
+    "/api/v1/orgs/{org_id}": {"get"},
+    "/api/v1/enterprises": {"get", "post"},
+    "/api/v1/enterprises/{enterprise_id}": {"get", "patch", "delete"},
+}
+
+
+def _refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def test_openapi_document_lists_every_operation_with_its_errors(client):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    doc = response.json()
+    assert doc["openapi"].startswith("3.")
+    assert doc["info"]["title"] == "smartunion API"
+    assert {path: set(ops) for path, ops in doc["paths"].items()} == EXPECTED
+    error = doc["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) >= {"code", "message"}
+    assert set(error["properties"]) == {"code", "message", "fields"}
+    assert doc["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
+
+    operation_ids = []
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation.get("summary"), where
+            assert operation.get("tags"), where
+            operation_ids.append(operation["operationId"])
+            errors = {code: r for code, r in operation["responses"].items() if int(code) >= 400}
+            assert errors, where
+            for code, error_response in errors.items():
+                ref = error_response["content"]["application/json"]["schema"]["$ref"]
+                assert ref == "#/components/schemas/ErrorOut", f"{where} {code}"
+            if (path, method) != ("/api/v1/auth/token", "post"):
+                assert "401" in operation["responses"], where
+                assert operation["security"] == [{"BearerToken": []}], where
+    assert len(operation_ids) == len(set(operation_ids)) == 10
+
+    # Every reference resolves.
+    for ref in set(_refs(doc)):
+        name = ref.removeprefix("#/components/schemas/")
+        assert name in doc["components"]["schemas"], ref
+
+
+def test_openapi_documents_pagination_and_limits(client):
+    doc = client.get("/api/v1/openapi.json").json()
+
+    params = {p["name"]: p for p in doc["paths"]["/api/v1/orgs"]["get"]["parameters"]}
+    assert set(params) == {"q", "parent", "kind", "limit", "cursor"}
+    assert params["limit"]["schema"]["maximum"] == 200
+    assert params["limit"]["schema"]["default"] == 50
+    page = doc["components"]["schemas"]["OrgPage"]
+    assert set(page["properties"]) == {"items", "next_cursor"}
+    assert "district_union" in json.dumps(doc["components"]["schemas"]["OrgKind"])
+
+
+def test_a_wrong_method_and_an_unreadable_body_answer_in_the_error_shape(api):
+    wrong_method = api.client.put("/api/v1/orgs")
+    unreadable = api.client.post("/api/v1/auth/token", "{not json", content_type="application/json")
+
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"code": "method_not_allowed", "message": "此地址不支持该请求方法。", "fields": {}}
+    assert wrong_method["Allow"] == "GET"
+    assert unreadable.status_code == 400
+    assert unreadable.json()["code"] == "bad_request"
+    assert unreadable.json()["message"].startswith("无法读取请求正文")
