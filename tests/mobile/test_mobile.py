@@ -348,6 +348,8 @@ def test_pages_read_chinese_by_default(client, name, text):
     assert '<html lang="zh-Hans">' in page
     assert "首页" in page and "我的" in page
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+    for english in ("Mobile number", "Password", "Sign in", "Register", "Send code", "Home"):
+        assert english not in page
 
 
 def test_pages_have_no_inline_script_or_style(client):
