@@ -1,0 +1,91 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against pytest-django's live server.
+
+Chromium comes from the distribution (``apt-get install chromium``); Playwright's own browser
+download is never used. Where /usr/bin/chromium is absent the tests are skipped with the reason
+printed, unless SMARTUNION_REQUIRE_BROWSER=true (CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django refuses database access from a
+# thread with a running loop unless told it is safe (it is: the loop only drives the browser).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+PHONE = {"width": 375, "height": 812}
+DESKTOP = {"width": 1366, "height": 900}
+TIMEOUT_MS = 10_000
+
+
+def _browser_required() -> bool:
+    return os.environ.get("SMARTUNION_REQUIRE_BROWSER", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is absent: install Debian's chromium package to run the browser tests"
+        if _browser_required():
+            pytest.fail(f"SMARTUNION_REQUIRE_BROWSER=true but {reason}", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _new_page(browser, **options):
+    context = browser.new_context(locale="zh-CN", **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    # A CSP violation or a script error shows up as a console error: collect them for the test.
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors
+    return context, page
+
+
+@pytest.fixture
+def phone_page(browser):
+    context, page = _new_page(browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    context, page = _new_page(browser, viewport=DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """Save the page as var/screenshots/<name>.png (gitignored) for a person to look at."""
+
+    def take(page, name: str, *, full_page: bool = True) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return take
