@@ -57,9 +57,20 @@ def _new_page(browser, **options):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     errors: list[str] = []
-    # A CSP violation or a script error shows up as a console error: collect them for the test.
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    def on_console(message) -> None:
+        # A CSP violation or a script error shows up as a console error; a failed load is
+        # reported with its address by on_response instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            errors.append(message.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400:
+            errors.append(f"{response.status} {response.request.method} {response.url}")
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", on_response)
     page.console_errors = errors
     return context, page
 
