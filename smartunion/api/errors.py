@@ -12,6 +12,7 @@ import logging
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -54,7 +55,10 @@ def field_path(name: str, request: HttpRequest) -> str:
 
 def _domain_error(request: HttpRequest, exc: DomainError, api: NinjaAPI) -> HttpResponse:
     fields = {field_path(name, request): messages for name, messages in exc.fields.items()}
-    return error_response(api, request, status=exc.status, code=exc.code, message=exc.message, fields=fields)
+    response = error_response(api, request, status=exc.status, code=exc.code, message=exc.message, fields=fields)
+    if exc.status == 429:
+        response["Retry-After"] = str(settings.LOCKOUT_WINDOW_SECONDS)
+    return response
 
 
 # pydantic error type → our message; the English msgids are translated in api/locale.

@@ -120,6 +120,7 @@ def test_repeated_failures_lock_the_account_with_429(api, worker):
     assert response.status_code == 429
     assert body["code"] == "locked"
     assert is_chinese(body["message"]) and "15" in body["message"]
+    assert response["Retry-After"] == "900"
 
 
 def test_revoked_token_is_401_in_the_error_shape(api, worker):
