@@ -1,0 +1,116 @@
+"""The console's small shared pieces: the staff gate, domain errors on forms, htmx rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.permissions import require_perm
+from smartunion.core.errors import DomainError, Forbidden, NotFound
+
+PAGE_SIZE = 50
+
+
+def is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render_page(request: HttpRequest, template: str, context: dict, *, partial: str = "", status: int = 200):
+    """A full page, or only its partial ``page.html#partial`` for an htmx request."""
+    name = f"{template}#{partial}" if partial and is_htmx(request) else template
+    return render(request, name, context, status=status)
+
+
+def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResponse:
+    titles = {403: _("You may not do this"), 404: _("Not found")}
+    return render(
+        request,
+        "console/error.html",
+        {"status": status, "title": titles.get(status, _("Error")), "message": message},
+        status=status,
+    )
+
+
+def signed_in_staff(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_authenticated and user.is_staff_member and request.session.get("otp_verified"))
+
+
+def staff_required(view: Callable | None = None, *, perm: str = ""):
+    """Every console page: a staff member who passed the second factor, else the sign-in page.
+
+    ``perm``: the flag the page needs somewhere in the viewer's scope (403 without it). Domain
+    errors the view lets through become the console's 404 and 403 pages: a record outside the
+    viewer's scope does not exist for them (404), never "forbidden".
+    """
+
+    def decorate(func: Callable) -> Callable:
+        @wraps(func)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not signed_in_staff(request):
+                login_url = reverse("console:login")
+                if is_htmx(request):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = login_url
+                    return response
+                return redirect_to_login(request.get_full_path(), login_url)
+            try:
+                if perm:
+                    require_perm(request.user, perm)
+                return func(request, *args, **kwargs)
+            except NotFound as exc:
+                return error_page(request, 404, exc.message)
+            except Forbidden as exc:
+                return error_page(request, 403, exc.message)
+
+        return wrapper
+
+    return decorate(view) if view is not None else decorate
+
+
+def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's error on the form: each ``fields`` entry on its field (renamed through
+    ``aliases`` where the form calls it differently), unknown keys and field-less errors
+    (Conflict, Locked) as non-field errors."""
+    aliases = aliases or {}
+    placed = False
+    for key, messages in exc.fields.items():
+        name = aliases.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message or _("This could not be done."))
+
+
+def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE):
+    """Plain pagination: one COUNT and one page query, whatever the page size."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def safe_next(request: HttpRequest, candidate: str | None, default: str) -> str:
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+IDLE_SECONDS = settings.STAFF_SESSION_IDLE_SECONDS

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from smartunion.accounts.permissions import has_perm
+
+register = template.Library()
+
+SECTIONS = {
+    "org": "orgs",
+    "enterprise": "enterprises",
+    "role": "roles",
+    "staff": "roles",
+    "audit": "audit",
+    "home": "home",
+}
+
+# What the audit log's action codes mean, in words.
+ACTION_LABELS = {
+    "signin.password": _("Password sign-in"),
+    "signin.second_factor": _("Second-factor sign-in"),
+    "signin.code": _("One-time code sign-in"),
+    "2fa.enrol": _("Authenticator enrolled"),
+    "reauth": _("Re-authentication"),
+    "token.issue": _("API token issued"),
+    "token.revoke": _("API token revoked"),
+    "worker.register": _("Worker registered"),
+    "password.change": _("Password changed"),
+    "role.grant": _("Role granted"),
+    "role.revoke": _("Role revoked"),
+    "staff.create": _("Staff account created"),
+    "org.create": _("Organisation added"),
+    "org.update": _("Organisation edited"),
+    "org.move": _("Organisation moved"),
+    "org.delete": _("Organisation deleted"),
+    "enterprise.create": _("Enterprise registered"),
+    "enterprise.update": _("Enterprise edited"),
+    "enterprise.delete": _("Enterprise deleted"),
+}
+
+
+@register.filter
+def nav_section(url_name: str | None) -> str:
+    name = url_name or ""
+    for prefix, section in SECTIONS.items():
+        if name.startswith(prefix):
+            return section
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def user_has_perm(context, perm: str, org=None) -> bool:
+    user = context.get("user")
+    return has_perm(user, perm, org)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+@register.filter
+def role_name(role) -> str:
+    """Role names are data; the built-in ones have translations."""
+    return gettext(role.name) if role is not None else ""
