@@ -26,7 +26,9 @@ def token_create(request: HttpRequest, payload: TokenIn):
     send `otp`, the code from their authenticator app (or a recovery code). Repeated failures lock
     the account for a while (429)."""
     address = request_address(request)
-    user = signin_for_token(username=payload.username, password=payload.password, otp=payload.otp, address=address)
+    user = signin_for_token(
+        username=payload.username, password=payload.password, otp=payload.otp, address=address
+    )
     token, expires_at = token_issue(user=user, address=address)
     return {"token": token, "expires_at": expires_at}
 

@@ -46,7 +46,9 @@ def _references(**refs: int | None) -> dict[str, Any]:
 def enterprise_list(
     request: HttpRequest,
     q: str = Query("", max_length=100, description="Name (contains) or credit code (prefix)."),
-    org: int | None = Query(None, description="Only enterprises kept or covered within this organisation's subtree."),
+    org: int | None = Query(
+        None, description="Only enterprises kept or covered within this organisation's subtree."
+    ),
     limit: int = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT),
     cursor: str | None = Query(None, max_length=1000, description="`next_cursor` of the previous page."),
 ):
@@ -54,14 +56,10 @@ def enterprise_list(
     user = request.auth
     staff_with_perm(user, "enterprises.view")
     with scope_with_perm(user, "enterprises.view"):
-        org_node = _org_filter(org)
+        org_node = org_reference(org, field="query.org") if org is not None else None
         qs = enterprise_search(q=q, org=org_node)
         items, next_cursor = keyset_page(qs, order=("name", "id"), limit=limit, cursor=cursor)
     return {"items": items, "next_cursor": next_cursor}
-
-
-def _org_filter(pk: int | None):
-    return org_reference(pk, field="query.org") if pk is not None else None
 
 
 @router.post(
@@ -120,7 +118,9 @@ def enterprise_change(request: HttpRequest, enterprise_id: int, payload: Enterpr
         data.update(_references(covering_union=data["covering_union"]))
     if "address" in data:
         data["postal_address"] = data.pop("address")
-    enterprise = enterprise_update(actor=user, enterprise=enterprise, address=request_address(request), **data)
+    enterprise = enterprise_update(
+        actor=user, enterprise=enterprise, address=request_address(request), **data
+    )
     return enterprise
 
 

@@ -34,7 +34,12 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
 
 
 def error_response(
-    api: NinjaAPI, request: HttpRequest, *, status: int, code: str, message: str,
+    api: NinjaAPI,
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
     fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     response = api.create_response(
@@ -55,7 +60,9 @@ def field_path(name: str, request: HttpRequest) -> str:
 
 def _domain_error(request: HttpRequest, exc: DomainError, api: NinjaAPI) -> HttpResponse:
     fields = {field_path(name, request): messages for name, messages in exc.fields.items()}
-    response = error_response(api, request, status=exc.status, code=exc.code, message=exc.message, fields=fields)
+    response = error_response(
+        api, request, status=exc.status, code=exc.code, message=exc.message, fields=fields
+    )
     if exc.status == 429:
         response["Retry-After"] = str(settings.LOCKOUT_WINDOW_SECONDS)
     return response
@@ -111,13 +118,21 @@ def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI)
     for error in exc.errors:
         fields.setdefault(_loc_path(error.get("loc", ())), []).append(_validation_message(error))
     return error_response(
-        api, request, status=422, code="validation_error", message=_("Some fields are not valid."), fields=fields
+        api,
+        request,
+        status=422,
+        code="validation_error",
+        message=_("Some fields are not valid."),
+        fields=fields,
     )
 
 
 def _authentication_error(request: HttpRequest, exc: AuthenticationError, api: NinjaAPI) -> HttpResponse:
     return error_response(
-        api, request, status=401, code="unauthorized",
+        api,
+        request,
+        status=401,
+        code="unauthorized",
         message=_("Sign in first: send a valid, unexpired token as “Authorization: Bearer <token>”."),
     )
 
@@ -135,8 +150,13 @@ def _not_found(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpRespo
 def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
     if exc.status_code == 400:
         return error_response(
-            api, request, status=400, code="bad_request",
-            message=_("The request body could not be read: send a JSON object with Content-Type: application/json."),
+            api,
+            request,
+            status=400,
+            code="bad_request",
+            message=_(
+                "The request body could not be read: send a JSON object with Content-Type: application/json."
+            ),
         )
     if exc.status_code == 429:
         return error_response(
@@ -150,7 +170,10 @@ def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResp
 def _unexpected(request: HttpRequest, exc: Exception, api: NinjaAPI) -> HttpResponse:
     logger.exception("Unhandled error in %s %s", request.method, request.path)
     return error_response(
-        api, request, status=500, code="server_error",
+        api,
+        request,
+        status=500,
+        code="server_error",
         message=_("Something went wrong on our side. Please try again later."),
     )
 
@@ -179,7 +202,11 @@ def method_not_allowed_as_error(api: NinjaAPI, view):
         if response.status_code == 405 and "application/json" not in response.get("Content-Type", ""):
             allowed = response["Allow"]
             response = error_response(
-                api, request, status=405, code="method_not_allowed", message=_("This method is not allowed here.")
+                api,
+                request,
+                status=405,
+                code="method_not_allowed",
+                message=_("This method is not allowed here."),
             )
             response["Allow"] = allowed
         return response

@@ -29,8 +29,14 @@ def decode_cursor(cursor: str, *, arity: int) -> list[Any]:
         values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
     except (ValueError, binascii.Error, UnicodeDecodeError):
         values = None
-    if not isinstance(values, list) or len(values) != arity or not all(isinstance(v, str | int) for v in values):
-        raise ValidationFailed(fields={"query.cursor": [_("This cursor is not valid: start again from the first page.")]})
+    if (
+        not isinstance(values, list)
+        or len(values) != arity
+        or not all(isinstance(v, str | int) for v in values)
+    ):
+        raise ValidationFailed(
+            fields={"query.cursor": [_("This cursor is not valid: start again from the first page.")]}
+        )
     return values
 
 
@@ -45,7 +51,9 @@ def _after(fields: tuple[str, ...], values: list[Any]) -> Q:
     return condition
 
 
-def keyset_page(qs: QuerySet, *, order: tuple[str, ...], limit: int, cursor: str | None) -> tuple[list, str | None]:
+def keyset_page(
+    qs: QuerySet, *, order: tuple[str, ...], limit: int, cursor: str | None
+) -> tuple[list, str | None]:
     """One page of ``qs`` ordered by ``order`` (ascending, the last field unique)."""
     qs = qs.order_by(*order)
     if cursor:

@@ -18,7 +18,9 @@ class ErrorOut(Schema):
 
     code: str = Field(..., examples=["validation_error"])
     message: str = Field(..., examples=["有些字段填写不正确。"])
-    fields: dict[str, list[str]] = Field(default_factory=dict, examples=[{"body.credit_code": ["校验位不正确"]}])
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict, examples=[{"body.credit_code": ["校验位不正确"]}]
+    )
 
 
 class InputSchema(Schema):
@@ -29,7 +31,9 @@ class InputSchema(Schema):
 
 
 class TokenIn(InputSchema):
-    username: str = Field(..., min_length=1, max_length=150, description="Staff username, or a worker's mobile.")
+    username: str = Field(
+        ..., min_length=1, max_length=150, description="Staff username, or a worker's mobile."
+    )
     password: str = Field(..., min_length=1, max_length=256)
     otp: str | None = Field(
         None, max_length=32, description="Staff only: the 6-digit authenticator code or a recovery code."
@@ -107,7 +111,9 @@ class OrgDetailOut(OrgOut):
 
 class OrgPage(Schema):
     items: list[OrgOut]
-    next_cursor: str | None = Field(..., description="Pass as `cursor` for the next page; null on the last page.")
+    next_cursor: str | None = Field(
+        ..., description="Pass as `cursor` for the next page; null on the last page."
+    )
 
 
 # --- Enterprises ---------------------------------------------------------------------------------
@@ -135,7 +141,9 @@ class EnterpriseOut(Schema):
 
 class EnterprisePage(Schema):
     items: list[EnterpriseOut]
-    next_cursor: str | None = Field(..., description="Pass as `cursor` for the next page; null on the last page.")
+    next_cursor: str | None = Field(
+        ..., description="Pass as `cursor` for the next page; null on the last page."
+    )
 
 
 class EnterpriseCreateIn(InputSchema):
@@ -156,7 +164,9 @@ class EnterpriseUpdateIn(InputSchema):
     headcount: int | None = Field(None, ge=0, le=10_000_000)
     address: str | None = Field(None, max_length=300)
     is_platform: bool | None = None
-    covering_union: int | None = Field(None, description="Id of the covering grassroots union; null clears it.")
+    covering_union: int | None = Field(
+        None, description="Id of the covering grassroots union; null clears it."
+    )
 
     @field_validator("name", "credit_code", "industry", "headcount", "address", "is_platform")
     @classmethod

@@ -30,9 +30,10 @@ api.add_router("/me", auth.me_router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/enterprises", enterprises.router)
 
+
 @csrf_exempt
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Any other address under /api/v1 (or a path id that is not a number) answers in the error shape."""
+    """Any other address under /api/v1 answers in the error shape too."""
     return api.on_exception(request, Http404())
 
 

@@ -27,7 +27,9 @@ class ApiClient:
         )
 
     def patch(self, url: str, body: dict):
-        return self.client.patch(url, json.dumps(body), content_type="application/json", headers=self._headers())
+        return self.client.patch(
+            url, json.dumps(body), content_type="application/json", headers=self._headers()
+        )
 
     def delete(self, url: str):
         return self.client.delete(url, headers=self._headers())

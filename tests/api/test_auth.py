@@ -67,8 +67,12 @@ def test_staff_gets_a_token_with_password_and_authenticator_code(api, personas, 
     assert me["kind"] == "staff"
     assert me["home_org"] == {"id": tree.fangshan.pk, "name": "房山区总工会"}
     assert me["grants"] == [
-        {"role_code": "union_staff", "role_name": me["grants"][0]["role_name"], "org_id": tree.fangshan.pk,
-         "org_name": "房山区总工会"}
+        {
+            "role_code": "union_staff",
+            "role_name": me["grants"][0]["role_name"],
+            "org_id": tree.fangshan.pk,
+            "org_name": "房山区总工会",
+        }
     ]
     assert is_chinese(me["grants"][0]["role_name"])
 
@@ -90,7 +94,9 @@ def test_staff_with_wrong_code_is_401_on_the_otp_field(api, personas):
     staff = personas["fangshan_staff"]
     wrong = f"{(int(totp_now(staff)) + 1) % 1_000_000:06d}"
 
-    response = api.post("/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": wrong})
+    response = api.post(
+        "/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": wrong}
+    )
 
     body = response.json()
     assert response.status_code == 401
@@ -188,5 +194,7 @@ def test_token_issue_writes_an_audit_record(api, db):
     api.sign_in_staff(staff)
 
     with scopes_disabled():
-        actions = list(AuditEvent.objects.filter(actor=staff).order_by("seq").values_list("action", flat=True))
+        actions = list(
+            AuditEvent.objects.filter(actor=staff).order_by("seq").values_list("action", flat=True)
+        )
     assert actions[-2:] == ["signin.second_factor", "token.issue"]

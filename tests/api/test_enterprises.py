@@ -110,7 +110,8 @@ def test_every_bad_field_is_reported(api_as, tree):
     api = api_as("fangshan_staff")
 
     response = api.post(
-        "/api/v1/enterprises", {"name": "x" * 201, "headcount": -1, "industry": "G", "org": tree.fangshan.pk, "owner": 1}
+        "/api/v1/enterprises",
+        {"name": "x" * 201, "headcount": -1, "industry": "G", "org": tree.fangshan.pk, "owner": 1},
     )
 
     fields = response.json()["fields"]
@@ -164,7 +165,9 @@ def test_patch_refuses_to_blank_a_required_field(api_as, tree):
 def test_patch_reports_the_service_error_on_the_body_path(api_as, tree):
     api = api_as("fangshan_staff")
 
-    response = api.patch(f"/api/v1/enterprises/{tree.enterprise_a.pk}", {"credit_code": tree.enterprise_b.credit_code})
+    response = api.patch(
+        f"/api/v1/enterprises/{tree.enterprise_a.pk}", {"credit_code": tree.enterprise_b.credit_code}
+    )
 
     assert response.status_code == 422
     assert list(response.json()["fields"]) == ["body.credit_code"]

@@ -81,7 +81,11 @@ def test_a_wrong_method_and_an_unreadable_body_answer_in_the_error_shape(api):
     unreadable = api.client.post("/api/v1/auth/token", "{not json", content_type="application/json")
 
     assert wrong_method.status_code == 405
-    assert wrong_method.json() == {"code": "method_not_allowed", "message": "此地址不支持该请求方法。", "fields": {}}
+    assert wrong_method.json() == {
+        "code": "method_not_allowed",
+        "message": "此地址不支持该请求方法。",
+        "fields": {},
+    }
     assert wrong_method["Allow"] == "GET"
     assert unreadable.status_code == 400
     assert unreadable.json()["code"] == "bad_request"

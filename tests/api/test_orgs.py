@@ -17,7 +17,13 @@ def test_list_shows_the_scope_in_tree_order(api_as, tree):
     response = api.get("/api/v1/orgs")
 
     assert response.status_code == 200
-    assert names(response) == ["房山区总工会", "拱辰街道总工会", "甲公司工会", "乙公司工会", "房山区劳动争议调解中心"]
+    assert names(response) == [
+        "房山区总工会",
+        "拱辰街道总工会",
+        "甲公司工会",
+        "乙公司工会",
+        "房山区劳动争议调解中心",
+    ]
     assert response.json()["next_cursor"] is None
     first = response.json()["items"][0]
     assert first["kind"] == "district_union"
