@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartunion.core.errors import DomainError
 
@@ -24,7 +25,7 @@ class MobileForm(forms.Form):
 
 def _mobile_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Mobile number"),
+        label=pgettext_lazy("mobile", "Mobile number"),
         max_length=20,
         required=False,
         widget=forms.TextInput(
@@ -35,11 +36,15 @@ def _mobile_field() -> forms.CharField:
 
 def _code_field() -> forms.CharField:
     return forms.CharField(
-        label=_("Verification code"),
+        label=pgettext_lazy("mobile", "Verification code"),
         max_length=6,
         required=False,
         widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "placeholder": _("6 digits")}
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "placeholder": pgettext_lazy("mobile", "6 digits"),
+            }
         ),
     )
 
@@ -47,7 +52,7 @@ def _code_field() -> forms.CharField:
 class PasswordSignInForm(MobileForm):
     mobile = _mobile_field()
     password = forms.CharField(
-        label=_("Password"),
+        label=pgettext_lazy("mobile", "Password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -60,7 +65,7 @@ class CodeSignInForm(MobileForm):
 
 class RegisterForm(MobileForm):
     display_name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("mobile", "Name"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -68,7 +73,7 @@ class RegisterForm(MobileForm):
     mobile = _mobile_field()
     code = _code_field()
     password = forms.CharField(
-        label=_("Password"),
+        label=pgettext_lazy("mobile", "Password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
@@ -77,12 +82,12 @@ class RegisterForm(MobileForm):
 
 class PasswordChangeForm(MobileForm):
     old_password = forms.CharField(
-        label=_("Current password"),
+        label=pgettext_lazy("mobile", "Current password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     new_password = forms.CharField(
-        label=_("New password"),
+        label=pgettext_lazy("mobile", "New password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
@@ -59,8 +60,10 @@ def worker_required(view):
     return wrapped
 
 
-def _refuse_staff(form) -> None:
+def _refuse_staff(form) -> bool:
+    """Staff sign in on the console, with their second factor; the form then links there."""
     form.add_error(None, _("Staff accounts sign in on the staff console, not on the mobile web."))
+    return True
 
 
 def _send_code(request: HttpRequest, form, *, purpose: str) -> bool:
@@ -93,6 +96,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def login_password(request: HttpRequest) -> HttpResponse:
     form = PasswordSignInForm(request.POST or None)
+    staff_link = False
     if request.method == "POST" and form.is_valid():
         try:
             user = signin_password(
@@ -104,11 +108,12 @@ def login_password(request: HttpRequest) -> HttpResponse:
             form.add_domain_error(exc)
         else:
             if user.is_staff_member:
-                _refuse_staff(form)
+                staff_link = _refuse_staff(form)
             else:
                 login(request, user)
                 return redirect(_next_url(request))
-    return render(request, "mobile/login.html", {"form": form, "next": request.GET.get("next", "")})
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "mobile/login.html", {"form": form, "next": next_url, "staff_link": staff_link})
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,7 +134,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             form.add_domain_error(exc)
         else:
             if user.is_staff_member:
-                _refuse_staff(form)
+                context["staff_link"] = _refuse_staff(form)
             else:
                 login(request, user)
                 return redirect(_next_url(request))
@@ -210,5 +215,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
-    messages.success(request, _("You have signed out."))
+    messages.success(request, pgettext("mobile", "You have signed out."))
     return redirect("mobile:login")

@@ -96,7 +96,9 @@ def screenshot():
     def take(page, name: str, *, full_page: bool = True) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        # caret="initial": hiding the caret makes Playwright inject a <style>, which the strict CSP
+        # (rightly) blocks and reports as a console error the tests would then see.
+        page.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     return take

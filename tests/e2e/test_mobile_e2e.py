@@ -24,14 +24,16 @@ def test_worker_registers_then_signs_in_again_on_a_phone(live_server, phone_page
 
     page.fill("#id_display_name", "张三")
     page.fill("#id_mobile", MOBILE)
+    page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="发送验证码").click()
-    # htmx swaps the mobile block in place: the name typed above is still there.
+    # htmx swaps only the mobile block: even the password typed above is still there (a full
+    # page post, the path without JavaScript, would not send it back).
     expect(page.get_by_text("验证码已发送")).to_be_visible()
     expect(page.locator("#id_display_name")).to_have_value("张三")
+    expect(page.locator("#id_password")).to_have_value(PASSWORD)
     code = senders.OUTBOX[MOBILE]  # the live server runs in this process
 
     page.fill("#id_code", code)
-    page.fill("#id_password", PASSWORD)
     page.check("#id_agree")
     screenshot(page, "mobile-register")
     page.locator("form").get_by_role("button", name="注册").click()

@@ -203,6 +203,15 @@ def test_sign_in_follows_a_local_next_but_not_another_site(client):
     assert response.url == reverse("mobile:me")
 
 
+def test_next_survives_a_failed_attempt(client):
+    worker = WorkerFactory()
+    page = client.post(
+        reverse("mobile:login"),
+        {"mobile": worker.mobile, "password": "Wrong-Password-1", "next": "/m/privacy/"},
+    ).content.decode()
+    assert 'name="next" value="/m/privacy/"' in page
+
+
 def test_wrong_password_shows_a_clear_message_and_keeps_the_mobile(client):
     worker = WorkerFactory()
     response = sign_in(client, worker.mobile, "Not-The-Password-1")
@@ -237,7 +246,7 @@ def test_staff_are_refused_and_pointed_to_the_console(client, tree):
     response = sign_in(client, staff.username, STAFF_PASSWORD)
     page = response.content.decode()
     assert zh("Staff accounts sign in on the staff console, not on the mobile web.") in page
-    assert "工作人员控制台" in page or "/console/" in page
+    assert "前往工作人员控制台" in page and "/console/login/" in page
     assert "_auth_user_id" not in client.session
 
 
@@ -368,3 +377,41 @@ def test_my_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_qu
     client.force_login(worker)
     with django_assert_max_num_queries(4):
         client.get(reverse("mobile:me"))
+
+
+def _catalogue() -> list[tuple[str, str, str]]:
+    """(context, msgid, msgstr) of every entry in the mobile app's zh-Hans catalogue."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import smartunion.mobile
+
+    po = Path(smartunion.mobile.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    entries = []
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        found = re.search(r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', block, re.M)
+        if found:
+            context, msgid, msgstr = (
+                "".join(ast.literal_eval(line) for line in (part or "").split("\n") if line)
+                for part in found.groups()
+            )
+            if msgid:
+                entries.append((context, msgid, msgstr))
+    return entries
+
+
+def test_every_mobile_message_is_translated_and_not_overridden_by_another_app():
+    """Apps earlier in INSTALLED_APPS win a shared msgid: a clash would show their wording here."""
+    entries = _catalogue()
+    assert len(entries) > 40
+    with translation.override("zh-hans"):
+        for context, msgid, msgstr in entries:
+            assert msgstr, f"untranslated: {msgid}"
+            shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            assert shown == msgstr, f"{msgid!r} shows {shown!r}, not {msgstr!r}: give it a context"
+
+
+def test_login_page_links_to_registration_in_chinese(client):
+    page = client.get(reverse("mobile:login")).content.decode()
+    assert ">注册</a>" in page and "登记" not in page
