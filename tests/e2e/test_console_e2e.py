@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.factories import STAFF_PASSWORD, StaffFactory, totp_now
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def tree_node(page, name: str):
@@ -17,7 +17,9 @@ def tree_node(page, name: str):
     return page.locator("details").filter(has=page.locator("> summary", has_text=name)).first
 
 
-def test_staff_signs_in_with_totp_and_expands_the_tree(live_server, desktop_page, screenshot, tree):
+def test_staff_signs_in_with_totp_and_expands_the_tree(
+    live_server, desktop_page, screenshot, default_roles, tree
+):
     staff = StaffFactory(username="e2e.admin", home_org=tree.city, roles=[("federation_admin", tree.city)])
     page = desktop_page
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from smartunion.accounts import senders
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 MOBILE = "13912340000"
 MASKED = "139****0000"
