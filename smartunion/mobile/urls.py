@@ -10,6 +10,5 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("privacy/", views.privacy, name="privacy"),
     path("me/", views.me, name="me"),
-    path("language/", views.set_language, name="set_language"),
     path("logout/", views.logout_view, name="logout"),
 ]

@@ -23,7 +23,6 @@ from smartunion.accounts.services import (
     password_change,
     signin_one_time_code,
     signin_password,
-    user_language_set,
     worker_register,
 )
 from smartunion.core.errors import DomainError
@@ -170,6 +169,8 @@ def register(request: HttpRequest) -> HttpResponse:
 @worker_required
 @require_http_methods(["GET", "POST"])
 def me(request: HttpRequest) -> HttpResponse:
+    """我的: name, masked mobile, password change, language (posted to console:set_language, the one
+    language view of the product), sign-out."""
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,26 +191,6 @@ def me(request: HttpRequest) -> HttpResponse:
         "mobile/me.html",
         {"password_form": form, "languages": settings.LANGUAGES, "open_password": form.is_bound},
     )
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """The language switch: kept in a cookie, and on the account when signed in."""
-    language = request.POST.get("language", "")
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    if request.user.is_authenticated:
-        user_language_set(user=request.user, language=language)
-    response = redirect(_next_url(request))
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-    )
-    return response
 
 
 @require_POST

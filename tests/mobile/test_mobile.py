@@ -327,7 +327,9 @@ def test_sign_out(client):
 def test_language_switch_persists_on_the_account(client):
     worker = WorkerFactory()
     client.force_login(worker)
-    response = client.post(reverse("mobile:set_language"), {"language": "en", "next": "/m/me/"}, follow=True)
+    page = client.get(reverse("mobile:me")).content.decode()
+    assert f'action="{reverse("console:set_language")}"' in page and 'value="en"' in page
+    response = client.post(reverse("console:set_language"), {"language": "en", "next": "/m/me/"}, follow=True)
     page = response.content.decode()
     assert "Change password" in page and "Sign out" in page
     worker.refresh_from_db()
