@@ -25,7 +25,7 @@ from smartunion.console.helpers import (
 from smartunion.core.codes import is_mobile, mask_mobile
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import subtree_q
-from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
+from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 from smartunion.orgs.selectors import (
     enterprise_search,
     org_ancestors,
@@ -231,5 +231,6 @@ def org_pick(request):
         orgs = orgs[:PICKER_LIMIT]
     else:
         orgs = picker_roots(request.user, perm, grassroots=grassroots)
-    context = {"field": field, "orgs": orgs, "q": q, "kinds": OrgKind}
+    # A required picker with a single choice chooses it; an optional one (a filter) never does.
+    context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
     return render(request, "console/_org_picker.html#choices", context)
