@@ -246,7 +246,7 @@ def test_staff_are_refused_and_pointed_to_the_console(client, tree):
     response = sign_in(client, staff.username, STAFF_PASSWORD)
     page = response.content.decode()
     assert zh("Staff accounts sign in on the staff console, not on the mobile web.") in page
-    assert "前往工作人员控制台" in page and "/console/login/" in page
+    assert "前往管理后台" in page and "/console/login/" in page
     assert "_auth_user_id" not in client.session
 
 
