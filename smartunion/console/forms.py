@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.accounts.models import Role
@@ -65,7 +66,9 @@ class EnrolForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["otp"].widget.attrs.update(autocomplete="one-time-code", autofocus=True, inputmode="numeric")
+        self.fields["otp"].widget.attrs.update(
+            autocomplete="one-time-code", autofocus=True, inputmode="numeric"
+        )
 
 
 # --- Organisations -------------------------------------------------------------------------------
@@ -130,7 +133,9 @@ class EnterpriseForm(forms.Form):
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0, initial=0)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     is_platform = forms.BooleanField(
-        label=_("Platform company"), required=False, help_text=_("Delivery, ride-hailing and other platforms.")
+        label=_("Platform company"),
+        required=False,
+        help_text=_("Delivery, ride-hailing and other platforms."),
     )
     org = OrgField(label=_("Responsible union"))
     covering_union = OrgField(label=_("Covering grassroots union"), required=False)
@@ -153,7 +158,8 @@ class RoleGrantForm(ConfirmForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].label_from_instance = lambda role: str(_(role.name))
+        # Role names are data; the built-in ones have translations.
+        self.fields["role"].label_from_instance = lambda role: gettext(role.name)
 
 
 class StaffForm(forms.Form):
@@ -173,8 +179,12 @@ class StaffForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=64)
-    outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices])
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
+    )
     actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     org = OrgField(label=_("Organisation"), required=False)

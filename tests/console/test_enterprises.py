@@ -73,7 +73,11 @@ def test_register_an_enterprise(signed_in, tree):
     assert data["credit_code"] in text and "110111" in text and "良乡大街 8 号" in text
     with scopes_disabled():
         saved = Enterprise.objects.get(credit_code=data["credit_code"])
-    assert saved.org_id == tree.union_a.pk and saved.covering_union_id == tree.union_a.pk and saved.headcount == 35
+    assert (
+        saved.org_id == tree.union_a.pk
+        and saved.covering_union_id == tree.union_a.pk
+        and saved.headcount == 35
+    )
 
 
 def test_an_invalid_credit_code_is_explained_and_nothing_is_saved(signed_in, tree):
@@ -83,7 +87,9 @@ def test_an_invalid_credit_code_is_explained_and_nothing_is_saved(signed_in, tre
     with scopes_disabled():
         before = Enterprise.objects.count()
     response = client.post("/console/enterprises/new/", enterprise_form(tree.union_a, credit_code=bad))
-    assert form_error_near(response, "id_credit_code") == zh("The check character is wrong: this code was mistyped.")
+    assert form_error_near(response, "id_credit_code") == zh(
+        "The check character is wrong: this code was mistyped."
+    )
     content = response.content.decode()
     assert 'value="丁餐饮管理有限公司"' in content and f'value="{bad}"' in content
     assert f'value="{tree.union_a.pk}" checked' in content  # the chosen union is kept
@@ -113,8 +119,13 @@ def test_edit(signed_in, tree):
     client = signed_in("fangshan_staff")
     form = page_text(client.get(f"/console/enterprises/{tree.enterprise_a.pk}/edit/"))
     assert 'value="甲物流有限公司"' in form
-    data = enterprise_form(tree.union_a, name="甲物流集团有限公司", credit_code=tree.enterprise_a.credit_code,
-                           headcount="80", covering_union=str(tree.union_a.pk))
+    data = enterprise_form(
+        tree.union_a,
+        name="甲物流集团有限公司",
+        credit_code=tree.enterprise_a.credit_code,
+        headcount="80",
+        covering_union=str(tree.union_a.pk),
+    )
     response = client.post(f"/console/enterprises/{tree.enterprise_a.pk}/edit/", data, follow=True)
     text = page_text(response)
     assert "修改已保存" in text and "甲物流集团有限公司" in text

@@ -34,7 +34,9 @@ def test_the_tree_shows_the_roots_of_my_scope_and_loads_children_lazily(signed_i
     assert "下级 2 个" in part  # numchild of the street union
     assert "房山区劳动争议调解中心" in part
 
-    grandchildren = page_text(client.get(f"/console/orgs/{tree.street_fs.pk}/children/", HTTP_HX_REQUEST="true"))
+    grandchildren = page_text(
+        client.get(f"/console/orgs/{tree.street_fs.pk}/children/", HTTP_HX_REQUEST="true")
+    )
     assert "甲公司工会" in grandchildren and "乙公司工会" in grandchildren
 
 
@@ -123,7 +125,12 @@ def test_add_a_child(signed_in, tree):
     assert "在“拱辰街道总工会”下添加组织" in form
     response = client.post(
         f"/console/orgs/{tree.street_fs.pk}/add/",
-        {"name": "丁公司工会", "kind": OrgKind.ENTERPRISE_UNION, "region_code": "110111", "address": "拱辰大街 1 号"},
+        {
+            "name": "丁公司工会",
+            "kind": OrgKind.ENTERPRISE_UNION,
+            "region_code": "110111",
+            "address": "拱辰大街 1 号",
+        },
         follow=True,
     )
     text = page_text(response)
@@ -149,8 +156,13 @@ def test_edit_and_no_mobile_in_plain_text(signed_in, tree):
     client = signed_in("fangshan_staff")
     response = client.post(
         f"/console/orgs/{tree.union_a.pk}/edit/",
-        {"name": "甲公司工会（新）", "kind": OrgKind.ENTERPRISE_UNION, "region_code": "110111",
-         "contact_name": "张三", "contact_phone": "13912345678"},
+        {
+            "name": "甲公司工会（新）",
+            "kind": OrgKind.ENTERPRISE_UNION,
+            "region_code": "110111",
+            "contact_name": "张三",
+            "contact_phone": "13912345678",
+        },
         follow=True,
     )
     text = page_text(response)
@@ -161,7 +173,12 @@ def test_edit_and_no_mobile_in_plain_text(signed_in, tree):
     # Blank keeps the stored number.
     client.post(
         f"/console/orgs/{tree.union_a.pk}/edit/",
-        {"name": "甲公司工会", "kind": OrgKind.ENTERPRISE_UNION, "region_code": "110111", "contact_phone": ""},
+        {
+            "name": "甲公司工会",
+            "kind": OrgKind.ENTERPRISE_UNION,
+            "region_code": "110111",
+            "contact_phone": "",
+        },
     )
     assert fresh(tree.union_a).contact_phone == "13912345678"
     assert fresh(tree.union_a).name == "甲公司工会"
@@ -174,7 +191,9 @@ def test_move_by_search_then_confirm(signed_in, tree):
     assert f"/console/orgs/{tree.street_fs.pk}/move/?parent={tree.shunyi.pk}" in search
     confirm = page_text(client.get(f"/console/orgs/{tree.street_fs.pk}/move/?parent={tree.shunyi.pk}"))
     assert "确定将“拱辰街道总工会”及其全部下级迁移到“顺义区总工会”之下吗？" in confirm
-    response = client.post(f"/console/orgs/{tree.street_fs.pk}/move/", {"parent": tree.shunyi.pk}, follow=True)
+    response = client.post(
+        f"/console/orgs/{tree.street_fs.pk}/move/", {"parent": tree.shunyi.pk}, follow=True
+    )
     text = page_text(response)
     assert "已迁移“拱辰街道总工会”" in text
     assert fresh(tree.street_fs).parent_id == tree.shunyi.pk
@@ -184,7 +203,9 @@ def test_move_by_search_then_confirm(signed_in, tree):
 def test_moving_under_its_own_descendant_is_refused(signed_in, tree):
     client = signed_in("city_admin")
     response = client.post(f"/console/orgs/{tree.fangshan.pk}/move/", {"parent": tree.union_a.pk})
-    assert zh("An organisation cannot be moved under itself or one of its own branches.") in page_text(response)
+    assert zh("An organisation cannot be moved under itself or one of its own branches.") in page_text(
+        response
+    )
     assert fresh(tree.fangshan).parent_id == tree.city.pk
 
 

@@ -39,7 +39,12 @@ def test_grant_with_a_wrong_then_the_right_confirmation(signed_in, tree, persona
     newcomer = StaffFactory(username="gongchen.staff", home_org=tree.street_fs)
     client = signed_in("fangshan_admin")
     role = Role.objects.get(code="union_staff")
-    data = {"username": "gongchen.staff", "role": role.pk, "org": tree.street_fs.pk, "confirm": "not-my-password"}
+    data = {
+        "username": "gongchen.staff",
+        "role": role.pk,
+        "org": tree.street_fs.pk,
+        "confirm": "not-my-password",
+    }
     response = client.post("/console/roles/grant/", data)
     assert form_error_near(response, "id_confirm") == zh(WRONG_CONFIRM)
     assert 'value="gongchen.staff"' in response.content.decode()
@@ -54,8 +59,12 @@ def test_grant_confirmed_with_a_current_code(signed_in, tree, personas):
     newcomer = StaffFactory(username="code.staff", home_org=tree.street_fs)
     client = signed_in("fangshan_admin")
     role = Role.objects.get(code="grassroots_staff")
-    data = {"username": "code.staff", "role": role.pk, "org": tree.union_a.pk,
-            "confirm": totp_now(personas["fangshan_admin"])}
+    data = {
+        "username": "code.staff",
+        "role": role.pk,
+        "org": tree.union_a.pk,
+        "confirm": totp_now(personas["fangshan_admin"]),
+    }
     assert client.post("/console/roles/grant/", data).status_code == 302
     assert grants_of(newcomer) == [("grassroots_staff", tree.union_a.pk)]
 
@@ -109,11 +118,20 @@ def test_create_a_staff_account(signed_in, tree):
 
     response = client.post(
         "/console/staff/new/",
-        {"username": "liang.xiang", "display_name": "梁祥", "password": "Gold-Harbor-7319", "home_org": tree.street_fs.pk},
+        {
+            "username": "liang.xiang",
+            "display_name": "梁祥",
+            "password": "Gold-Harbor-7319",
+            "home_org": tree.street_fs.pk,
+        },
     )
     assert response["Location"] == f"/console/roles/grant/?username=liang.xiang&org={tree.street_fs.pk}"
     with scopes_disabled():
         user = User.objects.get(username="liang.xiang")
     assert user.is_staff_member and user.home_org_id == tree.street_fs.pk
     form = page_text(client.get(response["Location"]))
-    assert "工作人员账号 liang.xiang 已创建" in form and 'value="liang.xiang"' in form and "拱辰街道总工会" in form
+    assert (
+        "工作人员账号 liang.xiang 已创建" in form
+        and 'value="liang.xiang"' in form
+        and "拱辰街道总工会" in form
+    )

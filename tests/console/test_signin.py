@@ -82,7 +82,9 @@ def test_a_used_code_is_refused_the_second_time(client, personas):
 
     password_step(client, user)
     response = client.post("/console/login/otp/", {"otp": code})
-    assert form_error_near(response, "id_otp") == zh("This code has already been used. Wait for the next code.")
+    assert form_error_near(response, "id_otp") == zh(
+        "This code has already been used. Wait for the next code."
+    )
     assert client.get("/console/").status_code == 302
 
 
@@ -110,7 +112,9 @@ def test_a_staff_member_without_an_authenticator_enrols_first(client, tree):
     secret = re.search(r'<p class="secret"><code>([A-Z2-7 ]+)</code>', page.content.decode()).group(1)
     user.totp_secret = secret.replace(" ", "")
 
-    wrong = client.post("/console/login/enrol/", {"otp": "000000" if totp_now(user) != "000000" else "111111"})
+    wrong = client.post(
+        "/console/login/enrol/", {"otp": "000000" if totp_now(user) != "000000" else "111111"}
+    )
     assert form_error_near(wrong, "id_otp") == zh("The verification code is wrong.")
 
     done = client.post("/console/login/enrol/", {"otp": totp_now(user)})
@@ -152,7 +156,8 @@ def test_five_failures_lock_the_account(client, personas):
         assert form_error_near(response, "id_password") == zh("The username or password is wrong.")
     response = password_step(client, user)  # even the right password
     locked = zh(
-        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.",
+        minutes=15,
     )
     assert locked in page_text(response)
     assert "pending_staff_id" not in client.session
@@ -165,7 +170,8 @@ def test_wrong_codes_count_towards_the_lockout(client, personas):
         client.post("/console/login/otp/", {"otp": "12345x"})
     response = client.post("/console/login/otp/", {"otp": totp_now(user)})
     locked = zh(
-        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.",
+        minutes=15,
     )
     assert locked in page_text(response)
     assert "otp_verified" not in client.session

@@ -82,7 +82,9 @@ def login_view(request):
             apply_domain_error(form, exc)
         else:
             if not user.is_staff_member:
-                form.add_error(None, _("This console is for union staff. Workers sign in on the mobile site."))
+                form.add_error(
+                    None, _("This console is for union staff. Workers sign in on the mobile site.")
+                )
             else:
                 request.session.cycle_key()
                 request.session[PENDING] = user.pk
@@ -126,7 +128,9 @@ def login_enrol(request):
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = totp_enrol_confirm(user=user, code=form.cleaned_data["otp"], address=request_address(request))
+            codes = totp_enrol_confirm(
+                user=user, code=form.cleaned_data["otp"], address=request_address(request)
+            )
         except (ValidationFailed, Conflict) as exc:
             apply_domain_error(form, exc)
         else:

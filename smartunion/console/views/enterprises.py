@@ -118,7 +118,10 @@ def enterprise_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.enterprise_update(
-                actor=request.user, enterprise=enterprise, address=request_address(request), **_enterprise_data(form)
+                actor=request.user,
+                enterprise=enterprise,
+                address=request_address(request),
+                **_enterprise_data(form),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -135,7 +138,9 @@ def enterprise_delete(request, pk):
     enterprise = enterprise_get(pk=pk)
     _require_enterprise_perm(request.user, "enterprises.delete", enterprise)
     if request.method == "POST":
-        services.enterprise_delete(actor=request.user, enterprise=enterprise, address=request_address(request))
+        services.enterprise_delete(
+            actor=request.user, enterprise=enterprise, address=request_address(request)
+        )
         messages.success(request, _("“%(name)s” was deleted.") % {"name": enterprise.name})
         return redirect("console:enterprise_list")
     return render_page(request, "console/enterprise_delete.html", {"enterprise": enterprise})

@@ -63,7 +63,9 @@ def org_tree(request):
 @staff_required(perm="orgs.view")
 def org_children_view(request, pk):
     org = org_get(pk=pk)
-    return render(request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org})
+    return render(
+        request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
+    )
 
 
 @require_GET
@@ -104,7 +106,9 @@ def org_add(request, pk):
     form = OrgForm(request.POST or None, initial={"region_code": parent.region_code})
     if request.method == "POST" and form.is_valid():
         try:
-            org = org_create(actor=request.user, parent=parent, address=request_address(request), **_org_data(form))
+            org = org_create(
+                actor=request.user, parent=parent, address=request_address(request), **_org_data(form)
+            )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
@@ -123,7 +127,12 @@ def org_edit(request, pk):
     form = OrgForm(request.POST or None, initial=initial, phone_hint=masked_phone(org.contact_phone))
     if request.method == "POST" and form.is_valid():
         try:
-            org_update(actor=request.user, org=org, address=request_address(request), **_org_data(form, keep_phone=True))
+            org_update(
+                actor=request.user,
+                org=org,
+                address=request_address(request),
+                **_org_data(form, keep_phone=True),
+            )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
@@ -153,7 +162,9 @@ def org_move_view(request, pk):
             return redirect("console:org_detail", pk=org.pk)
     candidates = []
     if q:
-        candidates = _with_perm(org_search(q=q), request.user, "orgs.change").exclude(pk=org.pk)[:PICKER_LIMIT]
+        candidates = _with_perm(org_search(q=q), request.user, "orgs.change").exclude(pk=org.pk)[
+            :PICKER_LIMIT
+        ]
     context = {
         "org": org,
         "ancestors": org_ancestors(org=org),

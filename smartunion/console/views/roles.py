@@ -29,7 +29,9 @@ from smartunion.orgs.selectors import org_get
 @staff_required(perm="roles.view")
 def role_grants(request):
     q = request.GET.get("q", "").strip()
-    grants = RoleGrant.objects.select_related("user", "role", "org").order_by("org__path", "user__username", "pk")
+    grants = RoleGrant.objects.select_related("user", "role", "org").order_by(
+        "org__path", "user__username", "pk"
+    )
     if q:
         grants = grants.filter(user__username__icontains=q)
     context = {
@@ -74,7 +76,11 @@ def role_grant_view(request):
                     % {"user": grantee.username, "role": _(grant.role.name), "org": grant.org.name},
                 )
                 return redirect("console:role_grants")
-    picked = form.cleaned_data.get("org") if form.is_bound and hasattr(form, "cleaned_data") else initial.get("org")
+    picked = (
+        form.cleaned_data.get("org")
+        if form.is_bound and hasattr(form, "cleaned_data")
+        else initial.get("org")
+    )
     return render_page(request, "console/role_grant_form.html", {"form": form, "picked_org": picked})
 
 
@@ -93,14 +99,19 @@ def role_revoke_view(request, pk):
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            role_revoke(actor=request.user, grant=grant, confirm=form.cleaned_data["confirm"],
-                        address=request_address(request))
+            role_revoke(
+                actor=request.user,
+                grant=grant,
+                confirm=form.cleaned_data["confirm"],
+                address=request_address(request),
+            )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(
                 request,
-                _("The role “%(role)s” of %(user)s was revoked.") % {"role": _(grant.role.name), "user": grant.user},
+                _("The role “%(role)s” of %(user)s was revoked.")
+                % {"role": _(grant.role.name), "user": grant.user},
             )
             return redirect("console:role_grants")
     return render_page(request, "console/role_revoke.html", {"form": form, "grant": grant})
@@ -125,8 +136,11 @@ def staff_add(request):
         else:
             messages.success(
                 request,
-                _("The staff account %(user)s was created. Now grant it a role; at first sign-in it enrols an "
-                  "authenticator app.") % {"user": user.username},
+                _(
+                    "The staff account %(user)s was created. Now grant it a role; at first sign-in it enrols an "
+                    "authenticator app."
+                )
+                % {"user": user.username},
             )
             query = urlencode({"username": user.username, "org": user.home_org_id})
             return redirect(f"{reverse('console:role_grant')}?{query}")
