@@ -52,6 +52,8 @@ MATRIX = [
     Row("shunyi_staff", "console", "GET", "/console/orgs/{union_a.pk}/", 404, "union_a"),
     Row("fangshan_admin", "console", "POST", "/console/roles/{grant_shunyi_staff.pk}/revoke/", 404,
         "grant_shunyi_staff", (("confirm", "Staff-Pass-2026!"),)),
+    Row("fangshan_admin", "console", "POST", "/console/staff/{staff_shunyi.pk}/reset-authenticator/", 404,
+        "staff_shunyi", (("confirm", "Staff-Pass-2026!"),)),
     # --- console: a grassroots union cannot reach its sibling ---------------------------------
     Row("union_a_staff", "console", "GET", "/console/orgs/{union_b.pk}/", 404, "union_b"),
     Row("union_a_staff", "console", "GET", "/console/enterprises/{enterprise_b.pk}/", 404, "enterprise_b"),
@@ -90,6 +92,7 @@ def _objects(tree, personas):
     objects = dict(vars(tree))
     with scopes_disabled():
         objects["grant_shunyi_staff"] = RoleGrant.objects.get(user=personas["shunyi_staff"])
+    objects["staff_shunyi"] = personas["shunyi_staff"]
     return objects
 
 

@@ -468,3 +468,33 @@ def staff_create(*, actor: User | None, username: str, display_name: str, passwo
         user.save()
         audit_record(action="staff.create", actor=actor, obj=user, org=home_org, address=address)
     return user
+
+
+def staff_get_in_scope(*, pk) -> User:
+    """A staff account whose home organisation the viewer can see; otherwise it does not exist."""
+    from smartunion.orgs.models import Org
+
+    user = (
+        User.objects.select_related("home_org")
+        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=Org.objects.all())
+        .first()
+    )
+    if user is None:
+        raise NotFound(_("This staff account does not exist."))
+    return user
+
+
+def totp_reset(*, actor: User, user: User, confirm: str, address: str) -> None:
+    """A staff member lost their authenticator: an administrator over their organisation removes
+    it (and the recovery codes and API tokens); at the next sign-in they enrol a new one."""
+    require_perm(actor, "roles.grant", user.home_org)
+    if user.pk == actor.pk:
+        raise ValidationFailed(
+            fields={"confirm": [_("You cannot reset your own authenticator; ask another administrator.")]}
+        )
+    reauthenticate(actor=actor, secret=confirm, address=address)
+    with transaction.atomic():
+        TotpDevice.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(action="2fa.reset", actor=actor, obj=user, org=user.home_org, address=address)

@@ -27,5 +27,6 @@ urlpatterns = [
     path("roles/grant/", roles.role_grant_view, name="role_grant"),
     path("roles/<int:pk>/revoke/", roles.role_revoke_view, name="role_revoke"),
     path("staff/new/", roles.staff_add, name="staff_add"),
+    path("staff/<int:pk>/reset-authenticator/", roles.staff_reset_authenticator, name="staff_reset_authenticator"),
     path("audit/", audit.audit_log, name="audit_log"),
 ]

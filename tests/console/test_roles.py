@@ -135,3 +135,39 @@ def test_create_a_staff_account(signed_in, tree):
         and 'value="liang.xiang"' in form
         and "拱辰街道总工会" in form
     )
+
+
+def test_an_administrator_resets_a_lost_authenticator(signed_in, tree, personas, client):
+    from smartunion.accounts.models import ApiToken, TotpDevice
+    from smartunion.accounts.services import token_issue
+    from smartunion.core.models import AuditEvent
+
+    staff = personas["fangshan_staff"]
+    with scopes_disabled():
+        token_issue(user=staff, address="")
+    admin_client = signed_in("fangshan_admin")
+    url = f"/console/staff/{staff.pk}/reset-authenticator/"
+    response = admin_client.post(url, {"confirm": "wrong"})
+    assert zh(WRONG_CONFIRM) in page_text(response)
+    assert TotpDevice.objects.filter(user=staff).exists()
+    response = admin_client.post(url, {"confirm": STAFF_PASSWORD}, follow=True)
+    assert "fangshan.staff" in page_text(response)
+    assert not TotpDevice.objects.filter(user=staff).exists()
+    assert not ApiToken.objects.filter(user=staff, revoked_at__isnull=True).exists()
+    with scopes_disabled():
+        assert AuditEvent.objects.filter(action="2fa.reset", object_id=str(staff.pk)).count() == 1
+    # At the next sign-in the staff member is sent to enrol a new authenticator.
+    client.logout()
+    response = client.post("/console/login/", {"username": "fangshan.staff", "password": STAFF_PASSWORD})
+    assert response.headers["Location"].startswith("/console/login/enrol/")
+
+
+def test_authenticator_reset_outside_scope_is_404_and_changes_nothing(signed_in, personas):
+    from smartunion.accounts.models import TotpDevice
+
+    shunyi = personas["shunyi_staff"]
+    response = signed_in("fangshan_admin").post(
+        f"/console/staff/{shunyi.pk}/reset-authenticator/", {"confirm": STAFF_PASSWORD}
+    )
+    assert response.status_code == 404
+    assert TotpDevice.objects.filter(user=shunyi).exists()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.models import RoleGrant, User, UserKind
 from smartunion.accounts.permissions import has_perm, require_perm
-from smartunion.accounts.services import role_grant, role_revoke, staff_create
+from smartunion.accounts.services import role_grant, role_revoke, staff_create, staff_get_in_scope, totp_reset
 from smartunion.console.forms import ConfirmForm, RoleGrantForm, StaffForm
 from smartunion.console.helpers import (
     apply_domain_error,
@@ -146,3 +146,26 @@ def staff_add(request):
             return redirect(f"{reverse('console:role_grant')}?{query}")
     picked = form.cleaned_data.get("home_org") if form.is_bound and hasattr(form, "cleaned_data") else None
     return render_page(request, "console/staff_form.html", {"form": form, "picked_home_org": picked})
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="roles.grant")
+def staff_reset_authenticator(request, pk):
+    staff = staff_get_in_scope(pk=pk)
+    require_perm(request.user, "roles.grant", staff.home_org)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            totp_reset(
+                actor=request.user, user=staff, confirm=form.cleaned_data["confirm"], address=request_address(request)
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The authenticator of %(user)s was removed. At the next sign-in they enrol a new one.")
+                % {"user": staff.username},
+            )
+            return redirect("console:role_grants")
+    return render_page(request, "console/staff_reset_authenticator.html", {"form": form, "staff": staff})
