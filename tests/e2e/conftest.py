@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -67,6 +68,9 @@ def browser():
                 yield browser
             finally:
                 browser.close()
+                # Connections opened while Playwright's loop ran are kept in that loop's context;
+                # close them here, or PostgreSQL cannot drop the test database at the end.
+                connections.close_all()
     finally:
         if previous is None:
             del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
