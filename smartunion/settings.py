@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "smartunion.core",
     "smartunion.orgs",
     "smartunion.accounts",
+    "smartunion.members",
     "smartunion.console",
     "smartunion.mobile",
     "smartunion.api",
@@ -175,6 +176,10 @@ LOCKOUT_ADDRESS_FAILURES = 20
 # is a dotted path to a class with send(mobile, code).
 OTP_SENDER = os.environ.get("OTP_SENDER", "smartunion.accounts.senders.LogSender")
 ONE_TIME_CODE_TTL_SECONDS = 5 * 60
+
+# --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
+JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))
+CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
 
 # --- Personal-data encryption -------------------------------------------------------------------
 FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")

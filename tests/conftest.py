@@ -100,3 +100,32 @@ def worker(db):
 def system_scope():
     with scopes_disabled() as active:
         yield active
+
+
+def restore_migration_data():
+    """Transactional tests flush every table, data migrations' rows included; a later
+    transactional test puts the roles and occupation tags back with the migrations' own code."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("smartunion.accounts.migrations.0002_default_roles").forwards(apps, None)
+
+    class _Editor:  # the data half of members.0002 only
+        class connection:  # noqa: N801
+            vendor = "none"
+
+    importlib.import_module("smartunion.members.migrations.0002_name_collation_and_tags").forwards(apps, _Editor)
+
+
+@pytest.fixture
+def default_roles(transactional_db):
+    restore_migration_data()
+
+
+def as_staff(user):
+    """The scope a request by ``user`` runs in (what ScopeMiddleware activates)."""
+    from smartunion.accounts.permissions import scope_for_user
+    from smartunion.core.scoping import activate
+
+    return activate(scope_for_user(user))

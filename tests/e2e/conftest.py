@@ -7,7 +7,6 @@ printed, unless SMARTUNION_REQUIRE_BROWSER=true (CI), where a missing browser is
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -31,17 +30,6 @@ TIMEOUT_MS = 10_000
 
 def _browser_required() -> bool:
     return os.environ.get("SMARTUNION_REQUIRE_BROWSER", "").lower() == "true"
-
-
-@pytest.fixture
-def default_roles(transactional_db):
-    """The roles the data migration seeds. Browser tests are transactional: a transactional test
-    that ran before them flushed every table, migrated rows included, so they are put back with the
-    migration's own code. (serialized_rollback cannot do it: the flush's post_migrate has already
-    recreated the content types, and restoring them again fails on their unique constraint.)"""
-    from django.apps import apps
-
-    importlib.import_module("smartunion.accounts.migrations.0002_default_roles").forwards(apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "smartunion.members"
+    label = "members"
+    verbose_name = "Members"
+
+    def ready(self):
+        from smartunion.members.services import register_org_delete_blocker
+
+        register_org_delete_blocker()

@@ -1,0 +1,468 @@
+"""Writes for people and memberships. Each service is one transaction with its audit record.
+
+Rules encoded here:
+- 工会法 第三条: workers whose main income is wages may join, whatever their employment form; no
+  labour contract is required.
+- 中国工会章程 (⚠ article numbers from an older text): voluntary application approved by the
+  grassroots committee; membership follows the work relationship and transfers with it.
+- PIPL 第四十四条—第四十七条: the worker sees, downloads and corrects their data, and may close the account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.permissions import require_perm
+from smartunion.core import crypto
+from smartunion.core.audit import audit_record
+from smartunion.core.calendar import add_working_days
+from smartunion.core.codes import validate_id_number, validate_mobile
+from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.core.models import InboxMessage
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    MEMBERSHIP_TRANSITIONS,
+    EmploymentForm,
+    Membership,
+    MembershipEvent,
+    MembershipNumber,
+    MembershipStatus,
+    Person,
+    Sex,
+    Transfer,
+    TransferStatus,
+    WageBracket,
+)
+from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
+
+# --- personal data -------------------------------------------------------------------------------
+
+
+def id_number_index(id_number: str) -> str:
+    return crypto.blind_index(id_number, purpose="id_number")
+
+
+def mobile_index(mobile: str) -> str:
+    return crypto.blind_index(mobile, purpose="mobile")
+
+
+def birth_and_sex(id_number: str) -> tuple[date, str]:
+    """GB 11643: characters 7–14 are the birth date; the 17th is odd for men, even for women."""
+    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    return birth, Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE
+
+
+def person_set_id_number(person: Person, id_number: str) -> None:
+    person.id_number_encrypted = crypto.encrypt(id_number)
+    person.id_number_index = id_number_index(id_number)
+    person.birth_date, person.sex = birth_and_sex(id_number)
+
+
+def person_set_mobile(person: Person, mobile: str) -> None:
+    person.mobile_encrypted = crypto.encrypt(mobile) if mobile else ""
+    person.mobile_index = mobile_index(mobile) if mobile else None
+
+
+PERSON_FIELDS = ("real_name", "id_number", "mobile", "employment_form", "employer", "platform", "wage_bracket")
+
+
+def clean_person_data(data: dict[str, Any], *, instance: Person | None = None) -> dict[str, Any]:
+    """Validate a person's fields; raise ValidationFailed naming every bad field at once."""
+    errors: dict[str, list[str]] = {}
+    cleaned = {k: data[k] for k in PERSON_FIELDS if k in data}
+    if "real_name" in cleaned:
+        cleaned["real_name"] = (cleaned["real_name"] or "").strip()
+        if not cleaned["real_name"]:
+            errors["real_name"] = [_("Please enter the real name.")]
+        elif len(cleaned["real_name"]) > 100:
+            errors["real_name"] = [_("A name has at most 100 characters.")]
+    for field, validator in (("id_number", validate_id_number), ("mobile", validate_mobile)):
+        if field in cleaned:
+            try:
+                cleaned[field] = validator(cleaned[field], field=field)
+            except ValidationFailed as exc:
+                errors.update(exc.fields)
+    if "employment_form" in cleaned and cleaned["employment_form"] not in EmploymentForm.values:
+        errors["employment_form"] = [_("Choose an employment form from the list.")]
+    if cleaned.get("wage_bracket") and cleaned["wage_bracket"] not in WageBracket.values:
+        errors["wage_bracket"] = [_("Choose a wage bracket from the list.")]
+    if cleaned.get("employer") is not None and not isinstance(cleaned["employer"], Enterprise):
+        errors["employer"] = [_("Choose the employer from the enterprise register.")]
+    if "id_number" in cleaned and "id_number" not in errors:
+        with scopes_disabled():
+            taken = Person.objects.filter(id_number_index=id_number_index(cleaned["id_number"]))
+            if instance is not None:
+                taken = taken.exclude(pk=instance.pk)
+            if taken.exists():
+                errors["id_number"] = [_("A person with this ID number is already registered.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return cleaned
+
+
+def _apply_person_data(person: Person, cleaned: dict[str, Any]) -> None:
+    for key, value in cleaned.items():
+        if key == "id_number":
+            person_set_id_number(person, value)
+        elif key == "mobile":
+            person_set_mobile(person, value)
+        else:
+            setattr(person, key, value)
+
+
+# --- membership numbers ----------------------------------------------------------------------------
+
+
+def allocate_membership_numbers(count: int) -> list[str]:
+    """``count`` fresh numbers, unique in the federation; one short lock on the counter row."""
+    with transaction.atomic():
+        counter, _created = MembershipNumber.objects.select_for_update().get_or_create(pk=1)
+        first = counter.last + 1
+        counter.last = F("last") + count
+        counter.save(update_fields=["last"])
+    return [f"{n:010d}" for n in range(first, first + count)]
+
+
+# --- the one status transition -----------------------------------------------------------------------
+
+
+def membership_transition(*, membership: Membership, to: str, actor, reason: str = "", address: str = "") -> Membership:
+    """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
+    if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
+        raise Conflict(
+            _("A membership cannot go from “%(from)s” to “%(to)s”.")
+            % {"from": MembershipStatus(membership.status).label, "to": MembershipStatus(to).label}
+        )
+    with transaction.atomic():
+        from_status = membership.status
+        membership.status = to
+        fields = ["status", "updated_at"]
+        if to == MembershipStatus.ACTIVE and not membership.number:
+            membership.number = allocate_membership_numbers(1)[0]
+            membership.join_date = membership.join_date or timezone.localdate()
+            fields += ["number", "join_date"]
+        if from_status == MembershipStatus.ACTIVE or to != MembershipStatus.ACTIVE:
+            membership.card_version += 1  # every card shown so far stops verifying at once
+            fields.append("card_version")
+        if from_status == MembershipStatus.APPLYING:
+            membership.decided_at = timezone.now()
+            membership.reason = reason
+            fields += ["decided_at", "reason"]
+        membership.save(update_fields=fields)
+        MembershipEvent.objects.create(
+            membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
+        )
+        audit_record(
+            action="membership.transition", actor=actor, obj=membership, org=membership.org, address=address,
+            data={"from": from_status, "to": to},
+        )
+    return membership
+
+
+# --- joining ---------------------------------------------------------------------------------------
+
+
+def joinable(org: Org, *, employer: Enterprise | None) -> bool:
+    """A worker may apply to the grassroots union that covers their employer, or to any union that
+    accepts direct joining (gig and platform workers, employers without a union: join first,
+    transfer later)."""
+    if org.accepts_direct_joining:
+        return True
+    return org.kind in GRASSROOTS_KINDS and employer is not None and employer.covering_union_id == org.pk
+
+
+def join_apply(*, user, org: Org, data: dict[str, Any], address: str = "") -> Membership:
+    """A signed-in worker applies to join ``org``. The answer is due within the configured number
+    of working days (default 15)."""
+    if user is None or not user.is_authenticated or user.is_staff_member:
+        raise Forbidden(_("Only a worker's own account can apply to join."))
+    with scopes_disabled(), transaction.atomic():
+        person = Person.objects.select_for_update().filter(user=user).first()
+        cleaned = clean_person_data(data, instance=person)
+        employer = cleaned.get("employer", person.employer if person else None)
+        if not joinable(org, employer=employer):
+            raise ValidationFailed(
+                fields={"org": [_("This union does not take direct applications: choose your employer's union or a union that accepts direct joining.")]}
+            )
+        if person is None:
+            missing = {f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)}
+            if missing:
+                raise ValidationFailed(fields=missing)
+            person = Person(user=user, org=org)
+        if person.closed_at is not None:
+            raise Conflict(_("This account was closed."))
+        current = Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).first() if person.pk else None
+        if current is not None and current.status == MembershipStatus.APPLYING:
+            raise Conflict(_("You already have an application waiting for an answer from %(org)s.") % {"org": current.org.name})
+        if current is not None:
+            raise Conflict(
+                _("You are already a member of %(org)s. To change union, ask for a transfer.") % {"org": current.org.name}
+            )
+        if "mobile" not in cleaned and user.mobile_encrypted and not person.mobile_encrypted:
+            cleaned["mobile"] = user.mobile
+        _apply_person_data(person, cleaned)
+        person.org = org
+        try:
+            person.save()
+            membership = Membership.objects.create(
+                person=person,
+                org=org,
+                status=MembershipStatus.APPLYING,
+                applied_at=timezone.now(),
+                due_date=add_working_days(timezone.localdate(), settings.JOIN_RESPONSE_WORKING_DAYS),
+            )
+        except IntegrityError as exc:  # a second tab or a double click got there first
+            raise Conflict(_("You already have an application waiting for an answer.")) from exc
+        MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
+        audit_record(action="membership.apply", actor=user, obj=membership, org=org, address=address)
+        inbox_send(
+            user=user,
+            title=_("Your application to %(org)s was received") % {"org": org.name},
+            body=_("The union answers by %(date)s.") % {"date": membership.due_date.isoformat()},
+        )
+    return membership
+
+
+def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "", address: str = "") -> Membership:
+    require_perm(actor, "members.change", membership.org)
+    if membership.status != MembershipStatus.APPLYING:
+        raise Conflict(_("This application has already been answered."))
+    if not approve and not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [_("Give the worker a reason for the rejection.")]})
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.status != MembershipStatus.APPLYING:
+            raise Conflict(_("This application has already been answered."))
+        try:
+            membership_transition(
+                membership=membership,
+                to=MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED,
+                actor=actor, reason=reason.strip(), address=address,
+            )
+        except IntegrityError as exc:
+            raise Conflict(_("This person is already an active member elsewhere.")) from exc
+        user = membership.person.user
+        if user is not None:
+            inbox_send(
+                user=user,
+                title=(_("Welcome to %(org)s") if approve else _("%(org)s did not accept your application"))
+                % {"org": membership.org.name},
+                body=(_("Your membership number is %(number)s.") % {"number": membership.number}) if approve else reason,
+            )
+    return membership
+
+
+def inbox_send(*, user, title: str, body: str = "", link: str = "") -> InboxMessage:
+    return InboxMessage.objects.create(user=user, title=title[:200], body=body, link=link)
+
+
+# --- transfers -------------------------------------------------------------------------------------
+
+
+def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", address: str = "") -> Transfer:
+    """Either side asks: the member (their own account), the sending or the receiving union."""
+    if actor.is_staff_member:
+        if not (_can(actor, "members.change", person.org) or _can(actor, "members.change", to_org)):
+            raise Forbidden(_("You cannot manage this member's transfer."))
+    elif getattr(person, "user_id", None) != actor.pk:
+        raise NotFound(_("This person does not exist."))
+    if to_org.kind not in GRASSROOTS_KINDS and not to_org.accepts_direct_joining:
+        raise ValidationFailed(fields={"to_org": [_("A member transfers to a grassroots union.")]})
+    with scopes_disabled(), transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        current = Membership.objects.filter(person=person, status__in=HOLDING_STATUSES).first()
+        if current is None:
+            raise Conflict(_("Only a member can transfer."))
+        if current.org_id == to_org.pk:
+            raise ValidationFailed(fields={"to_org": [_("This is already the member's union.")]})
+        if Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).exists():
+            raise Conflict(_("A transfer for this member is already waiting for approval."))
+        transfer = Transfer.objects.create(
+            person=person, from_membership=current, from_org=current.org, to_org=to_org, requested_by=actor,
+            reason=(reason or "").strip(),
+        )
+        audit_record(action="transfer.request", actor=actor, obj=transfer, org=to_org, address=address,
+                     data={"from_org": current.org_id})
+    return transfer
+
+
+def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "", address: str = "") -> Transfer:
+    """The receiving union approves: in one transaction, with the person's row locked, the old
+    membership becomes "transferred out" and the new one "active" — never none, never two."""
+    require_perm(actor, "members.change", transfer.to_org)
+    with scopes_disabled(), transaction.atomic():
+        Person.objects.select_for_update().get(pk=transfer.person_id)
+        transfer = Transfer.objects.select_for_update().select_related("from_membership", "to_org").get(pk=transfer.pk)
+        if transfer.status != TransferStatus.REQUESTED:
+            raise Conflict(_("This transfer has already been decided."))
+        transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        if not approve:
+            if not (reason or "").strip():
+                raise ValidationFailed(fields={"reason": [_("Give a reason for the rejection.")]})
+            transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
+            transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+            audit_record(action="transfer.reject", actor=actor, obj=transfer, org=transfer.to_org, address=address)
+            return transfer
+        old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
+        if old.status not in HOLDING_STATUSES:
+            raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
+        membership_transition(membership=old, to=MembershipStatus.TRANSFERRED_OUT, actor=actor,
+                              reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name}, address=address)
+        new = Membership.objects.create(
+            person_id=transfer.person_id, org=transfer.to_org, status=MembershipStatus.ACTIVE,
+            number=allocate_membership_numbers(1)[0], join_date=timezone.localdate(),
+        )
+        MembershipEvent.objects.create(membership=new, from_status="", to_status=MembershipStatus.ACTIVE, actor=actor,
+                                       reason=_("Transferred from %(org)s") % {"org": old.org.name})
+        Person.objects.filter(pk=transfer.person_id).update(org=transfer.to_org)
+        transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
+        transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
+        audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, address=address,
+                     data={"from_org": old.org_id, "membership": new.pk})
+    return transfer
+
+
+def _can(user, perm: str, org: Org) -> bool:
+    from smartunion.accounts.permissions import has_perm
+
+    return has_perm(user, perm, org)
+
+
+# --- the e-member card -----------------------------------------------------------------------------
+
+CARD_SALT = "smartunion.members.card"
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    result: str  # valid | expired | revoked | forged
+    membership: Membership | None = None
+
+
+def card_token(*, membership: Membership) -> str:
+    """A short-lived signed token for the card's QR code; the card page refreshes it."""
+    if membership.status != MembershipStatus.ACTIVE:
+        raise Conflict(_("Only an active membership has a card."))
+    return signing.dumps({"m": membership.pk, "v": membership.card_version}, salt=CARD_SALT, compress=True)
+
+
+def card_verify(*, token: str) -> CardCheck:
+    try:
+        payload = signing.loads(token, salt=CARD_SALT, max_age=settings.CARD_TOKEN_TTL_SECONDS)
+    except signing.SignatureExpired:
+        return CardCheck("expired")
+    except signing.BadSignature:
+        return CardCheck("forged")
+    with scopes_disabled():
+        membership = Membership.objects.select_related("person", "org").filter(pk=payload.get("m")).first()
+    if membership is None:
+        return CardCheck("forged")
+    if membership.status != MembershipStatus.ACTIVE or membership.card_version != payload.get("v"):
+        return CardCheck("revoked")
+    return CardCheck("valid", membership)
+
+
+# --- staff reads that are recorded, unmasking --------------------------------------------------------
+
+
+def person_open(*, actor, pk, address: str = "") -> Person:
+    """A staff member opens a person's record: scoped (404 outside), and recorded, because the
+    worker can see who opened their record."""
+    try:
+        person = Person.objects.select_related("org", "employer", "platform").get(pk=int(pk))
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This person does not exist.")) from None
+    require_perm(actor, "members.view", person.org)
+    audit_record(action="person.view", actor=actor, obj=person, org=person.org, address=address)
+    return person
+
+
+def person_unmask(*, actor, person: Person, field: str, address: str = "") -> str:
+    """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
+    require_perm(actor, "members.unmask", person.org)
+    if field not in {"id_number", "mobile"}:
+        raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
+    audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, address=address,
+                 data={"field": field})
+    return getattr(person, field)
+
+
+def person_update(*, actor, person: Person, data: dict[str, Any], address: str = "") -> Person:
+    require_perm(actor, "members.change", person.org)
+    cleaned = clean_person_data(data, instance=person)
+    with transaction.atomic():
+        _apply_person_data(person, cleaned)
+        person.save()
+        audit_record(action="person.update", actor=actor, obj=person, org=person.org, address=address,
+                     data={"changed": sorted(cleaned)})
+    return person
+
+
+# --- the worker's own data (PIPL 第四十四条—第四十七条) ---------------------------------------------------
+
+
+def my_contact_update(*, user, mobile: str, address: str = "") -> Person:
+    """A worker corrects their contact mobile (PIPL 第四十六条)."""
+    with scopes_disabled(), transaction.atomic():
+        person = Person.objects.select_for_update().filter(user=user, closed_at__isnull=True).first()
+        if person is None:
+            raise NotFound(_("There is no member record for this account yet."))
+        cleaned = clean_person_data({"mobile": mobile}, instance=person)
+        person_set_mobile(person, cleaned["mobile"])
+        person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
+        audit_record(action="person.self_update", actor=user, obj=person, org=person.org, address=address,
+                     data={"changed": ["mobile"]})
+    return person
+
+
+def account_close(*, user, address: str = "") -> None:
+    """Close a worker's account (PIPL 第四十七条): personal fields are anonymised; memberships stay
+    as anonymous statistics; the audit chain holds no personal data and stays whole."""
+    with scopes_disabled(), transaction.atomic():
+        person = Person.objects.select_for_update().filter(user=user).first()
+        if person is not None:
+            for membership in Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]):
+                to = MembershipStatus.WITHDRAWN if membership.status == MembershipStatus.APPLYING else MembershipStatus.LEFT
+                membership_transition(membership=membership, to=to, actor=user, reason=_("Account closed"),
+                                      address=address)
+            Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).update(status=TransferStatus.CANCELLED)
+            person.real_name = _("(closed)")
+            person.id_number_encrypted, person.id_number_index = "", None
+            person.mobile_encrypted, person.mobile_index = "", None
+            person.closed_at = timezone.now()
+            person.user = None
+            person.save()
+            person.occupation_tags.clear()
+        user.display_name = ""
+        user.mobile_encrypted, user.mobile_index = "", None
+        user.is_active = False
+        user.set_unusable_password()
+        user.username = f"closed-{user.pk}"
+        user.save()
+        user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(action="account.close", actor=user, obj=person, org=person.org if person else None,
+                     address=address)
+
+
+def _members_block_org_delete(org: Org) -> str | None:
+    with scopes_disabled():
+        count = Membership.objects.filter(org=org, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).count()
+    return _("%(n)d members or applicants still belong to it") % {"n": count} if count else None
+
+
+def register_org_delete_blocker() -> None:
+    from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
+
+    if _members_block_org_delete not in DELETE_BLOCKER_CHECKS:
+        DELETE_BLOCKER_CHECKS.append(_members_block_org_delete)
+
