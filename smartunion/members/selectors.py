@@ -1,0 +1,138 @@
+"""Reads of people, memberships, applications and transfers; all through the scoped managers.
+
+Search at a million members: a full mobile or ID number is an exact blind-index lookup; anything
+else is a name prefix (an index range scan on ``real_name``). Lists use keyset pagination on
+(key, id) and never COUNT(*).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.core.codes import is_mobile, normalise_mobile
+from smartunion.core.errors import NotFound
+from smartunion.core.scoping import subtree_q
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    Membership,
+    MembershipStatus,
+    Person,
+    Transfer,
+    TransferStatus,
+)
+from smartunion.members.services import id_number_index, mobile_index
+from smartunion.orgs.models import Org
+
+_ID_RE = re.compile(r"^\d{17}[\dXx]$")
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    kind: str  # "mobile" | "id_number" | "name" | "all"
+    value: str
+
+
+def classify_query(q: str) -> SearchKind:
+    q = (q or "").strip()
+    if not q:
+        return SearchKind("all", "")
+    if is_mobile(q):
+        return SearchKind("mobile", normalise_mobile(q))
+    if _ID_RE.match(q):
+        return SearchKind("id_number", q.upper())
+    return SearchKind("name", q)
+
+
+def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> QuerySet[Person]:
+    """People in scope matching ``q`` (full mobile, full ID number, or name prefix), ordered for
+    keyset pagination by (real_name, id)."""
+    kind = classify_query(q)
+    qs = Person.objects.filter(closed_at__isnull=True).select_related("org", "employer")
+    if kind.kind == "mobile":
+        qs = qs.filter(mobile_index=mobile_index(kind.value))
+    elif kind.kind == "id_number":
+        qs = qs.filter(id_number_index=id_number_index(kind.value))
+    elif kind.kind == "name":
+        qs = qs.filter(real_name__startswith=kind.value)
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, field="org"))
+    if status:
+        qs = qs.filter(memberships__status=status).distinct()
+    return qs.order_by("real_name", "id")
+
+
+def keyset_page(qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")):
+    """One page after the cursor ``after`` (the last row's key values); returns (rows, next_cursor)."""
+    if after is not None:
+        condition = Q()
+        for i, key in enumerate(keys):
+            step = Q(**{f"{key}__gt": after[i]})
+            for prior, value in zip(keys[:i], after[:i], strict=False):
+                step &= Q(**{prior: value})
+            condition |= step
+        qs = qs.filter(condition)
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = tuple(getattr(rows[-1], k) for k in keys) if more and rows else None
+    return rows, next_cursor
+
+
+def person_current_membership(person: Person) -> Membership | None:
+    return (
+        Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
+        .select_related("org")
+        .first()
+    )
+
+
+def applications_queue(*, org: Org | None = None, overdue_only: bool = False) -> QuerySet[Membership]:
+    """Open applications in scope, oldest due first; overdue ones are those past their due date."""
+    qs = Membership.objects.filter(status=MembershipStatus.APPLYING).select_related("person", "org")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, field="org"))
+    if overdue_only:
+        qs = qs.filter(due_date__lt=timezone.localdate())
+    return qs.order_by("due_date", "id")
+
+
+def application_get(*, pk) -> Membership:
+    try:
+        return Membership.objects.select_related("person", "org").get(pk=int(pk), status=MembershipStatus.APPLYING)
+    except (Membership.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This application does not exist.")) from None
+
+
+def transfers_open(*, org: Org | None = None) -> QuerySet[Transfer]:
+    qs = Transfer.objects.filter(status=TransferStatus.REQUESTED).select_related("person", "from_org", "to_org")
+    if org is not None:
+        qs = qs.filter(subtree_q(org.path, field="to_org") | subtree_q(org.path, field="from_org"))
+    return qs.order_by("created_at", "id")
+
+
+def membership_history(*, person: Person) -> QuerySet:
+    from smartunion.members.models import MembershipEvent
+
+    return MembershipEvent.objects.filter(membership__person=person).select_related("membership__org", "actor")
+
+
+def person_access_history(*, person: Person):
+    """Who in the union opened, unmasked or exported this person's record, and when (for the
+    worker's own page). Read under the worker's own rule: only their record."""
+    from smartunion.core.models import AuditEvent
+    from smartunion.core.scoping import scopes_disabled
+
+    with scopes_disabled():
+        return list(
+            AuditEvent.objects.filter(
+                object_type="members.person", object_id=str(person.pk),
+                action__in=["person.view", "person.unmask", "person.update", "roster.export_unmasked"],
+            )
+            .select_related("actor", "org")
+            .order_by("-seq")[:200]
+        )
