@@ -454,6 +454,90 @@ def account_close(*, user, address: str = "") -> None:
                      address=address)
 
 
+def my_data_export(*, user, address: str = "") -> dict[str, Any]:
+    """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
+    values are the worker's own, so the ID number and mobile are in full; the download is audited
+    ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
+    from smartunion.members.selectors import person_access_history
+
+    def when(value) -> str | None:
+        return value.isoformat() if value else None
+
+    def union(org) -> dict[str, Any] | None:
+        return {"id": org.pk, "name": org.name} if org is not None else None
+
+    with scopes_disabled(), transaction.atomic():
+        person = (
+            Person.objects.select_related("org", "employer", "platform")
+            .filter(user=user, closed_at__isnull=True).first()
+        )
+        export: dict[str, Any] = {
+            "generated_at": when(timezone.now()),
+            "account": {
+                "username": user.username, "display_name": user.display_name, "mobile": user.mobile,
+                "language": user.language, "registered_at": when(user.date_joined),
+            },
+            "person": None, "memberships": [], "membership_history": [], "transfers": [], "access_history": [],
+            "inbox": [
+                {"title": m.title, "body": m.body, "sent_at": when(m.created_at), "read_at": when(m.read_at)}
+                for m in InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
+            ],
+        }
+        if person is not None:
+            export["person"] = {
+                "real_name": person.real_name, "id_number": person.id_number, "mobile": person.mobile,
+                "birth_date": when(person.birth_date), "sex": person.sex,
+                "sex_label": str(person.get_sex_display()) if person.sex else "",
+                "employment_form": person.employment_form,
+                "employment_form_label": str(person.get_employment_form_display()),
+                "occupation_tags": [str(tag.name) for tag in person.occupation_tags.all()],
+                "employer": {"name": person.employer.name, "credit_code": person.employer.credit_code}
+                if person.employer else None,
+                "platform": {"name": person.platform.name, "credit_code": person.platform.credit_code}
+                if person.platform else None,
+                "wage_bracket": person.wage_bracket,
+                "union": union(person.org),
+                "created_at": when(person.created_at), "updated_at": when(person.updated_at),
+            }
+            export["memberships"] = [
+                {
+                    "union": union(m.org), "number": m.number or "", "status": m.status,
+                    "status_label": str(m.get_status_display()), "join_date": when(m.join_date),
+                    "applied_at": when(m.applied_at), "answer_due": when(m.due_date),
+                    "decided_at": when(m.decided_at), "reason": m.reason,
+                }
+                for m in Membership.objects.filter(person=person).select_related("org").order_by("created_at", "id")
+            ]
+            export["membership_history"] = [
+                {
+                    "union": union(e.membership.org), "from_status": e.from_status, "to_status": e.to_status,
+                    "reason": e.reason, "at": when(e.created_at),
+                }
+                for e in MembershipEvent.objects.filter(membership__person=person)
+                .select_related("membership__org").order_by("created_at", "id")
+            ]
+            export["transfers"] = [
+                {
+                    "from_union": union(t.from_org), "to_union": union(t.to_org), "status": t.status,
+                    "status_label": str(t.get_status_display()), "reason": t.reason,
+                    "requested_at": when(t.created_at), "decided_at": when(t.decided_at),
+                }
+                for t in Transfer.objects.filter(person=person).select_related("from_org", "to_org")
+                .order_by("created_at", "id")
+            ]
+            export["access_history"] = [
+                {
+                    "at": when(e.created_at), "action": e.action,
+                    "by": (e.actor.display_name if e.actor else "") or e.actor_label,
+                    "union": union(e.org), "field": (e.data or {}).get("field", ""),
+                }
+                for e in person_access_history(person=person)
+            ]
+        audit_record(action="person.self_export", actor=user, obj=person if person is not None else user,
+                     org=person.org if person is not None else None, address=address)
+    return export
+
+
 def _members_block_org_delete(org: Org) -> str | None:
     with scopes_disabled():
         count = Membership.objects.filter(org=org, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).count()
