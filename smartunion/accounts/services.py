@@ -314,6 +314,24 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
 
 
+def one_time_code_verify(*, mobile: str, code: str, purpose: str) -> None:
+    """Use up a code sent to ``mobile`` for ``purpose`` (e.g. "contact": a worker proves that a new
+    number is theirs); a wrong or expired code is an error on the ``code`` field. Call it outside
+    the caller's transaction, so that a failed attempt still counts."""
+    if not _one_time_code_consume(mobile=mobile, code=code, purpose=purpose):
+        raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
+
+
+def password_confirm(*, user: User, password: str, address: str) -> None:
+    """A signed-in user proves presence with their password before an irreversible step (closing
+    the account). Failures count towards the lockout like failed sign-ins."""
+    key = account_key(user.mobile if user.mobile_encrypted else user.username)
+    check_lockout(key=key, address=address)
+    if not user.check_password(password or ""):
+        _record_failure(key=key, address=address, action="reauth", user=user, reason="bad_password")
+        raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
+
+
 def worker_register(
     *, mobile: str, code: str, password: str, display_name: str, address: str, agree: bool = False
 ) -> User:

@@ -3,12 +3,14 @@ rows outside the active scope do not exist here, so the ends turn a miss into 40
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from smartunion.core.errors import NotFound
-from smartunion.core.scoping import current_scope, subtree_q
-from smartunion.orgs.models import Enterprise, Org
+from smartunion.core.scoping import current_scope, scopes_disabled, subtree_q
+from smartunion.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Enterprise, Org, OrgKind
 
 
 def org_get(*, pk) -> Org:
@@ -67,3 +69,121 @@ def enterprise_search(*, q: str = "", org: Org | None = None) -> QuerySet[Enterp
     if org is not None:
         qs = qs.filter(subtree_q(org.path, field="org") | subtree_q(org.path, field="covering_union"))
     return qs
+
+
+# --- Public reads for workers (the mobile web's "join a union" page) ------------------------------
+# A worker has no scope: these selectors state their own rule instead. They read under
+# scopes_disabled() and hand out only what a union publishes about itself (name, kind, district)
+# and an enterprise's name: never staff, contacts, addresses, headcounts or the tree's internals.
+
+PUBLIC_SEARCH_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class PublicUnion:
+    pk: int
+    name: str
+    kind: str
+    kind_label: str
+    district: str  # the name of the district union above it, or ""
+
+
+@dataclass(frozen=True)
+class PublicEnterprise:
+    pk: int
+    name: str
+    union: PublicUnion | None  # the grassroots union that covers it, if there is one
+
+
+def _public_unions(orgs: list[Org]) -> dict[int, PublicUnion]:
+    """PublicUnion for each org, with its district named in one query for all of them."""
+    ancestor_paths = {path for org in orgs for path in org.ancestor_paths()}
+    districts = {
+        path: name
+        for path, name in Org.objects.filter(path__in=ancestor_paths, kind=OrgKind.DISTRICT_UNION).values_list(
+            "path", "name"
+        )
+    }
+    result = {}
+    for org in orgs:
+        district = next((districts[p] for p in reversed(org.ancestor_paths()) if p in districts), "")
+        result[org.pk] = PublicUnion(org.pk, org.name, org.kind, OrgKind(org.kind).label, district)
+    return result
+
+
+def public_districts_with_direct_joining() -> list[tuple[int, str]]:
+    """(pk, name) of the district unions that have a union accepting direct joining below them,
+    for the "near you" filter."""
+    with scopes_disabled():
+        paths = Org.objects.filter(accepts_direct_joining=True).values_list("path", flat=True)
+        ancestor_paths = {p[:i] for p in paths for i in range(PATH_STEP, len(p) + 1, PATH_STEP)}
+        return list(
+            Org.objects.filter(path__in=ancestor_paths, kind=OrgKind.DISTRICT_UNION)
+            .order_by("region_code", "name")
+            .values_list("pk", "name")
+        )
+
+
+def public_direct_joining_unions(*, district=None) -> list[PublicUnion]:
+    """Unions that accept direct joining (gig and platform workers, employers without a union),
+    optionally only those under one district union."""
+    with scopes_disabled():
+        qs = Org.objects.filter(accepts_direct_joining=True).only("id", "name", "kind", "path")
+        if district:
+            parent = Org.objects.filter(pk=_int_or_none(district), kind=OrgKind.DISTRICT_UNION).only("path").first()
+            if parent is None:
+                return []
+            qs = qs.filter(subtree_q(parent.path))
+        orgs = list(qs.order_by("path")[:PUBLIC_SEARCH_LIMIT * 5])
+        return list(_public_unions(orgs).values())
+
+
+def public_enterprise_search(*, q: str) -> list[PublicEnterprise]:
+    """An employer by name (contains, two characters at least) or by its full unified social
+    credit code, with the union that covers it."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    with scopes_disabled():
+        qs = Enterprise.objects.only("id", "name", "covering_union")
+        code = q.upper()
+        qs = qs.filter(credit_code=code) if len(code) == 18 and code.isalnum() else qs.filter(name__icontains=q)
+        enterprises = list(qs.order_by("name", "pk")[:PUBLIC_SEARCH_LIMIT])
+        union_ids = {e.covering_union_id for e in enterprises if e.covering_union_id}
+        unions = _public_unions(list(Org.objects.filter(pk__in=union_ids).only("id", "name", "kind", "path")))
+    return [PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id)) for e in enterprises]
+
+
+def public_union_get(*, pk) -> Org:
+    """A union a worker may apply to: one that accepts direct joining, or a grassroots union."""
+    with scopes_disabled():
+        org = (
+            Org.objects.filter(pk=_int_or_none(pk))
+            .filter(Q(accepts_direct_joining=True) | Q(kind__in=GRASSROOTS_KINDS))
+            .only("id", "name", "kind", "path", "accepts_direct_joining")
+            .first()
+        )
+    if org is None:
+        raise NotFound(_("This union does not exist."))
+    return org
+
+
+def public_union(org: Org) -> PublicUnion:
+    with scopes_disabled():
+        return _public_unions([org])[org.pk]
+
+
+def public_enterprise_get(*, pk) -> Enterprise:
+    """An employer chosen on the join page: its name and covering union only."""
+    with scopes_disabled():
+        enterprise = Enterprise.objects.filter(pk=_int_or_none(pk)).only("id", "name", "covering_union").first()
+    if enterprise is None:
+        raise NotFound(_("This enterprise does not exist."))
+    return enterprise
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
