@@ -180,6 +180,11 @@ ONE_TIME_CODE_TTL_SECONDS = 5 * 60
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
 JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))
 CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
+# Roster import (members/roster.py): files over the size limit are refused before they are read;
+# rosters of more rows than ROSTER_SYNC_ROWS are imported by a background task.
+ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", "2000"))
+ROSTER_MAX_ERRORS = int(os.environ.get("ROSTER_MAX_ERRORS", "1000"))
 
 # --- Personal-data encryption -------------------------------------------------------------------
 FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")

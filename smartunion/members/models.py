@@ -263,3 +263,54 @@ class MembershipNumber(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last = models.PositiveBigIntegerField(default=0)
+
+
+class RosterImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    COMMITTING = "committing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class RosterImport(models.Model):
+    """One roster file a grassroots union uploads: its check, then its all-or-nothing import
+    (members/roster.py). The file itself is kept only until the import is done or found invalid."""
+
+    org = models.ForeignKey("orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    stored_path = models.CharField(max_length=500, blank=True, editable=False)
+    file_format = models.CharField(max_length=8)
+    file_size = models.PositiveBigIntegerField(default=0)
+    status = models.CharField(
+        _("status"), max_length=12, choices=RosterImportStatus.choices, default=RosterImportStatus.UPLOADED
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(_("imported"), default=0)
+    skipped_count = models.PositiveIntegerField(_("already imported"), default=0)
+    # The first ROSTER_MAX_ERRORS problems, each {"line", "field", "reason"}; error_count has them all.
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    timings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager("org")
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"roster-import#{self.pk}"
+
+    def audit_repr(self) -> str:
+        return str(self)  # never the file name: it may carry a person's name
