@@ -138,7 +138,7 @@ def person_access_history(*, person: Person):
         )
 
 
-# --- single rows for the ends, the worker's own record, the public union directory ----------------
+# --- one membership by id, occupation tags by code --------------------------------------------------
 
 
 def membership_get(*, pk) -> Membership:
@@ -150,75 +150,15 @@ def membership_get(*, pk) -> Membership:
         raise NotFound(_("This application does not exist.")) from None
 
 
-@dataclass(frozen=True)
-class WorkerMembership:
-    person: Person | None
-    membership: Membership | None  # the holding one or the open application, else the latest answer
-    history: list
+def occupation_tags_by_code(*, codes: list[str]) -> list:
+    """The tags named by ``codes``; an unknown code is a field error naming it."""
+    from smartunion.core.errors import ValidationFailed
+    from smartunion.members.models import OccupationTag
 
-
-def worker_membership(*, user) -> WorkerMembership:
-    """A worker's own membership and its history. Read under the worker's own rule (their record
-    only), outside any staff scope."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
-    with scopes_disabled():
-        person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
-        if person is None:
-            return WorkerMembership(None, None, [])
-        memberships = list(Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id"))
-        current = next(
-            (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)),
-            memberships[0] if memberships else None,
+    tags = list(OccupationTag.objects.filter(code__in=codes))
+    unknown = sorted(set(codes) - {tag.code for tag in tags})
+    if unknown:
+        raise ValidationFailed(
+            fields={"occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]}
         )
-        history = list(
-            MembershipEvent.objects.filter(membership__person=person)
-            .select_related("membership__org")
-            .order_by("-created_at", "-id")
-        )
-    return WorkerMembership(person, current, history)
-
-
-def union_public_get(*, pk) -> Org:
-    """A union a worker may name when applying or a member may transfer to: grassroots unions and
-    unions that accept direct joining are public (their names and addresses are on the join page)."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.orgs.models import GRASSROOTS_KINDS
-
-    with scopes_disabled():
-        org = Org.objects.filter(pk=pk).first() if isinstance(pk, int) else None
-    if org is None or not (org.kind in GRASSROOTS_KINDS or org.accepts_direct_joining):
-        raise NotFound(_("No union with this id exists."))
-    return org
-
-
-def joinable_unions(*, q: str = "", region: str = "") -> QuerySet[Org]:
-    """The public directory of unions that accept direct joining (gig and platform workers, and
-    workers whose employer has no union), by name (contains) and division code (prefix)."""
-    from smartunion.core.scoping import scopes_disabled
-
-    with scopes_disabled():
-        qs = Org.objects.filter(accepts_direct_joining=True)
-    if (q or "").strip():
-        qs = qs.filter(name__icontains=q.strip())
-    if (region or "").strip():
-        qs = qs.filter(region_code__startswith=region.strip())
-    return qs.order_by("name", "id")
-
-
-def enterprise_unions(*, enterprise: str) -> QuerySet:
-    """Enterprises with a covering union, found by full credit code or by name (contains, at least
-    two characters), for a worker looking for their employer's union. Register data is public."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.orgs.models import Enterprise
-
-    term = (enterprise or "").strip()
-    with scopes_disabled():
-        qs = Enterprise.objects.filter(covering_union__isnull=False).select_related("covering_union")
-    if len(term) < 2:
-        return qs.none()
-    condition = Q(name__icontains=term)
-    if len(term) == 18:
-        condition |= Q(credit_code=term.upper())
-    return qs.filter(condition).order_by("name", "id")
+    return tags

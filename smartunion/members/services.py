@@ -223,6 +223,8 @@ def join_apply(*, user, org: Org, data: dict[str, Any], address: str = "") -> Me
             )
         except IntegrityError as exc:  # a second tab or a double click got there first
             raise Conflict(_("You already have an application waiting for an answer.")) from exc
+        if data.get("occupation_tags") is not None:  # OccupationTag rows; the ends resolve the codes
+            person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
         audit_record(action="membership.apply", actor=user, obj=membership, org=org, address=address)
         inbox_send(

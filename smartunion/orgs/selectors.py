@@ -124,11 +124,16 @@ def public_districts_with_direct_joining() -> list[tuple[int, str]]:
         )
 
 
-def public_direct_joining_unions(*, district=None) -> list[PublicUnion]:
+def public_direct_joining_unions(*, district=None, q: str = "", region: str = "") -> list[PublicUnion]:
     """Unions that accept direct joining (gig and platform workers, employers without a union),
-    optionally only those under one district union."""
+    optionally only those under one district union, whose name contains ``q``, or whose division
+    code starts with ``region``."""
     with scopes_disabled():
         qs = Org.objects.filter(accepts_direct_joining=True).only("id", "name", "kind", "path")
+        if (q or "").strip():
+            qs = qs.filter(name__icontains=q.strip())
+        if (region or "").strip():
+            qs = qs.filter(region_code__startswith=region.strip())
         if district:
             parent = Org.objects.filter(pk=_int_or_none(district), kind=OrgKind.DISTRICT_UNION).only("path").first()
             if parent is None:
