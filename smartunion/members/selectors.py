@@ -150,6 +150,36 @@ def membership_get(*, pk) -> Membership:
         raise NotFound(_("This application does not exist.")) from None
 
 
+@dataclass(frozen=True)
+class WorkerMembership:
+    person: Person | None
+    membership: Membership | None  # the holding one or the open application, else the latest answer
+    history: list
+
+
+def worker_membership(*, user) -> WorkerMembership:
+    """A worker's own membership and its history. Read under the worker's own rule (their record
+    only), outside any staff scope."""
+    from smartunion.core.scoping import scopes_disabled
+    from smartunion.members.models import MembershipEvent
+
+    with scopes_disabled():
+        person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
+        if person is None:
+            return WorkerMembership(None, None, [])
+        memberships = list(Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id"))
+        current = next(
+            (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)),
+            memberships[0] if memberships else None,
+        )
+        history = list(
+            MembershipEvent.objects.filter(membership__person=person)
+            .select_related("membership__org")
+            .order_by("-created_at", "-id")
+        )
+    return WorkerMembership(person, current, history)
+
+
 def occupation_tags_by_code(*, codes: list[str]) -> list:
     """The tags named by ``codes``; an unknown code is a field error naming it."""
     from smartunion.core.errors import ValidationFailed
