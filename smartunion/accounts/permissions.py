@@ -7,11 +7,13 @@ checked against the object's org: outside the scope is 404, inside without the f
 
 from __future__ import annotations
 
+import contextlib
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from smartunion.core.errors import Forbidden
-from smartunion.core.scoping import EMPTY_SCOPE, Scope, collapse_prefixes, scopes_disabled
+from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, collapse_prefixes, scopes_disabled
 
 PERMISSIONS: dict[str, str] = {
     "orgs.view": _("View organisations"),
@@ -101,3 +103,10 @@ def orgs_with_perm_paths(user, perm: str) -> tuple[str, ...]:
 def forget_grants(user) -> None:
     if hasattr(user, "_grant_cache"):
         del user._grant_cache
+
+
+def scope_with_perm(user, perm: str) -> contextlib.AbstractContextManager[Scope]:
+    """Narrow the active scope to the subtrees where ``user`` holds ``perm``. Every listing (console
+    and API) runs inside it, so a list shows only rows the user may open: a cockpit viewer's grant
+    on the city widens their scope, not their right to browse enterprises."""
+    return activate(Scope(prefixes=orgs_with_perm_paths(user, perm)))

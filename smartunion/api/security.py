@@ -4,15 +4,12 @@ Permission rules themselves live in ``accounts.permissions``."""
 
 from __future__ import annotations
 
-import contextlib
-
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
-from smartunion.accounts.permissions import orgs_with_perm_paths, require_perm
+from smartunion.accounts.permissions import require_perm, scope_with_perm  # noqa: F401 (re-exported)
 from smartunion.core.errors import Forbidden
-from smartunion.core.scoping import Scope, activate
 
 
 class BearerToken(HttpBearer):
@@ -35,9 +32,3 @@ def require_staff(user) -> None:
 def staff_with_perm(user, perm: str, org=None) -> None:
     require_staff(user)
     require_perm(user, perm, org)
-
-
-def scope_with_perm(user, perm: str) -> contextlib.AbstractContextManager[Scope]:
-    """Narrow the request's scope to the subtrees where ``user`` holds ``perm``: a listing shows only
-    rows the user may open (a cockpit viewer's scope reaches further than their right to browse)."""
-    return activate(Scope(prefixes=orgs_with_perm_paths(user, perm)))
