@@ -4,6 +4,7 @@ raises ValidationFailed on the field it was given."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from django.utils import timezone
@@ -15,7 +16,13 @@ from smartunion.core.errors import field_error
 PROVINCE_PREFIXES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
-_DIVISION_RE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+_DIVISION_RE = re.compile(r"^[0-9]{6}([0-9]{3}([0-9]{3})?)?$")
+
+
+def normalise_input(value: str) -> str:
+    """Full-width digits and letters typed with a Chinese input method become ASCII (NFKC);
+    surrounding spaces go. Validators then accept only ASCII digits."""
+    return unicodedata.normalize("NFKC", value or "").strip()
 
 
 def division_code_error(value: str) -> str | None:
@@ -28,7 +35,7 @@ def division_code_error(value: str) -> str | None:
 
 
 def validate_division_code(value: str, *, field: str = "region_code") -> str:
-    value = (value or "").strip()
+    value = normalise_input(value)
     error = division_code_error(value)
     if error:
         raise field_error(field, error)
@@ -60,7 +67,7 @@ def credit_code_error(value: str) -> str | None:
 
 
 def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
-    value = (value or "").strip().upper()
+    value = normalise_input(value).upper()
     error = credit_code_error(value)
     if error:
         raise field_error(field, error)
@@ -70,7 +77,7 @@ def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
 # GB 11643: resident ID number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def id_number_check_char(first17: str) -> str:
@@ -92,18 +99,18 @@ def id_number_error(value: str, *, today: date | None = None) -> str | None:
 
 
 def validate_id_number(value: str, *, field: str = "id_number") -> str:
-    value = (value or "").strip().upper()
+    value = normalise_input(value).upper()
     error = id_number_error(value)
     if error:
         raise field_error(field, error)
     return value
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_mobile(value: str) -> str:
-    value = re.sub(r"[\s-]", "", value or "")
+    value = re.sub(r"[\s-]", "", normalise_input(value))
     if value.startswith("+86"):
         value = value[3:]
     return value

@@ -14,9 +14,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.core.codes import is_mobile, normalise_mobile
+from smartunion.core.codes import is_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import NotFound
-from smartunion.core.scoping import subtree_q
+from smartunion.core.scoping import path_upper_bound, subtree_q
 from smartunion.members.models import (
     HOLDING_STATUSES,
     Membership,
@@ -28,7 +28,7 @@ from smartunion.members.models import (
 from smartunion.members.services import id_number_index, mobile_index
 from smartunion.orgs.models import Org
 
-_ID_RE = re.compile(r"^\d{17}[\dXx]$")
+_ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class SearchKind:
 
 
 def classify_query(q: str) -> SearchKind:
-    q = (q or "").strip()
+    q = normalise_input(q)
     if not q:
         return SearchKind("all", "")
     if is_mobile(q):
@@ -101,11 +101,52 @@ def applications_queue(*, org: Org | None = None, overdue_only: bool = False) ->
     return qs.order_by("due_date", "id")
 
 
+def applications_escalated(*, roots: tuple[str, ...]) -> QuerySet[Membership]:
+    """Overdue applications at unions strictly below the nodes ``roots`` (a viewer's grant nodes):
+    an unanswered application escalates to the level above."""
+    below = Q(pk__in=[])
+    for root in roots:
+        below |= Q(org__path__gt=root, org__path__lt=path_upper_bound(root))
+    return applications_queue(overdue_only=True).filter(below)
+
+
 def application_get(*, pk) -> Membership:
     try:
         return Membership.objects.select_related("person", "org").get(pk=int(pk), status=MembershipStatus.APPLYING)
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This application does not exist.")) from None
+
+
+def transfer_get(*, pk) -> Transfer:
+    """A transfer either side may see (scoped by both unions)."""
+    try:
+        return Transfer.objects.select_related(
+            "person", "from_org", "to_org", "from_membership", "to_membership", "requested_by", "decided_by"
+        ).get(pk=int(pk))
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This transfer does not exist.")) from None
+
+
+def person_get(*, pk) -> Person:
+    """A person in scope, for an action on a record already opened (the action is audited itself;
+    showing a record goes through services.person_open, which records the access)."""
+    try:
+        return Person.objects.select_related("org", "employer", "platform").get(pk=int(pk), closed_at__isnull=True)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This person does not exist.")) from None
+
+
+def person_memberships(*, person: Person) -> QuerySet[Membership]:
+    """All of a person's memberships, newest first (unscoped rows of other unions stay hidden)."""
+    return Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
+
+
+def person_transfers(*, person: Person) -> QuerySet[Transfer]:
+    return (
+        Transfer.objects.filter(person=person)
+        .select_related("from_org", "to_org", "requested_by", "decided_by")
+        .order_by("-created_at", "-id")
+    )
 
 
 def transfers_open(*, org: Org | None = None) -> QuerySet[Transfer]:
@@ -133,7 +174,7 @@ def person_access_history(*, person: Person):
                 object_type="members.person", object_id=str(person.pk),
                 action__in=["person.view", "person.unmask", "person.update", "roster.export_unmasked"],
             )
-            .select_related("actor", "org")
+            .select_related("actor__home_org", "org")
             .order_by("-seq")[:200]
         )
 
@@ -148,6 +189,92 @@ def membership_get(*, pk) -> Membership:
         return Membership.objects.select_related("person", "org").get(pk=int(pk))
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This application does not exist.")) from None
+
+
+# --- The worker's own records (mobile web and API) ----------------------------------------------------
+# A worker has no scope; these read only the signed-in worker's own rows, under scopes_disabled().
+
+
+def my_person(*, user) -> Person | None:
+    """The worker's own person record (none before their first application, none once closed)."""
+    from smartunion.core.scoping import scopes_disabled
+
+    if user is None or not user.is_authenticated:
+        return None
+    with scopes_disabled():
+        return (
+            Person.objects.select_related("org", "employer", "platform")
+            .filter(user=user, closed_at__isnull=True)
+            .first()
+        )
+
+
+def my_memberships(*, person: Person | None) -> list[Membership]:
+    """The worker's memberships and applications, newest first, each with its history (``events``)."""
+    from django.db.models import Prefetch
+
+    from smartunion.core.scoping import scopes_disabled
+    from smartunion.members.models import MembershipEvent
+
+    if person is None:
+        return []
+    with scopes_disabled():
+        return list(
+            Membership.objects.filter(person=person)
+            .select_related("org")
+            .prefetch_related(Prefetch("events", queryset=MembershipEvent.objects.order_by("created_at", "id")))
+            .order_by("-created_at", "-id")
+        )
+
+
+def my_active_membership(*, user) -> Membership | None:
+    """The worker's active membership: the one that has a card."""
+    from smartunion.core.scoping import scopes_disabled
+
+    if user is None or not user.is_authenticated:
+        return None
+    with scopes_disabled():
+        return (
+            Membership.objects.select_related("person", "org")
+            .filter(person__user=user, person__closed_at__isnull=True, status=MembershipStatus.ACTIVE)
+            .first()
+        )
+
+
+def my_transfers(*, person: Person | None) -> list[Transfer]:
+    from smartunion.core.scoping import scopes_disabled
+
+    if person is None:
+        return []
+    with scopes_disabled():
+        return list(
+            Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-created_at", "-id")
+        )
+
+
+def my_inbox(*, user, limit: int = 50):
+    """The worker's inbox messages, newest first."""
+    from smartunion.core.models import InboxMessage
+
+    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def my_inbox_counts(*, user) -> tuple[int, int]:
+    """(all, unread) messages in the worker's inbox."""
+    from django.db.models import Count
+
+    from smartunion.core.models import InboxMessage
+
+    counts = InboxMessage.objects.filter(user=user).aggregate(
+        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
+    )
+    return counts["total"], counts["unread"]
+
+
+def occupation_tags():
+    from smartunion.members.models import OccupationTag
+
+    return OccupationTag.objects.order_by("id")
 
 
 @dataclass(frozen=True)

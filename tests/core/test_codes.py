@@ -91,7 +91,7 @@ def test_invalid_mobiles_get_a_message_on_the_field(value):
     assert "11" in exc.value.fields["mobile"][0]
 
 
-@given(st.from_regex(r"1[3-9]\d{9}", fullmatch=True))
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
 def test_mobile_property(mobile):
     assert is_mobile(mobile)
     assert mask_mobile(mobile) == mobile[:3] + "****" + mobile[-4:]
@@ -105,3 +105,16 @@ def test_valid_division_codes(code):
 @pytest.mark.parametrize("code", ["11010", "1101050", "99010512", "990105", "11a105", ""])
 def test_invalid_division_codes(code):
     assert division_code_error(code) is not None
+
+
+def test_full_width_digits_from_a_chinese_input_method_are_normalised():
+    assert validate_mobile("１３８１２３４５６７８") == "13812345678"
+    assert division_code_error("11０１０１") is not None  # the raw check refuses non-ASCII digits
+    from smartunion.core.codes import validate_division_code
+
+    assert validate_division_code("11０１０１") == "110101"
+
+
+@pytest.mark.parametrize("value", ["١٣٨١٢٣٤٥٦٧٨", "13८12345678"])
+def test_other_scripts_digits_are_not_mobiles(value):
+    assert not is_mobile(value)
