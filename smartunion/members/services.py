@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.services import one_time_code_verify, password_confirm
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.calendar import add_working_days
@@ -181,14 +182,31 @@ def joinable(org: Org, *, employer: Enterprise | None) -> bool:
     return org.kind in GRASSROOTS_KINDS and employer is not None and employer.covering_union_id == org.pk
 
 
-def join_apply(*, user, org: Org, data: dict[str, Any], address: str = "") -> Membership:
+def join_apply(
+    *, user, org: Org, data: dict[str, Any], consent: bool | None = None, address: str = ""
+) -> Membership:
     """A signed-in worker applies to join ``org``. The answer is due within the configured number
-    of working days (default 15)."""
+    of working days (default 15).
+
+    ``consent``: the worker's separate consent to the processing of their ID number, sensitive
+    personal information (PIPL 第二十八条, 第二十九条; the end explains why it is needed, 第三十条).
+    An end that collects the ID number from the worker passes it; ``False`` with an ID number is
+    refused on the field ``sensitive_consent``."""
     if user is None or not user.is_authenticated or user.is_staff_member:
         raise Forbidden(_("Only a worker's own account can apply to join."))
+    consent_errors: dict[str, list[str]] = {}
+    if consent is False and (data.get("id_number") or "").strip():
+        consent_errors["sensitive_consent"] = [
+            _("Your ID number is sensitive personal information: tick the box to consent to its use, or the union cannot register you.")
+        ]
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
-        cleaned = clean_person_data(data, instance=person)
+        try:
+            cleaned = clean_person_data(data, instance=person)
+        except ValidationFailed as exc:
+            raise ValidationFailed(fields={**exc.fields, **consent_errors}) from None
+        if consent_errors:
+            raise ValidationFailed(fields=consent_errors)
         employer = cleaned.get("employer", person.employer if person else None)
         if not joinable(org, employer=employer):
             raise ValidationFailed(
@@ -226,7 +244,8 @@ def join_apply(*, user, org: Org, data: dict[str, Any], address: str = "") -> Me
         if data.get("occupation_tags") is not None:  # OccupationTag rows; the ends resolve the codes
             person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
-        audit_record(action="membership.apply", actor=user, obj=membership, org=org, address=address)
+        audit_record(action="membership.apply", actor=user, obj=membership, org=org, address=address,
+                     data={"sensitive_consent": True} if consent else None)
         inbox_send(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
@@ -266,6 +285,18 @@ def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "
 
 def inbox_send(*, user, title: str, body: str = "", link: str = "") -> InboxMessage:
     return InboxMessage.objects.create(user=user, title=title[:200], body=body, link=link)
+
+
+def inbox_mark_read(*, user, pk=None) -> int:
+    """Mark one of the user's inbox messages read, or all of them when ``pk`` is None; returns how
+    many changed. Only the user's own messages: another's id changes nothing."""
+    messages = InboxMessage.objects.filter(user=user, read_at__isnull=True)
+    if pk is not None:
+        try:
+            messages = messages.filter(pk=int(pk))
+        except (TypeError, ValueError):
+            return 0
+    return messages.update(read_at=timezone.now())
 
 
 # --- transfers -------------------------------------------------------------------------------------
@@ -413,13 +444,19 @@ def person_update(*, actor, person: Person, data: dict[str, Any], address: str =
 # --- the worker's own data (PIPL 第四十四条—第四十七条) ---------------------------------------------------
 
 
-def my_contact_update(*, user, mobile: str, address: str = "") -> Person:
-    """A worker corrects their contact mobile (PIPL 第四十六条)."""
+def my_contact_update(*, user, mobile: str, code: str, address: str = "") -> Person:
+    """A worker corrects their contact mobile (PIPL 第四十六条), proving the new number is theirs
+    with the one-time code sent to it (``one_time_code_send(purpose="contact")``)."""
+    with scopes_disabled():
+        if not Person.objects.filter(user=user, closed_at__isnull=True).exists():
+            raise NotFound(_("There is no member record for this account yet."))
+    cleaned = clean_person_data({"mobile": mobile})
+    # Outside the transaction below, so that a wrong code counts as an attempt.
+    one_time_code_verify(mobile=cleaned["mobile"], code=code, purpose="contact")
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user, closed_at__isnull=True).first()
         if person is None:
             raise NotFound(_("There is no member record for this account yet."))
-        cleaned = clean_person_data({"mobile": mobile}, instance=person)
         person_set_mobile(person, cleaned["mobile"])
         person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
         audit_record(action="person.self_update", actor=user, obj=person, org=person.org, address=address,
@@ -427,9 +464,11 @@ def my_contact_update(*, user, mobile: str, address: str = "") -> Person:
     return person
 
 
-def account_close(*, user, address: str = "") -> None:
+def account_close(*, user, password: str, address: str = "") -> None:
     """Close a worker's account (PIPL 第四十七条): personal fields are anonymised; memberships stay
-    as anonymous statistics; the audit chain holds no personal data and stays whole."""
+    as anonymous statistics; the audit chain holds no personal data and stays whole. The worker
+    confirms with their password (a wrong one counts towards the lockout)."""
+    password_confirm(user=user, password=password, address=address)
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         if person is not None:
