@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from smartunion.core.errors import DomainError
+from smartunion.members.models import EmploymentForm, OccupationTag
 
 
 class MobileForm(forms.Form):
@@ -90,4 +91,67 @@ class PasswordChangeForm(MobileForm):
         label=pgettext_lazy("mobile", "New password"),
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+# --- Joining, the card, the worker's own data -----------------------------------------------------
+
+
+class JoinApplyForm(MobileForm):
+    """The application form. Rules (ID check character, birth date, duplicates, consent, who may
+    join where) are the service's: its errors come back onto these fields."""
+
+    real_name = forms.CharField(
+        label=pgettext_lazy("mobile", "Real name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=pgettext_lazy("mobile", "Resident ID number"),
+        max_length=24,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": pgettext_lazy("mobile", "18 characters"),
+            }
+        ),
+    )
+    employment_form = forms.ChoiceField(
+        label=pgettext_lazy("mobile", "How you work"), choices=EmploymentForm.choices, required=False
+    )
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    occupation_tags = forms.ModelMultipleChoiceField(
+        label=pgettext_lazy("mobile", "Occupation (optional)"),
+        queryset=OccupationTag.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sensitive_consent = forms.BooleanField(
+        label=pgettext_lazy("mobile", "I consent to the union processing my ID number for my membership"), required=False
+    )
+
+    def __init__(self, *args, tags=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if tags is not None:
+            self.fields["occupation_tags"].queryset = tags
+
+
+class ContactUpdateForm(MobileForm):
+    mobile = _mobile_field()
+    code = _code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].label = pgettext_lazy("mobile", "New mobile number")
+
+
+class CloseAccountForm(MobileForm):
+    password = forms.CharField(
+        label=pgettext_lazy("mobile", "Password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )

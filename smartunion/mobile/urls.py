@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartunion.mobile import views
+from smartunion.mobile import views, views_members
 
 app_name = "mobile"
 urlpatterns = [
@@ -11,4 +11,15 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("me/", views.me, name="me"),
     path("logout/", views.logout_view, name="logout"),
+    # Membership: joining, status and inbox, the e-member card, the worker's own data.
+    path("join/", views_members.join, name="join"),
+    path("join/<int:org_id>/", views_members.join_apply_view, name="join_apply"),
+    path("membership/", views_members.membership, name="membership"),
+    path("membership/inbox/read/", views_members.inbox_read, name="inbox_read"),
+    path("card/", views_members.card, name="card"),
+    path("card/qr/", views_members.card_qr, name="card_qr"),
+    path("me/data/", views_members.my_data, name="my_data"),
+    path("me/data.json", views_members.my_data_json, name="my_data_json"),
+    path("me/contact/", views_members.contact_update, name="my_contact_update"),
+    path("me/close/", views_members.close_account, name="close_account"),
 ]

@@ -169,7 +169,7 @@ def public_union_get(*, pk) -> Org:
             .first()
         )
     if org is None:
-        raise NotFound(_("This union does not exist."))
+        raise NotFound(_("This organisation does not exist."))
     return org
 
 

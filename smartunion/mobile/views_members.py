@@ -1,0 +1,324 @@
+"""The worker's membership on the mobile web: joining, the application's status and the inbox, the
+e-member card, and the worker's own data (PIPL 第四十四条—第四十七条).
+
+Views parse input, call one service or selector and render; the rules (who may join where, the ID
+number, consent, duplicates, the card token, closure) live in ``members`` and ``accounts``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartunion.accounts.middleware import request_address
+from smartunion.core.errors import DomainError, NotFound
+from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
+from smartunion.members.selectors import (
+    my_active_membership,
+    my_inbox,
+    my_inbox_counts,
+    my_memberships,
+    my_person,
+    my_transfers,
+    occupation_tags,
+    person_access_history,
+    worker_membership,
+)
+from smartunion.members.services import (
+    account_close,
+    card_token,
+    inbox_mark_read,
+    join_apply,
+    my_contact_update,
+    my_data_export,
+)
+from smartunion.mobile.forms import CloseAccountForm, ContactUpdateForm, JoinApplyForm
+from smartunion.mobile.views import SEND_CODE, _is_htmx, _send_code, _send_code_response, worker_required
+from smartunion.orgs.selectors import (
+    public_direct_joining_unions,
+    public_districts_with_direct_joining,
+    public_enterprise_get,
+    public_enterprise_search,
+    public_union,
+    public_union_get,
+)
+
+# htmx stops polling when a poll is answered with 286: a card that is no longer valid stops asking.
+HTMX_STOP_POLLING = 286
+
+
+def _or_404(call, **kwargs):
+    try:
+        return call(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+
+
+def _status_label(status: str) -> str:
+    return MembershipStatus(status).label if status in MembershipStatus.values else status
+
+
+# --- Joining ------------------------------------------------------------------------------------
+
+
+@require_GET
+def join(request: HttpRequest) -> HttpResponse:
+    """Step 1: the employer's union (by enterprise name or credit code), or a union that accepts
+    direct joining, near the worker. Public: anyone may look; applying needs an account."""
+    q = request.GET.get("q", "").strip()
+    district = request.GET.get("district", "")
+    current = None
+    if request.user.is_authenticated and not request.user.is_staff_member:
+        current = worker_membership(user=request.user).membership
+        if current is not None and current.status not in (MembershipStatus.APPLYING, *HOLDING_STATUSES):
+            current = None
+    return render(
+        request,
+        "mobile/join.html",
+        {
+            "q": q,
+            "enterprises": public_enterprise_search(q=q) if q else None,
+            "districts": public_districts_with_direct_joining(),
+            "district": district,
+            "unions": public_direct_joining_unions(district=district),
+            "current": current,
+        },
+    )
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def join_apply_view(request: HttpRequest, org_id: int) -> HttpResponse:
+    """Step 2: the application form for one union."""
+    org = _or_404(public_union_get, pk=org_id)
+    employer_id = request.POST.get("employer") or request.GET.get("employer") or None
+    employer = _or_404(public_enterprise_get, pk=employer_id) if employer_id else None
+    person = my_person(user=request.user)
+    initial = {"employer": employer.pk if employer else None}
+    if person is not None:
+        initial.update(real_name=person.real_name, employment_form=person.employment_form)
+    form = JoinApplyForm(request.POST or None, initial=initial, tags=occupation_tags())
+    if request.method == "POST" and form.is_valid():
+        data = {
+            "real_name": form.cleaned_data["real_name"],
+            "employment_form": form.cleaned_data["employment_form"] or "",
+            "occupation_tags": list(form.cleaned_data["occupation_tags"]),
+        }
+        # A worker who applied before keeps the ID number on file when they leave the field empty.
+        if form.cleaned_data["id_number"] or person is None or not person.id_number_encrypted:
+            data["id_number"] = form.cleaned_data["id_number"]
+        if employer is not None:
+            data["employer"] = employer
+        try:
+            join_apply(
+                user=request.user,
+                org=org,
+                data=data,
+                consent=form.cleaned_data["sensitive_consent"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Your application has been sent. The union will answer you here."))
+            return redirect("mobile:membership")
+    return render(
+        request,
+        "mobile/join_apply.html",
+        {"form": form, "union": public_union(org), "employer": employer, "person": person},
+    )
+
+
+# --- Status and inbox ---------------------------------------------------------------------------
+
+
+@worker_required
+@require_GET
+def membership(request: HttpRequest) -> HttpResponse:
+    state = worker_membership(user=request.user)
+    return render(
+        request,
+        "mobile/membership.html",
+        {
+            "person": state.person,
+            "membership": state.membership,
+            "history": [(event, _status_label(event.to_status)) for event in state.history],
+            "inbox": my_inbox(user=request.user),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@worker_required
+@require_POST
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark one message read (``message``), or all of them."""
+    inbox_mark_read(user=request.user, pk=request.POST.get("message") or None)
+    return redirect(f"{reverse('mobile:membership')}#inbox")
+
+
+# --- The e-member card --------------------------------------------------------------------------
+
+
+def card_qr_data_uri(token: str) -> str:
+    """The QR code of a card token, as an SVG data URI (the CSP allows data: images)."""
+    return segno.make(token, error="m").svg_data_uri(scale=6, border=2, dark="#1a1a1a")
+
+
+def _card_context(membership) -> dict:
+    token = card_token(membership=membership)
+    return {
+        "membership": membership,
+        "token": token,
+        "qr": card_qr_data_uri(token),
+        "refreshed_at": timezone.localtime(),
+    }
+
+
+@worker_required
+@require_GET
+@never_cache
+def card(request: HttpRequest) -> HttpResponse:
+    active = my_active_membership(user=request.user)
+    if active is not None:
+        context = {**_card_context(active), "person": active.person}
+    else:
+        context = {"membership": None, "state": worker_membership(user=request.user).membership}
+    return render(request, "mobile/card.html", context)
+
+
+@worker_required
+@require_GET
+@never_cache
+def card_qr(request: HttpRequest) -> HttpResponse:
+    """The QR partial the card page polls every 60 s (a token lives CARD_TOKEN_TTL_SECONDS)."""
+    active = my_active_membership(user=request.user)
+    if active is None:
+        response = render(request, "mobile/card.html#qr", {"membership": None})
+        if _is_htmx(request):
+            response.status_code = HTMX_STOP_POLLING
+        return response
+    return render(request, "mobile/card.html#qr", _card_context(active))
+
+
+# --- The worker's own data (PIPL 第四十四条—第四十七条) -------------------------------------------------
+
+
+def _access_labels() -> dict[str, str]:
+    return {
+        "person.view": pgettext("access", "Viewed"),
+        "person.unmask": pgettext("access", "Showed in full"),
+        "person.update": pgettext("access", "Changed"),
+        "roster.export_unmasked": pgettext("access", "Exported"),
+    }
+
+
+def _field_labels() -> dict[str, str]:
+    return {"id_number": pgettext("mobile", "ID number"), "mobile": pgettext("mobile", "Mobile number")}
+
+
+@worker_required
+@require_GET
+@never_cache
+def my_data(request: HttpRequest) -> HttpResponse:
+    person = my_person(user=request.user)
+    labels, fields = _access_labels(), _field_labels()
+    access = [
+        {
+            "at": event.created_at,
+            "staff": event.actor.username if event.actor else event.actor_label,
+            "org": event.actor.home_org.name if event.actor and event.actor.home_org else "",
+            "what": labels.get(event.action, event.action),
+            "field": fields.get((event.data or {}).get("field", ""), ""),
+        }
+        for event in (person_access_history(person=person) if person is not None else [])
+    ]
+    memberships = my_memberships(person=person)
+    for item in memberships:
+        for event in item.events.all():
+            event.to_status_label = _status_label(event.to_status)
+    total, unread = my_inbox_counts(user=request.user)
+    return render(
+        request,
+        "mobile/my_data.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "transfers": my_transfers(person=person),
+            "inbox_total": total,
+            "inbox_unread": unread,
+            "access": access,
+        },
+    )
+
+
+@worker_required
+@require_GET
+@never_cache
+def my_data_json(request: HttpRequest) -> HttpResponse:
+    """The download (PIPL 第四十五条): the worker's own data in full, audited as person.self_export."""
+    export = my_data_export(user=request.user, address=request_address(request))
+    response = HttpResponse(
+        json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="smartunion-my-data-{stamp}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def contact_update(request: HttpRequest) -> HttpResponse:
+    """Correct the contact mobile (PIPL 第四十六条): a code goes to the NEW number first."""
+    form = ContactUpdateForm(request.POST or None)
+    context = {"form": form, "code_sent": False, "person": my_person(user=request.user)}
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose="contact")
+        return _send_code_response(request, "mobile/my_contact.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            my_contact_update(
+                user=request.user,
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Your contact mobile number has been changed."))
+            return redirect("mobile:my_data")
+    return render(request, "mobile/my_contact.html", context)
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def close_account(request: HttpRequest) -> HttpResponse:
+    """Close the account (PIPL 第四十七条): says what happens, asks for the password, signs out."""
+    form = CloseAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_close(
+                user=request.user, password=form.cleaned_data["password"], address=request_address(request)
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            logout(request)
+            messages.success(
+                request, _("Your account has been closed and your personal information removed.")
+            )
+            return redirect("mobile:home")
+    return render(request, "mobile/close_account.html", {"form": form})
