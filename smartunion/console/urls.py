@@ -1,6 +1,16 @@
 from django.urls import path
 
-from smartunion.console.views import audit, auth, enterprises, home, orgs, roles
+from smartunion.console.views import (
+    applications,
+    audit,
+    auth,
+    enterprises,
+    home,
+    members,
+    orgs,
+    roles,
+    transfers,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -29,4 +39,17 @@ urlpatterns = [
     path("staff/new/", roles.staff_add, name="staff_add"),
     path("staff/<int:pk>/reset-authenticator/", roles.staff_reset_authenticator, name="staff_reset_authenticator"),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("members/", members.member_list, name="member_list"),
+    path("members/new/", members.member_add, name="member_add"),
+    path("members/employers/", members.member_employer_pick, name="member_employer_pick"),
+    path("members/<int:pk>/", members.member_detail, name="member_detail"),
+    path("members/<int:pk>/unmask/", members.member_unmask, name="member_unmask"),
+    path("members/<int:pk>/status/", members.member_status, name="member_status"),
+    path("members/<int:pk>/edit/", members.member_edit, name="member_edit"),
+    path("members/<int:pk>/transfer/", members.member_transfer, name="member_transfer"),
+    path("members/transfer-to/", members.member_transfer_pick, name="member_transfer_pick"),
+    path("applications/", applications.application_queue, name="application_queue"),
+    path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
+    path("transfers/", transfers.transfer_queue, name="transfer_queue"),
+    path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
 ]

@@ -431,14 +431,104 @@ def person_unmask(*, actor, person: Person, field: str, address: str = "") -> st
 
 
 def person_update(*, actor, person: Person, data: dict[str, Any], address: str = "") -> Person:
+    """Staff correct a person's data; ``data["occupation_tags"]`` (OccupationTag rows), when given,
+    replaces the tags."""
     require_perm(actor, "members.change", person.org)
     cleaned = clean_person_data(data, instance=person)
+    tags = data.get("occupation_tags")
     with transaction.atomic():
         _apply_person_data(person, cleaned)
         person.save()
+        changed = sorted(cleaned)
+        if tags is not None:
+            person.occupation_tags.set(tags)
+            changed = sorted([*changed, "occupation_tags"])
         audit_record(action="person.update", actor=actor, obj=person, org=person.org, address=address,
-                     data={"changed": sorted(cleaned)})
+                     data={"changed": changed})
     return person
+
+
+def member_enrol(*, actor, org: Org, data: dict[str, Any], address: str = "") -> Membership:
+    """Staff enter a member on a worker's behalf (at a union station, from a paper form): the person
+    and an active membership in ``org``, in one transaction. A person already holding a membership
+    (or waiting for an answer) is refused with the union's name: one membership at a time."""
+    require_perm(actor, "members.change", org)
+    if org.kind not in GRASSROOTS_KINDS and not org.accepts_direct_joining:
+        raise ValidationFailed(
+            fields={"org": [_("Members are enrolled in a grassroots union, or in a union that accepts direct joining.")]}
+        )
+    with scopes_disabled(), transaction.atomic():
+        existing = None
+        try:
+            index = id_number_index(validate_id_number(data.get("id_number", ""), field="id_number"))
+        except ValidationFailed:
+            index = None
+        if index is not None:
+            existing = Person.objects.select_for_update().filter(id_number_index=index).first()
+        cleaned = clean_person_data(data, instance=existing)
+        missing = {f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)}
+        if missing:
+            raise ValidationFailed(fields=missing)
+        if existing is not None:
+            current = (
+                Membership.objects.filter(person=existing, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
+                .select_related("org")
+                .first()
+            )
+            if current is not None and current.status == MembershipStatus.APPLYING:
+                raise Conflict(
+                    _("This person already has an application waiting for an answer from %(org)s.")
+                    % {"org": current.org.name}
+                )
+            if current is not None:
+                raise Conflict(
+                    _("This person is already a member of %(org)s. To change union, ask for a transfer.")
+                    % {"org": current.org.name}
+                )
+        person = existing or Person()
+        _apply_person_data(person, cleaned)
+        person.org = org
+        try:
+            person.save()
+            membership = Membership.objects.create(
+                person=person, org=org, status=MembershipStatus.ACTIVE,
+                number=allocate_membership_numbers(1)[0], join_date=timezone.localdate(),
+            )
+        except IntegrityError as exc:  # enrolled or approved elsewhere a moment ago
+            raise Conflict(_("This person is already a member elsewhere.")) from exc
+        MembershipEvent.objects.create(membership=membership, from_status="", to_status=MembershipStatus.ACTIVE,
+                                       actor=actor, reason=_("Enrolled by union staff"))
+        audit_record(action="member.enrol", actor=actor, obj=membership, org=org, address=address,
+                     data={"person": person.pk})
+    return membership
+
+
+# What staff may do to a membership by hand; applications and transfers have their own services.
+STAFF_STATUS_MOVES = (
+    MembershipStatus.SUSPENDED, MembershipStatus.ACTIVE, MembershipStatus.RETAINED, MembershipStatus.LEFT,
+)
+
+
+def membership_staff_moves(membership: Membership) -> list[str]:
+    """The statuses staff may move this membership to, in a stable order."""
+    if membership.status == MembershipStatus.APPLYING:
+        return []
+    allowed = MEMBERSHIP_TRANSITIONS.get(membership.status, set())
+    return [s for s in STAFF_STATUS_MOVES if s in allowed]
+
+
+def membership_set_status(*, actor, membership: Membership, to: str, reason: str = "", address: str = "") -> Membership:
+    """Suspend, reinstate, mark as left or retained, with a reason (kept in the history)."""
+    require_perm(actor, "members.change", membership.org)
+    if to not in membership_staff_moves(membership):
+        raise Conflict(_("This change of status is not possible for this membership now."))
+    if not (reason or "").strip():
+        raise ValidationFailed(fields={"reason": [_("Give a reason for this change; it is kept in the history.")]})
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if to not in membership_staff_moves(locked):
+            raise Conflict(_("This membership changed meanwhile; reload the page."))
+        return membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), address=address)
 
 
 # --- the worker's own data (PIPL 第四十四条—第四十七条) ---------------------------------------------------

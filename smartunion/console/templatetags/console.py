@@ -15,6 +15,9 @@ SECTIONS = {
     "staff": "roles",
     "audit": "audit",
     "home": "home",
+    "member": "members",
+    "application": "applications",
+    "transfer": "transfers",
 }
 
 # What the audit log's action codes mean, in words.
@@ -38,6 +41,15 @@ ACTION_LABELS = {
     "enterprise.create": _("Enterprise registered"),
     "enterprise.update": _("Enterprise edited"),
     "enterprise.delete": _("Enterprise deleted"),
+    "person.view": _("Member record opened"),
+    "person.unmask": _("Full personal data shown"),
+    "person.update": _("Member record edited"),
+    "member.enrol": _("Member enrolled by staff"),
+    "membership.apply": _("Application to join"),
+    "membership.transition": _("Membership status changed"),
+    "transfer.request": _("Transfer requested"),
+    "transfer.approve": _("Transfer approved"),
+    "transfer.reject": _("Transfer rejected"),
 }
 
 

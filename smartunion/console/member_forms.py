@@ -1,0 +1,129 @@
+"""Forms of the member pages: they parse and keep the input; the members services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from smartunion.console.forms import OrgField
+from smartunion.core.errors import NotFound
+from smartunion.members.models import EmploymentForm, MembershipStatus, OccupationTag, WageBracket
+from smartunion.orgs.selectors import enterprise_get, public_union_get
+
+
+class EnterpriseField(forms.Field):
+    """An enterprise picked by id; one outside the viewer's scope does not exist."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return enterprise_get(pk=value)
+        except NotFound:
+            raise ValidationError(
+                _("Choose the employer from the enterprise register."), code="invalid"
+            ) from None
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+
+class UnionField(forms.Field):
+    """A receiving union for a transfer, anywhere in the federation: a grassroots union or one that
+    accepts direct joining (the same unions a worker may apply to)."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return public_union_get(pk=value)
+        except NotFound:
+            raise ValidationError(_("Choose the receiving union from the list."), code="invalid") from None
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+
+class MemberSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    org = OrgField(label=_("Union"), required=False)
+    status = forms.ChoiceField(
+        label=_("Membership status"),
+        required=False,
+        choices=[("", _("Any status")), *MembershipStatus.choices],
+    )
+
+
+class MemberEnrolForm(forms.Form):
+    org = OrgField(label=_("Grassroots union"))
+    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        help_text=_("18 characters; birth date and sex are read from it."),
+    )
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20)
+    employment_form = forms.ChoiceField(label=_("Employment form"), choices=EmploymentForm.choices)
+    employer = EnterpriseField(label=_("Employer"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["id_number"].widget.attrs.update(autocomplete="off", spellcheck="false")
+        self.fields["mobile"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+
+class MemberEditForm(forms.Form):
+    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
+    employment_form = forms.ChoiceField(label=_("Employment form"), choices=EmploymentForm.choices)
+    wage_bracket = forms.ChoiceField(
+        label=_("Wage bracket"), required=False, choices=[("", "—"), *WageBracket.choices]
+    )
+    occupation_tags = forms.ModelMultipleChoiceField(
+        label=_("Occupation tags"),
+        required=False,
+        queryset=OccupationTag.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    employer = EnterpriseField(label=_("Employer"), required=False)
+
+    def __init__(self, *args, mobile_hint: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        if mobile_hint:
+            # The stored number is not put in the page: blank keeps it.
+            self.fields["mobile"].widget.attrs["placeholder"] = mobile_hint
+            self.fields["mobile"].help_text = _("Leave blank to keep the current number.")
+
+
+class StatusChangeForm(forms.Form):
+    to = forms.ChoiceField(choices=MembershipStatus.choices)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class TransferRequestForm(forms.Form):
+    to_org = UnionField(label=_("Receiving union"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: changed job to another company."),
+    )
+
+
+class DecisionForm(forms.Form):
+    """Approve, or reject with a reason (the service requires the reason)."""
+
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for a rejection; the worker reads it."),
+    )

@@ -1,0 +1,360 @@
+"""Member pages: search the register, open a record (recorded), show a full value (audited), change
+status, edit, ask for a transfer, and enrol a member on a worker's behalf."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core import signing
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from smartunion.accounts.middleware import request_address
+from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
+from smartunion.console.member_forms import (
+    MemberEditForm,
+    MemberEnrolForm,
+    MemberSearchForm,
+    StatusChangeForm,
+    TransferRequestForm,
+)
+from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, TransferStatus
+from smartunion.members.selectors import (
+    classify_query,
+    keyset_page,
+    membership_history,
+    person_get,
+    person_memberships,
+    person_search,
+    person_transfers,
+)
+from smartunion.members.services import (
+    member_enrol,
+    membership_set_status,
+    membership_staff_moves,
+    person_open,
+    person_unmask,
+    person_update,
+    transfer_request,
+)
+from smartunion.orgs.selectors import (
+    enterprise_search,
+    public_direct_joining_unions,
+    public_enterprise_search,
+)
+
+CURSOR_SALT = "smartunion.console.cursor"
+PICKER_LIMIT = 20
+
+# What each staff move is called on its button.
+MOVE_LABELS = {
+    MembershipStatus.SUSPENDED: _("Suspend"),
+    MembershipStatus.ACTIVE: _("Reinstate"),
+    MembershipStatus.RETAINED: _("Retain (retired or between jobs)"),
+    MembershipStatus.LEFT: _("Mark as left"),
+}
+
+
+# --- keyset cursors ---------------------------------------------------------------------------------
+
+
+def encode_cursor(values: tuple | None) -> str:
+    """An opaque, signed "after this row" token for the next-page link."""
+    if values is None:
+        return ""
+    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
+    return signing.dumps(plain, salt=CURSOR_SALT, compress=True)
+
+
+def decode_cursor(raw: str | None, *, arity: int) -> tuple | None:
+    """The row values of a cursor; a damaged or foreign one starts again at the first page."""
+    if not raw:
+        return None
+    try:
+        values = signing.loads(raw, salt=CURSOR_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(values, list) or len(values) != arity:
+        return None
+    return tuple(values)
+
+
+def next_page_url(request, cursor: str) -> str:
+    """The current GET query with ``after`` set to ``cursor``."""
+    params = request.GET.copy()
+    params.pop("after", None)
+    params["after"] = cursor
+    return f"?{params.urlencode()}"
+
+
+def first_page_url(request) -> str:
+    params = request.GET.copy()
+    params.pop("after", None)
+    return f"?{params.urlencode()}" if params else "?"
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="members.view")
+def member_list(request):
+    """The search form posts, so a full mobile or ID number never stands in a URL (or a server
+    log); the next-page link carries only a name prefix, the filters and the cursor."""
+    form = MemberSearchForm(request.POST if request.method == "POST" else request.GET)
+    form.is_valid()  # a bad filter shows its error; the others still apply
+    filters = form.cleaned_data
+    q = filters.get("q", "")
+    kind = classify_query(q).kind
+    newest_first = Membership.objects.order_by("-created_at", "-id")
+    qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
+        Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
+    )
+    after = decode_cursor(request.GET.get("after"), arity=2) if request.method == "GET" else None
+    rows, cursor = keyset_page(qs, after=after, limit=PAGE_SIZE)
+    params = {
+        "q": q if kind == "name" else "",
+        "org": filters["org"].pk if filters.get("org") else "",
+        "status": filters.get("status", ""),
+    }
+    params = {k: v for k, v in params.items() if v}
+    context = {
+        "form": form,
+        "q": q,
+        "search_kind": kind,
+        "picked_org": filters.get("org"),
+        "rows": rows,
+        # An exact match (mobile, ID number) has no next page: its value is not put in a URL.
+        "next_url": f"?{urlencode({**params, 'after': encode_cursor(cursor)})}"
+        if cursor and kind in ("name", "all")
+        else "",
+        "first_url": f"?{urlencode(params)}" if after else "",
+        "can_add": has_perm(request.user, "members.change"),
+    }
+    return render_page(request, "console/member_list.html", context, partial="results")
+
+
+# --- one record -------------------------------------------------------------------------------------
+
+
+def _status_label(value: str) -> str:
+    return MembershipStatus(value).label if value in MembershipStatus.values else value
+
+
+def _labelled(events) -> list:
+    """History rows with their statuses in words (the event table stores the codes)."""
+    rows = list(events)
+    for event in rows:
+        event.from_label = _status_label(event.from_status) if event.from_status else ""
+        event.to_label = _status_label(event.to_status)
+    return rows
+
+
+def _detail_context(request, person: Person, **extra) -> dict:
+    user = request.user
+    memberships = list(person_memberships(person=person))
+    current = next(
+        (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)), None
+    )
+    can_change = has_perm(user, "members.change", person.org)
+    moves = membership_staff_moves(current) if current is not None and can_change else []
+    transfers = list(person_transfers(person=person))
+    context = {
+        "person": person,
+        "memberships": memberships,
+        "current": current,
+        "history": _labelled(membership_history(person=person)),
+        "transfers": transfers,
+        "tags": person.occupation_tags.all(),
+        "can_change": can_change,
+        "can_unmask": has_perm(user, "members.unmask", person.org),
+        "moves": [(m, MOVE_LABELS[m]) for m in moves],
+        "status_form": StatusChangeForm(),
+        "can_transfer": can_change
+        and current is not None
+        and current.status in HOLDING_STATUSES
+        and not any(t.status == TransferStatus.REQUESTED for t in transfers),
+        "unmasked": {},
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+@staff_required(perm="members.view")
+def member_detail(request, pk):
+    person = person_open(actor=request.user, pk=pk, address=request_address(request))
+    return render_page(request, "console/member_detail.html", _detail_context(request, person))
+
+
+@require_POST
+@staff_required(perm="members.view")
+def member_unmask(request, pk):
+    person = person_get(pk=pk)
+    field = request.POST.get("field", "")
+    try:
+        value = person_unmask(
+            actor=request.user, person=person, field=field, address=request_address(request)
+        )
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("console:member_detail", pk=person.pk)
+    if is_htmx(request):
+        return render(request, "console/member_detail.html#unmasked", {"field": field, "value": value})
+    context = _detail_context(request, person, unmasked={field: value})
+    return render_page(request, "console/member_detail.html", context)
+
+
+@require_POST
+@staff_required(perm="members.change")
+def member_status(request, pk):
+    person = person_get(pk=pk)
+    current = next((m for m in person_memberships(person=person) if m.status in HOLDING_STATUSES), None)
+    form = StatusChangeForm(request.POST)
+    if current is None or not form.is_valid():
+        messages.error(request, _("This change of status is not possible for this membership now."))
+        return redirect("console:member_detail", pk=person.pk)
+    to = form.cleaned_data["to"]
+    try:
+        membership_set_status(
+            actor=request.user,
+            membership=current,
+            to=to,
+            reason=form.cleaned_data["reason"],
+            address=request_address(request),
+        )
+    except ValidationFailed as exc:
+        apply_domain_error(form, exc)
+        context = _detail_context(request, person, status_form=form, chosen_move=to)
+        return render_page(request, "console/member_detail.html", context, status=400)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("The membership is now “%(status)s”.") % {"status": MembershipStatus(to).label},
+        )
+    return redirect("console:member_detail", pk=person.pk)
+
+
+def _employer_initial(form) -> object:
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("employer")
+    return form.initial.get("employer")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="members.change")
+def member_edit(request, pk):
+    person = person_get(pk=pk)
+    require_perm(request.user, "members.change", person.org)
+    initial = {
+        "real_name": person.real_name,
+        "employment_form": person.employment_form,
+        "wage_bracket": person.wage_bracket,
+        "employer": person.employer,
+        "occupation_tags": list(person.occupation_tags.all()),
+    }
+    form = MemberEditForm(request.POST or None, initial=initial, mobile_hint=person.mobile_masked)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data["mobile"]:
+            data.pop("mobile")  # blank keeps the number on record
+        try:
+            person_update(actor=request.user, person=person, data=data, address=request_address(request))
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("console:member_detail", pk=person.pk)
+    context = {"form": form, "person": person, "picked_employer": _employer_initial(form)}
+    return render_page(request, "console/member_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="members.change")
+def member_transfer(request, pk):
+    person = person_get(pk=pk)
+    form = TransferRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = transfer_request(
+                actor=request.user,
+                person=person,
+                to_org=form.cleaned_data["to_org"],
+                reason=form.cleaned_data["reason"],
+                address=request_address(request),
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("The transfer to %(org)s was requested; the receiving union approves it.")
+                % {"org": transfer.to_org.name},
+            )
+            return redirect("console:member_detail", pk=person.pk)
+    picked = getattr(form, "cleaned_data", {}).get("to_org") if form.is_bound else None
+    context = {"form": form, "person": person, "picked_to_org": picked}
+    return render_page(request, "console/member_transfer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="members.change")
+def member_add(request):
+    form = MemberEnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        org = data.pop("org")
+        try:
+            membership = member_enrol(
+                actor=request.user, org=org, data=data, address=request_address(request)
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now a member of %(org)s, number %(number)s.")
+                % {"name": membership.person.real_name, "org": org.name, "number": membership.number},
+            )
+            return redirect("console:member_detail", pk=membership.person_id)
+    context = {
+        "form": form,
+        "picked_org": getattr(form, "cleaned_data", {}).get("org") if form.is_bound else None,
+        "picked_employer": _employer_initial(form),
+    }
+    return render_page(request, "console/member_add.html", context)
+
+
+@require_GET
+@staff_required(perm="members.view")
+def member_employer_pick(request):
+    """The choices of the employer picker (htmx): enterprises in scope, by name or credit code."""
+    q = request.GET.get("q", "").strip()
+    enterprises = enterprise_search(q=q)[:PICKER_LIMIT] if q else []
+    return render(
+        request, "console/member_employer_picker.html#choices", {"enterprises": enterprises, "q": q}
+    )
+
+
+@require_GET
+@staff_required(perm="members.change")
+def member_transfer_pick(request):
+    """The choices of the receiving-union picker (htmx): the union of the member's new employer,
+    found by the employer's name or credit code, or a union that accepts direct joining."""
+    q = request.GET.get("q", "").strip()
+    employers = [e for e in public_enterprise_search(q=q) if e.union is not None] if q else []
+    direct = public_direct_joining_unions(q=q)[:PICKER_LIMIT] if len(q) >= 2 else []
+    context = {"employers": employers, "direct": direct, "q": q}
+    return render(request, "console/member_transfer.html#choices", context)
