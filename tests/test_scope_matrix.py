@@ -72,6 +72,49 @@ MATRIX = [
     Row("union_a_staff", "console", "GET", "/console/enterprises/{enterprise_a.pk}/", 200, "enterprise_a"),
     Row("city_admin", "console", "GET", "/console/orgs/{union_c.pk}/", 200, "union_c"),
     Row("auditor", "console", "GET", "/console/audit/", 200),
+    # --- console: members, applications, transfers (data made by _member_objects) -----------
+    Row("union_a_staff", "console", "GET", "/console/members/{person_b.pk}/", 404, "person_b"),
+    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/unmask/", 404, "person_b",
+        (("field", "id_number"),)),
+    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/status/", 404, "person_b",
+        (("to", "suspended"), ("reason", "越权"))),
+    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/edit/", 404, "person_b",
+        (("real_name", "改名"), ("employment_form", "courier"))),
+    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/transfer/", 404, "person_b",
+        (("to_org", "{union_a.pk}"),)),
+    Row("union_a_staff", "console", "GET", "/console/applications/{application_b.pk}/", 404, "application_b"),
+    Row("union_a_staff", "console", "POST", "/console/applications/{application_b.pk}/", 404, "application_b",
+        (("decision", "approve"),)),
+    Row("union_a_staff", "console", "GET", "/console/transfers/{transfer_b.pk}/", 404, "transfer_b"),
+    Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b.pk}/", 404, "transfer_b",
+        (("decision", "approve"),)),
+    Row("fangshan_staff", "console", "GET", "/console/members/{person_c.pk}/", 404, "person_c"),
+    Row("fangshan_staff", "console", "POST", "/console/members/{person_c.pk}/status/", 404, "person_c",
+        (("to", "left"), ("reason", "越权"))),
+    Row("fangshan_admin", "console", "POST", "/console/members/{person_c.pk}/unmask/", 404, "person_c",
+        (("field", "mobile"),)),
+    Row("fangshan_staff", "console", "GET", "/console/applications/{application_c.pk}/", 404, "application_c"),
+    Row("fangshan_staff", "console", "POST", "/console/applications/{application_c.pk}/", 404, "application_c",
+        (("decision", "reject"), ("reason", "越权"))),
+    Row("shunyi_staff", "console", "GET", "/console/transfers/{transfer_fs.pk}/", 404, "transfer_fs"),
+    Row("shunyi_staff", "console", "POST", "/console/transfers/{transfer_fs.pk}/", 404, "transfer_fs",
+        (("decision", "approve"),)),
+    # inside the scope, without the flag: 403
+    Row("fangshan_viewer", "console", "GET", "/console/members/{person_a.pk}/", 403, "person_a"),
+    Row("fangshan_viewer", "console", "GET", "/console/applications/{application_b.pk}/", 403, "application_b"),
+    Row("union_a_staff", "console", "POST", "/console/members/{person_a.pk}/unmask/", 403, "person_a",
+        (("field", "id_number"),)),
+    Row("fangshan_staff", "console", "POST", "/console/members/{person_a.pk}/unmask/", 403, "person_a",
+        (("field", "mobile"),)),
+    Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b_from_a.pk}/", 403, "transfer_b_from_a",
+        (("decision", "approve"),)),
+    # positive controls
+    Row("union_a_staff", "console", "GET", "/console/members/{person_a.pk}/", 200, "person_a"),
+    Row("fangshan_staff", "console", "GET", "/console/members/{person_b.pk}/", 200, "person_b"),
+    Row("fangshan_staff", "console", "GET", "/console/applications/{application_b.pk}/", 200, "application_b"),
+    Row("union_a_staff", "console", "GET", "/console/transfers/{transfer_fs.pk}/", 200, "transfer_fs"),
+    Row("shunyi_staff", "console", "GET", "/console/transfers/{transfer_b.pk}/", 200, "transfer_b"),
+    Row("city_admin", "console", "GET", "/console/members/{person_c.pk}/", 200, "person_c"),
     # --- API ----------------------------------------------------------------------------------
     Row("fangshan_staff", "api", "GET", "/api/v1/orgs/{union_c.pk}", 404, "union_c"),
     Row("fangshan_staff", "api", "GET", "/api/v1/enterprises/{enterprise_c.pk}", 404, "enterprise_c"),
@@ -96,6 +139,45 @@ def _objects(tree, personas):
     return objects
 
 
+MEMBER_KEYS = ("person_", "application_", "transfer_")
+
+
+def _member_objects(tree) -> dict:
+    """People, applications and transfers on both sides of each boundary (members' rows only)."""
+    from smartunion.members.services import join_apply, transfer_request
+    from tests.factories import StaffFactory, WorkerFactory, make_id_number, make_person
+
+    mover = StaffFactory(username="matrix.mover", home_org=tree.city, roles=[("federation_admin", tree.city)])
+    objects = {}
+    objects["person_a"], _m = make_person(org=tree.union_a, real_name="甲会员")
+    objects["person_b"], _m = make_person(org=tree.union_b, real_name="乙会员")
+    objects["person_c"], _m = make_person(org=tree.union_c, real_name="丙会员")
+    for key, org, employer, name in (
+        ("application_b", tree.union_b, tree.enterprise_b, "乙申请人"),
+        ("application_c", tree.union_c, tree.enterprise_c, "丙申请人"),
+    ):
+        data = {"real_name": name, "id_number": make_id_number(), "employer": employer}
+        objects[key] = join_apply(user=WorkerFactory(), org=org, data=data)
+    with scopes_disabled():
+        for key, org, to_org, name in (
+            ("transfer_b", tree.union_b, tree.union_c, "乙转会人"),  # union_b -> union_c: not union_a's
+            ("transfer_fs", tree.union_b, tree.union_a, "房山转会人"),  # inside Fangshan: not Shunyi's
+            ("transfer_b_from_a", tree.union_a, tree.union_b, "甲转出人"),  # union_a only sends it
+        ):
+            person, _m = make_person(org=org, real_name=name)
+            objects[key] = transfer_request(actor=mover, person=person, to_org=to_org)
+    return objects
+
+
+def _leak_names(target) -> list[str]:
+    """Names that a refused response must not show."""
+    if isinstance(target, Org | Enterprise):
+        return [target.name]
+    with scopes_disabled():
+        person = getattr(target, "person", None) or target
+        return [person.real_name] if hasattr(person, "real_name") else []
+
+
 def _snapshot(obj):
     with scopes_disabled():
         model = type(obj)
@@ -116,6 +198,8 @@ def _api_token(client, user) -> str:
 @pytest.mark.parametrize("row", MATRIX, ids=str)
 def test_scope_matrix(row, tree, personas, client):
     objects = _objects(tree, personas)
+    if any(key in row.route or row.target.startswith(key) for key in MEMBER_KEYS):
+        objects.update(_member_objects(tree))
     target = objects.get(row.target) if row.target else None
     before = _snapshot(target) if target is not None else None
     if target is not None:
@@ -135,8 +219,8 @@ def test_scope_matrix(row, tree, personas, client):
     if row.expected in (403, 404):
         # Nothing leaked and nothing changed.
         content = response.content.decode()
-        if target is not None and isinstance(target, Org | Enterprise):
-            assert target.name not in content
+        if target is not None:
+            assert not any(name in content for name in _leak_names(target))
         if target is not None:
             assert _snapshot(target) == before
         if row.end == "api":
@@ -166,6 +250,29 @@ def test_console_lists_show_only_the_scope(persona, route, hidden, tree, persona
     assert response.status_code == 200
     if hidden:
         assert hidden not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "persona, route, hidden, visible",
+    [
+        ("union_a_staff", "/console/members/", "乙会员", "甲会员"),
+        ("union_a_staff", "/console/members/?q=乙", "乙会员", ""),
+        ("fangshan_staff", "/console/members/", "丙会员", "乙会员"),
+        ("shunyi_staff", "/console/members/", "甲会员", "丙会员"),
+        ("union_a_staff", "/console/applications/", "乙申请人", ""),
+        ("fangshan_staff", "/console/applications/", "丙申请人", "乙申请人"),
+        ("union_a_staff", "/console/transfers/", "乙转会人", "房山转会人"),
+        ("shunyi_staff", "/console/transfers/", "房山转会人", "乙转会人"),
+    ],
+)
+def test_console_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
+    objects = _member_objects(tree)
+    assert hidden in {n for o in objects.values() for n in _leak_names(o)}, "the data that could leak must exist"
+    staff_login(client, personas[persona])
+    content = client.get(route).content.decode()
+    assert hidden not in content
+    if visible:
+        assert visible in content
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -18,8 +19,13 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
+def _plain(value: Any) -> Any:
+    """Dates and times travel as ISO 8601 strings; the database compares them as before."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
 def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode()
+    raw = json.dumps([_plain(v) for v in values], ensure_ascii=False, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 

@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from smartunion.api import auth, enterprises, orgs
+from smartunion.api import auth, cards, enterprises, members, membership, orgs
 from smartunion.api.errors import install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
@@ -29,6 +29,12 @@ api.add_router("/auth", auth.router)
 api.add_router("/me", auth.me_router)
 api.add_router("/orgs", orgs.router)
 api.add_router("/enterprises", enterprises.router)
+api.add_router("/me", membership.router)
+api.add_router("", membership.public_router)
+api.add_router("/cards", cards.router)
+api.add_router("/members", members.members_router)
+api.add_router("/applications", members.applications_router)
+api.add_router("/transfers", members.transfers_router)
 
 
 @csrf_exempt

@@ -319,3 +319,17 @@ def occupation_tags_by_code(*, codes: list[str]) -> list:
             fields={"occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]}
         )
     return tags
+
+
+def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Attach to each person their held membership or open application as ``current_memberships``
+    (a list of at most one): one more query per page, whatever its length."""
+    from django.db.models import Prefetch
+
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]),
+            to_attr="current_memberships",
+        )
+    )

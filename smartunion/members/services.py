@@ -405,6 +405,15 @@ def card_verify(*, token: str) -> CardCheck:
     return CardCheck("valid", membership)
 
 
+def card_check(*, actor, token: str) -> CardCheck:
+    """A staff member verifies a card shown to them: merchant clerks (``benefits.redeem``), union
+    staff (``members.view``). Cards are shown across the federation, so the flag may be held
+    anywhere; the answer reveals only what the card shows."""
+    if not (_can(actor, "benefits.redeem", None) or _can(actor, "members.view", None)):
+        raise Forbidden(_("You may not verify member cards."))
+    return card_verify(token=token)
+
+
 # --- staff reads that are recorded, unmasking --------------------------------------------------------
 
 

@@ -151,7 +151,9 @@ def test_unmasking_shows_the_full_value_and_is_audited(signed_in, tree, personas
     detail = page_text(client.get(f"/console/members/{person.pk}/"))
     assert "显示" in detail and "138****5678" in detail
 
-    response = client.post(f"/console/members/{person.pk}/unmask/", {"field": "mobile"}, HTTP_HX_REQUEST="true")
+    response = client.post(
+        f"/console/members/{person.pk}/unmask/", {"field": "mobile"}, HTTP_HX_REQUEST="true"
+    )
     text = page_text(response)
     assert "13812345678" in text and "<html" not in text and "已显示并记录" in text
     (event,) = audit_actions(person, "person.unmask")
@@ -164,7 +166,9 @@ def test_unmasking_shows_the_full_value_and_is_audited(signed_in, tree, personas
 
 def test_unmasking_without_the_flag_is_refused_and_writes_nothing(signed_in, tree):
     person, _m = make_person(org=tree.union_a, real_name="郑师傅", mobile="13812345678")
-    response = signed_in("union_a_staff").post(f"/console/members/{person.pk}/unmask/", {"field": "id_number"})
+    response = signed_in("union_a_staff").post(
+        f"/console/members/{person.pk}/unmask/", {"field": "id_number"}
+    )
     text = page_text(response)
     assert response.status_code == 403 and "无权" in text
     assert person.id_number not in text
@@ -178,12 +182,18 @@ def test_status_changes_need_a_reason_and_show_only_allowed_moves(signed_in, tre
     assert "暂停会籍" in text and "标记为离会" in text and "恢复会籍" not in text  # already active
 
     missing = client.post(f"/console/members/{person.pk}/status/", {"to": "suspended", "reason": ""})
-    assert form_error_near(missing, "id_reason") == zh("Give a reason for this change; it is kept in the history.")
+    assert form_error_near(missing, "id_reason") == zh(
+        "Give a reason for this change; it is kept in the history."
+    )
     membership.refresh_from_db()
     assert membership.status == "active"
 
     done = page_text(
-        client.post(f"/console/members/{person.pk}/status/", {"to": "suspended", "reason": "长期拖欠会费"}, follow=True)
+        client.post(
+            f"/console/members/{person.pk}/status/",
+            {"to": "suspended", "reason": "长期拖欠会费"},
+            follow=True,
+        )
     )
     membership.refresh_from_db()
     assert membership.status == "suspended" and "会籍状态已改为“暂停”" in done
@@ -191,7 +201,9 @@ def test_status_changes_need_a_reason_and_show_only_allowed_moves(signed_in, tre
 
     # A move the table does not allow is refused as a page message.
     refused = page_text(
-        client.post(f"/console/members/{person.pk}/status/", {"to": "retained", "reason": "退休"}, follow=True)
+        client.post(
+            f"/console/members/{person.pk}/status/", {"to": "retained", "reason": "退休"}, follow=True
+        )
     )
     membership.refresh_from_db()
     assert membership.status == "suspended" and "无法" in refused
@@ -281,7 +293,9 @@ def test_enrolment_refuses_a_second_membership_naming_the_union(signed_in, tree,
         before = (Person.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
 
     with as_staff(personas["union_a_staff"]), pytest.raises(Conflict, match="乙公司工会"):
-        member_enrol(actor=personas["union_a_staff"], org=tree.union_a, data={**data, "org": None, "employer": None})
+        member_enrol(
+            actor=personas["union_a_staff"], org=tree.union_a, data={**data, "org": None, "employer": None}
+        )
 
     response = signed_in("union_a_staff").post("/console/members/new/", data)
     text = page_text(response)
@@ -296,7 +310,9 @@ def test_enrolment_takes_back_a_person_who_left(signed_in, tree):
     person, membership = make_person(org=tree.union_b, real_name="罗师傅", status="left")
     text = page_text(
         signed_in("union_a_staff").post(
-            "/console/members/new/", enrol_form(tree, real_name="罗师傅", id_number=person.id_number), follow=True
+            "/console/members/new/",
+            enrol_form(tree, real_name="罗师傅", id_number=person.id_number),
+            follow=True,
         )
     )
     assert "罗师傅已成为甲公司工会会员" in text
@@ -329,7 +345,9 @@ def test_approve_an_application(signed_in, tree, personas):
     assert application.person.id_number not in detail
     assert audit_actions(application.person, "person.view")
 
-    done = page_text(client.post(f"/console/applications/{application.pk}/", {"decision": "approve"}, follow=True))
+    done = page_text(
+        client.post(f"/console/applications/{application.pk}/", {"decision": "approve"}, follow=True)
+    )
     application.refresh_from_db()
     assert application.status == MembershipStatus.ACTIVE
     assert f"已批准孙申请入会，会员号 {application.number}" in done
@@ -346,7 +364,9 @@ def test_reject_needs_a_reason_kept_on_the_form(signed_in, tree):
 
     done = page_text(
         client.post(
-            f"/console/applications/{application.pk}/", {"decision": "reject", "reason": "不在本单位工作"}, follow=True
+            f"/console/applications/{application.pk}/",
+            {"decision": "reject", "reason": "不在本单位工作"},
+            follow=True,
         )
     )
     application.refresh_from_db()
@@ -362,7 +382,12 @@ def test_overdue_applications_escalate_to_the_district(signed_in, tree):
     apply(tree, name="周逾期", days_overdue=2)
     apply(tree, name="吴按时")
     district = page_text(signed_in("fangshan_staff").get("/console/applications/?tab=escalated"))
-    assert "名下逾期" in district and "周逾期" in district and "吴按时" not in district and "逾期 2 天" in district
+    assert (
+        "名下逾期" in district
+        and "周逾期" in district
+        and "吴按时" not in district
+        and "逾期 2 天" in district
+    )
 
     grassroots = page_text(signed_in("union_a_staff").get("/console/applications/?tab=escalated"))
     assert "周逾期" not in grassroots and "没有逾期" in grassroots
@@ -391,7 +416,9 @@ def test_a_transfer_is_requested_by_the_sender_and_approved_by_the_receiver(sign
 
     text = page_text(
         sender.post(
-            f"/console/members/{person.pk}/transfer/", {"to_org": str(tree.union_b.pk), "reason": "换工作"}, follow=True
+            f"/console/members/{person.pk}/transfer/",
+            {"to_org": str(tree.union_b.pk), "reason": "换工作"},
+            follow=True,
         )
     )
     assert "已申请转入乙公司工会" in text
@@ -399,20 +426,26 @@ def test_a_transfer_is_requested_by_the_sender_and_approved_by_the_receiver(sign
         transfer = Transfer.objects.get(person=person)
 
     outgoing = page_text(sender.get("/console/transfers/"))
-    assert "王转会" in outgoing and "批准转会" not in page_text(sender.get(f"/console/transfers/{transfer.pk}/"))
+    assert "王转会" in outgoing and "批准转会" not in page_text(
+        sender.get(f"/console/transfers/{transfer.pk}/")
+    )
     refused = sender.post(f"/console/transfers/{transfer.pk}/", {"decision": "approve"})
     assert refused.status_code == 403
 
     receiver = signed_in("fangshan_staff")  # the district manages union_b
     detail = page_text(receiver.get(f"/console/transfers/{transfer.pk}/"))
     assert "批准转会" in detail and person.id_number_masked in detail
-    done = page_text(receiver.post(f"/console/transfers/{transfer.pk}/", {"decision": "approve"}, follow=True))
+    done = page_text(
+        receiver.post(f"/console/transfers/{transfer.pk}/", {"decision": "approve"}, follow=True)
+    )
     assert "王转会已转入乙公司工会" in done
     with scopes_disabled():
         old.refresh_from_db()
         new = Membership.objects.get(person=person, status="active")
         person.refresh_from_db()
-    assert old.status == "transferred_out" and new.org_id == tree.union_b.pk and person.org_id == tree.union_b.pk
+    assert (
+        old.status == "transferred_out" and new.org_id == tree.union_b.pk and person.org_id == tree.union_b.pk
+    )
     history = page_text(receiver.get(f"/console/members/{person.pk}/"))
     assert "转出" in history and "甲公司工会" in history and "乙公司工会" in history
 
@@ -420,7 +453,9 @@ def test_a_transfer_is_requested_by_the_sender_and_approved_by_the_receiver(sign
 def test_transfer_errors_stay_on_the_form(signed_in, tree):
     person, _m = make_person(org=tree.union_a, real_name="何转会")
     client = signed_in("union_a_staff")
-    same = client.post(f"/console/members/{person.pk}/transfer/", {"to_org": str(tree.union_a.pk), "reason": "x"})
+    same = client.post(
+        f"/console/members/{person.pk}/transfer/", {"to_org": str(tree.union_a.pk), "reason": "x"}
+    )
     assert form_error_near(same, "id_to_org") == zh("This is already the member's union.")
     assert 'value="x"' in same.content.decode()
     with scopes_disabled():
@@ -436,7 +471,11 @@ def test_the_receiving_union_rejects_with_a_reason(signed_in, tree, personas):
     assert "冯转会" in queue and "待我方批准" in queue
     missing = client.post(f"/console/transfers/{transfer.pk}/", {"decision": "reject", "reason": ""})
     assert form_error_near(missing, "id_reason") == zh("Give a reason for the rejection.")
-    done = page_text(client.post(f"/console/transfers/{transfer.pk}/", {"decision": "reject", "reason": "查无此人"}, follow=True))
+    done = page_text(
+        client.post(
+            f"/console/transfers/{transfer.pk}/", {"decision": "reject", "reason": "查无此人"}, follow=True
+        )
+    )
     assert "已拒绝冯转会的转会" in done
     with scopes_disabled():
         transfer.refresh_from_db()
@@ -444,8 +483,13 @@ def test_the_receiving_union_rejects_with_a_reason(signed_in, tree, personas):
 
 
 def test_the_history_of_a_member_who_joined_online(signed_in, tree):
-    direct = OrgFactory(name="房山区新就业形态联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan,
-                        region_code="110111", accepts_direct_joining=True)
+    direct = OrgFactory(
+        name="房山区新就业形态联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
     application = apply(tree, name="褚骑手", org=direct)
     client = signed_in("fangshan_staff")
     client.post(f"/console/applications/{application.pk}/", {"decision": "approve"})

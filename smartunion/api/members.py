@@ -1,0 +1,233 @@
+"""Members, applications and transfers for union staff, within the caller's scope.
+
+Personal data is masked in every answer; a full ID number or mobile is a separate, audited call
+(``unmask``). Opening a member goes through ``person_open``, which records the access the worker
+sees on their own page.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+
+from smartunion.accounts.middleware import request_address
+from smartunion.api.errors import error_responses
+from smartunion.api.orgs import org_reference
+from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
+from smartunion.api.schemas import (
+    ApplicationOut,
+    ApplicationPage,
+    DecisionIn,
+    MemberDetailOut,
+    MemberPage,
+    TransferIn,
+    TransferOut,
+    TransferPage,
+    UnmaskIn,
+    UnmaskOut,
+)
+from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
+from smartunion.core.errors import NotFound, ValidationFailed
+from smartunion.members.models import MembershipStatus
+from smartunion.members.selectors import (
+    applications_queue,
+    membership_get,
+    person_get,
+    person_memberships,
+    person_search,
+    transfer_get,
+    transfers_open,
+    with_current_membership,
+)
+from smartunion.members.services import (
+    join_decide,
+    person_open,
+    person_unmask,
+    transfer_decide,
+    transfer_request,
+)
+from smartunion.orgs.selectors import public_union_get
+
+members_router = Router(tags=["members"])
+applications_router = Router(tags=["applications"])
+transfers_router = Router(tags=["transfers"])
+
+LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+CURSOR = Query(None, max_length=1000, description="`next_cursor` of the previous page.")
+ORG = Query(None, description="Only this organisation's subtree.")
+STATUS = Query(None, description="Only people with a membership in this status.")
+
+
+def _org_filter(org: int | None):
+    return org_reference(org, field="query.org") if org is not None else None
+
+
+# --- Members ---------------------------------------------------------------------------------------
+
+
+@members_router.get(
+    "",
+    response={200: MemberPage, **error_responses(401, 403, 422)},
+    summary="Search members",
+    operation_id="members_list",
+)
+def member_list(
+    request: HttpRequest,
+    q: str = Query(
+        "", max_length=100, description="A full mobile number, a full ID number, or the start of a name."
+    ),
+    org: int | None = ORG,
+    status: MembershipStatus | None = STATUS,
+    limit: int = LIMIT,
+    cursor: str | None = CURSOR,
+):
+    """People you may view, by name then id. A full mobile or ID number is an exact match; anything
+    else matches the start of the name. ID numbers and mobiles are masked."""
+    user = request.auth
+    staff_with_perm(user, "members.view")
+    with scope_with_perm(user, "members.view"):
+        qs = with_current_membership(person_search(q=q, org=_org_filter(org), status=status or ""))
+        items, next_cursor = keyset_page(qs, order=("real_name", "id"), limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@members_router.get(
+    "/{person_id}",
+    response={200: MemberDetailOut, **error_responses(401, 403, 404)},
+    summary="Open a member",
+    operation_id="members_get",
+)
+def member_detail(request: HttpRequest, person_id: int):
+    """One person with their memberships in your scope. Opening a record is recorded: the worker
+    sees who opened it and when. Outside your scope it does not exist (404)."""
+    user = request.auth
+    require_staff(user)
+    person = person_open(actor=user, pk=person_id, address=request_address(request))
+    person.memberships_in_scope = list(person_memberships(person=person))
+    return person
+
+
+@members_router.post(
+    "/{person_id}/unmask",
+    response={200: UnmaskOut, **error_responses(401, 403, 404, 422)},
+    summary="Show a full ID number or mobile",
+    operation_id="members_unmask",
+)
+def member_unmask(request: HttpRequest, response: HttpResponse, person_id: int, payload: UnmaskIn):
+    """Needs `members.unmask`; every call is recorded in the audit log and shown to the worker.
+    The answer is not to be cached."""
+    user = request.auth
+    require_staff(user)
+    person = person_get(pk=person_id)
+    value = person_unmask(actor=user, person=person, field=payload.field, address=request_address(request))
+    response["Cache-Control"] = "no-store"
+    return {"field": payload.field, "value": value}
+
+
+# --- Applications ----------------------------------------------------------------------------------
+
+
+@applications_router.get(
+    "",
+    response={200: ApplicationPage, **error_responses(401, 403, 422)},
+    summary="Applications waiting for an answer",
+    operation_id="applications_list",
+)
+def application_list(
+    request: HttpRequest,
+    overdue: bool = Query(False, description="Only those past their due date."),
+    org: int | None = ORG,
+    limit: int = LIMIT,
+    cursor: str | None = CURSOR,
+):
+    """Open applications in your scope, the earliest due first. An application still unanswered
+    after its due date is `overdue`, and the union above sees it in its own queue."""
+    user = request.auth
+    staff_with_perm(user, "members.view")
+    with scope_with_perm(user, "members.view"):
+        qs = applications_queue(org=_org_filter(org), overdue_only=overdue)
+        items, next_cursor = keyset_page(qs, order=("due_date", "id"), limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@applications_router.post(
+    "/{application_id}/decision",
+    response={200: ApplicationOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Approve or reject an application",
+    operation_id="applications_decide",
+)
+def application_decide(request: HttpRequest, application_id: int, payload: DecisionIn):
+    """Approve (the worker becomes a member and gets a membership number) or reject with a reason,
+    which the worker reads. Needs `members.change`. Answering twice is 409."""
+    user = request.auth
+    require_staff(user)
+    membership = membership_get(pk=application_id)
+    return join_decide(
+        actor=user, membership=membership, approve=payload.approve, reason=payload.reason,
+        address=request_address(request),
+    )
+
+
+# --- Transfers -------------------------------------------------------------------------------------
+
+
+@transfers_router.get(
+    "",
+    response={200: TransferPage, **error_responses(401, 403, 422)},
+    summary="Transfers waiting for approval",
+    operation_id="transfers_list",
+)
+def transfer_list(request: HttpRequest, org: int | None = ORG, limit: int = LIMIT, cursor: str | None = CURSOR):
+    """Open transfers from or to a union in your scope, oldest first."""
+    user = request.auth
+    staff_with_perm(user, "members.view")
+    with scope_with_perm(user, "members.view"):
+        qs = transfers_open(org=_org_filter(org))
+        items, next_cursor = keyset_page(qs, order=("created_at", "id"), limit=limit, cursor=cursor)
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@transfers_router.post(
+    "",
+    response={201: TransferOut, **error_responses(401, 403, 409, 422)},
+    summary="Ask for a transfer",
+    operation_id="transfers_create",
+)
+def transfer_create(request: HttpRequest, payload: TransferIn):
+    """A member of your union moves to `to_org`, any grassroots union in the federation; the
+    receiving union approves. Needs `members.change` on either side. 409 when the person is not a
+    member or a transfer is already waiting."""
+    user = request.auth
+    require_staff(user)
+    try:
+        person = person_get(pk=payload.person)
+    except NotFound:
+        raise ValidationFailed(fields={"body.person": [_("No person with this id exists.")]}) from None
+    try:
+        to_org = public_union_get(pk=payload.to_org)
+    except NotFound:
+        raise ValidationFailed(fields={"body.to_org": [_("No union with this id exists.")]}) from None
+    transfer = transfer_request(
+        actor=user, person=person, to_org=to_org, reason=payload.reason, address=request_address(request)
+    )
+    return Status(201, transfer)
+
+
+@transfers_router.post(
+    "/{transfer_id}/decision",
+    response={200: TransferOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Approve or reject a transfer",
+    operation_id="transfers_decide",
+)
+def transfer_decision(request: HttpRequest, transfer_id: int, payload: DecisionIn):
+    """The receiving union decides (`members.change` there; the sending side gets 403). On approval
+    the old membership ends as "transferred out" and the new one starts, in one step: never two,
+    never none. Deciding twice is 409."""
+    user = request.auth
+    require_staff(user)
+    transfer = transfer_get(pk=transfer_id)
+    return transfer_decide(
+        actor=user, transfer=transfer, approve=payload.approve, reason=payload.reason,
+        address=request_address(request),
+    )
