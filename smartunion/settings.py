@@ -72,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "smartunion.core.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartunion.accounts.middleware.LanguageMiddleware",
@@ -127,6 +128,10 @@ if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Behind nginx every request comes from 127.0.0.1: trust the proxy's X-Real-IP only when it is set
+# by our own proxy (see docs/deploy.md), or the lockout per address would lock out everyone at once.
+TRUST_X_REAL_IP = os.environ.get("TRUST_X_REAL_IP", "").lower() in {"1", "true", "yes"}
+
 # --- Cache (Redis when configured) --------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -174,7 +179,10 @@ LOCKOUT_ADDRESS_FAILURES = 20
 
 # One-time sign-in codes for workers: "log" writes them to the log (development); an SMS backend
 # is a dotted path to a class with send(mobile, code).
-OTP_SENDER = os.environ.get("OTP_SENDER", "smartunion.accounts.senders.LogSender")
+OTP_SENDER = os.environ.get("OTP_SENDER", "" if PRODUCTION else "smartunion.accounts.senders.LogSender")
+if PRODUCTION and not OTP_SENDER:
+    # The log sender writes codes to the log: anyone reading it could sign in as any worker.
+    raise RuntimeError("OTP_SENDER must name an SMS sender class when SMARTUNION_ENV=production")
 ONE_TIME_CODE_TTL_SECONDS = 5 * 60
 
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
@@ -198,6 +206,11 @@ if not FIELD_ENCRYPTION_KEYS:
 if not BLIND_INDEX_KEY:
     BLIND_INDEX_KEY = _secret_from_var("blind_index_key", 32)
 FIELD_ENCRYPTION_ALGORITHM = os.environ.get("FIELD_ENCRYPTION_ALGORITHM", "aes-256-gcm")
+# hmac-sha256 (default) or hmac-sm3. Chosen once, before the first person is stored: every exact
+# lookup (sign-in by mobile, search by ID number) goes through these indexes.
+BLIND_INDEX_ALGORITHM = os.environ.get("BLIND_INDEX_ALGORITHM", "hmac-sha256")
+if BLIND_INDEX_ALGORITHM not in {"hmac-sha256", "hmac-sm3"}:
+    raise RuntimeError("BLIND_INDEX_ALGORITHM must be hmac-sha256 or hmac-sm3")
 
 # --- I18N ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
+from django.shortcuts import redirect
 from django.utils import translation
 
 from smartunion.core.scoping import scopes_disabled
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
+# Pages a staff member who must first choose a new password may still reach.
+_PASSWORD_CHANGE_EXEMPT = {"/console/account/password/", "/console/logout/", "/console/language/"}
 
 
 def request_address(request) -> str:
@@ -74,6 +77,10 @@ class StaffSessionMiddleware:
                     logout(request)
                 else:
                     request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+                    if user.password_change_required and request.path.startswith("/console/") and (
+                        request.path not in _PASSWORD_CHANGE_EXEMPT
+                    ):
+                        return redirect("console:password_change")
             if user.is_authenticated and user.language in SUPPORTED and (
                 settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
             ):

@@ -40,6 +40,7 @@ class User(AbstractBaseUser):
         related_name="staff_users",
     )
     language = models.CharField(_("language"), max_length=10, blank=True)
+    password_change_required = models.BooleanField(default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
 

@@ -15,6 +15,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,11 +37,18 @@ from smartunion.accounts.senders import get_sender
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
-from smartunion.core.errors import Conflict, Locked, NotFound, Unauthorized, ValidationFailed
+from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, Unauthorized, ValidationFailed
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 
 TOTP_INTERVAL = 30
+
+
+class WrongEnd(Unauthorized):
+    """The right password, on the wrong end: staff on the mobile web, workers on the console."""
+
+    code = "wrong_end"
+    status = 403
 RECOVERY_CODE_COUNT = 10
 
 
@@ -58,30 +66,52 @@ def _window_start() -> datetime:
     return timezone.now() - timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
 
 
-def check_lockout(*, key: str, address: str) -> None:
+def _locked_error() -> Locked:
+    minutes = settings.LOCKOUT_WINDOW_SECONDS // 60
+    return Locked(
+        _("Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.")
+        % {"minutes": minutes}
+    )
+
+
+def _over_limit(*, key: str, address: str, allowance: int = 0) -> bool:
     since = _window_start()
-    by_account = SignInFailure.objects.filter(account_key=key, created_at__gte=since)
-    by_address = SignInFailure.objects.filter(address=address, created_at__gte=since)
-    if by_account.count() >= settings.LOCKOUT_ACCOUNT_FAILURES or (
-        address and by_address.count() >= settings.LOCKOUT_ADDRESS_FAILURES
+    if SignInFailure.objects.filter(account_key=key, created_at__gte=since).count() > (
+        settings.LOCKOUT_ACCOUNT_FAILURES - 1 + allowance
     ):
-        minutes = settings.LOCKOUT_WINDOW_SECONDS // 60
-        raise Locked(
-            _("Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.")
-            % {"minutes": minutes}
-        )
+        return True
+    return bool(address) and SignInFailure.objects.filter(address=address, created_at__gte=since).count() > (
+        settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance
+    )
 
 
-def _record_failure(*, key: str, address: str, action: str, user: User | None, reason: str) -> None:
+def check_lockout(*, key: str, address: str) -> None:
+    """Refuse at once when the account or the address is locked (a read-only check)."""
+    if _over_limit(key=key, address=address):
+        raise _locked_error()
+
+
+def attempt_begin(*, key: str, address: str) -> None:
+    """Count this attempt as a failure *before* the secret is checked, then check the limits: guesses
+    sent in parallel see each other, so no burst gets past the limit (the row is committed at once,
+    outside the caller's transaction). ``attempt_succeeded`` removes it again."""
     with transaction.atomic():
-        SignInFailure.objects.create(account_key=key, address=address or "")
-        audit_record(
-            action=action,
-            actor=user,
-            address=address,
-            outcome=AuditOutcome.FAILURE,
-            data={"reason": reason, "account": key[:16]},
-        )
+        row = SignInFailure.objects.create(account_key=key, address=address or "")
+    if _over_limit(key=key, address=address, allowance=1):
+        SignInFailure.objects.filter(pk=row.pk).delete()  # a locked attempt does not prolong the lock
+        raise _locked_error()
+
+
+def attempt_failed(*, key: str, address: str, action: str, user: User | None, reason: str) -> None:
+    """The attempt's failure row stays; the audit chain records it."""
+    audit_record(
+        action=action,
+        actor=user,
+        address=address,
+        outcome=AuditOutcome.FAILURE,
+        org=user.home_org if user is not None and user.is_staff_member else None,
+        data={"reason": reason, "account": key[:16]},
+    )
 
 
 def clear_failures(*, key: str) -> None:
@@ -91,23 +121,37 @@ def clear_failures(*, key: str) -> None:
 # --- Password sign-in ----------------------------------------------------------------------------
 
 
-def signin_password(*, username: str, password: str, address: str) -> User:
-    """First factor. Workers are signed in after this; staff go on to the second factor."""
+def signin_password(
+    *, username: str, password: str, address: str, staff_only: bool = False, worker_only: bool = False
+) -> User:
+    """First factor. Workers are signed in after this; staff go on to the second factor. The
+    console passes ``staff_only`` and the mobile web ``worker_only``: an account of the other kind
+    is refused there (and recorded as a failed sign-in, not a success)."""
     key = account_key(username)
     with scopes_disabled():
-        check_lockout(key=key, address=address)
+        attempt_begin(key=key, address=address)
         user = authenticate(username=username, password=password)
         if user is None:
-            _record_failure(
+            attempt_failed(
                 key=key, address=address, action="signin.password", user=find_user(username), reason="bad_credentials"
             )
             raise Unauthorized(
                 _("The username or password is wrong."), fields={"password": [_("The username or password is wrong.")]}
             )
-        if not user.is_staff_member:
-            with transaction.atomic():
-                clear_failures(key=key)
-                audit_record(action="signin.password", actor=user, address=address)
+        if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
+            clear_failures(key=key)
+            audit_record(action="signin.password", actor=user, address=address, outcome=AuditOutcome.DENIED,
+                         data={"reason": "wrong_end"})
+            raise WrongEnd(
+                _("Staff sign in on the console.") if user.is_staff_member else _("Workers sign in on the mobile web.")
+            )
+        with transaction.atomic():
+            clear_failures(key=key)
+            audit_record(
+                action="signin.password", actor=user, address=address,
+                org=user.home_org if user.is_staff_member else None,
+                data={"stage": "first_factor"} if user.is_staff_member else {},
+            )
         return user
 
 
@@ -132,7 +176,8 @@ def _consume_totp(device: TotpDevice, code: str) -> str | None:
 
 
 def _hash_recovery(code: str) -> str:
-    return hashlib.sha256(code.replace("-", "").upper().encode()).hexdigest()
+    # Keyed: 48-bit codes under a plain hash could be brute-forced from a database dump alone.
+    return crypto.blind_index(code.replace("-", "").upper(), purpose="recovery")
 
 
 def second_factor_verify(*, user: User, code: str, address: str) -> str:
@@ -140,7 +185,7 @@ def second_factor_verify(*, user: User, code: str, address: str) -> str:
     key = account_key(user.username)
     code = (code or "").strip().replace(" ", "")
     with scopes_disabled():
-        check_lockout(key=key, address=address)
+        attempt_begin(key=key, address=address)
         device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
         reason = "no_device"
         method = "totp"
@@ -153,7 +198,7 @@ def second_factor_verify(*, user: User, code: str, address: str) -> str:
             ).update(used_at=timezone.now())
             reason = None if used == 1 else "bad_recovery_code"
         if reason is not None:
-            _record_failure(key=key, address=address, action="signin.second_factor", user=user, reason=reason)
+            attempt_failed(key=key, address=address, action="signin.second_factor", user=user, reason=reason)
             message = (
                 _("This code has already been used. Wait for the next code.")
                 if reason == "code_reused"
@@ -162,7 +207,8 @@ def second_factor_verify(*, user: User, code: str, address: str) -> str:
             raise Unauthorized(message, fields={"otp": [message]})
         with transaction.atomic():
             clear_failures(key=key)
-            audit_record(action="signin.second_factor", actor=user, address=address, data={"method": method})
+            audit_record(action="signin.second_factor", actor=user, address=address, org=user.home_org,
+                         data={"method": method})
         return method
 
 
@@ -205,13 +251,18 @@ def totp_qr_data_uri(uri: str) -> str:
 
 def totp_enrol_confirm(*, user: User, code: str, address: str) -> list[str]:
     """Confirm enrolment with a first code; returns the recovery codes, shown once."""
+    key = account_key(user.username)
+    attempt_begin(key=key, address=address)
     with scopes_disabled(), transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
         if device is None:
             raise Conflict(_("There is no enrolment waiting to be confirmed."))
         reason = _consume_totp(device, (code or "").strip())
-        if reason is not None:
-            raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
+    if reason is not None:
+        attempt_failed(key=key, address=address, action="2fa.enrol", user=user, reason=reason)
+        raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
+    clear_failures(key=key)
+    with scopes_disabled(), transaction.atomic():
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
         codes = recovery_codes_regenerate(user=user)
@@ -309,7 +360,7 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     if candidate is None:
         return False
     if not hmac.compare_digest(candidate.code_hash, _code_hash(mobile, (code or "").strip())):
-        OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=candidate.attempts + 1)
+        OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=F("attempts") + 1)  # one statement: no lost update
         return False
     return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
 
@@ -326,10 +377,11 @@ def password_confirm(*, user: User, password: str, address: str) -> None:
     """A signed-in user proves presence with their password before an irreversible step (closing
     the account). Failures count towards the lockout like failed sign-ins."""
     key = account_key(user.mobile if user.mobile_encrypted else user.username)
-    check_lockout(key=key, address=address)
+    attempt_begin(key=key, address=address)
     if not user.check_password(password or ""):
-        _record_failure(key=key, address=address, action="reauth", user=user, reason="bad_password")
+        attempt_failed(key=key, address=address, action="reauth", user=user, reason="bad_password")
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
+    clear_failures(key=key)
 
 
 def worker_register(
@@ -352,13 +404,14 @@ def worker_register(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(fields=errors)
+    # The code first: only the owner of the mobile learns whether it is already registered.
+    if not _one_time_code_consume(mobile=mobile, code=code, purpose="register"):
+        raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
     with scopes_disabled(), transaction.atomic():
         if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exists():
             raise ValidationFailed(
                 fields={"mobile": [_("This mobile number is already registered. Sign in instead.")]}
             )
-        if not _one_time_code_consume(mobile=mobile, code=code, purpose="register"):
-            raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
         user = User(username=f"w-{secrets.token_hex(8)}", kind=UserKind.WORKER, display_name=display_name.strip())
         user.set_mobile(mobile)
         user.set_password(password)
@@ -374,12 +427,12 @@ def signin_one_time_code(*, mobile: str, code: str, address: str) -> User:
     mobile = validate_mobile(mobile)
     key = account_key(mobile)
     with scopes_disabled():
-        check_lockout(key=key, address=address)
+        attempt_begin(key=key, address=address)
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
         with transaction.atomic():
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:
-            _record_failure(key=key, address=address, action="signin.code", user=user, reason="bad_code")
+            attempt_failed(key=key, address=address, action="signin.code", user=user, reason="bad_code")
             raise Unauthorized(
                 _("The code is wrong or has expired."), fields={"code": [_("The code is wrong or has expired.")]}
             )
@@ -398,8 +451,12 @@ def password_change(*, user: User, old_password: str, new_password: str, address
         raise ValidationFailed(fields={"new_password": list(exc.messages)}) from exc
     with transaction.atomic():
         user.set_password(new_password)
-        user.save(update_fields=["password"])
-        audit_record(action="password.change", actor=user, obj=user, address=address)
+        user.password_change_required = False
+        user.save(update_fields=["password", "password_change_required"])
+        # Tokens issued under the old password stop working (a stolen token must not outlive it).
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(action="password.change", actor=user, obj=user, address=address,
+                     org=user.home_org if user.is_staff_member else None)
 
 
 def user_language_set(*, user: User, language: str) -> None:
@@ -414,17 +471,21 @@ def user_language_set(*, user: User, language: str) -> None:
 
 
 def reauthenticate(*, actor: User, secret: str, address: str) -> None:
-    """Granting power asks the granting administrator to prove presence again: password or a fresh code."""
+    """Granting power asks the granting administrator to prove presence again: password or a fresh
+    code. Wrong answers count towards the lockout like failed sign-ins (a stolen session gets no
+    unlimited guesses)."""
+    key = account_key(actor.username)
+    attempt_begin(key=key, address=address)
     secret = (secret or "").strip()
     if secret and actor.check_password(secret):
+        clear_failures(key=key)
         return
     if secret.isdigit() and len(secret) == 6:
         device = TotpDevice.objects.filter(user=actor, confirmed_at__isnull=False).first()
         if device is not None and _consume_totp(device, secret) is None:
+            clear_failures(key=key)
             return
-    _record_failure(
-        key=account_key(actor.username), address=address, action="reauth", user=actor, reason="bad_reauth"
-    )
+    attempt_failed(key=key, address=address, action="reauth", user=actor, reason="bad_reauth")
     raise ValidationFailed(
         fields={"confirm": [_("Re-enter your password or a current authenticator code to confirm.")]}
     )
@@ -455,8 +516,26 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, addres
     return grant
 
 
+def _require_power_over(actor: User, user: User) -> None:
+    """Nobody acts on an account that holds rights they do not hold themselves, on every node where
+    it holds them (an administrator cannot take over a higher administrator homed below them)."""
+    from smartunion.accounts.permissions import has_perm
+
+    with scopes_disabled():
+        grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org"))
+    for grant in grants:
+        if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
+            raise Forbidden(_("This account holds rights you do not hold; ask an administrator above you."))
+
+
 def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, address: str) -> None:
     require_perm(actor, "roles.grant", grant.org)
+    from smartunion.accounts.permissions import has_perm
+
+    if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
+        raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
+    if grant.user_id == actor.pk:
+        raise ValidationFailed(fields={"confirm": [_("You cannot revoke your own role; ask another administrator.")]})
     reauthenticate(actor=actor, secret=confirm, address=address)
     with transaction.atomic():
         audit_record(
@@ -481,7 +560,9 @@ def staff_create(*, actor: User | None, username: str, display_name: str, passwo
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        user = User(username=username, kind=UserKind.STAFF, display_name=display_name, home_org=home_org)
+        # The creator knows this password: the new staff member must choose their own at first sign-in.
+        user = User(username=username, kind=UserKind.STAFF, display_name=display_name, home_org=home_org,
+                    password_change_required=actor is not None)
         user.set_password(password)
         user.save()
         audit_record(action="staff.create", actor=actor, obj=user, org=home_org, address=address)
@@ -510,6 +591,7 @@ def totp_reset(*, actor: User, user: User, confirm: str, address: str) -> None:
         raise ValidationFailed(
             fields={"confirm": [_("You cannot reset your own authenticator; ask another administrator.")]}
         )
+    _require_power_over(actor, user)
     reauthenticate(actor=actor, secret=confirm, address=address)
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()

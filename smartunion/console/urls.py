@@ -1,6 +1,7 @@
 from django.urls import path
 
 from smartunion.console.views import (
+    account,
     applications,
     audit,
     auth,
@@ -39,6 +40,7 @@ urlpatterns = [
     path("staff/new/", roles.staff_add, name="staff_add"),
     path("staff/<int:pk>/reset-authenticator/", roles.staff_reset_authenticator, name="staff_reset_authenticator"),
     path("audit/", audit.audit_log, name="audit_log"),
+    path("account/password/", account.password_change_view, name="password_change"),
     path("members/", members.member_list, name="member_list"),
     path("members/new/", members.member_add, name="member_add"),
     path("members/employers/", members.member_employer_pick, name="member_employer_pick"),

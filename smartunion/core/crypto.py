@@ -98,7 +98,8 @@ def blind_index(value: str, *, purpose: str) -> str:
     """Keyed hash for exact lookup; the purpose separates e.g. mobiles from ID numbers."""
     key = settings.BLIND_INDEX_KEY.encode()
     message = f"{purpose}:{value}".encode()
-    if settings.FIELD_ENCRYPTION_ALGORITHM == SM4_GCM:
+    # Its own setting: switching the encryption algorithm must not silently change every index.
+    if settings.BLIND_INDEX_ALGORITHM == "hmac-sm3":
         mac = crypto_hmac.HMAC(key, hashes.SM3())
         mac.update(message)
         return mac.finalize().hex()

@@ -1,4 +1,4 @@
-"""The one data-scope mechanism (see docs/architecture.md and docs/decisions/0002-scope.md).
+"""The one data-scope mechanism (see docs/architecture.md and docs/decisions/0002-scope-mechanism.md).
 
 Every org-owned model uses ``ScopedManager`` as its default manager. A query through it:
 - raises ``ScopeError`` when no scope is active (fail closed: a forgotten scope is a crash in tests,

@@ -1,6 +1,6 @@
 """The organisation tree and the enterprises it covers.
 
-The tree is a materialized path (docs/decisions/0001-org-tree.md): each node's ``path`` is its
+The tree is a materialized path (docs/decisions/0001-org-tree-materialized-path.md): each node's ``path`` is its
 parent's path plus a fixed-width step of PATH_STEP base-36 characters, so a subtree is one index
 range scan and a move is one UPDATE of the moved rows. Writes take the TreeLock row, so concurrent
 moves and inserts are serialized.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.core.scoping import ScopedManager, path_upper_bound
+from smartunion.core.scoping import ScopedManager
 
 PATH_STEP = 4
 PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -88,12 +88,6 @@ class Org(models.Model):
     @property
     def is_service_body(self) -> bool:
         return self.kind in SERVICE_KINDS
-
-    def subtree_bounds(self) -> tuple[str, str]:
-        return self.path, path_upper_bound(self.path)
-
-    def is_descendant_of(self, other: Org) -> bool:
-        return self.path.startswith(other.path) and self.path != other.path
 
     def ancestor_paths(self) -> list[str]:
         return [self.path[:i] for i in range(PATH_STEP, len(self.path) + 1, PATH_STEP)]

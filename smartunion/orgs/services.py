@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from smartunion.orgs.models import (
     FEDERATION_KINDS,
     GRASSROOTS_KINDS,
     PATH_MAX_LENGTH,
-    PATH_STEP,
     SERVICE_KINDS,
     Enterprise,
     Org,
@@ -34,6 +33,40 @@ ORG_FIELDS = ("name", "kind", "region_code", "address", "contact_name", "contact
 def _lock_tree() -> None:
     # SELECT ... FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already serializes writers.
     TreeLock.objects.select_for_update().get_or_create(pk=1)
+
+
+# How high a kind of node stands: a child stands strictly below its parent. Industry unions sit
+# under a federation or a district; grassroots unions under any union above them; service bodies
+# (mediation centres, legal-service centres, stations) under any union and never have children.
+KIND_RANK = {
+    OrgKind.NATIONAL_FEDERATION: 0,
+    OrgKind.PROVINCIAL_FEDERATION: 1,
+    OrgKind.CITY_FEDERATION: 2,
+    OrgKind.DISTRICT_UNION: 3,
+    OrgKind.INDUSTRY_UNION: 3.5,
+    OrgKind.STREET_UNION: 4,
+    OrgKind.ENTERPRISE_UNION: 5,
+    OrgKind.JOINT_UNION: 5,
+    OrgKind.MEDIATION_CENTRE: 6,
+    OrgKind.LEGAL_SERVICE_CENTRE: 6,
+    OrgKind.UNION_STATION: 6,
+}
+
+
+def kind_fits_under(kind: str, parent_kind: str | None) -> bool:
+    if parent_kind is None:
+        return kind in FEDERATION_KINDS
+    return parent_kind not in SERVICE_KINDS and KIND_RANK[kind] > KIND_RANK[parent_kind]
+
+
+def _kind_error(kind: str, parent_kind: str | None) -> str:
+    if parent_kind is None:
+        return _("Only a federation can stand at the top of the tree.")
+    if parent_kind in SERVICE_KINDS:
+        return _("A service body cannot have organisations under it.")
+    return _("A %(kind)s cannot stand under a %(parent)s.") % {
+        "kind": OrgKind(kind).label, "parent": OrgKind(parent_kind).label,
+    }
 
 
 def _clean_org_fields(data: dict[str, Any], *, parent: Org | None) -> dict[str, Any]:
@@ -51,19 +84,17 @@ def _clean_org_fields(data: dict[str, Any], *, parent: Org | None) -> dict[str, 
         except ValidationFailed as exc:
             errors.update(exc.fields)
     kind = cleaned.get("kind")
-    if kind and not errors.get("kind"):
-        if parent is None and kind not in FEDERATION_KINDS:
-            errors["kind"] = [_("Only a federation can stand at the top of the tree.")]
-        if parent is not None and parent.kind in SERVICE_KINDS:
-            errors["parent"] = [_("A service body cannot have organisations under it.")]
+    if kind and not errors.get("kind") and not kind_fits_under(kind, parent.kind if parent else None):
+        field = "parent" if parent is not None and parent.kind in SERVICE_KINDS else "kind"
+        errors[field] = [_kind_error(kind, parent.kind if parent else None)]
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned
 
 
-def _check_parent_kind(parent: Org, *, field: str = "parent") -> None:
-    if parent.kind in SERVICE_KINDS:
-        raise ValidationFailed(fields={field: [_("A service body cannot have organisations under it.")]})
+def _check_parent_kind(org: Org, parent: Org) -> None:
+    if not kind_fits_under(org.kind, parent.kind):
+        raise ValidationFailed(fields={"parent": [_kind_error(org.kind, parent.kind)]})
 
 
 def _next_child_path(parent: Org | None) -> str:
@@ -108,7 +139,8 @@ def org_create(
 
 
 def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in cleaned.items() if k not in {"contact_phone"}}
+    # The contact person's name and phone are personal data: they stay out of the append-only log.
+    return {k: v for k, v in cleaned.items() if k not in {"contact_name", "contact_phone"}}
 
 
 def org_update(*, actor, org: Org, address: str = "", postal_address: str | None = None, **data: Any) -> Org:
@@ -117,8 +149,19 @@ def org_update(*, actor, org: Org, address: str = "", postal_address: str | None
     if actor is not None:
         require_perm(actor, "orgs.change", org)
     cleaned = _clean_org_fields(data, parent=org.parent)
-    if "kind" in cleaned and cleaned["kind"] in SERVICE_KINDS and org.numchild:
-        raise ValidationFailed(fields={"kind": [_("An organisation with children cannot become a service body.")]})
+    new_kind = cleaned.get("kind", org.kind)
+    if new_kind != org.kind:
+        with scopes_disabled():
+            child_kinds = set(Org.objects.filter(parent=org).values_list("kind", flat=True))
+            covers = Enterprise.objects.filter(covering_union=org).exists()
+        if new_kind in SERVICE_KINDS and child_kinds:
+            raise ValidationFailed(fields={"kind": [_("An organisation with children cannot become a service body.")]})
+        if any(not kind_fits_under(k, new_kind) for k in child_kinds):
+            raise ValidationFailed(fields={"kind": [_("Some organisations under it could not stand under this kind.")]})
+        if covers and new_kind not in GRASSROOTS_KINDS:
+            raise ValidationFailed(
+                fields={"kind": [_("It still covers enterprises: only an enterprise or joint union can cover them.")]}
+            )
     with transaction.atomic():
         changed = {k: v for k, v in cleaned.items() if getattr(org, k) != v}
         for key, value in changed.items():
@@ -144,7 +187,7 @@ def org_move(*, actor, org: Org, new_parent: Org, address: str = "") -> Org:
             raise ValidationFailed(
                 fields={"parent": [_("An organisation cannot be moved under itself or one of its own branches.")]}
             )
-        _check_parent_kind(new_parent)
+        _check_parent_kind(org, new_parent)
         if org.parent_id == new_parent.pk:
             return org
         old_parent_id = org.parent_id
@@ -203,12 +246,15 @@ def org_delete_blockers(org: Org) -> list[str]:
         children = Org.objects.filter(parent=org).count()
         staff = User.objects.filter(home_org=org).count() + RoleGrant.objects.filter(org=org).count()
         enterprises = Enterprise.objects.filter(org=org).count()
+        covered = Enterprise.objects.filter(covering_union=org).exclude(org=org).count()
     if children:
         reasons.append(_("it still has %(n)d organisations under it") % {"n": children})
     if staff:
         reasons.append(_("staff accounts or role grants still belong to it (%(n)d)") % {"n": staff})
     if enterprises:
         reasons.append(_("%(n)d enterprises are still registered with it") % {"n": enterprises})
+    if covered:
+        reasons.append(_("it still covers %(n)d enterprises as their grassroots union") % {"n": covered})
     for check in DELETE_BLOCKER_CHECKS:
         reason = check(org)
         if reason:
@@ -222,10 +268,26 @@ DELETE_BLOCKER_CHECKS: list = []
 
 # --- Enterprises ---------------------------------------------------------------------------------
 
+MAX_HEADCOUNT = 10_000_000
+
+
+def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
+    """Staff may act on an enterprise through its responsible union or its covering union."""
+    from smartunion.accounts.permissions import has_perm
+
+    return has_perm(user, perm, enterprise.org) or (
+        enterprise.covering_union is not None and has_perm(user, perm, enterprise.covering_union)
+    )
+
+
+def require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
+    if not enterprise_has_perm(user, perm, enterprise):
+        require_perm(user, perm, enterprise.org)  # raises Forbidden with the usual message
+
 ENTERPRISE_FIELDS = ("name", "credit_code", "address", "industry", "headcount", "is_platform", "covering_union")
 
 
-def _clean_enterprise(data: dict[str, Any], *, actor, instance: Enterprise | None) -> dict[str, Any]:
+def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     cleaned = {k: data[k] for k in ENTERPRISE_FIELDS if k in data}
     if "name" in cleaned:
@@ -249,10 +311,10 @@ def _clean_enterprise(data: dict[str, Any], *, actor, instance: Enterprise | Non
     if "headcount" in cleaned:
         try:
             cleaned["headcount"] = int(cleaned["headcount"] or 0)
-            if cleaned["headcount"] < 0:
+            if not 0 <= cleaned["headcount"] <= MAX_HEADCOUNT:
                 raise ValueError
         except (TypeError, ValueError):
-            errors["headcount"] = [_("Headcount is a whole number, zero or more.")]
+            errors["headcount"] = [_("Headcount is a whole number from 0 to 10,000,000.")]
     union = cleaned.get("covering_union")
     if union is not None and not union.is_grassroots:
         errors["covering_union"] = [_("Only an enterprise union or a joint union can cover an enterprise.")]
@@ -273,11 +335,18 @@ def enterprise_create(
     missing = {f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)}
     if missing:
         raise ValidationFailed(fields=missing)
-    cleaned = _clean_enterprise(data, actor=actor, instance=None)
-    with transaction.atomic():
-        enterprise = Enterprise.objects.create(org=org, **cleaned)
-        audit_record(action="enterprise.create", actor=actor, obj=enterprise, address=address,
-                     data={"credit_code": enterprise.credit_code})
+    if org.kind in SERVICE_KINDS:
+        raise ValidationFailed(fields={"org": [_("Enterprises are registered with a union, not with a service body.")]})
+    cleaned = _clean_enterprise(data, instance=None)
+    try:
+        with transaction.atomic():
+            enterprise = Enterprise.objects.create(org=org, **cleaned)
+            audit_record(action="enterprise.create", actor=actor, obj=enterprise, address=address,
+                         data={"credit_code": enterprise.credit_code})
+    except IntegrityError as exc:  # the same code registered at the same moment by someone else
+        raise ValidationFailed(
+            fields={"credit_code": [_("An enterprise with this credit code is already registered.")]}
+        ) from exc
     return enterprise
 
 
@@ -287,29 +356,30 @@ def enterprise_update(
     if postal_address is not None:
         data["address"] = postal_address
     if actor is not None:
-        require_perm(actor, "enterprises.change", enterprise.org)
-    cleaned = _clean_enterprise(data, actor=actor, instance=enterprise)
-    with transaction.atomic():
-        changed = {k: v for k, v in cleaned.items() if getattr(enterprise, k) != v}
-        for key, value in changed.items():
-            setattr(enterprise, key, value)
-        if changed:
-            enterprise.save(update_fields=[*changed, "updated_at"])
-            audit_record(action="enterprise.update", actor=actor, obj=enterprise, address=address,
-                         data={"changed": sorted(changed)})
+        require_enterprise_perm(actor, "enterprises.change", enterprise)
+    cleaned = _clean_enterprise(data, instance=enterprise)
+    try:
+        with transaction.atomic():
+            changed = {k: v for k, v in cleaned.items() if getattr(enterprise, k) != v}
+            for key, value in changed.items():
+                setattr(enterprise, key, value)
+            if changed:
+                enterprise.save(update_fields=[*changed, "updated_at"])
+                audit_record(action="enterprise.update", actor=actor, obj=enterprise, address=address,
+                             data={"changed": sorted(changed)})
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            fields={"credit_code": [_("An enterprise with this credit code is already registered.")]}
+        ) from exc
     return enterprise
 
 
 def enterprise_delete(*, actor, enterprise: Enterprise, address: str = "") -> None:
     if actor is not None:
-        require_perm(actor, "enterprises.delete", enterprise.org)
+        require_enterprise_perm(actor, "enterprises.delete", enterprise)
     with transaction.atomic():
         audit_record(action="enterprise.delete", actor=actor, obj=enterprise, address=address,
                      data={"credit_code": enterprise.credit_code})
         enterprise.delete()
 
 
-__all__ = [
-    "GRASSROOTS_KINDS", "PATH_STEP", "org_create", "org_update", "org_move", "org_delete", "org_delete_blockers",
-    "enterprise_create", "enterprise_update", "enterprise_delete",
-]

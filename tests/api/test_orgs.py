@@ -174,7 +174,7 @@ def test_pages_walk_every_row_once(api_as, tree):
 @pytest.mark.parametrize("count", [1, 3])
 def test_list_runs_a_fixed_number_of_queries(api_as, tree, count, django_assert_num_queries):
     for n in range(count):
-        OrgFactory(name=f"计数工会{n}", parent=tree.union_c, kind="joint_union", region_code="110113")
+        OrgFactory(name=f"计数工会{n}", parent=tree.street_sy, kind="joint_union", region_code="110113")
     api = api_as("city_admin")
 
     # token lookup, the user's grants, the page

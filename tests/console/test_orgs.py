@@ -73,8 +73,8 @@ def test_search_stays_in_my_scope(signed_in, tree):
 @pytest.mark.parametrize("extra", [0, 2])
 def test_org_search_runs_a_fixed_number_of_queries(signed_in, tree, django_assert_num_queries, extra):
     for i in range(extra):
-        OrgFactory(name=f"测点工会{i}", parent=tree.union_c, region_code="110113")
-    OrgFactory(name="测点工会X", parent=tree.union_a, region_code="110111")
+        OrgFactory(name=f"测点工会{i}", parent=tree.street_sy, region_code="110113")
+    OrgFactory(name="测点工会X", parent=tree.street_fs, region_code="110111")
     client = signed_in("city_admin")
     # session, user, grants, count, page, then the session's idle expiry saved (in a savepoint)
     with django_assert_num_queries(8):

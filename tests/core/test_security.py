@@ -36,6 +36,7 @@ def test_production_deploy_check_is_clean(tmp_path):
         "ALLOWED_HOSTS": "union.example.org",
         "FIELD_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "b" * 40,
+        "OTP_SENDER": "smartunion.accounts.senders.LogSender",
         "SMARTUNION_VAR_DIR": str(tmp_path),
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
@@ -114,3 +115,48 @@ def test_security_headers_and_strict_csp(client):
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_nul_bytes_are_refused_with_a_clear_400(client):
+    response = client.get("/api/v1/orgs", {"q": "a\x00b"})
+    assert response.status_code == 400 and response.json()["code"] == "bad_request"
+    response = client.post("/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}',
+                           content_type="application/json")
+    assert response.status_code == 400 and "NUL" in response.json()["message"]
+    response = client.post("/console/login/", {"username": "a\x00", "password": "x"})
+    assert response.status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_cannot_get_past_the_lockout(default_roles):
+    """15 wrong passwords in parallel (real separate connections): at most 5 are checked, the rest
+    are refused as locked, and the right password is refused afterwards."""
+    import threading
+
+    from django.db import connections
+
+    WorkerFactory(mobile="13755556666")
+    barrier = threading.Barrier(15)
+    outcomes = []
+
+    def guess():
+        try:
+            barrier.wait(timeout=10)
+            signin_password(username="13755556666", password="wrong-guess", address="10.1.1.1")
+        except Unauthorized:
+            outcomes.append("wrong")
+        except Locked:
+            outcomes.append("locked")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess) for _ in range(15)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(outcomes) == 15
+    assert outcomes.count("wrong") <= 5
+    with pytest.raises(Locked):
+        signin_password(username="13755556666", password=WORKER_PASSWORD, address="10.1.1.2")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled, subtree_q
@@ -103,40 +103,54 @@ def test_staff_need_the_permission_on_both_ends_of_a_move(tree, personas, system
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_moves_cannot_corrupt_the_tree():
-    """Crossing moves in parallel (A under B while B under A, ...) on real separate connections: the
-    tree lock serializes them; one of each crossing pair wins, the other is refused; no cycle."""
+def test_concurrent_moves_and_inserts_cannot_corrupt_the_tree(default_roles):
+    """Moves between streets and new unions under the same streets, all at once on real separate
+    connections: the tree lock serializes them, every write succeeds, and paths, depths and child
+    counts stay exact (without the lock, two inserts under one parent would take the same path)."""
     with scopes_disabled():
         root = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
-        branches = [OrgFactory(name=f"区{i}", kind=OrgKind.DISTRICT_UNION, parent=root, region_code="110105")
-                    for i in range(6)]
-        for branch in branches:
-            street = OrgFactory(name=f"{branch.name}街道", kind=OrgKind.STREET_UNION, parent=branch, region_code="110105001")
-            for j in range(3):
-                OrgFactory(name=f"{branch.name}工会{j}", parent=street, region_code="110105")
-    pairs = [(branches[0], branches[1]), (branches[1], branches[0]), (branches[2], branches[3]),
-             (branches[3], branches[2]), (branches[4], branches[5]), (branches[5], branches[4])]
-    barrier = threading.Barrier(len(pairs))
+        district = OrgFactory(name="区", kind=OrgKind.DISTRICT_UNION, parent=root, region_code="110105")
+        streets = [OrgFactory(name=f"街道{i}", kind=OrgKind.STREET_UNION, parent=district, region_code="110105001")
+                   for i in range(4)]
+        unions = [OrgFactory(name=f"工会{i}", parent=streets[i % 4], region_code="110105") for i in range(8)]
+    jobs = [("move", unions[i], streets[(i + 1) % 4]) for i in range(8)]
+    jobs += [("create", None, streets[i % 4]) for i in range(8)]
+    barrier = threading.Barrier(len(jobs))
     outcomes: list[str] = []
 
-    def move(org, new_parent):
+    def run(kind, org, parent):
         try:
             barrier.wait(timeout=10)
             with scopes_disabled():
-                org_move(actor=None, org=org, new_parent=new_parent)
-            outcomes.append("moved")
-        except ValidationFailed:
-            outcomes.append("refused")
+                if kind == "move":
+                    org_move(actor=None, org=org, new_parent=parent)
+                else:
+                    org_create(actor=None, parent=parent, name="新工会", kind=OrgKind.ENTERPRISE_UNION,
+                               region_code="110105")
+            outcomes.append(kind)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=move, args=pair) for pair in pairs]
+    threads = [threading.Thread(target=run, args=job) for job in jobs]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    assert sorted(outcomes) == ["moved"] * 3 + ["refused"] * 3
+    assert sorted(outcomes) == ["create"] * 8 + ["move"] * 8
     assert_tree_consistent()
     with scopes_disabled():
-        assert Org.objects.filter(subtree_q(root.path)).count() == 1 + 6 * 5
-    assert connection.vendor in {"sqlite", "postgresql"}
+        assert Org.objects.filter(subtree_q(root.path)).count() == 2 + 4 + 8 + 8
+        for i, union in enumerate(unions):
+            assert Org.objects.get(pk=union.pk).parent_id == streets[(i + 1) % 4].pk
+
+
+@pytest.mark.django_db
+def test_kinds_stand_in_order(tree, system_scope):
+    with pytest.raises(ValidationFailed) as exc:
+        org_create(actor=None, parent=tree.union_a, name="x", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+    assert "kind" in exc.value.fields
+    with pytest.raises(ValidationFailed):
+        org_move(actor=None, org=tree.street_fs, new_parent=tree.union_c)
+    with pytest.raises(ValidationFailed) as exc:
+        org_update(actor=None, org=tree.union_a, kind=OrgKind.STREET_UNION)
+    assert "kind" in exc.value.fields  # it still covers an enterprise

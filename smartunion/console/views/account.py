@@ -1,0 +1,53 @@
+"""The signed-in staff member's own account: changing the password (required at first sign-in,
+since whoever created the account knows the initial one)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from smartunion.accounts.middleware import request_address
+from smartunion.accounts.services import password_change
+from smartunion.console.helpers import apply_domain_error, render_page, staff_required
+from smartunion.core.errors import ValidationFailed
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords differ."))
+        return cleaned
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def password_change_view(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+                address=request_address(request),
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)  # stay signed in on this device
+            messages.success(request, _("Your password was changed."))
+            return redirect("console:home")
+    return render_page(
+        request,
+        "console/password_change.html",
+        {"form": form, "required": request.user.password_change_required},
+    )
