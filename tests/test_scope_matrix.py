@@ -128,6 +128,37 @@ MATRIX = [
     Row("union_a_staff", "api", "DELETE", "/api/v1/enterprises/{enterprise_a.pk}", 403, "enterprise_a"),
     Row("fangshan_staff", "api", "GET", "/api/v1/orgs/{union_a.pk}", 200, "union_a"),
     Row("union_a_staff", "api", "GET", "/api/v1/enterprises/{enterprise_a.pk}", 200, "enterprise_a"),
+    # --- API: members, applications, transfers (data made by _member_objects) ---------------
+    Row("union_a_staff", "api", "GET", "/api/v1/members/{person_b.pk}", 404, "person_b"),
+    Row("union_a_staff", "api", "POST", "/api/v1/members/{person_b.pk}/unmask", 404, "person_b",
+        (("field", "id_number"),)),
+    Row("union_a_staff", "api", "POST", "/api/v1/applications/{application_b.pk}/decision", 404, "application_b",
+        (("approve", "true"),)),
+    Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b.pk}/decision", 404, "transfer_b",
+        (("approve", "true"),)),
+    Row("fangshan_staff", "api", "GET", "/api/v1/members/{person_c.pk}", 404, "person_c"),
+    Row("fangshan_staff", "api", "POST", "/api/v1/applications/{application_c.pk}/decision", 404, "application_c",
+        (("approve", "false"), ("reason", "越权"))),
+    Row("shunyi_staff", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/decision", 404, "transfer_fs",
+        (("approve", "true"),)),
+    # a person named in the body that the caller cannot see reads like one that does not exist
+    Row("union_a_staff", "api", "POST", "/api/v1/transfers", 422, "person_b",
+        (("person", "{person_b.pk}"), ("to_org", "{union_a.pk}"))),
+    # inside the scope, without the flag: 403
+    Row("fangshan_viewer", "api", "GET", "/api/v1/members/{person_a.pk}", 403, "person_a"),
+    Row("fangshan_viewer", "api", "GET", "/api/v1/members", 403),
+    Row("fangshan_viewer", "api", "POST", "/api/v1/applications/{application_b.pk}/decision", 403, "application_b",
+        (("approve", "true"),)),
+    Row("fangshan_staff", "api", "POST", "/api/v1/members/{person_a.pk}/unmask", 403, "person_a",
+        (("field", "mobile"),)),
+    Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b_from_a.pk}/decision", 403,
+        "transfer_b_from_a", (("approve", "true"),)),
+    # positive controls
+    Row("union_a_staff", "api", "GET", "/api/v1/members/{person_a.pk}", 200, "person_a"),
+    Row("fangshan_staff", "api", "GET", "/api/v1/members/{person_b.pk}", 200, "person_b"),
+    Row("city_admin", "api", "GET", "/api/v1/members/{person_c.pk}", 200, "person_c"),
+    Row("city_admin", "api", "POST", "/api/v1/members/{person_c.pk}/unmask", 200, "person_c",
+        (("field", "mobile"),)),
 ]
 
 
@@ -289,3 +320,29 @@ def test_api_lists_show_only_the_scope(persona, route, hidden, visible, tree, pe
     response = client.get(route, HTTP_AUTHORIZATION=f"Bearer {token}")
     names = [item["name"] for item in response.json()["items"]]
     assert visible in names and hidden not in names
+
+
+@pytest.mark.parametrize(
+    "persona, route, hidden, visible",
+    [
+        ("union_a_staff", "/api/v1/members", "乙会员", "甲会员"),
+        ("union_a_staff", "/api/v1/members?q=乙", "乙会员", ""),
+        ("fangshan_staff", "/api/v1/members", "丙会员", "乙会员"),
+        ("shunyi_staff", "/api/v1/members", "甲会员", "丙会员"),
+        ("union_a_staff", "/api/v1/applications", "乙申请人", ""),
+        ("fangshan_staff", "/api/v1/applications", "丙申请人", "乙申请人"),
+        ("union_a_staff", "/api/v1/transfers", "乙转会人", "房山转会人"),
+        ("shunyi_staff", "/api/v1/transfers", "房山转会人", "乙转会人"),
+    ],
+)
+def test_api_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
+    objects = _member_objects(tree)
+    with scopes_disabled():
+        assert any(getattr(o, "real_name", None) == hidden or getattr(getattr(o, "person", None), "real_name", None)
+                   == hidden for o in objects.values()), "the data that could leak must exist"
+    token = _api_token(client, personas[persona])
+    items = client.get(route, HTTP_AUTHORIZATION=f"Bearer {token}").json()["items"]
+    names = [item.get("real_name") or item["person"]["real_name"] for item in items]
+    assert hidden not in names
+    if visible:
+        assert visible in names
