@@ -131,7 +131,8 @@ class JoinApplyForm(MobileForm):
         widget=forms.CheckboxSelectMultiple,
     )
     sensitive_consent = forms.BooleanField(
-        label=pgettext_lazy("mobile", "I consent to the union processing my ID number for my membership"), required=False
+        label=pgettext_lazy("mobile", "I consent to the union processing my ID number for my membership"),
+        required=False,
     )
 
     def __init__(self, *args, tags=None, **kwargs):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -156,6 +157,7 @@ def membership(request: HttpRequest) -> HttpResponse:
             "history": [(event, _status_label(event.to_status)) for event in state.history],
             "inbox": my_inbox(user=request.user),
             "today": timezone.localdate(),
+            "working_days": settings.JOIN_RESPONSE_WORKING_DAYS,
         },
     )
 
