@@ -187,6 +187,13 @@ def test_applying_needs_an_account(client, direct_union):
     assert response.status_code == 302 and reverse("mobile:login") in response["Location"]
 
 
+def test_only_a_union_that_takes_members_has_a_form(courier_client, tree):
+    for org in (tree.fangshan, tree.street_fs, tree.mediation_fs):
+        assert courier_client.get(reverse("mobile:join_apply", args=[org.pk])).status_code == 404
+    response = courier_client.get(reverse("mobile:join_apply", args=[tree.union_a.pk]), {"employer": "x"})
+    assert response.status_code == 404
+
+
 def test_the_form_explains_why_the_id_number_is_needed(courier_client, direct_union):
     text = page(courier_client.get(reverse("mobile:join_apply", args=[direct_union.pk])))
     assert direct_union.name in text
