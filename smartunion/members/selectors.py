@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -169,14 +169,18 @@ def person_access_history(*, person: Person):
     from smartunion.core.scoping import scopes_disabled
 
     with scopes_disabled():
-        return list(
-            AuditEvent.objects.filter(
-                object_type="members.person", object_id=str(person.pk),
-                action__in=["person.view", "person.unmask", "person.update", "roster.export_unmasked"],
-            )
-            .select_related("actor__home_org", "org")
-            .order_by("-seq")[:200]
+        seen = Q(object_type="members.person", object_id=str(person.pk),
+                 action__in=["person.view", "person.unmask", "person.update", "roster.export_unmasked"])
+        # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
+        # once per person: it covers this person when it was taken over a union at or above one
+        # they were a member of, while they were.
+        member_then = Membership.objects.filter(
+            Q(status__in=HOLDING_STATUSES) | Q(updated_at__gte=OuterRef("created_at")),
+            person=person, number__isnull=False, created_at__lte=OuterRef("created_at"),
+            org__path__startswith=OuterRef("org__path"),
         )
+        seen |= Q(Exists(member_then), action="roster.export_unmasked", object_type="orgs.org")
+        return list(AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200])
 
 
 # --- one membership by id, occupation tags by code --------------------------------------------------

@@ -1,0 +1,1237 @@
+"""Roster import and export: a grassroots union loads its members from an .xlsx or .csv file, and
+exports the members in its scope.
+
+The file format (the downloadable template, ``roster_template``): one header row, then one member
+a row. Columns are found by their header, in any order; other columns are ignored.
+
+===========================  ========  ===============================================================
+header                       required  content
+===========================  ========  ===============================================================
+姓名                          yes       real name, at most 100 characters; may not start with = + - @
+身份证号                       yes       18-character resident ID number (GB 11643); the birth date and
+                                       sex are taken from it. Keep the column as text in Excel: a number
+                                       loses its last digits (1.1010519491231e+17) and is refused
+手机号                         yes       mainland mobile number, 11 digits
+用工形式                       yes       全日制用工, 劳务派遣, 非全日制用工, 快递员, 外卖骑手, 网约车司机,
+                                       货车司机, 家政服务员, 其他平台用工 (EMPLOYMENT_FORM_NAMES: synonyms)
+用人单位统一社会信用代码         yes       18 characters (GB 32100); the employer must be in the enterprise
+                                       register (a platform company is also recorded as the platform)
+入会日期                       no        2024-03-01, 2024/3/1, 20240301 or 2024年3月1日 (default: today)
+工资档次                       no        3000元以下, 3000-5000元, 5000-8000元, 8000-12000元, 12000元以上,
+                                       or the monthly wage as a number
+职业标签                       no        occupation tag names separated by commas (环卫工人,户外劳动者)
+===========================  ========  ===============================================================
+
+How an import runs:
+
+1. ``roster_import_validate`` stores the upload under ``VAR_DIR/imports`` (files over
+   ROSTER_MAX_UPLOAD_BYTES are refused before anything is read), reads it (python-calamine for
+   .xlsx, the csv module for .csv in UTF-8 with or without BOM, else GB18030), checks every row and
+   collects every problem as (line as Excel shows it, column header, reason). File-level problems
+   (empty, corrupt, missing columns, too big) raise ValidationFailed on ``file`` and write nothing.
+   A valid roster is encrypted right away (core.crypto, blind indexes) into a prepared file next
+   to the upload, and the upload itself — ID numbers in plain text — is deleted: plain personal
+   data lives on disk only while the request runs (PIPL 第十九条, 第五十一条).
+2. ``roster_import_commit`` re-checks the prepared rows against the database (someone may have
+   joined elsewhere meanwhile) and writes people, memberships, their first history event and tags
+   in ONE transaction, with one ``roster.import`` audit record. Rows of people already members of
+   this union are skipped, so running the same file again creates nothing. Rosters of more than
+   ROSTER_SYNC_ROWS rows are committed by a background task (core.tasks); progress goes to the
+   cache, because the rows written so far are invisible to other connections until the single
+   transaction commits.
+
+The database stage writes through the database's bulk path (COPY on PostgreSQL, executemany on
+SQLite) with primary keys reserved up front, not ``bulk_create``: at 100,000 rows ``bulk_create``
+was five times slower than the raw load and missed the 0.4 × raw target (docs/decisions/0007).
+Imported members get no password hash and no user account: they activate their worker account
+later by one-time code sent to the mobile number.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import uuid
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smartunion.accounts.permissions import require_perm
+from smartunion.core import crypto
+from smartunion.core.audit import audit_record
+from smartunion.core.codes import (
+    credit_code_error,
+    id_number_error,
+    mask_id_number,
+    mask_mobile,
+    normalise_mobile,
+)
+from smartunion.core.errors import Conflict, NotFound, ValidationFailed
+from smartunion.core.scoping import scope_for_orgs, scopes_disabled, subtree_q
+from smartunion.core.tasks import run_in_background
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    EmploymentForm,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    OccupationTag,
+    Person,
+    RosterImport,
+    RosterImportStatus,
+    WageBracket,
+)
+from smartunion.members.services import (
+    allocate_membership_numbers,
+    birth_and_sex,
+    id_number_index,
+    mobile_index,
+)
+from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
+
+logger = logging.getLogger(__name__)
+
+# --- the file format -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # fixed Chinese header: the file format, not a translation
+    required: bool
+    note: Any
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("real_name", "姓名", True, gettext_lazy("Real name, at most 100 characters.")),
+    Column(
+        "id_number", "身份证号", True,
+        gettext_lazy("18-character resident ID number; birth date and sex are taken from it. Keep the column as text."),
+    ),
+    Column("mobile", "手机号", True, gettext_lazy("Mainland mobile number, 11 digits; the member activates their account with it.")),
+    Column("employment_form", "用工形式", True, gettext_lazy("One of the employment forms listed below.")),
+    Column(
+        "credit_code", "用人单位统一社会信用代码", True,
+        gettext_lazy("The employer's unified social credit code; the employer must be in the enterprise register."),
+    ),
+    Column("join_date", "入会日期", False, gettext_lazy("Optional; for example 2024-03-01. Empty means today.")),
+    Column("wage_bracket", "工资档次", False, gettext_lazy("Optional; one of the wage brackets below, or the monthly wage.")),
+    Column("tags", "职业标签", False, gettext_lazy("Optional; occupation tags separated by commas.")),
+)
+COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
+HEADER_KEYS = {c.header: c.key for c in COLUMNS}
+
+# Accepted names of the employment forms (the first of each is the template's choice).
+EMPLOYMENT_FORM_NAMES: dict[str, tuple[str, ...]] = {
+    EmploymentForm.STANDARD: ("全日制用工", "全日制", "全日制职工", "标准用工", "标准劳动关系"),
+    EmploymentForm.DISPATCHED: ("劳务派遣", "派遣", "劳务派遣工"),
+    EmploymentForm.PART_TIME: ("非全日制用工", "非全日制", "兼职"),
+    EmploymentForm.COURIER: ("快递员", "快递"),
+    EmploymentForm.FOOD_DELIVERY: ("外卖骑手", "外卖送餐员", "外卖员", "骑手"),
+    EmploymentForm.RIDE_HAILING: ("网约车司机", "网约车"),
+    EmploymentForm.TRUCK_DRIVER: ("货车司机",),
+    EmploymentForm.DOMESTIC: ("家政服务员", "家政", "家政工"),
+    EmploymentForm.OTHER_PLATFORM: ("其他平台用工", "其他平台就业", "平台就业"),
+}
+# Written without spaces: a cell's spaces are removed before it is looked up.
+WAGE_BRACKET_NAMES: dict[str, tuple[str, ...]] = {
+    WageBracket.UNDER_3000: ("3000元以下", "3000以下"),
+    WageBracket.FROM_3000: ("3000-5000元", "3000-5000"),
+    WageBracket.FROM_5000: ("5000-8000元", "5000-8000"),
+    WageBracket.FROM_8000: ("8000-12000元", "8000-12000"),
+    WageBracket.OVER_12000: ("12000元以上", "12000以上"),
+}
+# Monthly wage -> bracket: (upper bound exclusive, bracket).
+WAGE_BOUNDS = ((3000, WageBracket.UNDER_3000), (5000, WageBracket.FROM_3000), (8000, WageBracket.FROM_5000),
+               (12000, WageBracket.FROM_8000))
+
+# A cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {".xlsx": "xlsx", ".csv": "csv"}
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_SEARCH_ROWS = 10
+WRITE_BATCH = 10_000
+
+
+def _form_lookup() -> dict[str, str]:
+    lookup = {}
+    for code, names in EMPLOYMENT_FORM_NAMES.items():
+        lookup[code] = code
+        for name in names:
+            lookup[name] = code
+    return lookup
+
+
+def _wage_lookup() -> dict[str, str]:
+    lookup = {}
+    for code, names in WAGE_BRACKET_NAMES.items():
+        lookup[code] = code
+        for name in names:
+            lookup[name] = code
+    return lookup
+
+
+FORM_LOOKUP = _form_lookup()
+WAGE_LOOKUP = _wage_lookup()
+
+
+def file_error(message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={"file": [message]})
+
+
+# --- the template ----------------------------------------------------------------------------------
+
+
+def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
+    """The empty roster to fill in: (content, file name, content type)."""
+    headers = [c.header for c in COLUMNS]
+    if file_format == "csv":
+        text = ",".join(headers) + "\r\n"
+        return codecs.BOM_UTF8 + text.encode(), "会员名册模板.csv", "text/csv; charset=utf-8"
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    text = workbook.add_format({"num_format": "@"})  # text cells: Excel keeps an ID number's 18 digits
+    bold = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "num_format": "@"})
+    sheet = workbook.add_worksheet("会员名册")
+    widths = {"real_name": 12, "id_number": 22, "mobile": 15, "employment_form": 14, "credit_code": 26,
+              "join_date": 12, "wage_bracket": 14, "tags": 24}
+    for col, column in enumerate(COLUMNS):
+        sheet.set_column(col, col, widths[column.key], text)
+        sheet.write_string(0, col, column.header, bold)
+        sheet.write_comment(0, col, ("" if column.required else "选填。") + str(column.note))
+    sheet.freeze_panes(1, 0)
+    last = 100_000
+    form_col = [c.key for c in COLUMNS].index("employment_form")
+    sheet.data_validation(1, form_col, last, form_col, {
+        "validate": "list", "source": [names[0] for names in EMPLOYMENT_FORM_NAMES.values()],
+    })
+    wage_col = [c.key for c in COLUMNS].index("wage_bracket")
+    sheet.data_validation(1, wage_col, last, wage_col, {
+        "validate": "list", "source": [names[0] for names in WAGE_BRACKET_NAMES.values()], "show_error": False,
+    })
+
+    notes = workbook.add_worksheet("填写说明")
+    notes.set_column(0, 0, 26)
+    notes.set_column(1, 1, 8)
+    notes.set_column(2, 2, 90)
+    row = 0
+    for values in (["列名", "必填", "说明"],
+                   *([c.header, "是" if c.required else "否", str(c.note)] for c in COLUMNS)):
+        for col, value in enumerate(values):
+            notes.write_string(row, col, value, bold if row == 0 else None)
+        row += 1
+    row += 1
+    notes.write_string(row, 0, "用工形式可填", bold)
+    notes.write_string(row, 2, "、".join(n[0] for n in EMPLOYMENT_FORM_NAMES.values()))
+    row += 1
+    notes.write_string(row, 0, "工资档次可填", bold)
+    notes.write_string(row, 2, "、".join(n[0] for n in WAGE_BRACKET_NAMES.values()) + "，或月工资数额")
+    row += 1
+    notes.write_string(row, 0, "职业标签可填", bold)
+    notes.write_string(row, 2, "、".join(OccupationTag.objects.values_list("name", flat=True)))
+    row += 1
+    notes.write_string(row, 0, "注意", bold)
+    notes.write_string(row, 2, "第一行是列名，请勿修改；从第二行起每行一名会员。身份证号、手机号请保持文本格式。")
+    workbook.close()
+    return buffer.getvalue(), "会员名册模板.xlsx", XLSX_CONTENT_TYPE
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """The data rows of a roster: Excel line numbers, the raw cells, where each column is."""
+
+    lines: list[int]
+    rows: list[list[Any]]
+    columns: dict[str, int]
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (line, column index)
+
+
+def _normalise_header(value: Any) -> str:
+    text = str(value or "").replace("\ufeff", "")
+    text = re.sub(r"[\s*＊]|[（(](必填|选填|可选)[)）]", "", text)
+    return text
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], list[str]]:
+    """The header row among the first rows: the one naming the most known columns."""
+    best, best_index, best_columns, best_unknown = -1, 0, {}, []
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns: dict[str, int] = {}
+        unknown = []
+        for position, cell in enumerate(row):
+            header = _normalise_header(cell)
+            if header in HEADER_KEYS:
+                columns.setdefault(HEADER_KEYS[header], position)
+            elif header:
+                unknown.append(header)
+        if len(columns) > best:
+            best, best_index, best_columns, best_unknown = len(columns), index, columns, unknown
+    return best_index, best_columns, best_unknown
+
+
+def _header_error(columns: dict[str, int], unknown: list[str]) -> str | None:
+    missing = [c.header for c in COLUMNS if c.required and c.key not in columns]
+    if not missing:
+        return None
+    message = _("The roster misses the columns %(missing)s. Use the headers of the template.") % {
+        "missing": "、".join(missing)
+    }
+    if unknown:
+        message += " " + _("Columns not recognised: %(unknown)s.") % {"unknown": "、".join(unknown[:10])}
+    return message
+
+
+def read_roster(path: Path, file_format: str) -> Table:
+    """Read the data rows; raise ValidationFailed on ``file`` for a file that cannot be a roster."""
+    if file_format == "xlsx":
+        raw_rows, start_line, formulas = _read_xlsx(path)
+    else:
+        raw_rows, start_line, formulas = _read_csv(path), 1, set()
+    if not any(any(_cell_present(c) for c in row) for row in raw_rows):
+        raise file_error(_("The file is empty."))
+    header_index, columns, unknown = _find_header(raw_rows)
+    error = _header_error(columns, unknown)
+    if error:
+        raise file_error(error)
+    lines, rows = [], []
+    positions = list(columns.values())
+    for offset, row in enumerate(raw_rows[header_index + 1:], start=header_index + 1):
+        if any(p < len(row) and _cell_present(row[p]) for p in positions):
+            lines.append(start_line + offset)
+            rows.append(row)
+    if not rows:
+        raise file_error(_("The roster has its column headers but no member rows."))
+    return Table(lines=lines, rows=rows, columns=columns, formula_cells=formulas)
+
+
+def _cell_present(value: Any) -> bool:
+    return value is not None and (value.__class__ is not str or bool(value.strip()))
+
+
+def _read_xlsx(path: Path) -> tuple[list[list[Any]], int, set[tuple[int, int]]]:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    corrupt = _("The file cannot be read as an Excel workbook (.xlsx): it is damaged, or it is another kind of file renamed .xlsx.")
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if not workbook.sheet_names:
+            raise file_error(_("The file is empty."))
+        # Not skipping the empty area keeps rows and columns where Excel shows them.
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise file_error(corrupt) from exc
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise file_error(corrupt) from exc
+    return rows, 1, _xlsx_formula_cells(path)
+
+
+_CELL_WITH_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>\s*<f[\s>/]')
+
+
+def _xlsx_formula_cells(path: Path) -> set[tuple[int, int]]:
+    """(line, column index) of the first sheet's formula cells: calamine gives a formula's cached
+    value, so a formula would otherwise pass unnoticed."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sheet_path = _first_sheet_path(archive)
+            if sheet_path is None:
+                return set()
+            data = archive.read(sheet_path)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return set()
+    if not re.search(rb"<f[\s>/]", data):
+        return set()
+    cells = set()
+    for match in _CELL_WITH_FORMULA.finditer(data):
+        letters, number = match.group(1).decode(), int(match.group(2))
+        column = 0
+        for letter in letters:
+            column = column * 26 + (ord(letter) - 64)
+        cells.add((number, column - 1))
+    return cells
+
+
+def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+    sheet = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook)
+    if sheet is None:
+        return None
+    rel_id = sheet.group(1)
+    for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
+        if re.search(rb'\bId="' + re.escape(rel_id) + rb'"', rel.group(0)):
+            target = re.search(rb'\bTarget="([^"]+)"', rel.group(0))
+            if target:
+                name = target.group(1).decode()
+                return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+    return None
+
+
+def _read_csv(path: Path) -> list[list[str]]:
+    data = path.read_bytes()
+    if b"\x00" in data[:65536]:
+        raise file_error(_("The file is not a text CSV file. Save the roster as CSV (UTF-8) or .xlsx."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise file_error(_("The file's text encoding is not recognised. Save it as CSV (UTF-8).")) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise file_error(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
+
+
+# --- checking --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CheckedRow:
+    line: int
+    real_name: str
+    id_number: str
+    mobile: str
+    employment_form: str
+    credit_code: str
+    join_date: date | None
+    wage_bracket: str
+    tag_ids: list[int]
+    birth_date: date
+    sex: str
+    id_index: str = ""
+    mobile_index: str = ""
+    employer_id: int | None = None
+    platform_id: int | None = None
+    existing_person_id: int | None = None
+
+
+@dataclass
+class Checked:
+    rows: list[CheckedRow]
+    errors: list[tuple[int, str, str]]  # (line, column header, reason)
+    skipped: int
+    total: int
+    seconds: float = 0.0
+
+
+def _text(value: Any) -> str:
+    if value.__class__ is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _parse_date(value: Any) -> date | None:
+    """A date cell, a date written as text, or an Excel serial number; None when it is none."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 100_000 and float(value).is_integer():  # an Excel date serial number
+            return EXCEL_EPOCH + timedelta(days=int(value))
+        if not float(value).is_integer():
+            return None
+        text = str(int(value))  # 20240301 typed as a number
+    else:
+        text = _text(value)
+    text = text.split(" ")[0].split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+    return None
+
+
+def _wage_bracket(value: Any) -> str | None:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        amount = float(value)
+    else:
+        text = re.sub(r"[\s,，]", "", _text(value)).replace("–", "-").replace("—", "-").replace("~", "-").replace("至", "-")
+        if text in WAGE_LOOKUP:
+            return WAGE_LOOKUP[text]
+        try:
+            amount = float(text.removesuffix("元"))
+        except ValueError:
+            return None
+    if amount < 0:
+        return None
+    for bound, bracket in WAGE_BOUNDS:
+        if amount < bound:
+            return bracket
+    return WageBracket.OVER_12000
+
+
+_TAG_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checked:
+    """Check every row, then the rows against the database; collect every problem."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    columns = table.columns
+    errors: list[tuple[int, str, str]] = []
+    checked: list[CheckedRow] = []
+    tags = {}
+    for tag_id, code, name in OccupationTag.objects.values_list("id", "code", "name"):
+        tags[name] = tag_id
+        tags[code] = tag_id
+    seen_ids: dict[str, int] = {}
+    seen_mobiles: dict[str, int] = {}
+    h = {c.key: c.header for c in COLUMNS}
+    position = {key: columns.get(key) for key in COLUMN_BY_KEY}
+    formula_cells = table.formula_cells
+    msg_formula = _("This cell is a formula; paste the value instead.")
+    msg_required = _("This field is required.")
+    msg_injection = _("A name cannot start with = + - or @ (it would act as a spreadsheet formula).")
+    msg_name_long = _("A name has at most 100 characters.")
+    msg_id_numeric = _(
+        "Excel stored this ID number as a number (%(value)s) and lost its last digits. Format the column "
+        "as text and type the number again."
+    )
+    msg_mobile = _("A mainland mobile number has 11 digits and starts with 13 to 19.")
+    msg_form = _("Unknown employment form. Use one of: %(names)s.") % {
+        "names": "、".join(n[0] for n in EMPLOYMENT_FORM_NAMES.values())
+    }
+    msg_date = _("Not a date. Write it like 2024-03-01.")
+    msg_date_future = _("The join date is in the future.")
+    msg_date_before_birth = _("The join date is before the birth date.")
+    msg_wage = _("Unknown wage bracket. Use one of: %(names)s, or the monthly wage.") % {
+        "names": "、".join(n[0] for n in WAGE_BRACKET_NAMES.values())
+    }
+    mobile_re = re.compile(r"^1[3-9]\d{9}$")
+
+    def cell(row: list[Any], key: str) -> Any:
+        index = position[key]
+        if index is None or index >= len(row):
+            return None
+        return row[index]
+
+    for line, row in zip(table.lines, table.rows, strict=True):
+        row_errors: list[tuple[int, str, str]] = []
+        if formula_cells:
+            for key, index in columns.items():
+                if (line, index) in formula_cells:
+                    row_errors.append((line, h[key], msg_formula))
+            if row_errors:
+                errors.extend(row_errors)
+                continue
+
+        real_name = _text(cell(row, "real_name"))
+        if not real_name:
+            row_errors.append((line, h["real_name"], msg_required))
+        elif real_name.startswith(FORMULA_PREFIXES):
+            row_errors.append((line, h["real_name"], msg_injection))
+        elif len(real_name) > 100:
+            row_errors.append((line, h["real_name"], msg_name_long))
+
+        raw_id = cell(row, "id_number")
+        id_number = ""
+        birth = sex = None
+        if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+            row_errors.append((line, h["id_number"], msg_id_numeric % {"value": f"{raw_id:.14g}"}))
+        else:
+            id_number = _text(raw_id).replace(" ", "").upper()
+            if not id_number:
+                row_errors.append((line, h["id_number"], msg_required))
+            else:
+                problem = id_number_error(id_number, today=today)
+                if problem:
+                    row_errors.append((line, h["id_number"], problem))
+                elif id_number in seen_ids:
+                    row_errors.append((line, h["id_number"], _("The same ID number is on line %(line)d.")
+                                       % {"line": seen_ids[id_number]}))
+                else:
+                    seen_ids[id_number] = line
+                    birth, sex = birth_and_sex(id_number)
+
+        mobile = normalise_mobile(_text(cell(row, "mobile")))
+        if not mobile:
+            row_errors.append((line, h["mobile"], msg_required))
+        elif not mobile_re.match(mobile):
+            row_errors.append((line, h["mobile"], msg_mobile))
+        elif mobile in seen_mobiles:
+            row_errors.append((line, h["mobile"], _("The same mobile number is on line %(line)d.")
+                               % {"line": seen_mobiles[mobile]}))
+        else:
+            seen_mobiles[mobile] = line
+
+        form_text = _text(cell(row, "employment_form"))
+        form = FORM_LOOKUP.get(form_text)
+        if not form_text:
+            row_errors.append((line, h["employment_form"], msg_required))
+        elif form is None:
+            row_errors.append((line, h["employment_form"], msg_form))
+
+        credit_code = _text(cell(row, "credit_code")).replace(" ", "").upper()
+        if not credit_code:
+            row_errors.append((line, h["credit_code"], msg_required))
+        else:
+            problem = credit_code_error(credit_code)
+            if problem:
+                row_errors.append((line, h["credit_code"], problem))
+
+        join_date = None
+        raw_join = cell(row, "join_date")
+        if _cell_present(raw_join):
+            join_date = _parse_date(raw_join)
+            if join_date is None:
+                row_errors.append((line, h["join_date"], msg_date))
+            elif join_date > today:
+                row_errors.append((line, h["join_date"], msg_date_future))
+            elif birth is not None and join_date < birth:
+                row_errors.append((line, h["join_date"], msg_date_before_birth))
+
+        wage = ""
+        raw_wage = cell(row, "wage_bracket")
+        if _cell_present(raw_wage):
+            wage = _wage_bracket(raw_wage) or ""
+            if not wage:
+                row_errors.append((line, h["wage_bracket"], msg_wage))
+
+        tag_ids: list[int] = []
+        raw_tags = _text(cell(row, "tags"))
+        if raw_tags:
+            unknown = []
+            for name in _TAG_SPLIT.split(raw_tags):
+                if not name:
+                    continue
+                if name in tags:
+                    if tags[name] not in tag_ids:
+                        tag_ids.append(tags[name])
+                else:
+                    unknown.append(name)
+            if unknown:
+                row_errors.append((line, h["tags"], _("Unknown occupation tags: %(names)s.") % {"names": "、".join(unknown)}))
+
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        checked.append(CheckedRow(
+            line=line, real_name=real_name, id_number=id_number, mobile=mobile, employment_form=form,
+            credit_code=credit_code, join_date=join_date, wage_bracket=wage, tag_ids=tag_ids, birth_date=birth,
+            sex=sex,
+        ))
+
+    # The employers must be in the register: one query for all the codes.
+    codes = {row.credit_code for row in checked}
+    enterprises: dict[str, tuple[int, bool]] = {}
+    with scopes_disabled():
+        for chunk in _chunks(sorted(codes)):
+            for pk, code, is_platform in Enterprise.objects.filter(credit_code__in=chunk).values_list(
+                "pk", "credit_code", "is_platform"
+            ):
+                enterprises[code] = (pk, is_platform)
+    unknown_employer = _("No enterprise with this credit code is in the register. Register the employer first.")
+    kept = []
+    for row in checked:
+        found = enterprises.get(row.credit_code)
+        if found is None:
+            errors.append((row.line, h["credit_code"], unknown_employer))
+            continue
+        row.employer_id = found[0]
+        row.platform_id = found[0] if found[1] else None
+        row.id_index = id_number_index(row.id_number)
+        row.mobile_index = mobile_index(row.mobile)
+        kept.append(row)
+
+    verdicts = database_check([(r.line, r.id_index, r.mobile_index) for r in kept], org=org)
+    rows = []
+    for row in kept:
+        verdict = verdicts.get(row.line)
+        if verdict is None:
+            rows.append(row)
+        elif verdict[0] == "existing":
+            row.existing_person_id = verdict[1]
+            rows.append(row)
+        elif verdict[0] == "error":
+            errors.append((row.line, h[verdict[1]], verdict[2]))
+    skipped = sum(1 for v in verdicts.values() if v[0] == "skip")
+    order = {c.header: i for i, c in enumerate(COLUMNS)}
+    errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
+    return Checked(rows=rows, errors=errors, skipped=skipped, total=len(table.rows),
+                   seconds=time.perf_counter() - started)
+
+
+def _chunks(values: list, size: int | None = None) -> Iterator[list]:
+    size = size or (5000 if connection.vendor == "sqlite" else 20000)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def database_check(entries: list[tuple[int, str, str]], *, org: Org) -> dict[int, tuple]:
+    """Rows against the people already registered, by blind index and in bulk.
+
+    ``entries``: (line, ID-number index, mobile index). Returns, for the lines that need it,
+    ("skip",) — already a member of this union: re-running a file is safe; ("existing", person id)
+    — a registered person with no current membership, who joins again; or ("error", column key,
+    reason)."""
+    if not entries:
+        return {}
+    by_id: dict[str, tuple[int, str | None]] = {}
+    mobile_owners: dict[str, set[int]] = {}
+    current: dict[int, tuple[int, str]] = {}
+    with scopes_disabled():
+        for chunk in _chunks(sorted({e[1] for e in entries})):
+            for pk, index, mob in Person.objects.filter(id_number_index__in=chunk).values_list(
+                "pk", "id_number_index", "mobile_index"
+            ):
+                by_id[index] = (pk, mob)
+        for chunk in _chunks(sorted({e[2] for e in entries})):
+            for pk, mob in Person.objects.filter(mobile_index__in=chunk).values_list("pk", "mobile_index"):
+                mobile_owners.setdefault(mob, set()).add(pk)
+        for chunk in _chunks(sorted(pk for pk, _mob in by_id.values())):
+            for person_id, org_id, status in Membership.objects.filter(
+                person_id__in=chunk, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
+            ).values_list("person_id", "org_id", "status"):
+                current[person_id] = (org_id, status)
+    verdicts: dict[int, tuple] = {}
+    elsewhere = _("This person is already a member of another union; a change of union is a transfer.")
+    applying = _("This person has an application waiting for an answer; decide it in the application queue.")
+    mobile_taken = _("This mobile number is registered to another person.")
+    for line, id_index, mob_index in entries:
+        person = by_id.get(id_index)
+        person_id = person[0] if person else None
+        if person_id is not None and person_id in current:
+            org_id, status = current[person_id]
+            if status == MembershipStatus.APPLYING:
+                verdicts[line] = ("error", "id_number", applying)
+            elif org_id == org.pk:
+                verdicts[line] = ("skip",)
+            else:
+                verdicts[line] = ("error", "id_number", elsewhere)
+            continue
+        owners = mobile_owners.get(mob_index, set()) - ({person_id} if person_id else set())
+        if owners:
+            verdicts[line] = ("error", "mobile", mobile_taken)
+        elif person_id is not None:
+            verdicts[line] = ("existing", person_id)
+    return verdicts
+
+
+# --- preparing: the encrypted rows -----------------------------------------------------------------
+
+# One prepared row: what the database stage writes, with no plain personal data.
+PREPARED_FIELDS = (
+    "line", "real_name", "id_number_encrypted", "id_number_index", "mobile_encrypted", "mobile_index",
+    "birth_date", "sex", "employment_form", "employer_id", "platform_id", "wage_bracket", "join_date",
+    "tag_ids", "existing_person_id",
+)
+
+
+def prepare_rows(rows: Iterable[CheckedRow]) -> list[list]:
+    encrypt = crypto.encrypt
+    return [
+        [r.line, r.real_name, encrypt(r.id_number), r.id_index, encrypt(r.mobile), r.mobile_index,
+         r.birth_date.isoformat(), r.sex, r.employment_form, r.employer_id, r.platform_id, r.wage_bracket,
+         r.join_date.isoformat() if r.join_date else None, r.tag_ids, r.existing_person_id]
+        for r in rows
+    ]
+
+
+def _imports_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def _write_prepared(rows: list[list]) -> str:
+    path = _imports_dir() / f"{uuid.uuid4().hex}.prepared.json"
+    with open(path, "w", encoding="utf-8", opener=lambda p, f: os.open(p, f, 0o600)) as out:
+        json.dump({"fields": PREPARED_FIELDS, "rows": rows}, out, ensure_ascii=False, separators=(",", ":"))
+    return str(path)
+
+
+def _read_prepared(path: str) -> list[list]:
+    with open(path, encoding="utf-8") as src:
+        data = json.load(src)
+    if tuple(data.get("fields", ())) != PREPARED_FIELDS:
+        raise ValueError("The prepared roster was written by another version.")
+    return data["rows"]
+
+
+def _remove(path: str) -> None:
+    if path:
+        Path(path).unlink(missing_ok=True)
+
+
+# --- the database stage ----------------------------------------------------------------------------
+
+
+def _reserve_ids(model, count: int) -> list[int]:
+    """Primary keys for ``count`` new rows, reserved before the rows are written, so that rows
+    pointing at them (memberships, events, tags) can be written in the same bulk pass."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count])
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor != "sqlite":
+            raise NotImplementedError("Roster import writes through PostgreSQL's COPY or SQLite's executemany.")
+        # SQLite: the import's transaction holds the database's write lock (BEGIN IMMEDIATE), so no
+        # other writer can take these numbers; AUTOINCREMENT's counter moves past them by itself.
+        quoted = connection.ops.quote_name(table)
+        cursor.execute(f"SELECT MAX(id) FROM {quoted}")  # noqa: S608 (a model's own table name)
+        top = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(top, row[0] if row else 0) + 1
+        return list(range(start, start + count))
+
+
+def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+    """Write rows through the database's bulk path: COPY on PostgreSQL, executemany on SQLite."""
+    if not rows:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
+    table = quote(meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+
+
+PERSON_INSERT_FIELDS = [
+    "id", "real_name", "id_number_encrypted", "id_number_index", "mobile_encrypted", "mobile_index", "birth_date",
+    "sex", "employment_form", "employer", "platform", "wage_bracket", "org", "user", "closed_at", "created_at",
+    "updated_at",
+]
+MEMBERSHIP_INSERT_FIELDS = [
+    "id", "person", "org", "number", "status", "join_date", "applied_at", "due_date", "decided_at", "reason",
+    "card_version", "created_at", "updated_at",
+]
+EVENT_INSERT_FIELDS = ["membership", "from_status", "to_status", "actor", "reason", "created_at"]
+TAG_INSERT_FIELDS = ["person", "occupationtag"]
+
+
+@dataclass
+class WriteResult:
+    created: int
+    rejoined: int
+    seconds: float
+
+
+def write_prepared(
+    prepared: list[list], *, org: Org, actor, numbers: list[str], reason: str,
+    progress: Callable[[int], None] | None = None,
+) -> WriteResult:
+    """The database stage: people, memberships, their first event and tags, in bulk. Call inside
+    the import's transaction."""
+    started = time.perf_counter()
+    ops = connection.ops
+    now = timezone.now()
+    stamp = ops.adapt_datetimefield_value(now)
+    today = timezone.localdate().isoformat()
+    actor_id = actor.pk if actor is not None and actor.pk else None
+    new = [r for r in prepared if r[14] is None]
+    again = [r for r in prepared if r[14] is not None]
+    person_ids = iter(_reserve_ids(Person, len(new)))
+    membership_ids = iter(_reserve_ids(Membership, len(prepared)))
+    numbers_iter = iter(numbers)
+    Tags = Person.occupation_tags.through  # noqa: N806
+    if again:
+        # People registered before (they left, or their record was kept) join again here.
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {ops.quote_name(Person._meta.db_table)} SET org_id = %s, employer_id = %s, platform_id = %s, "  # noqa: S608
+                "employment_form = %s, wage_bracket = %s, updated_at = %s WHERE id = %s",
+                [(org.pk, r[9], r[10], r[8], r[11], stamp, r[14]) for r in again],
+            )
+        again_ids = [r[14] for r in again]
+        for chunk in _chunks(again_ids):
+            Tags.objects.filter(person_id__in=chunk).delete()
+    done = 0
+    for start in range(0, len(prepared), WRITE_BATCH):
+        batch = prepared[start:start + WRITE_BATCH]
+        people, memberships, events, tag_rows = [], [], [], []
+        for r in batch:
+            person_id = r[14]
+            if person_id is None:
+                person_id = next(person_ids)
+                people.append((person_id, r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], org.pk,
+                               None, None, stamp, stamp))
+            membership_id = next(membership_ids)
+            memberships.append((membership_id, person_id, org.pk, next(numbers_iter), MembershipStatus.ACTIVE,
+                                r[12] or today, None, None, None, "", 1, stamp, stamp))
+            events.append((membership_id, "", MembershipStatus.ACTIVE, actor_id, reason, stamp))
+            for tag_id in r[13]:
+                tag_rows.append((person_id, tag_id))
+        insert_rows(Person, PERSON_INSERT_FIELDS, people)
+        insert_rows(Membership, MEMBERSHIP_INSERT_FIELDS, memberships)
+        insert_rows(MembershipEvent, EVENT_INSERT_FIELDS, events)
+        insert_rows(Tags, TAG_INSERT_FIELDS, tag_rows)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    return WriteResult(created=len(new), rejoined=len(again), seconds=time.perf_counter() - started)
+
+
+# --- the services ----------------------------------------------------------------------------------
+
+
+def _require_import_org(actor, org: Org) -> None:
+    if not Org.objects.filter(pk=org.pk).exists():  # outside the actor's scope: it does not exist
+        raise NotFound(_("This organisation does not exist."))
+    require_perm(actor, "members.change", org)
+    if org.kind not in GRASSROOTS_KINDS and not org.accepts_direct_joining:
+        raise ValidationFailed(fields={"org": [_("A roster is imported into a grassroots union.")]})
+
+
+def _format_of(filename: str) -> str:
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in FORMATS:
+        raise file_error(_("Upload the roster as an .xlsx or .csv file."))
+    return FORMATS[suffix]
+
+
+def _store_upload(upload, file_format: str) -> Path:
+    path = _imports_dir() / f"{uuid.uuid4().hex}.upload.{file_format}"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        chunks = upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(1 << 20), b"")
+        for chunk in chunks:
+            out.write(chunk)
+    return path
+
+
+def _error_dicts(errors: list[tuple[int, str, str]]) -> list[dict]:
+    return [{"line": line, "field": header, "reason": reason} for line, header, reason in errors[: settings.ROSTER_MAX_ERRORS]]
+
+
+def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> RosterImport:
+    """Check an uploaded roster; returns the import with its preview: the errors, or the rows
+    ready to import. A file that cannot be a roster raises ValidationFailed on ``file``."""
+    _require_import_org(actor, org)
+    file_format = _format_of(getattr(upload, "name", ""))
+    size = getattr(upload, "size", None)
+    limit = settings.ROSTER_MAX_UPLOAD_BYTES
+    if size is not None and size > limit:  # refused before a byte is read
+        raise file_error(_("The file is %(size)s MB; the limit is %(limit)s MB. Split the roster into smaller files.")
+                         % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"})
+    if size == 0:
+        raise file_error(_("The file is empty."))
+    stored = _store_upload(upload, file_format)
+    try:
+        if stored.stat().st_size > limit:
+            raise file_error(_("The file is over the size limit of %(limit)s MB.") % {"limit": f"{limit / 1048576:.0f}"})
+        timings = {}
+        started = time.perf_counter()
+        table = read_roster(stored, file_format)
+        timings["read_s"] = round(time.perf_counter() - started, 3)
+        checked = check_roster(table, org=org)
+        timings["check_s"] = round(checked.seconds, 3)
+        roster_import = RosterImport(
+            org=org, uploaded_by=actor if actor is not None and actor.pk else None,
+            original_filename=(getattr(upload, "name", "") or "")[-255:], file_format=file_format,
+            file_size=stored.stat().st_size, total_rows=checked.total, skipped_count=checked.skipped,
+            errors=_error_dicts(checked.errors), error_count=len(checked.errors),
+        )
+        if checked.errors:
+            roster_import.status = RosterImportStatus.INVALID
+            roster_import.finished_at = timezone.now()
+        else:
+            started = time.perf_counter()
+            roster_import.stored_path = _write_prepared(prepare_rows(checked.rows))
+            timings["prepare_s"] = round(time.perf_counter() - started, 3)
+            roster_import.status = RosterImportStatus.READY
+        roster_import.timings = timings
+        with transaction.atomic():
+            roster_import.save()
+            audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, address=address,
+                         data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped})
+    finally:
+        stored.unlink(missing_ok=True)  # the plain file goes; only the encrypted rows stay
+    return roster_import
+
+
+def roster_import_get(*, pk) -> RosterImport:
+    try:
+        return RosterImport.objects.select_related("org", "uploaded_by").get(pk=int(pk))
+    except (RosterImport.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This import does not exist.")) from None
+
+
+def roster_imports_recent(*, org: Org | None = None, limit: int = 10):
+    qs = RosterImport.objects.select_related("org")
+    if org is not None:
+        qs = qs.filter(org=org)
+    return list(qs.order_by("-created_at", "-id")[:limit])
+
+
+def _progress_key(pk: int) -> str:
+    return f"roster-import:{pk}:progress"
+
+
+def roster_import_progress(roster_import: RosterImport) -> int:
+    """Rows written so far. While the import's one transaction is open its rows are invisible to
+    other connections, so the writer reports progress through the cache."""
+    if roster_import.status == RosterImportStatus.COMMITTING:
+        return int(cache.get(_progress_key(roster_import.pk), roster_import.processed_rows))
+    return roster_import.processed_rows
+
+
+def roster_import_commit(*, actor, roster_import: RosterImport, address: str = "") -> RosterImport:
+    """Import a checked roster, all or nothing. Large rosters go to a background task; the
+    returned import is then "committing" and its progress can be polled."""
+    require_perm(actor, "members.change", roster_import.org)
+    claimed = RosterImport.objects.filter(
+        pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
+    ).update(status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0)
+    if not claimed:
+        roster_import.refresh_from_db()
+        if roster_import.status in (RosterImportStatus.COMMITTING, RosterImportStatus.DONE):
+            raise Conflict(_("This roster is already being imported or was imported."))
+        raise Conflict(_("This roster has errors: correct the file and upload it again."))
+    cache.set(_progress_key(roster_import.pk), 0, timeout=24 * 3600)
+    to_write = roster_import.total_rows - roster_import.skipped_count
+    if to_write > settings.ROSTER_SYNC_ROWS:
+        run_in_background(_commit_task, roster_import.pk, actor.pk if actor is not None else None, address)
+    else:
+        _commit(roster_import.pk, actor, address)
+    roster_import.refresh_from_db()
+    return roster_import
+
+
+def _commit_task(pk: int, actor_pk: int | None, address: str) -> None:
+    from smartunion.accounts.models import User
+
+    with scopes_disabled():
+        actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
+        org = RosterImport.objects.select_related("org").get(pk=pk).org
+    with scope_for_orgs([org]):  # a background task works in the scope of its org
+        _commit(pk, actor, address)
+
+
+def _commit(pk: int, actor, address: str) -> None:
+    roster_import = RosterImport.objects.select_related("org").get(pk=pk)
+    org = roster_import.org
+    timings = dict(roster_import.timings)
+    started = time.perf_counter()
+    try:
+        prepared = _read_prepared(roster_import.stored_path)
+        # The database may have changed since the check: look again, in bulk.
+        verdicts = database_check([(r[0], r[3], r[5]) for r in prepared], org=org)
+        errors, rows, skipped = [], [], 0
+        headers = {c.key: c.header for c in COLUMNS}
+        for r in prepared:
+            verdict = verdicts.get(r[0])
+            if verdict is None:
+                rows.append(r)
+            elif verdict[0] == "skip":
+                skipped += 1
+            elif verdict[0] == "existing":
+                r[14] = verdict[1]
+                rows.append(r)
+            else:
+                errors.append((r[0], headers[verdict[1]], verdict[2]))
+        timings["recheck_s"] = round(time.perf_counter() - started, 3)
+        if errors:
+            RosterImport.objects.filter(pk=pk).update(
+                status=RosterImportStatus.INVALID, errors=_error_dicts(errors), error_count=len(errors),
+                finished_at=timezone.now(), stored_path="", timings=timings,
+            )
+            _remove(roster_import.stored_path)
+            return
+        write_started = time.perf_counter()
+        numbers = allocate_membership_numbers(len(rows)) if rows else []
+
+        def progress(done: int) -> None:
+            cache.set(_progress_key(pk), done, timeout=24 * 3600)
+
+        with transaction.atomic():
+            result = write_prepared(rows, org=org, actor=actor, numbers=numbers, progress=progress,
+                                    reason=_("Imported from a roster"))
+            skipped_total = roster_import.skipped_count + skipped
+            audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, address=address,
+                         data={"created": result.created, "rejoined": result.rejoined, "skipped": skipped_total,
+                               "rows": roster_import.total_rows})
+            RosterImport.objects.filter(pk=pk).update(
+                status=RosterImportStatus.DONE, created_count=result.created + result.rejoined,
+                skipped_count=skipped_total, processed_rows=roster_import.total_rows, finished_at=timezone.now(),
+                stored_path="",
+            )
+        # The database stage: numbers, the bulk writes, the audit record and the COMMIT.
+        timings["write_s"] = round(time.perf_counter() - write_started, 3)
+        timings["commit_s"] = round(time.perf_counter() - started, 3)
+        RosterImport.objects.filter(pk=pk).update(timings=timings)
+        _remove(roster_import.stored_path)
+    except Exception as exc:
+        logger.exception("Roster import %s failed", pk)
+        RosterImport.objects.filter(pk=pk).update(
+            status=RosterImportStatus.FAILED, finished_at=timezone.now(),
+            failure_reason=(_("The import failed and nothing was written (%(error)s).")
+                            % {"error": type(exc).__name__})[:500],
+        )
+    finally:
+        cache.delete(_progress_key(pk))
+
+
+# --- export ----------------------------------------------------------------------------------------
+
+EXPORT_EXTRA_HEADERS = ("会员编号", "所属工会", "会员状态", "性别", "出生日期", "用人单位")
+
+
+@dataclass
+class RosterExport:
+    file: IO[bytes]
+    filename: str
+    content_type: str
+    rows: int
+
+
+def csv_safe(value: str) -> str:
+    """A CSV cell a spreadsheet will show as text, never run as a formula."""
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", address: str = "") -> RosterExport:
+    """The members (active, suspended, retained) of ``org``'s subtree within the actor's scope.
+    ID numbers and mobiles are masked unless the actor holds ``members.unmask`` and asks; an
+    unmasked export is audited once, with the number of rows."""
+    if not Org.objects.filter(pk=org.pk).exists():
+        raise NotFound(_("This organisation does not exist."))
+    require_perm(actor, "members.view", org)
+    if unmask:
+        require_perm(actor, "members.unmask", org)
+    if file_format not in ("xlsx", "csv"):
+        raise ValidationFailed(fields={"format": [_("Choose .xlsx or .csv.")]})
+    form_names = {code: names[0] for code, names in EMPLOYMENT_FORM_NAMES.items()}
+    wage_names = {code: names[0] for code, names in WAGE_BRACKET_NAMES.items()}
+    status_names = {MembershipStatus.ACTIVE: "正常", MembershipStatus.SUSPENDED: "暂停",
+                    MembershipStatus.RETAINED: "保留会籍"}
+    sex_names = {"M": "男", "F": "女"}
+    tag_names = dict(OccupationTag.objects.values_list("id", "name"))
+    Tags = Person.occupation_tags.through  # noqa: N806
+    memberships = (
+        Membership.objects.filter(subtree_q(org.path, field="org"), status__in=HOLDING_STATUSES)
+        .order_by("org__path", "number", "id")
+        .values_list(
+            "person_id", "person__real_name", "person__id_number_encrypted", "person__mobile_encrypted",
+            "person__employment_form", "person__employer__credit_code", "join_date", "person__wage_bracket",
+            "number", "org__name", "status", "person__sex", "person__birth_date", "person__employer__name",
+        )
+    )
+    headers = [c.header for c in COLUMNS] + list(EXPORT_EXTRA_HEADERS)
+    decrypt = crypto.decrypt
+
+    def records() -> Iterator[list[str]]:
+        batch: list[tuple] = []
+
+        def flush() -> Iterator[list[str]]:
+            tags: dict[int, list[str]] = {}
+            for person_id, tag_id in Tags.objects.filter(person_id__in=[b[0] for b in batch]).values_list(
+                "person_id", "occupationtag_id"
+            ):
+                tags.setdefault(person_id, []).append(tag_names.get(tag_id, ""))
+            for (person_id, name, id_enc, mobile_enc, form, credit, joined, wage, number, union, status, sex, birth,
+                 employer) in batch:
+                id_number = decrypt(id_enc) if id_enc else ""
+                mobile = decrypt(mobile_enc) if mobile_enc else ""
+                if not unmask:
+                    id_number = mask_id_number(id_number) if id_number else ""
+                    mobile = mask_mobile(mobile) if mobile else ""
+                yield [
+                    name, id_number, mobile, form_names.get(form, form), credit or "",
+                    joined.isoformat() if joined else "", wage_names.get(wage, ""), ",".join(tags.get(person_id, [])),
+                    number or "", union, status_names.get(status, status), sex_names.get(sex, ""),
+                    birth.isoformat() if birth else "", employer or "",
+                ]
+            batch.clear()
+
+        for row in memberships.iterator(chunk_size=2000):
+            batch.append(row)
+            if len(batch) >= 2000:
+                yield from flush()
+        if batch:
+            yield from flush()
+
+    out = tempfile.TemporaryFile()
+    count = 0
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if file_format == "csv":
+        text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        for record in records():
+            writer.writerow([csv_safe(v) for v in record])
+            count += 1
+        text.flush()
+        text.detach()
+        content_type = "text/csv; charset=utf-8"
+    else:
+        import xlsxwriter
+
+        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                             "strings_to_urls": False, "strings_to_numbers": False})
+        sheet = workbook.add_worksheet("会员名册")
+        bold = workbook.add_format({"bold": True})
+        for col, header in enumerate(headers):
+            sheet.write_string(0, col, header, bold)
+        for line, record in enumerate(records(), start=1):
+            for col, value in enumerate(record):
+                if value:
+                    sheet.write_string(line, col, value)  # always text: a "=..." cell never becomes a formula
+            count += 1
+        workbook.close()
+        content_type = XLSX_CONTENT_TYPE
+    out.seek(0)
+    with transaction.atomic():
+        audit_record(
+            action="roster.export_unmasked" if unmask else "roster.export", actor=actor, obj=org, org=org,
+            address=address, data={"rows": count, "format": file_format},
+        )
+    filename = f"会员名册-{org.name}-{stamp}{'-完整' if unmask else ''}.{file_format}"
+    return RosterExport(file=out, filename=filename, content_type=content_type, rows=count)
