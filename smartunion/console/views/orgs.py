@@ -37,7 +37,7 @@ from smartunion.orgs.selectors import (
 from smartunion.orgs.services import org_create, org_delete, org_delete_blockers, org_move, org_update
 
 PICKER_LIMIT = 20
-PICKER_PERMS = {"", "orgs.change", "enterprises.change", "roles.grant", "audit.view"}
+PICKER_PERMS = {"", "orgs.change", "enterprises.change", "roles.grant", "audit.view", "members.view", "members.change"}
 _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
