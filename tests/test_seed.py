@@ -1,10 +1,12 @@
 """The demo federation (manage.py seed_demo): the Beijing-shaped tree, valid codes, consistent
-paths, working demo sign-ins, determinism and idempotence. One small seed is built for the module
-and rolled back at its end."""
+paths, working demo sign-ins, members with valid generated personal data (encrypted at rest), the
+demo workers' memberships, determinism and idempotence. One small seed is built for the module and
+rolled back at its end."""
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -12,15 +14,21 @@ from pathlib import Path
 import pyotp
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from smartunion.accounts.models import RoleGrant, TotpDevice, User, UserKind
 from smartunion.accounts.permissions import DEFAULT_ROLES, scope_for_user
 from smartunion.accounts.services import second_factor_verify, signin_password
-from smartunion.core.codes import credit_code_error
+from smartunion.core.codes import credit_code_error, id_number_error, is_mobile
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.members import demo as demo_members
+from smartunion.members.models import NEW_EMPLOYMENT_FORMS, Membership, MembershipStatus, Person
+from smartunion.members.selectors import person_search
+from smartunion.members.services import card_token, card_verify
 from smartunion.orgs import demo
 from smartunion.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Enterprise, Org, OrgKind
 from tests.factories import OrgFactory
@@ -91,6 +99,8 @@ def counts() -> dict[str, int]:
             "grants": RoleGrant.objects.count(),
             "devices": TotpDevice.objects.count(),
             "audit": AuditEvent.objects.count(),
+            "people": Person.objects.count(),
+            "memberships": Membership.objects.count(),
         }
 
 
@@ -239,3 +249,110 @@ def test_the_audit_chain_verifies_after_seeding(seeded, system_scope):
     assert AuditEvent.objects.filter(action="enterprise.create").count() == Enterprise.objects.count()
     marker = AuditEvent.objects.get(action="demo.seed")
     assert marker.data["scale"] == "small"
+    # The members are one record for the whole run, with counts and nothing personal.
+    members = AuditEvent.objects.get(action="demo.members")
+    assert members.data["counts"]["people"] == 3000
+    assert set(members.data) == {"scale", "seed", "counts"}
+
+
+# --- members --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_three_thousand_members_across_the_grassroots_unions(seeded, system_scope):
+    generated = Person.objects.filter(user__isnull=True)
+    assert generated.count() == 3000
+    assert "Members added" in seeded.output and "3,000 people" in seeded.output
+    # One membership each, in the union holding the record; nearly all active, a few otherwise.
+    memberships = Membership.objects.filter(person__user__isnull=True)
+    assert memberships.count() == 3000
+    assert not memberships.exclude(org=F("person__org")).exists()
+    by_status = dict(Counter(memberships.values_list("status", flat=True)))
+    assert by_status[MembershipStatus.ACTIVE] > 2800
+    for status in (MembershipStatus.APPLYING, MembershipStatus.RETAINED, MembershipStatus.LEFT):
+        assert 10 <= by_status[status] <= 100, (status, by_status)
+    # Every membership except an application has its own number; an application has a due date.
+    numbers = list(memberships.exclude(status=MembershipStatus.APPLYING).values_list("number", flat=True))
+    assert None not in numbers and len(set(numbers)) == len(numbers)
+    assert not memberships.filter(status=MembershipStatus.APPLYING, due_date__isnull=True).exists()
+    kinds = set(Org.objects.filter(people__isnull=False).values_list("kind", flat=True))
+    assert kinds <= GRASSROOTS_KINDS
+    assert Org.objects.filter(kind__in=GRASSROOTS_KINDS, people__isnull=False).distinct().count() > 300
+    # About a tenth are new-employment-form workers in the direct-joining unions, through a platform.
+    direct = generated.filter(org__accepts_direct_joining=True)
+    assert 250 <= direct.count() <= 350
+    assert set(direct.values_list("employment_form", flat=True)) <= set(NEW_EMPLOYMENT_FORMS)
+    assert direct.filter(platform__is_platform=True).count() > direct.count() / 2
+    # Everyone else works for an enterprise that their union covers.
+    others = generated.filter(org__accepts_direct_joining=False)
+    assert not others.exclude(employer__covering_union=F("org")).exists()
+    assert set(others.values_list("employment_form", flat=True)) == {"standard", "dispatched", "part_time"}
+    assert Person.occupation_tags.through.objects.count() > 100
+
+
+@pytest.mark.django_db
+def test_every_generated_id_number_and_mobile_is_valid_unique_and_of_the_members_district(seeded, system_scope):
+    people = list(Person.objects.select_related("org"))
+    id_numbers = [p.id_number for p in people]
+    mobiles = [p.mobile for p in people]
+    assert len(set(id_numbers)) == len(people) and len(set(mobiles)) == len(people)
+    for person, id_number, mobile in zip(people, id_numbers, mobiles, strict=True):
+        assert id_number_error(id_number) is None, id_number
+        assert id_number[:6] == person.org.region_code[:6]
+        assert 1960 <= person.birth_date.year <= 2005
+        assert id_number[6:14] == person.birth_date.strftime("%Y%m%d")
+        assert person.sex == ("M" if int(id_number[16]) % 2 else "F")
+        assert is_mobile(mobile) and mobile[1] in "3456789", mobile
+        assert 2 <= len(person.real_name) <= 3 and person.real_name[0] in demo_members.SURNAMES
+    # Found through the blind indexes, as staff search finds them.
+    assert list(person_search(q=mobiles[7])) == [people[7]]
+    assert list(person_search(q=id_numbers[11])) == [people[11]]
+
+
+@pytest.mark.django_db
+def test_the_raw_person_table_holds_no_plain_id_number_or_mobile(seeded, system_scope):
+    people = {p.pk: p for p in Person.objects.all()}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM members_person")
+        rows = cursor.fetchall()
+    assert len(rows) == len(people)
+    for row in rows:
+        person = people[row[0]]
+        raw = " ".join(str(value) for value in row)
+        assert person.id_number not in raw and person.mobile not in raw
+        assert person.id_number[6:] not in raw and person.mobile[3:] not in raw
+
+
+@pytest.mark.django_db
+def test_the_demo_workers_one_member_one_applicant_one_without(seeded, system_scope):
+    member_account, applicant_account, newcomer_account = seeded.accounts["workers"][:3]
+    member = Person.objects.get(user__username__isnull=False, real_name=member_account["display_name"])
+    membership = member.memberships.get()
+    assert membership.status == MembershipStatus.ACTIVE and membership.number
+    assert member.user.mobile == member_account["mobile"] == member.mobile
+    staff = next(s for s in seeded.accounts["staff"] if s["username"] == "fangshan.g1.grassroots_staff")
+    assert membership.org.name == staff["org"]
+    assert member.employer.covering_union == membership.org
+    assert id_number_error(member.id_number) is None and member.sex == "M"
+    assert card_verify(token=card_token(membership=membership)).result == "valid"
+    applicant = Person.objects.get(real_name=applicant_account["display_name"], user__isnull=False)
+    application = applicant.memberships.get()
+    assert application.status == MembershipStatus.APPLYING and application.due_date is not None
+    assert application.org.name == "房山区新就业形态劳动者联合工会" and application.org.accepts_direct_joining
+    assert applicant.employment_form == "food_delivery" and applicant.platform.name == "北京骑士即时物流有限公司"
+    assert applicant.sex == "F"
+    newcomer = User.objects.get(display_name=newcomer_account["display_name"], kind=UserKind.WORKER)
+    assert not Person.objects.filter(user=newcomer).exists()
+
+
+@pytest.mark.django_db
+def test_the_members_are_deterministic_from_the_seed(seeded, system_scope):
+    plan = demo_members.plan_members(total=3000, seed=demo.DEFAULT_SEED)
+    generator = demo_members._Generator(plan, demo.DEFAULT_SEED, timezone.now())
+    first = generator.batch(0)
+    again = demo_members._Generator(plan, demo.DEFAULT_SEED, timezone.now()).batch(0)
+    assert [(m.real_name, m.id_number, m.mobile, m.org_id) for m in first] == [
+        (m.real_name, m.id_number, m.mobile, m.org_id) for m in again
+    ]
+    stored = {p.id_number: (p.real_name, p.mobile, p.org_id) for p in Person.objects.filter(user__isnull=True)}
+    assert all(stored[m.id_number] == (m.real_name, m.mobile, m.org_id) for m in first)

@@ -40,8 +40,9 @@ MARKER_ACTION = "demo.seed"
 CITY_NAME = "北京市总工会"
 CITY_REGION = "110000"
 
-# Grassroots unions under the streets, per scale. "tiny" is for quick local checks only.
-SCALES: dict[str, int] = {"tiny": 48, "small": 600, "medium": 6000}
+# Grassroots unions under the streets, per scale. "tiny" is for quick local checks only; "large" is
+# the medium tree with a million members (members.demo.MEMBER_COUNTS), on PostgreSQL.
+SCALES: dict[str, int] = {"tiny": 48, "small": 600, "medium": 6000, "large": 6000}
 
 # GB/T 2260 district codes (DOMAIN.md), the slug used in demo usernames, a rough weight for how
 # many grassroots unions each holds, and a few streets/townships as "suffix name" pairs: the
