@@ -283,8 +283,10 @@ def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "
     return membership
 
 
-def inbox_send(*, user, title: str, body: str = "", link: str = "") -> InboxMessage:
-    return InboxMessage.objects.create(user=user, title=title[:200], body=body, link=link)
+def inbox_send(*, user=None, user_id=None, title: str, body: str = "", link: str = "") -> InboxMessage:
+    return InboxMessage.objects.create(
+        user_id=user.pk if user is not None else user_id, title=title[:200], body=body, link=link
+    )
 
 
 def inbox_mark_read(*, user, pk=None) -> int:
@@ -359,6 +361,13 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
                                        reason=_("Transferred from %(org)s") % {"org": old.org.name})
         Person.objects.filter(pk=transfer.person_id).update(org=transfer.to_org)
         transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
+        user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
+        if user is not None:
+            inbox_send(
+                user_id=user,
+                title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
+                body=_("Your new membership number is %(number)s.") % {"number": new.number},
+            )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
         audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, address=address,
                      data={"from_org": old.org_id, "membership": new.pk})
@@ -537,7 +546,16 @@ def membership_set_status(*, actor, membership: Membership, to: str, reason: str
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if to not in membership_staff_moves(locked):
             raise Conflict(_("This membership changed meanwhile; reload the page."))
-        return membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), address=address)
+        membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), address=address)
+        user = locked.person.user
+        if user is not None:
+            inbox_send(
+                user=user,
+                title=_("Your membership of %(org)s is now: %(status)s")
+                % {"org": locked.org.name, "status": MembershipStatus(to).label},
+                body=reason.strip(),
+            )
+        return locked
 
 
 # --- the worker's own data (PIPL 第四十四条—第四十七条) ---------------------------------------------------

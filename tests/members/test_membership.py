@@ -159,7 +159,8 @@ def test_opening_a_record_is_scoped_and_recorded(tree, personas):
 
 
 def test_transfer_approved_by_the_receiving_union(tree, personas):
-    person, old = make_person(org=tree.union_a)
+    worker = WorkerFactory()
+    person, old = make_person(org=tree.union_a, user=worker)
     transfer = transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
     with pytest.raises(Forbidden):
         transfer_decide(actor=personas["union_a_staff"], transfer=transfer, approve=True)  # union_a cannot approve for b
@@ -169,6 +170,8 @@ def test_transfer_approved_by_the_receiving_union(tree, personas):
         statuses = dict(Membership.objects.filter(person=person).values_list("org_id", "status"))
         assert statuses == {tree.union_a.pk: "transferred_out", tree.union_b.pk: "active"}
         assert Person.objects.get(pk=person.pk).org_id == tree.union_b.pk
+        new_number = Membership.objects.get(person=person, status="active").number
+    assert InboxMessage.objects.filter(user=worker, title__contains=tree.union_b.name, body__contains=new_number).exists()
 
 
 @pytest.mark.django_db(transaction=True)
