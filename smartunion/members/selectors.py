@@ -183,7 +183,7 @@ def person_access_history(*, person: Person):
         return list(AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200])
 
 
-# --- one membership by id, occupation tags by code --------------------------------------------------
+# --- for the ends: one membership or application by id, a page's current memberships -------------
 
 
 def membership_get(*, pk) -> Membership:
@@ -193,6 +193,20 @@ def membership_get(*, pk) -> Membership:
         return Membership.objects.select_related("person", "org").get(pk=int(pk))
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This application does not exist.")) from None
+
+
+def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Attach to each person their held membership or open application as ``current_memberships``
+    (a list of at most one): one more query per page, whatever its length."""
+    from django.db.models import Prefetch
+
+    return qs.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]),
+            to_attr="current_memberships",
+        )
+    )
 
 
 # --- The worker's own records (mobile web and API) ----------------------------------------------------
@@ -323,17 +337,3 @@ def occupation_tags_by_code(*, codes: list[str]) -> list:
             fields={"occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]}
         )
     return tags
-
-
-def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Attach to each person their held membership or open application as ``current_memberships``
-    (a list of at most one): one more query per page, whatever its length."""
-    from django.db.models import Prefetch
-
-    return qs.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]),
-            to_attr="current_memberships",
-        )
-    )
