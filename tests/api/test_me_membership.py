@@ -95,6 +95,16 @@ def test_an_enterprise_leads_to_its_covering_union(api, tree):
     assert too_short.json()["items"] == []
 
 
+def test_bad_directory_queries_are_422_with_their_paths(api, db):
+    response = api.get("/api/v1/unions/joinable", {"q": "工" * 101, "region": "1" * 13})
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {
+        "query.q": ["最多输入 100 个字符。"],
+        "query.region": ["最多输入 12 个字符。"],
+    }
+
+
 def test_occupation_tags_are_public(api, db):
     tags = api.get("/api/v1/occupation-tags").json()
 
