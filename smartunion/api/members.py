@@ -164,7 +164,10 @@ def application_decide(request: HttpRequest, application_id: int, payload: Decis
     require_staff(user)
     membership = membership_get(pk=application_id)
     return join_decide(
-        actor=user, membership=membership, approve=payload.approve, reason=payload.reason,
+        actor=user,
+        membership=membership,
+        approve=payload.approve,
+        reason=payload.reason,
         address=request_address(request),
     )
 
@@ -178,7 +181,9 @@ def application_decide(request: HttpRequest, application_id: int, payload: Decis
     summary="Transfers waiting for approval",
     operation_id="transfers_list",
 )
-def transfer_list(request: HttpRequest, org: int | None = ORG, limit: int = LIMIT, cursor: str | None = CURSOR):
+def transfer_list(
+    request: HttpRequest, org: int | None = ORG, limit: int = LIMIT, cursor: str | None = CURSOR
+):
     """Open transfers from or to a union in your scope, oldest first."""
     user = request.auth
     staff_with_perm(user, "members.view")
@@ -228,6 +233,9 @@ def transfer_decision(request: HttpRequest, transfer_id: int, payload: DecisionI
     require_staff(user)
     transfer = transfer_get(pk=transfer_id)
     return transfer_decide(
-        actor=user, transfer=transfer, approve=payload.approve, reason=payload.reason,
+        actor=user,
+        transfer=transfer,
+        approve=payload.approve,
+        reason=payload.reason,
         address=request_address(request),
     )

@@ -86,8 +86,10 @@ def unions_joinable(
     q: str = Query("", max_length=100, description="Name (contains)."),
     region: str = Query("", max_length=12, description="Division code (prefix), e.g. 110111."),
     enterprise: str = Query(
-        "", max_length=100, description="The employer's full credit code, or its name (two characters or more): "
-        "answers with the union that covers it instead."
+        "",
+        max_length=100,
+        description="The employer's full credit code, or its name (two characters or more): "
+        "answers with the union that covers it instead.",
     ),
 ):
     """Public, no token needed. Without `enterprise`: the unions that accept direct joining (gig and
@@ -153,9 +155,13 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     message. A second application, or applying while a member, is 409 with the reason."""
     user = request.auth
     require_worker(user)
-    org = _reference(public_union_get, payload.org, field="body.org", message=_("No union with this id exists."))
+    org = _reference(
+        public_union_get, payload.org, field="body.org", message=_("No union with this id exists.")
+    )
     employer = _reference(
-        public_enterprise_get, payload.employer, field="body.employer",
+        public_enterprise_get,
+        payload.employer,
+        field="body.employer",
         message=_("No enterprise with this id exists."),
     )
     data = {

@@ -22,8 +22,9 @@ MOBILE = "13912345678"
 @pytest.fixture
 def member(tree):
     worker = WorkerFactory(mobile=MOBILE)
-    person, membership = make_person(org=tree.union_c, user=worker, real_name="张三丰", id_number=ID_NUMBER,
-                                     mobile=MOBILE)
+    person, membership = make_person(
+        org=tree.union_c, user=worker, real_name="张三丰", id_number=ID_NUMBER, mobile=MOBILE
+    )
     return worker, person, membership
 
 
@@ -39,7 +40,9 @@ def card_token(member):
 @pytest.fixture
 def clerk(tree):
     """A breakfast shop's clerk in another district: cards are shown across the federation."""
-    return StaffFactory(username="shop.clerk", home_org=tree.street_fs, roles=[("merchant_clerk", tree.street_fs)])
+    return StaffFactory(
+        username="shop.clerk", home_org=tree.street_fs, roles=[("merchant_clerk", tree.street_fs)]
+    )
 
 
 @pytest.fixture
@@ -62,8 +65,13 @@ def test_a_valid_card_shows_only_what_the_card_shows(scanner, card_token, member
     assert body == {
         "result": "valid",
         "result_label": "有效会员卡",
-        "card": {"name": "张**", "union": "丙公司工会", "number": membership.number, "status": "active",
-                 "status_label": "正常"},
+        "card": {
+            "name": "张**",
+            "union": "丙公司工会",
+            "number": membership.number,
+            "status": "active",
+            "status_label": "正常",
+        },
     }
     text = response.content.decode()
     assert ID_NUMBER not in text and MOBILE not in text and "张三丰" not in text
@@ -82,7 +90,9 @@ def test_an_expired_code_reveals_nothing(scanner, card_token, settings):
 def test_suspension_revokes_the_card_at_once(scanner, card_token, member):
     _worker, _person, membership = member
     with scopes_disabled():
-        membership_transition(membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费")
+        membership_transition(
+            membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费"
+        )
 
     response = verify(scanner, card_token)
 
@@ -95,8 +105,12 @@ def test_a_forged_token_reveals_nothing(scanner, card_token, member, tamper):
     _worker, _person, membership = member
     forged = {
         "flip_last": card_token[:-2] + ("AA" if card_token[-2:] != "AA" else "BB"),
-        "other_key": signing.dumps({"m": membership.pk, "v": membership.card_version}, key="not-our-key",
-                                   salt="smartunion.members.card", compress=True),
+        "other_key": signing.dumps(
+            {"m": membership.pk, "v": membership.card_version},
+            key="not-our-key",
+            salt="smartunion.members.card",
+            compress=True,
+        ),
         "garbage": "这不是二维码",
     }[tamper]
 

@@ -28,8 +28,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def direct_union(tree):
-    return OrgFactory(name="房山区新就业形态劳动者联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan,
-                      region_code="110111", accepts_direct_joining=True)
+    return OrgFactory(
+        name="房山区新就业形态劳动者联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
 
 
 @pytest.fixture
@@ -65,18 +70,32 @@ def application(direct_union, **overrides) -> dict:
 
 
 def test_joinable_unions_are_public_and_show_only_public_fields(api, tree, direct_union):
-    OrgFactory(name="顺义区快递行业联合工会", kind=OrgKind.JOINT_UNION, parent=tree.shunyi,
-               region_code="110113", accepts_direct_joining=True)
+    OrgFactory(
+        name="顺义区快递行业联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.shunyi,
+        region_code="110113",
+        accepts_direct_joining=True,
+    )
 
     everything = api.get("/api/v1/unions/joinable")
     in_fangshan = api.get("/api/v1/unions/joinable", {"region": "110111"})
     by_name = api.get("/api/v1/unions/joinable", {"q": "快递"})
 
     assert everything.status_code == 200  # no token
-    assert {u["name"] for u in everything.json()["items"]} == {"房山区新就业形态劳动者联合工会", "顺义区快递行业联合工会"}
+    assert {u["name"] for u in everything.json()["items"]} == {
+        "房山区新就业形态劳动者联合工会",
+        "顺义区快递行业联合工会",
+    }
     assert in_fangshan.json()["items"] == [
-        {"id": direct_union.pk, "name": "房山区新就业形态劳动者联合工会", "kind": "joint_union",
-         "kind_label": "联合工会", "district": "房山区总工会", "enterprise": None}
+        {
+            "id": direct_union.pk,
+            "name": "房山区新就业形态劳动者联合工会",
+            "kind": "joint_union",
+            "kind_label": "联合工会",
+            "district": "房山区总工会",
+            "enterprise": None,
+        }
     ]
     assert [u["name"] for u in by_name.json()["items"]] == ["顺义区快递行业联合工会"]
     assert "甲公司工会" not in everything.content.decode()  # not a direct-joining union
@@ -88,10 +107,18 @@ def test_an_enterprise_leads_to_its_covering_union(api, tree):
     too_short = api.get("/api/v1/unions/joinable", {"enterprise": "乙"})
 
     assert by_code.json()["items"] == [
-        {"id": tree.union_a.pk, "name": "甲公司工会", "kind": "enterprise_union", "kind_label": "企业工会",
-         "district": "房山区总工会", "enterprise": {"id": tree.enterprise_a.pk, "name": "甲物流有限公司"}}
+        {
+            "id": tree.union_a.pk,
+            "name": "甲公司工会",
+            "kind": "enterprise_union",
+            "kind_label": "企业工会",
+            "district": "房山区总工会",
+            "enterprise": {"id": tree.enterprise_a.pk, "name": "甲物流有限公司"},
+        }
     ]
-    assert [(u["name"], u["enterprise"]["name"]) for u in by_name.json()["items"]] == [("乙公司工会", "乙科技有限公司")]
+    assert [(u["name"], u["enterprise"]["name"]) for u in by_name.json()["items"]] == [
+        ("乙公司工会", "乙科技有限公司")
+    ]
     assert too_short.json()["items"] == []
 
 
@@ -146,7 +173,9 @@ def test_the_answer_and_its_reason_reach_the_worker(as_worker, courier, direct_u
     with scopes_disabled():
         membership = Membership.objects.get(pk=membership_id)
     with as_staff(personas["fangshan_staff"]):
-        join_decide(actor=personas["fangshan_staff"], membership=membership, approve=False, reason="请到企业工会申请")
+        join_decide(
+            actor=personas["fangshan_staff"], membership=membership, approve=False, reason="请到企业工会申请"
+        )
 
     status = api.get("/api/v1/me/membership").json()
 
@@ -164,8 +193,13 @@ def test_before_any_application_the_membership_is_null(as_worker, worker):
 
 def test_bad_application_fields_are_422_in_chinese_and_nothing_is_written(as_worker, courier, direct_union):
     api = as_worker(courier)
-    body = application(direct_union, id_number="110105194912310021", mobile="12345", employment_form="pilot",
-                       occupation_tags=["astronaut"])
+    body = application(
+        direct_union,
+        id_number="110105194912310021",
+        mobile="12345",
+        employment_form="pilot",
+        occupation_tags=["astronaut"],
+    )
 
     shape = api.post("/api/v1/me/applications", body)
     assert shape.status_code == 422
@@ -178,8 +212,10 @@ def test_bad_application_fields_are_422_in_chinese_and_nothing_is_written(as_wor
     assert set(fields) == {"body.id_number", "body.mobile"}
     assert all(is_chinese(messages[0]) for messages in fields.values())
 
-    tags = api.post("/api/v1/me/applications", {**body, "employment_form": "courier", "id_number": make_id_number(),
-                                                 "mobile": None})
+    tags = api.post(
+        "/api/v1/me/applications",
+        {**body, "employment_form": "courier", "id_number": make_id_number(), "mobile": None},
+    )
     assert tags.json()["fields"]["body.occupation_tags"][0].endswith("astronaut。")
 
     with scopes_disabled():
@@ -187,7 +223,9 @@ def test_bad_application_fields_are_422_in_chinese_and_nothing_is_written(as_wor
 
 
 def test_consent_to_the_id_number_is_required(as_worker, courier, direct_union):
-    response = as_worker(courier).post("/api/v1/me/applications", application(direct_union, sensitive_consent=False))
+    response = as_worker(courier).post(
+        "/api/v1/me/applications", application(direct_union, sensitive_consent=False)
+    )
 
     assert response.status_code == 422
     assert list(response.json()["fields"]) == ["body.sensitive_consent"]
@@ -208,8 +246,13 @@ def test_unknown_union_and_employer_are_field_errors(as_worker, courier, tree, d
 
 def test_an_enterprise_union_takes_its_own_employees_only(as_worker, courier, tree):
     api = as_worker(courier)
-    body = {"org": tree.union_a.pk, "real_name": "吴师傅", "id_number": make_id_number(), "employment_form": "standard",
-            "sensitive_consent": True}
+    body = {
+        "org": tree.union_a.pk,
+        "real_name": "吴师傅",
+        "id_number": make_id_number(),
+        "employment_form": "standard",
+        "sensitive_consent": True,
+    }
 
     stranger = api.post("/api/v1/me/applications", body)
     employee = api.post("/api/v1/me/applications", {**body, "employer": tree.enterprise_a.pk})
@@ -221,7 +264,9 @@ def test_an_enterprise_union_takes_its_own_employees_only(as_worker, courier, tr
     assert employee.json()["union"]["name"] == "甲公司工会"
 
 
-def test_a_second_application_and_a_member_applying_are_409_with_the_reason(as_worker, courier, tree, direct_union):
+def test_a_second_application_and_a_member_applying_are_409_with_the_reason(
+    as_worker, courier, tree, direct_union
+):
     api = as_worker(courier)
     api.post("/api/v1/me/applications", application(direct_union))
 
@@ -255,8 +300,12 @@ def test_an_id_number_registered_to_someone_else_is_refused(as_worker, courier, 
 def test_staff_cannot_use_the_workers_endpoints(api_as, tree, direct_union):
     api = api_as("fangshan_staff")
 
-    for response in (api.get("/api/v1/me/membership"), api.get("/api/v1/me/card"), api.get("/api/v1/me/data"),
-                     api.post("/api/v1/me/applications", application(direct_union))):
+    for response in (
+        api.get("/api/v1/me/membership"),
+        api.get("/api/v1/me/card"),
+        api.get("/api/v1/me/data"),
+        api.post("/api/v1/me/applications", application(direct_union)),
+    ):
         assert response.status_code == 403
         assert response.json()["message"] == "此部分接口仅供职工本人使用。"
 
@@ -294,7 +343,9 @@ def test_no_card_without_an_active_membership(as_worker, courier, direct_union):
 # --- the worker's own data ------------------------------------------------------------------------
 
 
-def test_my_data_is_everything_held_in_full_and_the_download_is_recorded(as_worker, courier, direct_union, personas):
+def test_my_data_is_everything_held_in_full_and_the_download_is_recorded(
+    as_worker, courier, direct_union, personas
+):
     api = as_worker(courier)
     id_number = make_id_number(birth="19880808")
     api.post("/api/v1/me/applications", application(direct_union, id_number=id_number))
@@ -409,15 +460,22 @@ def test_closing_needs_the_password_and_anonymises(as_worker, tree):
 
 
 def test_worker_endpoints_need_a_token(api):
-    for response in (api.get("/api/v1/me/membership"), api.get("/api/v1/me/data"),
-                     api.post("/api/v1/me/close", {"password": "x"})):
+    for response in (
+        api.get("/api/v1/me/membership"),
+        api.get("/api/v1/me/data"),
+        api.post("/api/v1/me/close", {"password": "x"}),
+    ):
         assert response.status_code == 401
 
 
 def test_apply_via_the_service_and_see_it_in_the_api(as_worker, courier, direct_union):
     """The mobile web and the API share one service: an application made elsewhere shows here."""
-    join_apply(user=courier, org=direct_union, consent=True,
-               data={"real_name": "吴师傅", "id_number": make_id_number(), "employment_form": "courier"})
+    join_apply(
+        user=courier,
+        org=direct_union,
+        consent=True,
+        data={"real_name": "吴师傅", "id_number": make_id_number(), "employment_form": "courier"},
+    )
 
     body = as_worker(courier).get("/api/v1/me/membership").json()
 

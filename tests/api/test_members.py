@@ -45,7 +45,9 @@ def member_b(tree):
 def apply_to(union, enterprise, *, name="王五", **overrides):
     worker = WorkerFactory()
     return join_apply(
-        user=worker, org=union, consent=True,
+        user=worker,
+        org=union,
+        consent=True,
         data={"real_name": name, "id_number": make_id_number(), "employer": enterprise, **overrides},
     )
 
@@ -54,7 +56,8 @@ def audit_actions(person) -> list[str]:
     with scopes_disabled():
         return list(
             AuditEvent.objects.filter(object_type="members.person", object_id=str(person.pk))
-            .order_by("seq").values_list("action", flat=True)
+            .order_by("seq")
+            .values_list("action", flat=True)
         )
 
 
@@ -190,7 +193,9 @@ def test_unmasking_needs_the_flag_and_is_audited(api_as, tree, member_a):
     assert list(bad.json()["fields"]) == ["body.field"]
     assert audit_actions(person) == ["person.unmask", "person.unmask"]
     with scopes_disabled():
-        data = list(AuditEvent.objects.filter(action="person.unmask").order_by("seq").values_list("data", flat=True))
+        data = list(
+            AuditEvent.objects.filter(action="person.unmask").order_by("seq").values_list("data", flat=True)
+        )
     assert data == [{"field": "id_number"}, {"field": "mobile"}]
     assert ID_A not in str(data)
 
@@ -258,7 +263,10 @@ def test_the_queue_lists_open_applications_with_overdue_flags(api_as, tree):
     queue = api.get("/api/v1/applications").json()
     overdue = api.get("/api/v1/applications", {"overdue": "true"}).json()
 
-    assert [(a["person"]["real_name"], a["overdue"]) for a in queue["items"]] == [("逾期者", True), ("新申请", False)]
+    assert [(a["person"]["real_name"], a["overdue"]) for a in queue["items"]] == [
+        ("逾期者", True),
+        ("新申请", False),
+    ]
     item = queue["items"][1]
     assert item["id"] == fresh.pk
     assert item["union"] == {"id": tree.union_a.pk, "name": "甲公司工会"}
@@ -317,9 +325,13 @@ def test_rejecting_needs_a_reason_in_chinese(api_as, tree):
     application = apply_to(tree.union_a, tree.enterprise_a)
     api = api_as("union_a_staff")
 
-    no_reason = api.post(f"/api/v1/applications/{application.pk}/decision", {"approve": False, "reason": "  "})
+    no_reason = api.post(
+        f"/api/v1/applications/{application.pk}/decision", {"approve": False, "reason": "  "}
+    )
     not_bool = api.post(f"/api/v1/applications/{application.pk}/decision", {"approve": "maybe"})
-    rejected = api.post(f"/api/v1/applications/{application.pk}/decision", {"approve": False, "reason": "非本单位职工"})
+    rejected = api.post(
+        f"/api/v1/applications/{application.pk}/decision", {"approve": False, "reason": "非本单位职工"}
+    )
 
     assert no_reason.status_code == 422
     assert list(no_reason.json()["fields"]) == ["body.reason"]
@@ -346,7 +358,9 @@ def test_a_sibling_unions_application_does_not_exist(api_as, tree):
 def test_deciding_without_the_flag_is_403(api_as, tree):
     application = apply_to(tree.union_a, tree.enterprise_a)
 
-    response = api_as("fangshan_viewer").post(f"/api/v1/applications/{application.pk}/decision", {"approve": True})
+    response = api_as("fangshan_viewer").post(
+        f"/api/v1/applications/{application.pk}/decision", {"approve": True}
+    )
 
     assert response.status_code == 403
     with scopes_disabled():
@@ -356,11 +370,15 @@ def test_deciding_without_the_flag_is_403(api_as, tree):
 # --- transfers ------------------------------------------------------------------------------------
 
 
-def test_a_transfer_is_requested_by_the_sending_union_and_approved_by_the_receiving_one(api_as, tree, member_a):
+def test_a_transfer_is_requested_by_the_sending_union_and_approved_by_the_receiving_one(
+    api_as, tree, member_a
+):
     person, old = member_a
     sending = api_as("union_a_staff")
 
-    requested = sending.post("/api/v1/transfers", {"person": person.pk, "to_org": tree.union_c.pk, "reason": "换工作"})
+    requested = sending.post(
+        "/api/v1/transfers", {"person": person.pk, "to_org": tree.union_c.pk, "reason": "换工作"}
+    )
 
     body = requested.json()
     assert requested.status_code == 201, requested.content.decode()
@@ -415,8 +433,9 @@ def test_transfer_requests_with_bad_input(api_as, tree, member_a, member_b):
 def test_only_a_member_can_transfer(api_as, tree):
     applicant = apply_to(tree.union_a, tree.enterprise_a, name="申请人")
 
-    response = api_as("union_a_staff").post("/api/v1/transfers", {"person": applicant.person_id,
-                                                                   "to_org": tree.union_c.pk})
+    response = api_as("union_a_staff").post(
+        "/api/v1/transfers", {"person": applicant.person_id, "to_org": tree.union_c.pk}
+    )
 
     assert response.status_code == 409
     assert is_chinese(response.json()["message"])
@@ -425,8 +444,9 @@ def test_only_a_member_can_transfer(api_as, tree):
 def test_a_transfer_between_other_unions_does_not_exist(api_as, tree, member_b):
     person, _ = member_b
     with scopes_disabled():
-        transfer = transfer_request(actor=StaffFactory(roles=[("grassroots_staff", tree.union_b)]), person=person,
-                                    to_org=tree.union_c)
+        transfer = transfer_request(
+            actor=StaffFactory(roles=[("grassroots_staff", tree.union_b)]), person=person, to_org=tree.union_c
+        )
     api = api_as("union_a_staff")
 
     listing = api.get("/api/v1/transfers")
@@ -475,10 +495,17 @@ def test_transfers_page_by_request_time(api_as, tree):
 
 def test_direct_joining_union_as_a_transfer_target(api_as, tree, member_a):
     """Join first, transfer later: a member may move to a union that accepts direct joining too."""
-    direct = OrgFactory(name="房山区联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan, region_code="110111",
-                        accepts_direct_joining=True)
+    direct = OrgFactory(
+        name="房山区联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
 
-    response = api_as("union_a_staff").post("/api/v1/transfers", {"person": member_a[0].pk, "to_org": direct.pk})
+    response = api_as("union_a_staff").post(
+        "/api/v1/transfers", {"person": member_a[0].pk, "to_org": direct.pk}
+    )
 
     assert response.status_code == 201
     assert response.json()["to_union"]["name"] == "房山区联合工会"
