@@ -104,3 +104,38 @@ def blind_index(value: str, *, purpose: str) -> str:
         mac.update(message)
         return mac.finalize().hex()
     return std_hmac.new(key, message, "sha256").hexdigest()
+
+
+# --- many values at once (bulk imports) -------------------------------------------------------------
+# The same values as encrypt() and blind_index() give, with the key, cipher and settings looked up
+# once per batch instead of once per value (a 100,000-row roster import encrypts 200,000 values).
+
+
+def encrypt_many(values: list[str]) -> list[str]:
+    ring = keyring()
+    algorithm = settings.FIELD_ENCRYPTION_ALGORITHM
+    version = ring.current_version
+    key = ring.keys[version]
+    prefix = f"{algorithm}${version}$"
+    urandom, b64encode = os.urandom, base64.b64encode
+    if algorithm == AES_GCM:
+        seal = AESGCM(key).encrypt
+        associated = algorithm.encode()
+        out = []
+        for value in values:
+            nonce = urandom(12)
+            out.append(prefix + b64encode(nonce + seal(nonce, value.encode(), associated)).decode())
+        return out
+    return [encrypt(value) for value in values]
+
+
+def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
+    if settings.BLIND_INDEX_ALGORITHM == "hmac-sm3":
+        return [blind_index(value, purpose=purpose) for value in values]
+    base = std_hmac.new(settings.BLIND_INDEX_KEY.encode(), f"{purpose}:".encode(), "sha256")
+    out = []
+    for value in values:
+        mac = base.copy()
+        mac.update(value.encode())
+        out.append(mac.hexdigest())
+    return out
