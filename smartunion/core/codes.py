@@ -137,3 +137,9 @@ def mask_id_number(value: str) -> str:
 
 # GB/T 4754-2017 sections.
 INDUSTRY_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
+
+
+def mask_phone(value: str) -> str:
+    """A contact phone as staff pages and the API show it: a mobile number masked (139****0001),
+    an office landline as entered."""
+    return mask_mobile(normalise_mobile(value)) if value and is_mobile(value) else value
