@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -12,6 +14,7 @@ from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditOutcome
 from smartunion.orgs.models import IndustrySection, OrgKind
 from smartunion.orgs.selectors import org_get
+from smartunion.orgs.services import MAX_HEADCOUNT
 
 
 class OrgField(forms.Field):
@@ -130,7 +133,7 @@ class EnterpriseForm(forms.Form):
         help_text=_("18 characters (GB 32100-2015); the last one is a check character."),
     )
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *IndustrySection.choices])
-    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, initial=0)
+    headcount = forms.IntegerField(label=_("Headcount"), min_value=0, max_value=MAX_HEADCOUNT, initial=0)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
     is_platform = forms.BooleanField(
         label=_("Platform company"),
@@ -177,14 +180,31 @@ class StaffForm(forms.Form):
 # --- Audit ---------------------------------------------------------------------------------------
 
 
+# The filter's days become instants in the local time zone; a day at the very edge of the calendar
+# (0001-01-01, 9999-12-31) has none, so the fields stay well inside it.
+AUDIT_EARLIEST_DAY = date(1900, 1, 1)
+AUDIT_LATEST_DAY = date(9998, 12, 31)
+
+
+class AuditDateField(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not AUDIT_EARLIEST_DAY <= value <= AUDIT_LATEST_DAY:
+            raise ValidationError(
+                _("Enter a date between %(first)s and %(last)s."),
+                code="out_of_range",
+                params={"first": AUDIT_EARLIEST_DAY.isoformat(), "last": AUDIT_LATEST_DAY.isoformat()},
+            )
+
+
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("Action"), required=False, max_length=64)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )
     actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = AuditDateField(label=_("From"), required=False)
+    date_to = AuditDateField(label=_("To"), required=False)
     org = OrgField(label=_("Organisation"), required=False)

@@ -80,3 +80,10 @@ def test_the_log_runs_a_fixed_number_of_queries(signed_in, tree, django_assert_n
     with django_assert_num_queries(8):
         response = auditor.get(f"/console/audit/?action=enterprise.create&org={tree.union_c.pk}")
     assert page_text(response).count("enterprise.create</span>") == count
+
+
+@pytest.mark.parametrize("query", ["date_from=0001-01-01", "date_to=9999-12-31"])
+def test_a_date_at_the_edge_of_the_calendar_is_a_field_error(signed_in, tree, query):
+    response = signed_in("auditor").get(f"/console/audit/?{query}")
+    assert response.status_code == 200
+    assert "请输入 1900-01-01 至 9998-12-31 之间的日期。" in page_text(response)

@@ -150,3 +150,52 @@ def test_grassroots_staff_see_their_enterprise_but_cannot_delete_it(signed_in, t
     assert f"/console/enterprises/{tree.enterprise_a.pk}/delete/" not in text
     response = client.get(f"/console/enterprises/{tree.enterprise_a.pk}/delete/")
     assert response.status_code == 403 and "无权执行此操作" in page_text(response)
+
+
+# --- The covering union (security review) ---------------------------------------------------------
+
+
+@pytest.fixture
+def covered_elsewhere(tree):
+    """An enterprise kept by the 顺义 street union and covered by 甲公司工会 in 房山."""
+    return EnterpriseFactory(name="戊快递有限公司", org=tree.street_sy, covering_union=tree.union_a)
+
+
+def test_the_covering_union_opens_and_edits_the_enterprise(signed_in, covered_elsewhere):
+    client = signed_in("union_a_staff")
+    text = page_text(client.get(f"/console/enterprises/{covered_elsewhere.pk}/"))
+    assert "戊快递有限公司" in text
+    assert f"/console/enterprises/{covered_elsewhere.pk}/edit/" in text
+    response = client.post(
+        f"/console/enterprises/{covered_elsewhere.pk}/edit/",
+        {**enterprise_form(covered_elsewhere.org), "name": "戊快递（北京）有限公司",
+         "credit_code": covered_elsewhere.credit_code, "covering_union": str(covered_elsewhere.covering_union_id)},
+        follow=True,
+    )
+    assert "修改已保存" in page_text(response)
+    with scopes_disabled():
+        assert Enterprise.objects.get(pk=covered_elsewhere.pk).name == "戊快递（北京）有限公司"
+
+
+def test_a_responsible_union_i_cannot_see_is_not_named(signed_in, covered_elsewhere):
+    detail = page_text(signed_in("union_a_staff").get(f"/console/enterprises/{covered_elsewhere.pk}/"))
+    assert "胜利街道总工会" not in detail
+    assert "<dd>—</dd>" in detail
+    assert "甲公司工会" in detail  # the covering union, which the clerk may open
+    listing = page_text(signed_in("union_a_staff").get("/console/enterprises/?q=戊快递"))
+    assert "戊快递有限公司" in listing and "胜利街道总工会" not in listing
+
+
+def test_the_city_sees_both_unions_named(signed_in, covered_elsewhere):
+    detail = page_text(signed_in("city_admin").get(f"/console/enterprises/{covered_elsewhere.pk}/"))
+    assert "胜利街道总工会" in detail and "甲公司工会" in detail
+
+
+def test_a_headcount_beyond_ten_million_is_a_form_error(signed_in, tree):
+    client = signed_in("fangshan_staff")
+    data = enterprise_form(tree.union_a, headcount="10000001")
+    response = client.post("/console/enterprises/new/", data)
+    assert response.status_code == 200
+    assert "10000000" in form_error_near(response, "id_headcount")
+    with scopes_disabled():
+        assert not Enterprise.objects.filter(credit_code=data["credit_code"]).exists()

@@ -171,3 +171,20 @@ def test_authenticator_reset_outside_scope_is_404_and_changes_nothing(signed_in,
     )
     assert response.status_code == 404
     assert TotpDevice.objects.filter(user=shunyi).exists()
+
+
+def test_the_grant_form_does_not_tell_which_usernames_exist_elsewhere(signed_in, tree):
+    """A staff account homed outside the subtrees where I grant roles reads like an unknown one,
+    whatever the confirmation."""
+    client = signed_in("fangshan_admin")
+    role = Role.objects.get(code="grassroots_staff")
+    unknown = "没有使用该用户名的工作人员账号。"
+    for username in ("nobody", "shunyi.staff", "city.admin"):
+        for confirm in ("not-my-password", STAFF_PASSWORD):
+            response = client.post(
+                "/console/roles/grant/",
+                {"username": username, "role": role.pk, "org": tree.union_a.pk, "confirm": confirm},
+            )
+            assert form_error_near(response, "id_username") == unknown, (username, confirm)
+    with scopes_disabled():
+        assert not RoleGrant.objects.filter(org=tree.union_a, role=role).exclude(user__username="union_a.staff").exists()

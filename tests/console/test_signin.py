@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from smartunion.accounts.models import TotpDevice
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from tests.console.conftest import form_error_near, page_text, zh
 from tests.factories import STAFF_PASSWORD, StaffFactory, WorkerFactory, totp_now
@@ -183,6 +184,16 @@ def test_workers_are_refused_with_a_clear_message(client, db):
     assert "管理后台仅供工会工作人员使用" in page_text(response)
     assert "pending_staff_id" not in client.session
     assert worker.pk
+
+
+def test_a_worker_on_the_console_is_recorded_as_refused_not_signed_in(client, db):
+    worker = WorkerFactory(mobile="13900002222")
+    client.post("/console/login/", {"username": "13900002222", "password": "Worker-Pass-2026!"})
+    with scopes_disabled():
+        outcomes = list(
+            AuditEvent.objects.filter(action="signin.password", actor=worker).values_list("outcome", flat=True)
+        )
+    assert outcomes == [AuditOutcome.DENIED]
 
 
 def test_the_otp_page_without_a_password_step_goes_back_to_login(client, db):

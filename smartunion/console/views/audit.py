@@ -20,7 +20,7 @@ def _day_start(day) -> datetime:
 
 
 @require_GET
-@staff_required(perm="audit.view")
+@staff_required(perm="audit.view", lists=True)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("org").order_by("-seq")

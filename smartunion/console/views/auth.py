@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from smartunion.accounts.middleware import SUPPORTED, request_address
 from smartunion.accounts.models import User, UserKind
 from smartunion.accounts.services import (
+    WrongEnd,
     second_factor_verify,
     signin_password,
     totp_enrol_begin,
@@ -25,8 +26,9 @@ from smartunion.accounts.services import (
     user_needs_enrolment,
 )
 from smartunion.console.forms import EnrolForm, LoginForm, OtpForm
-from smartunion.console.helpers import apply_domain_error, safe_next, signed_in_staff
+from smartunion.console.helpers import apply_domain_error, signed_in_staff
 from smartunion.core.errors import Conflict, Locked, Unauthorized, ValidationFailed
+from smartunion.core.http import safe_redirect_target
 
 PENDING = "pending_staff_id"
 PENDING_AT = "pending_staff_at"
@@ -67,31 +69,30 @@ def _complete_signin(request, user: User):
 
 @require_http_methods(["GET", "POST"])
 def login_view(request):
-    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"), "")
+    next_url = safe_redirect_target(request, request.POST.get("next") or request.GET.get("next"), "")
     if signed_in_staff(request):
         return redirect(next_url or _home())
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            # A worker's right password is refused here, and recorded as refused, not as a sign-in.
             user = signin_password(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
                 address=request_address(request),
+                staff_only=True,
             )
+        except WrongEnd:
+            form.add_error(None, _("This console is for union staff. Workers sign in on the mobile site."))
         except (Unauthorized, Locked) as exc:
             apply_domain_error(form, exc)
         else:
-            if not user.is_staff_member:
-                form.add_error(
-                    None, _("This console is for union staff. Workers sign in on the mobile site.")
-                )
-            else:
-                request.session.cycle_key()
-                request.session[PENDING] = user.pk
-                request.session[PENDING_AT] = time.time()
-                request.session[PENDING_NEXT] = next_url
-                target = "console:login_enrol" if user_needs_enrolment(user) else "console:login_otp"
-                return redirect(target)
+            request.session.cycle_key()
+            request.session[PENDING] = user.pk
+            request.session[PENDING_AT] = time.time()
+            request.session[PENDING_NEXT] = next_url
+            target = "console:login_enrol" if user_needs_enrolment(user) else "console:login_otp"
+            return redirect(target)
     return render(request, "console/login.html", {"form": form, "next": next_url})
 
 
@@ -160,7 +161,8 @@ def set_language(request):
     """The interface language: a cookie for this browser, and the account's choice when signed in."""
     language = request.POST.get("language", "")
     fallback = request.META.get("HTTP_REFERER") or _home()
-    response = redirect(safe_next(request, request.POST.get("next"), safe_next(request, fallback, _home())))
+    back = safe_redirect_target(request, fallback, _home())
+    response = redirect(safe_redirect_target(request, request.POST.get("next"), back))
     if language in SUPPORTED:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,

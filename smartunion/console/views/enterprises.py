@@ -8,36 +8,31 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import PERMISSIONS, has_perm
+from smartunion.accounts.permissions import has_perm
 from smartunion.console.forms import EnterpriseForm
 from smartunion.console.helpers import (
     apply_domain_error,
+    name_the_unions_i_may_view,
     paginate,
     query_without_page,
     render_page,
     staff_required,
 )
-from smartunion.core.errors import Forbidden, NotFound, ValidationFailed
+from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.orgs import services
-from smartunion.orgs.models import Enterprise
 from smartunion.orgs.selectors import enterprise_get, enterprise_search, org_get
-
-
-def _require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
-    """An enterprise is reached through its responsible union or the union that covers it."""
-    orgs = [o for o in (enterprise.org, enterprise.covering_union) if o is not None]
-    if not any(has_perm(user, perm, o) for o in orgs):
-        raise Forbidden(_("You do not have the permission “%(perm)s” here.") % {"perm": PERMISSIONS[perm]})
+from smartunion.orgs.services import enterprise_has_perm, require_enterprise_perm
 
 
 @require_GET
-@staff_required(perm="enterprises.view")
+@staff_required(perm="enterprises.view", lists=True)
 def enterprise_list(request):
     q = request.GET.get("q", "").strip()
     within = None
     if request.GET.get("org"):
         within = org_get(pk=request.GET["org"])
     page = paginate(request, enterprise_search(q=q, org=within))
+    name_the_unions_i_may_view(request.user, page.object_list)
     context = {
         "q": q,
         "within": within,
@@ -52,11 +47,12 @@ def enterprise_list(request):
 @staff_required
 def enterprise_detail(request, pk):
     enterprise = enterprise_get(pk=pk)
-    _require_enterprise_perm(request.user, "enterprises.view", enterprise)
+    require_enterprise_perm(request.user, "enterprises.view", enterprise)
+    name_the_unions_i_may_view(request.user, [enterprise])
     context = {
         "enterprise": enterprise,
-        "can_change": has_perm(request.user, "enterprises.change", enterprise.org),
-        "can_delete": has_perm(request.user, "enterprises.delete", enterprise.org),
+        "can_change": enterprise_has_perm(request.user, "enterprises.change", enterprise),
+        "can_delete": enterprise_has_perm(request.user, "enterprises.delete", enterprise),
     }
     return render_page(request, "console/enterprise_detail.html", context)
 
@@ -112,7 +108,7 @@ def _picked(form) -> dict:
 @staff_required
 def enterprise_edit(request, pk):
     enterprise = enterprise_get(pk=pk)
-    _require_enterprise_perm(request.user, "enterprises.change", enterprise)
+    require_enterprise_perm(request.user, "enterprises.change", enterprise)
     initial = {f: getattr(enterprise, f) for f in EnterpriseForm.base_fields if f != "org"}
     form = EnterpriseForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -136,7 +132,7 @@ def enterprise_edit(request, pk):
 @staff_required
 def enterprise_delete(request, pk):
     enterprise = enterprise_get(pk=pk)
-    _require_enterprise_perm(request.user, "enterprises.delete", enterprise)
+    require_enterprise_perm(request.user, "enterprises.delete", enterprise)
     if request.method == "POST":
         services.enterprise_delete(
             actor=request.user, enterprise=enterprise, address=request_address(request)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import reduce
-from operator import or_
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -13,19 +11,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.models import RoleGrant
-from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, require_perm, scope_for_user
+from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.console.forms import MoveForm, OrgForm
 from smartunion.console.helpers import (
     apply_domain_error,
+    name_the_unions_i_may_view,
     paginate,
     query_without_page,
     render_page,
     staff_required,
 )
-from smartunion.core.codes import is_mobile, mask_mobile
+from smartunion.core.codes import mask_phone
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import subtree_q
-from smartunion.orgs.models import GRASSROOTS_KINDS, Org
+from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
 from smartunion.orgs.selectors import (
     enterprise_search,
     org_ancestors,
@@ -34,25 +33,48 @@ from smartunion.orgs.selectors import (
     org_roots_for_scope,
     org_search,
 )
-from smartunion.orgs.services import org_create, org_delete, org_delete_blockers, org_move, org_update
+from smartunion.orgs.services import (
+    kind_fits_under,
+    org_create,
+    org_delete,
+    org_delete_blockers,
+    org_move,
+    org_update,
+)
 
 PICKER_LIMIT = 20
-PICKER_PERMS = {"", "orgs.change", "enterprises.change", "roles.grant", "audit.view", "members.view", "members.change"}
+# The flag each picker's action needs; "" (a plain filter) means "organisations I may view".
+PICKER_PERMS = {
+    "orgs.view",
+    "orgs.change",
+    "enterprises.view",
+    "enterprises.change",
+    "roles.grant",
+    "audit.view",
+    "members.view",
+    "members.change",
+}
 _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 
 
-def masked_phone(value: str) -> str:
-    """Staff pages show no mobile number in plain text."""
-    return mask_mobile(value) if value and is_mobile(value) else value
+def ancestors_i_may_view(user, org: Org) -> list[Org]:
+    """The breadcrumb: only the ancestors the user may open (``orgs.view``), not every node their
+    grants put in scope."""
+    with scope_with_perm(user, "orgs.view"):
+        return org_ancestors(org=org)
 
 
 @require_GET
-@staff_required(perm="orgs.view")
+@staff_required(perm="orgs.view", lists=True)
 def org_tree(request):
     q = request.GET.get("q", "").strip()
     context = {"q": q, "roots": [], "page": None}
     if q:
-        context["page"] = paginate(request, org_search(q=q))
+        page = paginate(request, org_search(q=q))
+        for org in page.object_list:
+            # A parent above the subtrees the viewer may open is not named.
+            org.parent_visible = org.parent is not None and has_perm(request.user, "orgs.view", org.parent)
+        context["page"] = page
         context["query"] = query_without_page(request)
     else:
         context["roots"] = org_roots_for_scope()
@@ -63,29 +85,44 @@ def org_tree(request):
 @staff_required(perm="orgs.view")
 def org_children_view(request, pk):
     org = org_get(pk=pk)
-    return render(
-        request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
-    )
+    require_perm(request.user, "orgs.view", org)
+    with scope_with_perm(request.user, "orgs.view"):
+        return render(
+            request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
+        )
 
 
 @require_GET
 @staff_required(perm="orgs.view")
 def org_detail(request, pk):
+    user = request.user
     org = org_get(pk=pk)
-    require_perm(request.user, "orgs.view", org)
-    enterprises = enterprise_search(org=org)
+    require_perm(user, "orgs.view", org)
+    # Each panel lists what its own flag shows: orgs.view on this node covers its children.
+    can_view_enterprises = has_perm(user, "enterprises.view")
+    with scope_with_perm(user, "enterprises.view"):
+        enterprises = enterprise_search(org=org)
+        enterprise_rows = list(enterprises[:20]) if can_view_enterprises else []
+        name_the_unions_i_may_view(user, enterprise_rows)
+        enterprise_count = enterprises.count() if can_view_enterprises else 0
+    can_view_grants = has_perm(user, "roles.view", org)
+    grants = []
+    if can_view_grants:
+        grants = RoleGrant.objects.filter(org=org).select_related("user", "role").order_by("user__username")
     context = {
         "org": org,
-        "ancestors": org_ancestors(org=org),
+        "ancestors": ancestors_i_may_view(user, org),
         "children": org_children(parent=org)[:100],
-        "enterprises": enterprises[:20],
-        "enterprise_count": enterprises.count(),
-        "grants": RoleGrant.objects.filter(org=org).select_related("user", "role").order_by("user__username"),
-        "contact_phone": masked_phone(org.contact_phone),
-        "can_change": has_perm(request.user, "orgs.change", org),
-        "can_delete": has_perm(request.user, "orgs.delete", org),
-        "can_add_enterprise": has_perm(request.user, "enterprises.change", org) and not org.is_service_body,
-        "can_grant": has_perm(request.user, "roles.grant", org),
+        "can_view_enterprises": can_view_enterprises,
+        "enterprises": enterprise_rows,
+        "enterprise_count": enterprise_count,
+        "can_view_grants": can_view_grants,
+        "grants": grants,
+        "contact_phone": mask_phone(org.contact_phone),
+        "can_change": has_perm(user, "orgs.change", org),
+        "can_delete": has_perm(user, "orgs.delete", org),
+        "can_add_enterprise": has_perm(user, "enterprises.change", org) and not org.is_service_body,
+        "can_grant": has_perm(user, "roles.grant", org),
     }
     return render_page(request, "console/org_detail.html", context)
 
@@ -114,7 +151,11 @@ def org_add(request, pk):
         else:
             messages.success(request, _("“%(name)s” was added.") % {"name": org.name})
             return redirect("console:org_detail", pk=org.pk)
-    context = {"form": form, "parent": parent, "ancestors": [*org_ancestors(org=parent), parent]}
+    context = {
+        "form": form,
+        "parent": parent,
+        "ancestors": [*ancestors_i_may_view(request.user, parent), parent],
+    }
     return render_page(request, "console/org_form.html", context)
 
 
@@ -124,7 +165,7 @@ def org_edit(request, pk):
     org = org_get(pk=pk)
     require_perm(request.user, "orgs.change", org)
     initial = {f: getattr(org, f) for f in OrgForm.base_fields if f != "contact_phone"}
-    form = OrgForm(request.POST or None, initial=initial, phone_hint=masked_phone(org.contact_phone))
+    form = OrgForm(request.POST or None, initial=initial, phone_hint=mask_phone(org.contact_phone))
     if request.method == "POST" and form.is_valid():
         try:
             org_update(
@@ -138,7 +179,7 @@ def org_edit(request, pk):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("console:org_detail", pk=org.pk)
-    context = {"form": form, "org": org, "ancestors": org_ancestors(org=org)}
+    context = {"form": form, "org": org, "ancestors": ancestors_i_may_view(request.user, org)}
     return render_page(request, "console/org_form.html", context)
 
 
@@ -160,14 +201,10 @@ def org_move_view(request, pk):
         else:
             messages.success(request, _("“%(name)s” was moved.") % {"name": org.name})
             return redirect("console:org_detail", pk=org.pk)
-    candidates = []
-    if q:
-        candidates = _with_perm(org_search(q=q), request.user, "orgs.change").exclude(pk=org.pk)[
-            :PICKER_LIMIT
-        ]
+    candidates = move_candidates(request.user, org, q) if q else []
     context = {
         "org": org,
-        "ancestors": org_ancestors(org=org),
+        "ancestors": ancestors_i_may_view(request.user, org),
         "form": form,
         "q": q,
         "candidates": candidates,
@@ -195,53 +232,45 @@ def org_delete_view(request, pk):
             return redirect("console:org_tree")
     context = {
         "org": org,
-        "ancestors": org_ancestors(org=org),
+        "ancestors": ancestors_i_may_view(request.user, org),
         "blockers": org_delete_blockers(org),
         "error": error,
     }
     return render_page(request, "console/org_delete.html", context)
 
 
-def _with_perm(queryset, user, perm: str):
-    """Narrow a choice list to the subtrees where the user holds ``perm`` (the service checks again)."""
-    if not perm:
-        return queryset
-    paths = orgs_with_perm_paths(user, perm)
-    if not paths:
-        return queryset.none()
-    return queryset.filter(reduce(or_, (subtree_q(p) for p in paths)))
-
-
-def picker_roots(user, perm: str, *, grassroots: bool = False):
-    """What a picker offers before anything is typed: the nodes where the user holds ``perm``."""
-    paths = orgs_with_perm_paths(user, perm) if perm else request_scope_paths(user)
-    qs = Org.objects.filter(path__in=paths).order_by("path")
-    if grassroots:
-        qs = qs.filter(kind__in=GRASSROOTS_KINDS)
-    return qs[:PICKER_LIMIT]
-
-
-def request_scope_paths(user) -> tuple[str, ...]:
-    return scope_for_user(user).prefixes
+def move_candidates(user, org: Org, q: str) -> list[Org]:
+    """New parents to offer: where the user may change the tree, of a kind the node may stand under
+    (never a service body), and never the node itself or one of its own branches. The service
+    refuses these anyway; the picker just does not offer them."""
+    parent_kinds = [kind for kind in OrgKind.values if kind_fits_under(org.kind, kind)]
+    with scope_with_perm(user, "orgs.change"):
+        qs = (
+            org_search(q=q)
+            .filter(kind__in=parent_kinds)
+            .exclude(subtree_q(org.path))
+            .exclude(pk=org.parent_id)
+        )
+        return list(qs[:PICKER_LIMIT])
 
 
 @require_GET
 @staff_required
 def org_pick(request):
-    """The choices of an organisation picker (htmx): radio buttons named ``field``."""
+    """The choices of an organisation picker (htmx): radio buttons named ``field``. It offers only
+    the organisations where the user holds the flag the form's action needs (``perm``)."""
     field = request.GET.get("field", "org")
-    perm = request.GET.get("perm", "")
+    perm = request.GET.get("perm", "") or "orgs.view"
     if not _FIELD_NAME.match(field) or perm not in PICKER_PERMS:
         field, perm = "org", "orgs.change"
     grassroots = request.GET.get("kinds") == "grassroots"
     q = request.GET.get("q", "").strip()
-    if q:
-        orgs = _with_perm(org_search(q=q), request.user, perm)
+    with scope_with_perm(request.user, perm):
+        # Before anything is typed: the top nodes where the flag is held.
+        orgs = org_search(q=q) if q else org_roots_for_scope()
         if grassroots:
             orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
-        orgs = orgs[:PICKER_LIMIT]
-    else:
-        orgs = picker_roots(request.user, perm, grassroots=grassroots)
+        orgs = list(orgs[:PICKER_LIMIT])
     # A required picker with a single choice chooses it; an optional one (a filter) never does.
     context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
     return render(request, "console/_org_picker.html#choices", context)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.models import RoleGrant, User, UserKind
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.accounts.services import role_grant, role_revoke, staff_create, staff_get_in_scope, totp_reset
 from smartunion.console.forms import ConfirmForm, RoleGrantForm, StaffForm
 from smartunion.console.helpers import (
@@ -22,11 +22,22 @@ from smartunion.console.helpers import (
     staff_required,
 )
 from smartunion.core.errors import NotFound, ValidationFailed
+from smartunion.orgs.models import Org
 from smartunion.orgs.selectors import org_get
 
 
+def _grantee(actor, username: str) -> User | None:
+    """The staff account named in the grant form, looked for only among staff homed where the actor
+    may grant roles: any other username reads as unknown, so the form tells nobody which usernames
+    exist elsewhere in the federation."""
+    with scope_with_perm(actor, "roles.grant"):
+        return User.objects.filter(
+            username=username, kind=UserKind.STAFF, home_org__in=Org.objects.all()
+        ).first()
+
+
 @require_GET
-@staff_required(perm="roles.view")
+@staff_required(perm="roles.view", lists=True)
 def role_grants(request):
     q = request.GET.get("q", "").strip()
     grants = RoleGrant.objects.select_related("user", "role", "org").order_by(
@@ -54,7 +65,7 @@ def role_grant_view(request):
             pass
     form = RoleGrantForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        grantee = User.objects.filter(username=form.cleaned_data["username"], kind=UserKind.STAFF).first()
+        grantee = _grantee(request.user, form.cleaned_data["username"])
         if grantee is None:
             form.add_error("username", _("There is no staff account with this username."))
         else:
