@@ -15,7 +15,12 @@ from smartunion.api.schemas import EnterpriseCreateIn, EnterpriseOut, Enterprise
 from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
 from smartunion.core.errors import ValidationFailed
 from smartunion.orgs.selectors import enterprise_get, enterprise_search
-from smartunion.orgs.services import enterprise_create, enterprise_delete, enterprise_update
+from smartunion.orgs.services import (
+    enterprise_create,
+    enterprise_delete,
+    enterprise_update,
+    require_enterprise_perm,
+)
 
 router = Router(tags=["enterprises"])
 
@@ -93,11 +98,12 @@ def enterprise_add(request: HttpRequest, payload: EnterpriseCreateIn):
     operation_id="enterprises_get",
 )
 def enterprise_detail(request: HttpRequest, enterprise_id: int):
-    """One enterprise. Outside your scope it does not exist (404)."""
+    """One enterprise. Outside your scope it does not exist (404). You may read it with
+    `enterprises.view` on its responsible union or on the union that covers it."""
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
-    staff_with_perm(user, "enterprises.view", enterprise.org)
+    require_enterprise_perm(user, "enterprises.view", enterprise)
     return enterprise
 
 
@@ -109,10 +115,11 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int):
 )
 def enterprise_change(request: HttpRequest, enterprise_id: int, payload: EnterpriseUpdateIn):
     """Change the fields you send; the others stay as they are. `covering_union: null` removes the
-    covering union."""
+    covering union. Needs `enterprises.change` on its responsible or its covering union."""
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
+    require_enterprise_perm(user, "enterprises.change", enterprise)
     data = payload.dict(exclude_unset=True)
     if "covering_union" in data:
         data.update(_references(covering_union=data["covering_union"]))
@@ -131,9 +138,11 @@ def enterprise_change(request: HttpRequest, enterprise_id: int, payload: Enterpr
     operation_id="enterprises_delete",
 )
 def enterprise_remove(request: HttpRequest, enterprise_id: int):
-    """Delete an enterprise from the register. The audit log keeps a record of it."""
+    """Delete an enterprise from the register. The audit log keeps a record of it. Needs
+    `enterprises.delete` on its responsible or its covering union."""
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
+    require_enterprise_perm(user, "enterprises.delete", enterprise)
     enterprise_delete(actor=user, enterprise=enterprise, address=request_address(request))
     return Status(204, None)

@@ -9,7 +9,7 @@ from ninja import Query, Router
 from smartunion.api.errors import error_responses
 from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from smartunion.api.schemas import OrgDetailOut, OrgPage
-from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
+from smartunion.api.security import require_perm, require_staff, scope_with_perm, staff_with_perm
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.orgs.models import Org, OrgKind
 from smartunion.orgs.selectors import org_ancestors, org_get, org_search
@@ -62,7 +62,7 @@ def org_detail(request: HttpRequest, org_id: int):
     user = request.auth
     require_staff(user)
     org = org_get(pk=org_id)
-    staff_with_perm(user, "orgs.view", org)
+    require_perm(user, "orgs.view", org)
     with scope_with_perm(user, "orgs.view"):
         org.ancestors = org_ancestors(org=org)
     return org

@@ -10,6 +10,7 @@ import json
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -40,10 +41,14 @@ def decode_cursor(cursor: str, *, arity: int) -> list[Any]:
         or len(values) != arity
         or not all(isinstance(v, str | int) for v in values)
     ):
-        raise ValidationFailed(
-            fields={"query.cursor": [_("This cursor is not valid: start again from the first page.")]}
-        )
+        raise _invalid_cursor()
     return values
+
+
+def _invalid_cursor() -> ValidationFailed:
+    return ValidationFailed(
+        fields={"query.cursor": [_("This cursor is not valid: start again from the first page.")]}
+    )
 
 
 def _after(fields: tuple[str, ...], values: list[Any]) -> Q:
@@ -63,7 +68,11 @@ def keyset_page(
     """One page of ``qs`` ordered by ``order`` (ascending, the last field unique)."""
     qs = qs.order_by(*order)
     if cursor:
-        qs = qs.filter(_after(order, decode_cursor(cursor, arity=len(order))))
+        try:
+            qs = qs.filter(_after(order, decode_cursor(cursor, arity=len(order))))
+        except (ValueError, TypeError, DjangoValidationError):
+            # Well-formed, but a value does not fit its column (text where an id belongs).
+            raise _invalid_cursor() from None
     rows = list(qs[: limit + 1])
     if len(rows) <= limit:
         return rows, None

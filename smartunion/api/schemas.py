@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from smartunion.core.codes import mask_phone
 from smartunion.members.models import EmploymentForm
 
 # --- Errors --------------------------------------------------------------------------------------
@@ -96,7 +97,7 @@ class OrgOut(Schema):
     region_code: str
     address: str
     contact_name: str
-    contact_phone: str
+    contact_phone: str = Field(..., description="A mobile number comes masked (139****0001).")
     accepts_direct_joining: bool
 
     @staticmethod
@@ -106,6 +107,11 @@ class OrgOut(Schema):
     @staticmethod
     def resolve_children(org) -> int:
         return org.numchild
+
+    @staticmethod
+    def resolve_contact_phone(org) -> str:
+        # As on the console: a mobile number is never sent in full.
+        return mask_phone(org.contact_phone)
 
 
 class OrgDetailOut(OrgOut):
