@@ -12,13 +12,13 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.services import (
+    WrongEnd,
     one_time_code_send,
     password_change,
     signin_one_time_code,
@@ -26,22 +26,16 @@ from smartunion.accounts.services import (
     worker_register,
 )
 from smartunion.core.errors import DomainError
+from smartunion.core.http import is_htmx, safe_redirect_target
 from smartunion.mobile.forms import CodeSignInForm, PasswordChangeForm, PasswordSignInForm, RegisterForm
 
 SEND_CODE = "send_code"
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _next_url(request: HttpRequest) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return reverse("mobile:me")
+    return safe_redirect_target(
+        request, request.POST.get("next") or request.GET.get("next"), reverse("mobile:me")
+    )
 
 
 def worker_required(view):
@@ -76,7 +70,7 @@ def _send_code(request: HttpRequest, form, *, purpose: str) -> bool:
 
 
 def _send_code_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, f"{template}#mobile_block", context)
     return render(request, template, context)
 
@@ -98,19 +92,20 @@ def login_password(request: HttpRequest) -> HttpResponse:
     staff_link = False
     if request.method == "POST" and form.is_valid():
         try:
+            # A staff member's right password is refused here, and recorded as refused.
             user = signin_password(
                 username=form.cleaned_data["mobile"],
                 password=form.cleaned_data["password"],
                 address=request_address(request),
+                worker_only=True,
             )
+        except WrongEnd:
+            staff_link = _refuse_staff(form)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            if user.is_staff_member:
-                staff_link = _refuse_staff(form)
-            else:
-                login(request, user)
-                return redirect(_next_url(request))
+            login(request, user)
+            return redirect(_next_url(request))
     next_url = request.POST.get("next") or request.GET.get("next", "")
     return render(request, "mobile/login.html", {"form": form, "next": next_url, "staff_link": staff_link})
 

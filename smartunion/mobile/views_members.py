@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.core.errors import DomainError, NotFound
+from smartunion.core.http import is_htmx
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
     my_active_membership,
@@ -45,7 +46,7 @@ from smartunion.members.services import (
     my_data_export,
 )
 from smartunion.mobile.forms import CloseAccountForm, ContactUpdateForm, JoinApplyForm
-from smartunion.mobile.views import SEND_CODE, _is_htmx, _send_code, _send_code_response, worker_required
+from smartunion.mobile.views import SEND_CODE, _send_code, _send_code_response, worker_required
 from smartunion.orgs.selectors import (
     public_direct_joining_unions,
     public_districts_with_direct_joining,
@@ -208,7 +209,7 @@ def card_qr(request: HttpRequest) -> HttpResponse:
     active = my_active_membership(user=request.user)
     if active is None:
         response = render(request, "mobile/card.html#qr", {"membership": None})
-        if _is_htmx(request):
+        if is_htmx(request):
             response.status_code = HTMX_STOP_POLLING
         return response
     return render(request, "mobile/card.html#qr", _card_context(active))

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, User
-from smartunion.core.models import AuditEvent
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, WorkerFactory, make_mobile
 
@@ -239,6 +239,12 @@ def test_staff_are_refused_and_pointed_to_the_console(client, tree):
     assert zh("Staff accounts sign in on the staff console, not on the mobile web.") in page
     assert "前往管理后台" in page and "/console/login/" in page
     assert "_auth_user_id" not in client.session
+    # Recorded as a refused sign-in, not as a success.
+    with scopes_disabled():
+        outcomes = list(
+            AuditEvent.objects.filter(action="signin.password", actor=staff).values_list("outcome", flat=True)
+        )
+    assert outcomes == [AuditOutcome.DENIED]
 
 
 def test_a_signed_in_staff_member_cannot_open_my_page(client, tree, staff_client):
