@@ -14,6 +14,7 @@ import pytest
 
 from smartunion.accounts.models import RoleGrant
 from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import RosterImport
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login
 from tests.factories import totp_now
@@ -35,6 +36,7 @@ class Row:
 
 ORG_EDIT = (("name", "改名"), ("kind", "enterprise_union"), ("region_code", "110113"))
 ENT_EDIT = (("name", "改名公司"),)
+ROSTER_EXPORT_B = (("org", "{union_b.pk}"), ("content", "masked"), ("file_format", "xlsx"))
 
 MATRIX = [
     # --- console: a district cannot reach another district ------------------------------------
@@ -115,6 +117,20 @@ MATRIX = [
     Row("union_a_staff", "console", "GET", "/console/transfers/{transfer_fs.pk}/", 200, "transfer_fs"),
     Row("shunyi_staff", "console", "GET", "/console/transfers/{transfer_b.pk}/", 200, "transfer_b"),
     Row("city_admin", "console", "GET", "/console/members/{person_c.pk}/", 200, "person_c"),
+    # --- console: roster import and export (data made by _member_objects) -------------------
+    Row("union_a_staff", "console", "GET", "/console/roster/imports/{roster_import_b.pk}/", 404, "roster_import_b"),
+    Row("union_a_staff", "console", "POST", "/console/roster/imports/{roster_import_b.pk}/", 404, "roster_import_b"),
+    Row("union_a_staff", "console", "GET", "/console/roster/?org={union_b.pk}", 404, "union_b"),
+    Row("union_a_staff", "console", "POST", "/console/roster/", 404, "union_b", (("org", "{union_b.pk}"),)),
+    Row("union_a_staff", "console", "POST", "/console/roster/export/", 404, "person_b", ROSTER_EXPORT_B),
+    Row("fangshan_staff", "console", "POST", "/console/roster/export/", 404, "person_c",
+        (("org", "{union_c.pk}"), ("content", "masked"), ("file_format", "xlsx"))),
+    Row("shunyi_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 404, "roster_import_a"),
+    Row("fangshan_viewer", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 403, "roster_import_a"),
+    Row("fangshan_viewer", "console", "GET", "/console/roster/", 403),
+    Row("union_a_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 200, "roster_import_a"),
+    Row("fangshan_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 200, "roster_import_a"),
+    Row("fangshan_staff", "console", "GET", "/console/roster/export/?org={union_b.pk}", 200, "union_b"),
     # --- API ----------------------------------------------------------------------------------
     Row("fangshan_staff", "api", "GET", "/api/v1/orgs/{union_c.pk}", 404, "union_c"),
     Row("fangshan_staff", "api", "GET", "/api/v1/enterprises/{enterprise_c.pk}", 404, "enterprise_c"),
@@ -170,7 +186,7 @@ def _objects(tree, personas):
     return objects
 
 
-MEMBER_KEYS = ("person_", "application_", "transfer_")
+MEMBER_KEYS = ("person_", "application_", "transfer_", "roster_import_")
 
 
 def _member_objects(tree) -> dict:
@@ -197,6 +213,10 @@ def _member_objects(tree) -> dict:
         ):
             person, _m = make_person(org=org, real_name=name)
             objects[key] = transfer_request(actor=mover, person=person, to_org=to_org)
+        for key, org in (("roster_import_a", tree.union_a), ("roster_import_b", tree.union_b)):
+            objects[key] = RosterImport.objects.create(
+                org=org, original_filename=f"{org.name}名册.xlsx", file_format="xlsx", status="ready", total_rows=1
+            )
     return objects
 
 

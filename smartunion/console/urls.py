@@ -10,6 +10,7 @@ from smartunion.console.views import (
     members,
     orgs,
     roles,
+    roster,
     transfers,
 )
 
@@ -54,4 +55,8 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("transfers/", transfers.transfer_queue, name="transfer_queue"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("roster/", roster.roster_home, name="roster_home"),
+    path("roster/template.<str:file_format>", roster.roster_template_download, name="roster_template"),
+    path("roster/imports/<int:pk>/", roster.roster_import_detail, name="roster_import_detail"),
+    path("roster/export/", roster.roster_export_view, name="roster_export"),
 ]

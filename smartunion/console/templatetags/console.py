@@ -16,6 +16,7 @@ SECTIONS = {
     "audit": "audit",
     "home": "home",
     "member": "members",
+    "roster": "members",
     "application": "applications",
     "transfer": "transfers",
 }
@@ -50,6 +51,10 @@ ACTION_LABELS = {
     "transfer.request": _("Transfer requested"),
     "transfer.approve": _("Transfer approved"),
     "transfer.reject": _("Transfer rejected"),
+    "roster.validate": _("Roster uploaded and checked"),
+    "roster.import": _("Roster imported"),
+    "roster.export": _("Roster exported (masked)"),
+    "roster.export_unmasked": _("Roster exported with full personal data"),
 }
 
 
