@@ -74,6 +74,11 @@ def personas(tree):
             username="fangshan.viewer", home_org=tree.fangshan, roles=[("cockpit_viewer", tree.fangshan)]
         ),
         "auditor": StaffFactory(username="city.auditor", home_org=tree.city, roles=[("audit_admin", tree.city)]),
+        # A grassroots union's staff who also reads the city's cockpit: a wider scope, no wider rights.
+        "union_a_widened": StaffFactory(
+            username="union_a.widened", home_org=tree.union_a,
+            roles=[("grassroots_staff", tree.union_a), ("cockpit_viewer", tree.city)],
+        ),
     }
 
 

@@ -63,6 +63,13 @@ MATRIX = [
         ENT_EDIT),
     Row("union_a_staff", "console", "POST", "/console/enterprises/{enterprise_b.pk}/delete/", 404, "enterprise_b"),
     Row("union_a_staff", "console", "GET", "/console/orgs/{street_fs.pk}/", 404, "street_fs"),
+    # --- a wider scope (cockpit on the city) gives no wider rights: 403 on records it now reaches -
+    Row("union_a_widened", "console", "GET", "/console/orgs/{union_c.pk}/", 403, "union_c"),
+    Row("union_a_widened", "console", "GET", "/console/enterprises/{enterprise_c.pk}/", 403, "enterprise_c"),
+    Row("union_a_widened", "console", "POST", "/console/enterprises/{enterprise_c.pk}/edit/", 403, "enterprise_c",
+        ENT_EDIT),
+    Row("union_a_widened", "api", "GET", "/api/v1/enterprises/{enterprise_c.pk}", 403, "enterprise_c"),
+    Row("union_a_widened", "console", "GET", "/console/enterprises/{enterprise_a.pk}/", 200, "enterprise_a"),
     # --- console: inside the scope, without the permission: 403 -------------------------------
     Row("fangshan_viewer", "console", "GET", "/console/orgs/{union_a.pk}/edit/", 403, "union_a"),
     Row("fangshan_viewer", "console", "GET", "/console/enterprises/{enterprise_a.pk}/", 403, "enterprise_a"),
@@ -293,6 +300,8 @@ def _urlencode(body: dict) -> str:
         ("union_a_staff", "/console/orgs/?q=工会", "乙公司工会"),
         ("fangshan_staff", "/console/roles/", "shunyi.staff"),
         ("auditor", "/console/orgs/?q=工会", ""),
+        ("union_a_widened", "/console/enterprises/?q=公司", "丙餐饮有限公司"),
+        ("union_a_widened", "/console/orgs/?q=工会", "丙公司工会"),
     ],
 )
 def test_console_lists_show_only_the_scope(persona, route, hidden, tree, personas, client):
