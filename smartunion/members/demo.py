@@ -490,17 +490,26 @@ def _rows(
     now: datetime,
 ) -> Rows:
     rows = Rows()
-    encrypt, index = crypto.encrypt, crypto.blind_index
-    for n, m in enumerate(members):
+    id_numbers, mobiles = [m.id_number for m in members], [m.mobile for m in members]
+    sealed = zip(
+        crypto.encrypt_many(id_numbers),
+        crypto.blind_index_many(id_numbers, purpose="id_number"),
+        crypto.encrypt_many(mobiles),
+        crypto.blind_index_many(mobiles, purpose="mobile"),
+        strict=True,
+    )
+    for n, (m, (id_sealed, id_index, mobile_sealed, mobile_index)) in enumerate(
+        zip(members, sealed, strict=True)
+    ):
         person_id, membership_id = first_person + n, first_membership + n
         rows.people.append(
             (
                 person_id,
                 m.real_name,
-                encrypt(m.id_number),
-                index(m.id_number, purpose="id_number"),
-                encrypt(m.mobile),
-                index(m.mobile, purpose="mobile"),
+                id_sealed,
+                id_index,
+                mobile_sealed,
+                mobile_index,
                 m.birth_date,
                 m.sex,
                 m.employment_form,
@@ -644,9 +653,14 @@ def seed_members(
             **{s: statuses.get(s, 0) for s in MembershipStatus.values if s in statuses},
         }
         counts["workers_linked"] = linked
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE members_person, members_membership, members_membershipevent")
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the first searches are planned for a million rows (and for the tree
+            # built just before, when autovacuum is off).
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE orgs_org, orgs_enterprise, members_person, members_membership, "
+                    "members_membershipevent, members_person_occupation_tags"
+                )
         city = Org.objects.filter(depth=1).order_by("path").first()
         audit_record(action=MARKER_ACTION, obj=city, data={"scale": scale, "seed": seed, "counts": counts})
     return MembersResult(True, counts, time.monotonic() - started)
