@@ -5,11 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from smartunion.core import crypto
 from smartunion.core.rotation import (
-    FieldProgress,
+    Progress,
     ReencryptionFailed,
-    encrypted_fields,
+    encrypted_models,
     pending_count,
-    reencrypt_field,
+    reencrypt_model,
 )
 
 
@@ -51,21 +51,22 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Re-encrypting under {algorithm}, key version {version}, {batch} rows a batch.")
 
-        def progress(state: FieldProgress) -> None:
+        def progress(state: Progress) -> None:
             rate = state.rewritten / state.seconds if state.seconds else 0.0
+            eta = (state.pending_at_start - state.rewritten) / rate if rate else 0.0
             self.stdout.write(
-                f"  {state.field.label}: {state.rewritten:,}/{state.pending_at_start:,} "
-                f"({rate:,.0f} values/s)"
+                f"  {state.target.label}: {state.rewritten:,}/{state.pending_at_start:,} rows "
+                f"({rate:,.0f} rows/s, ETA {eta:.0f} s)"
             )
 
         budget = max_batches
         total = 0
-        for field in encrypted_fields():
+        for target in encrypted_models():
             if budget is not None and budget <= 0:
                 break
             try:
-                state = reencrypt_field(
-                    field, algorithm=algorithm, batch=batch, max_batches=budget, progress=progress
+                state = reencrypt_model(
+                    target, algorithm=algorithm, batch=batch, max_batches=budget, progress=progress
                 )
             except ReencryptionFailed as exc:
                 raise CommandError(
@@ -73,22 +74,23 @@ class Command(BaseCommand):
                     "done. Restore this value (from a backup, or by re-entering it) or check that its "
                     "key version is still in FIELD_ENCRYPTION_KEYS, then run reencrypt again."
                 ) from exc
-            total += state.rewritten
+            total += state.values
             if budget is not None:
                 budget -= state.batches
             note = (
                 f", {state.changed_meanwhile} changed meanwhile and left" if state.changed_meanwhile else ""
             )
             self.stdout.write(
-                f"{field.label}: {state.rewritten:,} re-encrypted in {state.seconds:.1f} s{note}"
+                f"{target.label} ({', '.join(target.fields)}): {state.values:,} values in "
+                f"{state.rewritten:,} rows re-encrypted in {state.seconds:.1f} s{note}"
             )
         left = {
-            f.label: n
-            for f in encrypted_fields()
-            if (n := pending_count(f, algorithm=algorithm, version=version))
+            t.label: n
+            for t in encrypted_models()
+            if (n := pending_count(t, algorithm=algorithm, version=version))
         }
         if left:
-            listed = ", ".join(f"{n:,} {label}" for label, n in left.items())
+            listed = ", ".join(f"{n:,} rows of {label}" for label, n in left.items())
             self.stdout.write(
                 self.style.WARNING(
                     f"{total:,} values re-encrypted; still under another key or algorithm: {listed}. "
