@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from smartunion.api import auth, cards, enterprises, members, membership, orgs
+from smartunion.api import auth, cards, enterprises, members, membership, orgs, ping
 from smartunion.api.errors import install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
@@ -35,6 +35,7 @@ api.add_router("/cards", cards.router)
 api.add_router("/members", members.members_router)
 api.add_router("/applications", members.applications_router)
 api.add_router("/transfers", members.transfers_router)
+api.add_router("/ping", ping.router)
 
 
 @csrf_exempt
