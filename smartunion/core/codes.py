@@ -3,6 +3,7 @@ raises ValidationFailed on the field it was given."""
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from datetime import date
@@ -81,7 +82,10 @@ _ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def id_number_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    if len(first17) != 17:
+        raise ValueError("The check character is computed from 17 digits.")
+    # map() rather than a generator: a 100,000-row roster import checks 100,000 of these.
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def id_number_error(value: str, *, today: date | None = None) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hmac as std_hmac
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -111,22 +112,28 @@ def blind_index(value: str, *, purpose: str) -> str:
 # once per batch instead of once per value (a 100,000-row roster import encrypts 200,000 values).
 
 
-def encrypt_many(values: list[str]) -> list[str]:
+def encrypt_many(values: Iterable[str]) -> list[str]:
+    return list(encrypt_iter(values))
+
+
+def encrypt_iter(values: Iterable[str]) -> Iterator[str]:
+    """encrypt() of each value as it is consumed: a bulk writer streaming rows to the database
+    encrypts the next rows while the database indexes the previous ones."""
     ring = keyring()
     algorithm = settings.FIELD_ENCRYPTION_ALGORITHM
     version = ring.current_version
     key = ring.keys[version]
     prefix = f"{algorithm}${version}$"
     urandom, b64encode = os.urandom, base64.b64encode
-    if algorithm == AES_GCM:
-        seal = AESGCM(key).encrypt
-        associated = algorithm.encode()
-        out = []
+    if algorithm != AES_GCM:
         for value in values:
-            nonce = urandom(12)
-            out.append(prefix + b64encode(nonce + seal(nonce, value.encode(), associated)).decode())
-        return out
-    return [encrypt(value) for value in values]
+            yield encrypt(value)
+        return
+    seal = AESGCM(key).encrypt
+    associated = algorithm.encode()
+    for value in values:
+        nonce = urandom(12)
+        yield prefix + b64encode(nonce + seal(nonce, value.encode(), associated)).decode()
 
 
 def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
@@ -139,3 +146,31 @@ def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
         mac.update(value.encode())
         out.append(mac.hexdigest())
     return out
+
+
+def encrypt_blob(data: bytes) -> bytes:
+    """A whole file's content (a roster staged between its check and its import), as
+    ``<algorithm>$<key version>$`` then the raw nonce, ciphertext and tag."""
+    ring = keyring()
+    algorithm = settings.FIELD_ENCRYPTION_ALGORITHM
+    key = ring.keys[ring.current_version]
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, data, algorithm.encode()) if algorithm == AES_GCM else _sm4_encrypt(key, nonce, data)
+    return f"{algorithm}${ring.current_version}$".encode() + nonce + sealed
+
+
+def decrypt_blob(blob: bytes) -> bytes:
+    try:
+        algorithm, version, raw = blob.split(b"$", 2)
+        key = keyring().keys[version.decode()]
+    except (ValueError, KeyError, UnicodeDecodeError) as exc:
+        raise DecryptionError("Malformed value or unknown key version") from exc
+    nonce, sealed = raw[:12], raw[12:]
+    try:
+        if algorithm == AES_GCM.encode():
+            return AESGCM(key).decrypt(nonce, sealed, algorithm)
+        if algorithm == SM4_GCM.encode():
+            return _sm4_decrypt(key, nonce, sealed)
+    except InvalidTag as exc:
+        raise DecryptionError("The value failed its integrity check") from exc
+    raise DecryptionError(f"Unknown algorithm {algorithm!r}")

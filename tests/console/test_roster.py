@@ -20,6 +20,11 @@ from tests.members.test_roster import csv_file, roster_rows, xlsx_file
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # staged rosters go to a directory of this test's own
+
+
 def member_count() -> int:
     with scopes_disabled():
         return Person.objects.count() + Membership.objects.count()

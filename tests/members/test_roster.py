@@ -8,9 +8,11 @@ import io
 import time
 import zipfile
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 import xlsxwriter
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone, translation
@@ -90,6 +92,11 @@ def csv_file(rows, headers=HEADERS, *, name="名册.csv", encoding="utf-8", bom=
     return SimpleUploadedFile(name, data)
 
 
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    settings.VAR_DIR = tmp_path  # staged rosters go to a directory of this test's own
+
+
 @pytest.fixture
 def staff(personas):
     return personas["union_a_staff"]
@@ -137,6 +144,11 @@ def test_a_valid_roster_is_imported_with_encrypted_data_and_one_audit_record(tre
     assert roster_import.status == RosterImportStatus.READY
     assert (roster_import.total_rows, roster_import.error_count, roster_import.skipped_count) == (5, 0, 0)
     assert counts() == (0, 0, 0)  # checking writes no member
+    # Between the check and the import only an encrypted file rests on disk; the upload is gone.
+    staged = Path(roster_import.stored_path).read_bytes()
+    assert staged.startswith(b"aes-256-gcm$")
+    assert not any(r[1].encode() in staged or r[2].encode() in staged or r[0].encode() in staged for r in rows)
+    assert [p.name for p in Path(roster_import.stored_path).parent.iterdir()] == [Path(roster_import.stored_path).name]
 
     roster_import = commit(staff, roster_import)
     assert roster_import.status == RosterImportStatus.DONE
@@ -163,8 +175,8 @@ def test_a_valid_roster_is_imported_with_encrypted_data_and_one_audit_record(tre
         assert record.data == {"created": 5, "rejoined": 0, "skipped": 0, "rows": 5}
         assert record.actor == staff and record.org == tree.union_a
         assert not any(r[1] in str(record.data) or r[0] in record.object_repr for r in rows)
-    # Only the encrypted rows were kept, and they are gone once imported.
-    assert roster_import.stored_path == ""
+    # The staged file is gone once imported.
+    assert roster_import.stored_path == "" and not any(Path(settings.VAR_DIR, "imports").iterdir())
 
 
 def test_running_the_same_file_again_creates_nothing(tree, staff):
