@@ -1042,10 +1042,30 @@ def _error_dicts(errors: list[tuple[int, str, str]]) -> list[dict]:
     return [{"line": line, "field": header, "reason": reason} for line, header, reason in errors[: settings.ROSTER_MAX_ERRORS]]
 
 
+STAGED_MAX_AGE = timedelta(days=7)
+
+
+def roster_imports_expire() -> int:
+    """Checked rosters nobody imported within a week are dropped with their staged file (PIPL
+    第十九条: kept no longer than needed); the union uploads the file again if it still wants it."""
+    with scopes_disabled():
+        stale = list(RosterImport.objects.filter(
+            status=RosterImportStatus.READY, created_at__lt=timezone.now() - STAGED_MAX_AGE
+        ).values_list("pk", "stored_path"))
+        for pk, path in stale:
+            _remove(path)
+            RosterImport.objects.filter(pk=pk, status=RosterImportStatus.READY).update(
+                status=RosterImportStatus.FAILED, stored_path="", finished_at=timezone.now(),
+                failure_reason=_("Not imported within a week; upload the roster again."),
+            )
+    return len(stale)
+
+
 def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> RosterImport:
     """Check an uploaded roster; returns the import with its preview: the errors, or the rows
     ready to import. A file that cannot be a roster raises ValidationFailed on ``file``."""
     _require_import_org(actor, org)
+    roster_imports_expire()
     file_format = _format_of(getattr(upload, "name", ""))
     size = getattr(upload, "size", None)
     limit = settings.ROSTER_MAX_UPLOAD_BYTES
@@ -1120,11 +1140,13 @@ def roster_import_commit(*, actor, roster_import: RosterImport, address: str = "
     require_perm(actor, "members.change", roster_import.org)
     claimed = RosterImport.objects.filter(
         pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
-    ).update(status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0)
+    ).exclude(stored_path="").update(status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0)
     if not claimed:
         roster_import.refresh_from_db()
         if roster_import.status in (RosterImportStatus.COMMITTING, RosterImportStatus.DONE):
             raise Conflict(_("This roster is already being imported or was imported."))
+        if roster_import.status == RosterImportStatus.FAILED:
+            raise Conflict(_("Nothing is left to import from this file: upload the roster again."))
         raise Conflict(_("This roster has errors: correct the file and upload it again."))
     cache.set(_progress_key(roster_import.pk), 0, timeout=24 * 3600)
     to_write = roster_import.total_rows - roster_import.skipped_count

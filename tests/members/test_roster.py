@@ -356,6 +356,31 @@ def test_a_failure_while_writing_rolls_everything_back(tree, staff):
         assert not AuditEvent.objects.filter(action="roster.import").exists()
 
 
+def test_a_staged_file_altered_on_disk_is_refused(tree, staff):
+    roster_import = validate(staff, tree.union_a, xlsx_file(roster_rows(tree.enterprise_a, 2)))
+    staged = Path(roster_import.stored_path)
+    data = bytearray(staged.read_bytes())
+    data[-1] ^= 1
+    staged.write_bytes(bytes(data))
+    roster_import = commit(staff, roster_import)
+    assert roster_import.status == RosterImportStatus.FAILED and "DecryptionError" in roster_import.failure_reason
+    assert counts() == (0, 0, 0)
+
+
+def test_a_roster_nobody_imports_within_a_week_is_dropped_with_its_file(tree, staff):
+    old = validate(staff, tree.union_a, xlsx_file(roster_rows(tree.enterprise_a, 2)))
+    with scopes_disabled():
+        RosterImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    validate(staff, tree.union_a, xlsx_file(roster_rows(tree.enterprise_a, 1, start=50)))
+    with scopes_disabled():
+        old_after = RosterImport.objects.get(pk=old.pk)
+    assert old_after.status == RosterImportStatus.FAILED and "一周" in old_after.failure_reason
+    assert not Path(old.stored_path).exists()
+    with pytest.raises(Conflict):
+        commit(staff, old_after)  # nothing left to import: upload again
+    assert counts() == (0, 0, 0)
+
+
 def test_a_change_since_the_check_is_caught_at_commit(tree, staff):
     rows = roster_rows(tree.enterprise_a, 3)
     roster_import = validate(staff, tree.union_a, xlsx_file(rows))
