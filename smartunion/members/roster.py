@@ -59,6 +59,7 @@ import logging
 import marshal
 import os
 import re
+import socket
 import tempfile
 import time
 import uuid
@@ -1110,9 +1111,36 @@ def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> Ros
 
 def roster_import_get(*, pk) -> RosterImport:
     try:
-        return RosterImport.objects.select_related("org", "uploaded_by").get(pk=int(pk))
+        roster_import = RosterImport.objects.select_related("org", "uploaded_by").get(pk=int(pk))
     except (RosterImport.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This import does not exist.")) from None
+    if roster_import.status == RosterImportStatus.COMMITTING and _worker_gone(roster_import):
+        # The server process stopped (a restart, a crash) during the import: its transaction was
+        # rolled back with the connection, so nothing was written. Say so, and let it be retried.
+        RosterImport.objects.filter(pk=roster_import.pk, status=RosterImportStatus.COMMITTING).update(
+            status=RosterImportStatus.FAILED, finished_at=timezone.now(),
+            failure_reason=_("The server stopped during the import and nothing was written. Try again."),
+        )
+        roster_import.refresh_from_db()
+    return roster_import
+
+
+def _worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _worker_gone(roster_import: RosterImport) -> bool:
+    """Is the process that runs this import gone? Known only for a process of this machine."""
+    host, _sep, pid = str(roster_import.timings.get("worker", "")).rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def roster_imports_recent(*, org: Org | None = None, limit: int = 10):
@@ -1140,7 +1168,10 @@ def roster_import_commit(*, actor, roster_import: RosterImport, address: str = "
     require_perm(actor, "members.change", roster_import.org)
     claimed = RosterImport.objects.filter(
         pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
-    ).exclude(stored_path="").update(status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0)
+    ).exclude(stored_path="").update(
+        status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0,
+        timings={**roster_import.timings, "worker": _worker_name()},
+    )
     if not claimed:
         roster_import.refresh_from_db()
         if roster_import.status in (RosterImportStatus.COMMITTING, RosterImportStatus.DONE):

@@ -381,6 +381,25 @@ def test_a_roster_nobody_imports_within_a_week_is_dropped_with_its_file(tree, st
     assert counts() == (0, 0, 0)
 
 
+def test_an_import_whose_server_process_died_is_marked_failed_and_can_be_retried(tree, staff):
+    import socket
+    import subprocess
+    import sys
+
+    roster_import = validate(staff, tree.union_a, xlsx_file(roster_rows(tree.enterprise_a, 2)))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True)
+    with scopes_disabled():
+        RosterImport.objects.filter(pk=roster_import.pk).update(
+            status="committing", timings={"worker": f"{socket.gethostname()}:{gone.stdout.strip()}"}
+        )
+    with as_staff(staff):
+        seen = roster_import_get(pk=roster_import.pk)
+    assert seen.status == RosterImportStatus.FAILED and "服务器" in seen.failure_reason
+    assert commit(staff, seen).status == RosterImportStatus.DONE
+    assert counts() == (2, 2, 2)
+
+
 def test_a_change_since_the_check_is_caught_at_commit(tree, staff):
     rows = roster_rows(tree.enterprise_a, 3)
     roster_import = validate(staff, tree.union_a, xlsx_file(rows))
