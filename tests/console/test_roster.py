@@ -115,6 +115,22 @@ def test_the_progress_is_polled_while_committing_and_stops_when_done(signed_in, 
     assert "hx-trigger" not in text and "40000" in text and "名会员已导入" in text
 
 
+def test_a_failed_import_shows_the_reason_and_offers_to_retry(signed_in, tree, personas):
+    with scopes_disabled():
+        roster_import = RosterImport.objects.create(
+            org=tree.union_a, uploaded_by=personas["union_a_staff"], original_filename="名册.xlsx", file_format="xlsx",
+            status=RosterImportStatus.FAILED, total_rows=2, stored_path="/nonexistent.staged",
+            failure_reason="导入失败，没有写入任何数据（IntegrityError）。",
+        )
+    client = signed_in("union_a_staff")
+    text = page_text(client.get(f"/console/roster/imports/{roster_import.pk}/"))
+    assert "导入失败，没有写入任何数据（IntegrityError）。" in text and "重新导入" in text
+    with scopes_disabled():
+        RosterImport.objects.filter(pk=roster_import.pk).update(stored_path="")
+    text = page_text(client.get(f"/console/roster/imports/{roster_import.pk}/"))
+    assert "重新导入</button>" not in text and "重新上传文件" in text
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_the_recent_imports_run_a_fixed_number_of_queries(signed_in, tree, personas, django_assert_num_queries,
                                                           count):

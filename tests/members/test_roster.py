@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
+from smartunion.accounts.models import User
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
@@ -150,9 +151,13 @@ def test_a_valid_roster_is_imported_with_encrypted_data_and_one_audit_record(tre
     assert not any(r[1].encode() in staged or r[2].encode() in staged or r[0].encode() in staged for r in rows)
     assert [p.name for p in Path(roster_import.stored_path).parent.iterdir()] == [Path(roster_import.stored_path).name]
 
+    with scopes_disabled():
+        users_before = User.objects.count()
     roster_import = commit(staff, roster_import)
     assert roster_import.status == RosterImportStatus.DONE
     assert (roster_import.created_count, roster_import.skipped_count, roster_import.processed_rows) == (5, 0, 5)
+    with scopes_disabled():
+        assert User.objects.count() == users_before  # no accounts, no password hashes
     assert counts() == (5, 5, 5)
     with scopes_disabled():
         person = Person.objects.get(id_number_index=id_number_index(rows[2][1]))
