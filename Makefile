@@ -51,6 +51,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/org_tree.py
+	$(BIN)/python bench/member_search.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
