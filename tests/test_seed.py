@@ -291,7 +291,7 @@ def test_three_thousand_members_across_the_grassroots_unions(seeded, system_scop
 
 
 @pytest.mark.django_db
-def test_every_generated_id_number_and_mobile_is_valid_unique_and_of_the_members_district(seeded, system_scope):
+def test_generated_id_numbers_and_mobiles_are_valid_unique_and_of_the_district(seeded, system_scope):
     people = list(Person.objects.select_related("org"))
     id_numbers = [p.id_number for p in people]
     mobiles = [p.mobile for p in people]
@@ -339,7 +339,9 @@ def test_the_demo_workers_one_member_one_applicant_one_without(seeded, system_sc
     application = applicant.memberships.get()
     assert application.status == MembershipStatus.APPLYING and application.due_date is not None
     assert application.org.name == "房山区新就业形态劳动者联合工会" and application.org.accepts_direct_joining
-    assert applicant.employment_form == "food_delivery" and applicant.platform.name == "北京骑士即时物流有限公司"
+    assert (
+        applicant.employment_form == "food_delivery" and applicant.platform.name == "北京骑士即时物流有限公司"
+    )
     assert applicant.sex == "F"
     newcomer = User.objects.get(display_name=newcomer_account["display_name"], kind=UserKind.WORKER)
     assert not Person.objects.filter(user=newcomer).exists()
@@ -354,5 +356,7 @@ def test_the_members_are_deterministic_from_the_seed(seeded, system_scope):
     assert [(m.real_name, m.id_number, m.mobile, m.org_id) for m in first] == [
         (m.real_name, m.id_number, m.mobile, m.org_id) for m in again
     ]
-    stored = {p.id_number: (p.real_name, p.mobile, p.org_id) for p in Person.objects.filter(user__isnull=True)}
+    stored = {
+        p.id_number: (p.real_name, p.mobile, p.org_id) for p in Person.objects.filter(user__isnull=True)
+    }
     assert all(stored[m.id_number] == (m.real_name, m.mobile, m.org_id) for m in first)
