@@ -618,8 +618,8 @@ def seed_members(
     with scopes_disabled(), transaction.atomic():
         plan = plan_members(total=total, seed=seed)
         generator = _Generator(plan, seed, now)
-        first_person = _reserve_ids(Person, total + 1) if total else 0
-        first_membership = _reserve_ids(Membership, total + 1) if total else 0
+        first_person = _reserve_ids(Person, total) if total else 0
+        first_membership = _reserve_ids(Membership, total) if total else 0
         due_cache: dict[date, date] = {}
 
         def due_date(applied: date) -> date:
