@@ -83,14 +83,6 @@ def keyset_page(qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[st
     return rows, next_cursor
 
 
-def person_current_membership(person: Person) -> Membership | None:
-    return (
-        Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
-        .select_related("org")
-        .first()
-    )
-
-
 def applications_queue(*, org: Org | None = None, overdue_only: bool = False) -> QuerySet[Membership]:
     """Open applications in scope, oldest due first; overdue ones are those past their due date."""
     qs = Membership.objects.filter(status=MembershipStatus.APPLYING).select_related("person", "org")
@@ -159,7 +151,11 @@ def transfers_open(*, org: Org | None = None) -> QuerySet[Transfer]:
 def membership_history(*, person: Person) -> QuerySet:
     from smartunion.members.models import MembershipEvent
 
-    return MembershipEvent.objects.filter(membership__person=person).select_related("membership__org", "actor")
+    # Only the events of memberships in the viewer's scope: a union does not read another union's
+    # reasons (a suspension elsewhere) after a member moves to it.
+    return MembershipEvent.objects.filter(
+        membership__in=Membership.objects.filter(person=person).values("pk")
+    ).select_related("membership__org", "actor")
 
 
 def person_access_history(*, person: Person):
@@ -170,7 +166,7 @@ def person_access_history(*, person: Person):
 
     with scopes_disabled():
         seen = Q(object_type="members.person", object_id=str(person.pk),
-                 action__in=["person.view", "person.unmask", "person.update", "roster.export_unmasked"])
+                 action__in=["person.view", "person.unmask", "person.update", "person.enrol", "roster.export_unmasked"])
         # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
         # once per person: it covers this person when it was taken over a union at or above one
         # they were a member of, while they were.

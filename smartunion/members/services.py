@@ -10,6 +10,7 @@ Rules encoded here:
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +29,7 @@ from smartunion.core.audit import audit_record
 from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from smartunion.core.models import InboxMessage
+from smartunion.core.models import AuditOutcome, InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
     HOLDING_STATUSES,
@@ -82,11 +83,16 @@ def clean_person_data(data: dict[str, Any], *, instance: Person | None = None) -
     errors: dict[str, list[str]] = {}
     cleaned = {k: data[k] for k in PERSON_FIELDS if k in data}
     if "real_name" in cleaned:
-        cleaned["real_name"] = (cleaned["real_name"] or "").strip()
-        if not cleaned["real_name"]:
+        name = unicodedata.normalize("NFKC", cleaned["real_name"] or "").strip()
+        visible = "".join(c for c in name if unicodedata.category(c)[0] not in {"C", "Z"})
+        cleaned["real_name"] = name
+        if not visible:
             errors["real_name"] = [_("Please enter the real name.")]
-        elif len(cleaned["real_name"]) > 100:
+        elif len(name) > 100:
             errors["real_name"] = [_("A name has at most 100 characters.")]
+        elif name[0] in "=+-@" or visible != name.replace(" ", ""):
+            # Formula-looking or invisible characters: a name is letters (and · or spaces).
+            errors["real_name"] = [_("A name cannot start with = + - @ or contain invisible characters.")]
     for field, validator in (("id_number", validate_id_number), ("mobile", validate_mobile)):
         if field in cleaned:
             try:
@@ -219,6 +225,7 @@ def join_apply(
             person = Person(user=user, org=org)
         if person.closed_at is not None:
             raise Conflict(_("This account was closed."))
+
         current = Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).first() if person.pk else None
         if current is not None and current.status == MembershipStatus.APPLYING:
             raise Conflict(_("You already have an application waiting for an answer from %(org)s.") % {"org": current.org.name})
@@ -226,7 +233,16 @@ def join_apply(
             raise Conflict(
                 _("You are already a member of %(org)s. To change union, ask for a transfer.") % {"org": current.org.name}
             )
-        if "mobile" not in cleaned and user.mobile_encrypted and not person.mobile_encrypted:
+        if person.pk and person.id_number_encrypted:
+            # The name and ID number on file stay: a re-application cannot rewrite an identity.
+            changed = [f for f in ("id_number", "real_name")
+                       if cleaned.get(f) and cleaned[f] != getattr(person, f)]
+            if changed:
+                raise ValidationFailed(fields={f: [_("This is on file already; ask your union to correct it.")]
+                                               for f in changed})
+        # The contact mobile is the account's, which a one-time code proved; not a typed one.
+        cleaned.pop("mobile", None)
+        if user.mobile_encrypted and not person.mobile_encrypted:
             cleaned["mobile"] = user.mobile
         _apply_person_data(person, cleaned)
         person.org = org
@@ -304,12 +320,23 @@ def inbox_mark_read(*, user, pk=None) -> int:
 # --- transfers -------------------------------------------------------------------------------------
 
 
+TRANSFERABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
+
+
+def transfer_allowed(actor, person: Person) -> bool:
+    """Who may ask for a member's transfer: the member themselves, or staff holding
+    ``members.change`` on the member's current union (the receiving union approves). A receiving
+    union cannot pull a member it only sees through a wider role."""
+    if not actor.is_staff_member:
+        return person.user_id == actor.pk
+    return _can(actor, "members.change", person.org)
+
+
 def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", address: str = "") -> Transfer:
-    """Either side asks: the member (their own account), the sending or the receiving union."""
-    if actor.is_staff_member:
-        if not (_can(actor, "members.change", person.org) or _can(actor, "members.change", to_org)):
+    """The member (their own account) or the sending union asks; the receiving union approves."""
+    if not transfer_allowed(actor, person):
+        if actor.is_staff_member:
             raise Forbidden(_("You cannot manage this member's transfer."))
-    elif getattr(person, "user_id", None) != actor.pk:
         raise NotFound(_("This person does not exist."))
     if to_org.kind not in GRASSROOTS_KINDS and not to_org.accepts_direct_joining:
         raise ValidationFailed(fields={"to_org": [_("A member transfers to a grassroots union.")]})
@@ -318,6 +345,8 @@ def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", ad
         current = Membership.objects.filter(person=person, status__in=HOLDING_STATUSES).first()
         if current is None:
             raise Conflict(_("Only a member can transfer."))
+        if current.status not in TRANSFERABLE_STATUSES:
+            raise Conflict(_("A suspended membership cannot be transferred; reinstate it first."))
         if current.org_id == to_org.pk:
             raise ValidationFailed(fields={"to_org": [_("This is already the member's union.")]})
         if Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).exists():
@@ -349,13 +378,17 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
             audit_record(action="transfer.reject", actor=actor, obj=transfer, org=transfer.to_org, address=address)
             return transfer
         old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
-        if old.status not in HOLDING_STATUSES:
+        if old.status not in TRANSFERABLE_STATUSES:
             raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
         membership_transition(membership=old, to=MembershipStatus.TRANSFERRED_OUT, actor=actor,
                               reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name}, address=address)
+        # The membership number and the join date follow the member (membership follows the work
+        # relationship and transfers with it): the number moves from the old row to the new one.
+        number, join_date = old.number, old.join_date
+        Membership.objects.filter(pk=old.pk).update(number=None)
         new = Membership.objects.create(
             person_id=transfer.person_id, org=transfer.to_org, status=MembershipStatus.ACTIVE,
-            number=allocate_membership_numbers(1)[0], join_date=timezone.localdate(),
+            number=number or allocate_membership_numbers(1)[0], join_date=join_date or timezone.localdate(),
         )
         MembershipEvent.objects.create(membership=new, from_status="", to_status=MembershipStatus.ACTIVE, actor=actor,
                                        reason=_("Transferred from %(org)s") % {"org": old.org.name})
@@ -366,7 +399,7 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
             inbox_send(
                 user_id=user,
                 title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
-                body=_("Your new membership number is %(number)s.") % {"number": new.number},
+                body=_("Your membership number stays %(number)s.") % {"number": new.number},
             )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
         audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, address=address,
@@ -378,6 +411,44 @@ def _can(user, perm: str, org: Org) -> bool:
     from smartunion.accounts.permissions import has_perm
 
     return has_perm(user, perm, org)
+
+
+def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, address: str) -> None:
+    transfer.status, transfer.decided_by, transfer.decided_at = TransferStatus.CANCELLED, actor, timezone.now()
+    transfer.reason = reason
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_record(action="transfer.cancel", actor=actor, obj=transfer, org=transfer.to_org, address=address)
+
+
+def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", address: str = "") -> Transfer:
+    """Whoever may ask for the transfer may call it off while it waits (the member, the sending
+    union), and so may the receiving union (it may also simply reject)."""
+    with scopes_disabled():
+        person = Person.objects.get(pk=transfer.person_id)
+    if not (transfer_allowed(actor, person) or (actor.is_staff_member and _can(actor, "members.change", transfer.to_org))):
+        raise Forbidden(_("You cannot manage this member's transfer."))
+    with scopes_disabled(), transaction.atomic():
+        transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
+        if transfer.status != TransferStatus.REQUESTED:
+            raise Conflict(_("This transfer has already been decided."))
+        _transfer_cancel_locked(transfer=transfer, actor=actor, reason=(reason or "").strip(), address=address)
+    return transfer
+
+
+def join_withdraw(*, user, address: str = "") -> Membership:
+    """A worker withdraws their open application."""
+    with scopes_disabled(), transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update()
+            .filter(person__user=user, status=MembershipStatus.APPLYING)
+            .select_related("org")
+            .first()
+        )
+        if membership is None:
+            raise Conflict(_("You have no application waiting for an answer."))
+        membership_transition(membership=membership, to=MembershipStatus.WITHDRAWN, actor=user,
+                              reason=_("Withdrawn by the applicant"), address=address)
+    return membership
 
 
 # --- the e-member card -----------------------------------------------------------------------------
@@ -440,6 +511,12 @@ def person_open(*, actor, pk, address: str = "") -> Person:
 
 def person_unmask(*, actor, person: Person, field: str, address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
+    from smartunion.accounts.permissions import has_perm
+
+    if not has_perm(actor, "members.unmask", person.org):
+        # A refused attempt is on record too (it shows in the worker's access history).
+        audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, address=address,
+                     outcome=AuditOutcome.DENIED, data={"field": field if field in {"id_number", "mobile"} else ""})
     require_perm(actor, "members.unmask", person.org)
     if field not in {"id_number", "mobile"}:
         raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
@@ -488,21 +565,22 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], address: str = "") ->
         if missing:
             raise ValidationFailed(fields=missing)
         if existing is not None:
-            current = (
-                Membership.objects.filter(person=existing, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
-                .select_related("org")
-                .first()
-            )
-            if current is not None and current.status == MembershipStatus.APPLYING:
+            holding = Membership.objects.filter(
+                person=existing, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
+            ).exists()
+            if holding:
+                # The other union is not named: staff of one union must not learn where a person is.
                 raise Conflict(
-                    _("This person already has an application waiting for an answer from %(org)s.")
-                    % {"org": current.org.name}
+                    _("This person already holds a membership or has an application waiting elsewhere. "
+                      "A member changes union by transfer.")
                 )
-            if current is not None:
-                raise Conflict(
-                    _("This person is already a member of %(org)s. To change union, ask for a transfer.")
-                    % {"org": current.org.name}
+            if cleaned.get("real_name") and cleaned["real_name"] != existing.real_name:
+                raise ValidationFailed(
+                    fields={"id_number": [_("This ID number is on file under another name: check the number.")]}
                 )
+            # The record on file keeps its contact mobile; the person corrects it themselves.
+            if existing.mobile_encrypted:
+                cleaned.pop("mobile", None)
         person = existing or Person()
         _apply_person_data(person, cleaned)
         person.org = org
@@ -518,6 +596,11 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], address: str = "") ->
                                        actor=actor, reason=_("Enrolled by union staff"))
         audit_record(action="member.enrol", actor=actor, obj=membership, org=org, address=address,
                      data={"person": person.pk})
+        # On the person too, so the worker's access history shows who enrolled them.
+        audit_record(action="person.enrol", actor=actor, obj=person, org=org, address=address)
+        if person.user_id:
+            inbox_send(user_id=person.user_id, title=_("%(org)s enrolled you as a member") % {"org": org.name},
+                       body=_("Your membership number is %(number)s.") % {"number": membership.number})
     return membership
 
 
@@ -593,20 +676,29 @@ def account_close(*, user, password: str, address: str = "") -> None:
                 to = MembershipStatus.WITHDRAWN if membership.status == MembershipStatus.APPLYING else MembershipStatus.LEFT
                 membership_transition(membership=membership, to=to, actor=user, reason=_("Account closed"),
                                       address=address)
-            Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).update(status=TransferStatus.CANCELLED)
+            for transfer in Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED):
+                _transfer_cancel_locked(transfer=transfer, actor=user, reason=_("Account closed"), address=address)
             person.real_name = _("(closed)")
             person.id_number_encrypted, person.id_number_index = "", None
             person.mobile_encrypted, person.mobile_index = "", None
+            # Statistics keep the birth year and sex; the full date would help re-identify.
+            if person.birth_date is not None:
+                person.birth_date = person.birth_date.replace(month=1, day=1)
+            person.employer = person.platform = None
             person.closed_at = timezone.now()
             person.user = None
-            person.save()
+            person.save(update_fields=[
+                "real_name", "id_number_encrypted", "id_number_index", "mobile_encrypted", "mobile_index",
+                "birth_date", "employer", "platform", "closed_at", "user", "updated_at",
+            ])
             person.occupation_tags.clear()
         user.display_name = ""
         user.mobile_encrypted, user.mobile_index = "", None
         user.is_active = False
         user.set_unusable_password()
         user.username = f"closed-{user.pk}"
-        user.save()
+        user.save(update_fields=["display_name", "mobile_encrypted", "mobile_index", "is_active", "password",
+                                 "username"])
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(action="account.close", actor=user, obj=person, org=person.org if person else None,
                      address=address)

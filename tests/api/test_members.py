@@ -191,12 +191,14 @@ def test_unmasking_needs_the_flag_and_is_audited(api_as, tree, member_a):
     assert mobile.json()["value"] == MOBILE_A
     assert bad.status_code == 422
     assert list(bad.json()["fields"]) == ["body.field"]
-    assert audit_actions(person) == ["person.unmask", "person.unmask"]
+    assert audit_actions(person) == ["person.unmask", "person.unmask", "person.unmask"]
     with scopes_disabled():
         data = list(
-            AuditEvent.objects.filter(action="person.unmask").order_by("seq").values_list("data", flat=True)
+            AuditEvent.objects.filter(action="person.unmask").order_by("seq").values_list("outcome", "data")
         )
-    assert data == [{"field": "id_number"}, {"field": "mobile"}]
+    # The refused attempt is on record too, then the two shown fields.
+    assert data == [("denied", {"field": "id_number"}), ("success", {"field": "id_number"}),
+                    ("success", {"field": "mobile"})]
     assert ID_A not in str(data)
 
 

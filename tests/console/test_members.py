@@ -164,7 +164,7 @@ def test_unmasking_shows_the_full_value_and_is_audited(signed_in, tree, personas
     assert len(audit_actions(person, "person.unmask")) == 2
 
 
-def test_unmasking_without_the_flag_is_refused_and_writes_nothing(signed_in, tree):
+def test_unmasking_without_the_flag_is_refused_and_recorded_as_refused(signed_in, tree):
     person, _m = make_person(org=tree.union_a, real_name="郑师傅", mobile="13812345678")
     response = signed_in("union_a_staff").post(
         f"/console/members/{person.pk}/unmask/", {"field": "id_number"}
@@ -172,7 +172,8 @@ def test_unmasking_without_the_flag_is_refused_and_writes_nothing(signed_in, tre
     text = page_text(response)
     assert response.status_code == 403 and "无权" in text
     assert person.id_number not in text
-    assert audit_actions(person, "person.unmask") == [] and audit_actions(person, "person.view") == []
+    refused = audit_actions(person, "person.unmask")
+    assert [e.outcome for e in refused] == ["denied"] and audit_actions(person, "person.view") == []
 
 
 def test_status_changes_need_a_reason_and_show_only_allowed_moves(signed_in, tree):
@@ -286,20 +287,21 @@ def test_enrolment_errors_stay_on_the_form_with_the_input(signed_in, tree):
         assert not Person.objects.filter(real_name="何师傅").exists()
 
 
-def test_enrolment_refuses_a_second_membership_naming_the_union(signed_in, tree, personas):
+def test_enrolment_refuses_a_second_membership_without_naming_the_other_union(signed_in, tree, personas):
     person, _m = make_person(org=tree.union_b, real_name="林师傅")
     data = enrol_form(tree, real_name="林师傅", id_number=person.id_number)
     with scopes_disabled():
         before = (Person.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
 
-    with as_staff(personas["union_a_staff"]), pytest.raises(Conflict, match="乙公司工会"):
+    with as_staff(personas["union_a_staff"]), pytest.raises(Conflict, match="转会") as exc:
         member_enrol(
             actor=personas["union_a_staff"], org=tree.union_a, data={**data, "org": None, "employer": None}
         )
 
+    assert "乙公司工会" not in exc.value.message  # staff of one union do not learn where a person is
     response = signed_in("union_a_staff").post("/console/members/new/", data)
     text = page_text(response)
-    assert "乙公司工会" in text and 'value="林师傅"' in text
+    assert "乙公司工会" not in text and 'value="林师傅"' in text
     with scopes_disabled():
         after = (Person.objects.count(), Membership.objects.count(), AuditEvent.objects.count())
         person.refresh_from_db()

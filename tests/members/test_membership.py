@@ -138,7 +138,8 @@ def test_unmasking_needs_the_permission_and_is_audited(tree, personas):
         with pytest.raises(Forbidden):
             person_unmask(actor=personas["fangshan_staff"], person=person, field="id_number")
         assert person_unmask(actor=personas["fangshan_admin"], person=person, field="id_number") == "11010519491231002X"
-        event = AuditEvent.objects.filter(action="person.unmask").get()
+        event = AuditEvent.objects.filter(action="person.unmask", outcome="success").get()
+        assert AuditEvent.objects.filter(action="person.unmask", outcome="denied").count() == 1
     assert event.actor == personas["fangshan_admin"] and event.data == {"field": "id_number"}
     assert "11010519491231002X" not in str(event.data) + event.object_repr
     assert person.id_number_masked == "110105********002X"
