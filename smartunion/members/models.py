@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.core import crypto
@@ -206,6 +207,18 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"membership#{self.pk}"
+
+    @property
+    def days_overdue(self) -> int:
+        """Days an open application has waited past its answer date; 0 when it is not overdue."""
+        if self.status != MembershipStatus.APPLYING or self.due_date is None:
+            return 0
+        return max((timezone.localdate() - self.due_date).days, 0)
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still unanswered after its due date: flagged in the queue, escalated to the level above."""
+        return self.days_overdue > 0
 
     def audit_repr(self) -> str:
         return str(self)

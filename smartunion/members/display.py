@@ -1,0 +1,72 @@
+"""How the three ends put membership statuses and the worker's access history into words: one
+place, so the console, the mobile web and the API say the same thing.
+
+The access history tells a worker who in the union looked at their record (PIPL 第四十五条): by
+the staff member's name and organisation, never by the login name they sign in with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import pgettext
+
+from smartunion.members.models import MembershipStatus
+
+
+def status_label(value: str) -> str:
+    """A membership status in words; an unknown or empty code stays as it is."""
+    return str(MembershipStatus(value).label) if value in MembershipStatus.values else value
+
+
+def access_labels() -> dict[str, str]:
+    """What a staff member did with the worker's record, by audit action."""
+    return {
+        "person.view": pgettext("access", "Viewed"),
+        "person.unmask": pgettext("access", "Showed in full"),
+        "person.update": pgettext("access", "Changed"),
+        "person.enrol": pgettext("access", "Enrolled"),
+        "roster.export_unmasked": pgettext("access", "Exported"),
+    }
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime
+    action: str
+    action_label: str
+    field: str  # for person.unmask: id_number or mobile
+    by: str  # the staff member's display name
+    by_org: str  # the staff member's organisation
+    refused: bool
+
+
+def staff_shown_name(actor) -> str:
+    """The name a worker sees for a staff member: their display name, else "Union staff"."""
+    name = (getattr(actor, "display_name", "") or "").strip() if actor is not None else ""
+    return name or pgettext("access", "Union staff")
+
+
+def access_entries(events) -> list[AccessEntry]:
+    """The worker's access history (``selectors.person_access_history``) ready to show."""
+    labels = access_labels()
+    entries = []
+    for event in events:
+        refused = event.outcome != "success"
+        label = labels.get(event.action, event.action)
+        if refused and event.action == "person.unmask":
+            label = pgettext("access", "Tried to show in full (refused)")
+        actor = event.actor
+        entries.append(
+            AccessEntry(
+                at=event.created_at,
+                action=event.action,
+                action_label=label,
+                field=(event.data or {}).get("field", ""),
+                by=staff_shown_name(actor),
+                by_org=actor.home_org.name if actor is not None and actor.home_org_id else "",
+                refused=refused,
+            )
+        )
+    return entries
