@@ -420,12 +420,17 @@ def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, address: 
     audit_record(action="transfer.cancel", actor=actor, obj=transfer, org=transfer.to_org, address=address)
 
 
-def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", address: str = "") -> Transfer:
+def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
     """Whoever may ask for the transfer may call it off while it waits (the member, the sending
     union), and so may the receiving union (it may also simply reject)."""
     with scopes_disabled():
         person = Person.objects.get(pk=transfer.person_id)
-    if not (transfer_allowed(actor, person) or (actor.is_staff_member and _can(actor, "members.change", transfer.to_org))):
+    return transfer_allowed(actor, person) or (actor.is_staff_member and _can(actor, "members.change", transfer.to_org))
+
+
+def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", address: str = "") -> Transfer:
+    """Call off a waiting transfer (``transfer_cancel_allowed``)."""
+    if not transfer_cancel_allowed(actor, transfer):
         raise Forbidden(_("You cannot manage this member's transfer."))
     with scopes_disabled(), transaction.atomic():
         transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
