@@ -4,6 +4,7 @@ roster imported all or nothing, a re-run that creates nothing, masked and unmask
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import time
 import zipfile
@@ -86,8 +87,9 @@ def xlsx_file(rows, headers=HEADERS, *, name="名册.xlsx", formulas=(), numbers
 
 
 def csv_file(rows, headers=HEADERS, *, name="名册.csv", encoding="utf-8", bom=True) -> SimpleUploadedFile:
-    text = "\r\n".join(",".join(row) for row in [headers, *rows]) + "\r\n"
-    data = text.encode(encoding)
+    out = io.StringIO()
+    csv.writer(out).writerows([headers, *rows])
+    data = out.getvalue().encode(encoding)
     if bom:
         data = codecs.BOM_UTF8 + data
     return SimpleUploadedFile(name, data)
@@ -506,6 +508,18 @@ def test_the_unmasked_export_needs_the_permission_and_is_audited(tree, staff, pe
     assert record.actor == admin and record.data == {"rows": 1, "format": "xlsx"}
     # The worker sees this export, and only this one, in their access history.
     assert [(e.action, e.org) for e in person_access_history(person=person)] == [("roster.export_unmasked", tree.fangshan)]
+
+
+def test_an_export_longer_than_one_batch_has_every_member_with_their_tags(tree, staff, settings):
+    settings.ROSTER_SYNC_ROWS = 10_000  # imported inline, in this test's transaction
+    rows = roster_rows(tree.enterprise_a, 2100)
+    commit(staff, validate(staff, tree.union_a, csv_file(rows)))
+    with as_staff(staff):
+        export = roster_export(actor=staff, org=tree.union_a)
+    sheet = _sheet(export)
+    assert export.rows == 2100 and len(sheet) == 2101
+    assert {r[0] for r in sheet[1:]} == {r[0] for r in rows}
+    assert all(r[7] in ("快递员,户外劳动者", "户外劳动者,快递员") for r in sheet[1:])
 
 
 def test_a_formula_looking_value_is_exported_as_text(tree, staff):
