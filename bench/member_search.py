@@ -21,10 +21,12 @@ queueing), each request timed from sending to the last byte of the body, bounded
 and ``--requests`` after ``--warmup`` seconds. gunicorn's sync workers close the connection after
 each answer (nginx keeps the clients' connections in production); the client then reconnects before
 timing the next request, for the baseline and the searches alike. Each kind sends distinct queries
-drawn from the database: a full mobile, a full ID number, or a name prefix (the surname, the surname
-and one character, or the whole name, a third each), through ``GET /api/v1/members?q=…``; the
-baseline is ``GET /api/v1/ping``, behind the same middleware and token authentication. Every answer
-must be 200; before measuring, a sample of each kind is checked for the right person.
+drawn from the database: a full mobile or a full ID number through ``POST /api/v1/members/search``
+(numbers go in the body, never in an address), or a name prefix (the surname, the surname and one
+character, or the whole name, a third each) through ``GET /api/v1/members?q=…``: the same search
+and page. The baseline is ``GET /api/v1/ping``, behind the same middleware and token
+authentication. Every answer must be 200; before measuring, a sample of each kind is checked for the
+right person.
 
 Output: one line per figure, ``name value unit``; medians of ``--repeat`` rounds (each round runs
 the baseline and the three searches in turn); the last line is the verdict against PERFORMANCE.md:
@@ -114,22 +116,20 @@ def percentile(values: list[float], p: float) -> float:
 
 
 async def _drive(spec: dict) -> dict:
-    host, port, token = spec["host"], spec["port"], spec["token"]
-    paths = spec["paths"]
+    host, port = spec["host"], spec["port"]
+    requests = [r.encode() for r in spec["raw_requests"]]
     started = time.perf_counter()
     record_after = started + spec["warmup"]
     deadline = record_after + spec["seconds"]
     latencies: list[float] = []
     statuses: dict[str, int] = {}
     state = {"next": 0, "last_end": record_after}
-    head = f"Host: {host}\r\nAuthorization: Bearer {token}\r\nConnection: keep-alive\r\n\r\n"
 
     async def connection() -> None:
         reader = writer = None
         while time.perf_counter() < deadline and len(latencies) < spec["requests"]:
-            path = paths[state["next"] % len(paths)]
+            request = requests[state["next"] % len(requests)]
             state["next"] += 1
-            request = f"GET {path} HTTP/1.1\r\n{head}".encode()
             if writer is None:
                 reader, writer = await asyncio.open_connection(host, port)
             start = time.perf_counter()
@@ -291,8 +291,21 @@ def sample_queries(args, rng: random.Random) -> dict[str, list[tuple[str, int | 
     return queries
 
 
-def members_path(q: str) -> str:
-    return "/api/v1/members?" + urllib.parse.urlencode({"q": q})
+def search_request(kind: str, q: str) -> tuple[str, str, dict | None]:
+    """(method, path, body). A name prefix goes in the address (``GET /members?q=``); a full mobile
+    or ID number only in a body (``POST /members/search``), so that it stays out of URLs and logs."""
+    if kind == "name":
+        return "GET", "/api/v1/members?" + urllib.parse.urlencode({"q": q}), None
+    return "POST", "/api/v1/members/search", {"q": q}
+
+
+def raw_request(method: str, path: str, body: dict | None, token: str) -> str:
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", f"Authorization: Bearer {token}"]
+    data = ""
+    if body is not None:
+        data = json.dumps(body, ensure_ascii=False)
+        lines += ["Content-Type: application/json", f"Content-Length: {len(data.encode())}"]
+    return "\r\n".join([*lines, "Connection: keep-alive", "", data])
 
 
 # --- The server ------------------------------------------------------------------------------------
@@ -360,7 +373,8 @@ def check_answers(port: int, token: str, queries: dict[str, list]) -> None:
     """The searches find the right people (so the figures are for real work)."""
     for kind, items in queries.items():
         for q, expected in items[:20]:
-            status, body = http(port, "GET", members_path(q), token=token)
+            method, path, payload = search_request(kind, q)
+            status, body = http(port, method, path, token=token, body=payload)
             assert status == 200, (kind, status, body)
             found = body["items"]
             if kind == "name":
@@ -378,8 +392,15 @@ def explain(token: str, queries: dict[str, list]) -> None:
     client = Client()
     for kind, items in queries.items():
         q = items[0][0]
+        method, path, payload = search_request(kind, q)
+        headers = {"Authorization": f"Bearer {token}"}
         with CaptureQueriesContext(connection) as captured:
-            response = client.get("/api/v1/members", {"q": q}, headers={"Authorization": f"Bearer {token}"})
+            if method == "GET":
+                response = client.get(path, headers=headers)
+            else:
+                response = client.post(
+                    path, json.dumps(payload), content_type="application/json", headers=headers
+                )
         assert response.status_code == 200
         for query in captured.captured_queries:
             sql = query["sql"]
@@ -405,20 +426,18 @@ def measure(args, port: int, token: str, queries: dict[str, list]) -> dict[str, 
     spec = {
         "host": "127.0.0.1",
         "port": port,
-        "token": token,
         "connections": args.connections,
         "seconds": args.seconds,
         "requests": args.requests,
         "warmup": args.warmup,
     }
-    plans = {
-        "baseline": ["/api/v1/ping"],
-        **{k: [members_path(q) for q, _e in v] for k, v in queries.items()},
-    }
+    plans = {"baseline": [raw_request("GET", "/api/v1/ping", None, token)]}
+    for kind, items in queries.items():
+        plans[kind] = [raw_request(*search_request(kind, q), token) for q, _expected in items]
     rounds: dict[str, list[dict]] = {kind: [] for kind in plans}
     for number in range(args.repeat):
-        for kind, paths in plans.items():
-            result = run_client({**spec, "paths": paths})
+        for kind, raw_requests in plans.items():
+            result = run_client({**spec, "raw_requests": raw_requests})
             latencies = result["latencies_ms"]
             errors = sum(n for status, n in result["statuses"].items() if status != "200")
             rounds[kind].append(
