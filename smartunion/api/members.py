@@ -21,6 +21,8 @@ from smartunion.api.schemas import (
     DecisionIn,
     MemberDetailOut,
     MemberPage,
+    MemberSearchIn,
+    TransferCancelIn,
     TransferIn,
     TransferOut,
     TransferPage,
@@ -32,6 +34,7 @@ from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.members.models import MembershipStatus
 from smartunion.members.selectors import (
     applications_queue,
+    classify_query,
     membership_get,
     person_get,
     person_memberships,
@@ -44,6 +47,7 @@ from smartunion.members.services import (
     join_decide,
     person_open,
     person_unmask,
+    transfer_cancel,
     transfer_decide,
     transfer_request,
 )
@@ -59,11 +63,46 @@ ORG = Query(None, description="Only this organisation's subtree.")
 STATUS = Query(None, description="Only people with a membership in this status.")
 
 
+# Each list seals its cursors under its own purpose (api/pagination.py).
+MEMBERS_CURSOR = "members"
+APPLICATIONS_CURSOR = "applications"
+TRANSFERS_CURSOR = "transfers"
+
+
 def _org_filter(org: int | None):
     return org_reference(org, field="query.org") if org is not None else None
 
 
 # --- Members ---------------------------------------------------------------------------------------
+
+
+def _members_page(user, *, q: str, org: int | None, status: str, limit: int, cursor: str | None, source: str):
+    staff_with_perm(user, "members.view")
+    if source == "query" and classify_query(q).kind in ("mobile", "id_number"):
+        raise ValidationFailed(
+            fields={
+                "query.q": [
+                    _(
+                        "Send full mobile or ID numbers with POST /api/v1/members/search, so they stay out of URLs and logs."
+                    )
+                ]
+            }
+        )
+    with scope_with_perm(user, "members.view"):
+        qs = with_current_membership(
+            person_search(
+                q=q, org=org_reference(org, field=f"{source}.org") if org is not None else None, status=status
+            )
+        )
+        items, next_cursor = keyset_page(
+            qs,
+            order=("real_name", "id"),
+            limit=limit,
+            cursor=cursor,
+            seal=MEMBERS_CURSOR,
+            cursor_field=f"{source}.cursor",
+        )
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @members_router.get(
@@ -75,21 +114,43 @@ def _org_filter(org: int | None):
 def member_list(
     request: HttpRequest,
     q: str = Query(
-        "", max_length=100, description="A full mobile number, a full ID number, or the start of a name."
+        "",
+        max_length=100,
+        description="The start of a name. A full mobile or ID number goes "
+        "to `POST /members/search` instead, so that it stays out of URLs and logs.",
     ),
     org: int | None = ORG,
     status: MembershipStatus | None = STATUS,
     limit: int = LIMIT,
     cursor: str | None = CURSOR,
 ):
-    """People you may view, by name then id. A full mobile or ID number is an exact match; anything
-    else matches the start of the name. ID numbers and mobiles are masked."""
-    user = request.auth
-    staff_with_perm(user, "members.view")
-    with scope_with_perm(user, "members.view"):
-        qs = with_current_membership(person_search(q=q, org=_org_filter(org), status=status or ""))
-        items, next_cursor = keyset_page(qs, order=("real_name", "id"), limit=limit, cursor=cursor)
-    return {"items": items, "next_cursor": next_cursor}
+    """People you may view, by name then id, whose name starts with `q`. ID numbers and mobiles are
+    masked. A `q` that is a full mobile or ID number is a 422 on `query.q`: the address of a GET
+    lands in access logs, so search by number with `POST /members/search`."""
+    return _members_page(
+        request.auth, q=q, org=org, status=status or "", limit=limit, cursor=cursor, source="query"
+    )
+
+
+@members_router.post(
+    "/search",
+    response={200: MemberPage, **error_responses(401, 403, 422)},
+    summary="Search members (by number too)",
+    operation_id="members_search",
+)
+def member_search(request: HttpRequest, payload: MemberSearchIn):
+    """The same search and the same pages as `GET /members`, with the query in the body: a full
+    mobile or ID number is an exact match; anything else matches the start of the name. Pass the
+    answer's `next_cursor` as `cursor` for the next page."""
+    return _members_page(
+        request.auth,
+        q=payload.q,
+        org=payload.org,
+        status=payload.status or "",
+        limit=payload.limit,
+        cursor=payload.cursor,
+        source="body",
+    )
 
 
 @members_router.get(
@@ -147,7 +208,9 @@ def application_list(
     staff_with_perm(user, "members.view")
     with scope_with_perm(user, "members.view"):
         qs = applications_queue(org=_org_filter(org), overdue_only=overdue)
-        items, next_cursor = keyset_page(qs, order=("due_date", "id"), limit=limit, cursor=cursor)
+        items, next_cursor = keyset_page(
+            qs, order=("due_date", "id"), limit=limit, cursor=cursor, seal=APPLICATIONS_CURSOR
+        )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -189,7 +252,9 @@ def transfer_list(
     staff_with_perm(user, "members.view")
     with scope_with_perm(user, "members.view"):
         qs = transfers_open(org=_org_filter(org))
-        items, next_cursor = keyset_page(qs, order=("created_at", "id"), limit=limit, cursor=cursor)
+        items, next_cursor = keyset_page(
+            qs, order=("created_at", "id"), limit=limit, cursor=cursor, seal=TRANSFERS_CURSOR
+        )
     return {"items": items, "next_cursor": next_cursor}
 
 
@@ -217,6 +282,23 @@ def transfer_create(request: HttpRequest, payload: TransferIn):
         actor=user, person=person, to_org=to_org, reason=payload.reason, address=request_address(request)
     )
     return Status(201, transfer)
+
+
+@transfers_router.post(
+    "/{transfer_id}/cancel",
+    response={200: TransferOut, **error_responses(401, 403, 404, 409, 422)},
+    summary="Cancel a waiting transfer",
+    operation_id="transfers_cancel",
+)
+def transfer_cancel_endpoint(request: HttpRequest, transfer_id: int, payload: TransferCancelIn | None = None):
+    """Call off a transfer that waits for approval: the sending union (`members.change` on the
+    member's union) or the receiving one; anyone else in scope gets 403. The member stays where
+    they are. A transfer already approved, rejected or cancelled is 409."""
+    user = request.auth
+    require_staff(user)
+    transfer = transfer_get(pk=transfer_id)
+    reason = payload.reason if payload is not None else ""
+    return transfer_cancel(actor=user, transfer=transfer, reason=reason, address=request_address(request))
 
 
 @transfers_router.post(

@@ -8,9 +8,8 @@ token gets 403 here, as a worker's token does on staff endpoints.
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 from ninja import Query, Router, Status
 
 from smartunion.accounts.middleware import request_address
@@ -30,6 +29,7 @@ from smartunion.api.schemas import (
     PublicUnionList,
 )
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.members.display import access_entries
 from smartunion.members.selectors import (
     my_active_membership,
     my_person,
@@ -42,6 +42,7 @@ from smartunion.members.services import (
     account_close,
     card_token,
     join_apply,
+    join_withdraw,
     my_contact_update,
     my_data_export,
 )
@@ -180,6 +181,19 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     return Status(201, membership)
 
 
+@router.delete(
+    "/applications/current",
+    response={200: MembershipOut, **error_responses(401, 403, 409)},
+    summary="Withdraw my application",
+    operation_id="me_applications_withdraw",
+)
+def application_withdraw(request: HttpRequest):
+    """Withdraw the application that waits for an answer; it ends as `withdrawn` and you may apply
+    again, to the same union or another. 409 when no application is waiting."""
+    require_worker(request.auth)
+    return join_withdraw(user=request.auth, address=request_address(request))
+
+
 @router.get(
     "/card",
     response={200: CardOut, **error_responses(401, 403, 409)},
@@ -214,22 +228,14 @@ def my_card(request: HttpRequest):
     summary="Everything held about me",
     operation_id="me_data",
 )
-def my_data(request: HttpRequest):
+def my_data(request: HttpRequest, response: HttpResponse):
     """A copy of everything the platform holds about you (PIPL 第四十五条), the same content as the
     mobile web's download: the account, the person record with the ID number and mobile in full,
     memberships and their history, transfers, who opened your record, and the inbox. The download
-    is recorded in the audit log."""
+    is recorded in the audit log; the answer is not to be cached (`Cache-Control: no-store`)."""
     require_worker(request.auth)
+    response["Cache-Control"] = "no-store"
     return my_data_export(user=request.auth, address=request_address(request))
-
-
-def _access_labels() -> dict[str, str]:
-    return {
-        "person.view": pgettext("access", "Viewed"),
-        "person.unmask": pgettext("access", "Showed in full"),
-        "person.update": pgettext("access", "Changed"),
-        "roster.export_unmasked": pgettext("access", "Exported"),
-    }
 
 
 @router.get(
@@ -240,21 +246,11 @@ def _access_labels() -> dict[str, str]:
 )
 def my_access_history(request: HttpRequest):
     """Who in the union opened, showed in full, changed or exported your record, and when; newest
-    first (the last 200)."""
+    first (the last 200). Staff are named by their name and organisation; a refused attempt to show
+    a number in full is listed too (`refused`)."""
     require_worker(request.auth)
     person = my_person(user=request.auth)
-    labels = _access_labels()
-    return [
-        {
-            "at": event.created_at,
-            "action": event.action,
-            "action_label": labels.get(event.action, event.action),
-            "field": (event.data or {}).get("field", ""),
-            "by": (event.actor.display_name or event.actor.username) if event.actor else event.actor_label,
-            "by_org": event.actor.home_org.name if event.actor and event.actor.home_org else "",
-        }
-        for event in (person_access_history(person=person) if person is not None else [])
-    ]
+    return access_entries(person_access_history(person=person) if person is not None else [])
 
 
 @router.post(

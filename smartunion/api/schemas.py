@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
+from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from smartunion.core.codes import mask_phone
-from smartunion.members.models import EmploymentForm
+from smartunion.members.display import status_label
+from smartunion.members.models import EmploymentForm, MembershipStatus
 
 # --- Errors --------------------------------------------------------------------------------------
 
@@ -259,12 +261,6 @@ class MembershipOut(Schema):
         return membership.number or ""
 
 
-def _status_label(status: str) -> str:
-    from smartunion.members.models import MembershipStatus
-
-    return str(MembershipStatus(status).label) if status in MembershipStatus.values else ""
-
-
 class MembershipEventOut(Schema):
     union: RefOut
     from_status: str
@@ -280,11 +276,11 @@ class MembershipEventOut(Schema):
 
     @staticmethod
     def resolve_from_status_label(event) -> str:
-        return _status_label(event.from_status)
+        return status_label(event.from_status)
 
     @staticmethod
     def resolve_to_status_label(event) -> str:
-        return _status_label(event.to_status)
+        return status_label(event.to_status)
 
     @staticmethod
     def resolve_at(event) -> datetime:
@@ -314,8 +310,9 @@ class AccessOut(Schema):
     action: str = Field(..., description="person.view, person.unmask, person.update or roster.export_unmasked.")
     action_label: str
     field: str = Field(..., description="For person.unmask: id_number or mobile.")
-    by: str = Field(..., description="The staff member's name.")
+    by: str = Field(..., description="The staff member's name (never their login name).")
     by_org: str = Field(..., description="The staff member's organisation.")
+    refused: bool = Field(..., description="An attempt that was refused (showing in full without the right).")
 
 
 class ContactCodeIn(InputSchema):
@@ -382,14 +379,27 @@ class PersonBriefOut(Schema):
         return str(person.get_employment_form_display())
 
 
+def _birth_year(person) -> int | None:
+    return person.birth_date.year if person.birth_date else None
+
+
+BIRTH_YEAR = Field(
+    ..., description="The year only: the masked ID number hides the birth date, which would give it back."
+)
+
+
 class MemberOut(PersonBriefOut):
     sex: str
-    birth_date: date | None
+    birth_year: int | None = BIRTH_YEAR
     union: RefOut = Field(..., description="The union that holds the record.")
     employer: RefOut | None
     status: str = Field(..., description="Of the membership held or the open application; empty if none.")
     status_label: str
     number: str
+
+    @staticmethod
+    def resolve_birth_year(person) -> int | None:
+        return _birth_year(person)
 
     @staticmethod
     def resolve_union(person) -> dict | None:
@@ -415,6 +425,16 @@ class MemberOut(PersonBriefOut):
         return (current.number or "") if current else ""
 
 
+class MemberSearchIn(InputSchema):
+    """The query of ``POST /members/search``: in the body, so a full number stays out of URLs."""
+
+    q: str = Field("", max_length=100, description="A full mobile number, a full ID number, or the start of a name.")
+    org: int | None = Field(None, description="Only this organisation's subtree.")
+    status: MembershipStatus | None = Field(None, description="Only people with a membership in this status.")
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    cursor: str | None = Field(None, max_length=1000, description="`next_cursor` of the previous page.")
+
+
 class MemberPage(Schema):
     items: list[MemberOut]
     next_cursor: str | None = Field(
@@ -424,7 +444,7 @@ class MemberPage(Schema):
 
 class MemberDetailOut(PersonBriefOut):
     sex: str
-    birth_date: date | None
+    birth_year: int | None = BIRTH_YEAR
     union: RefOut
     employer: RefOut | None
     platform: RefOut | None
@@ -441,6 +461,10 @@ class MemberDetailOut(PersonBriefOut):
     @staticmethod
     def resolve_employer(person) -> dict | None:
         return _ref(person.employer)
+
+    @staticmethod
+    def resolve_birth_year(person) -> int | None:
+        return _birth_year(person)
 
     @staticmethod
     def resolve_platform(person) -> dict | None:
@@ -470,13 +494,7 @@ class ApplicationOut(MembershipOut):
 
     @staticmethod
     def resolve_overdue(membership) -> bool:
-        from django.utils import timezone
-
-        return (
-            membership.status == "applying"
-            and membership.due_date is not None
-            and membership.due_date < timezone.localdate()
-        )
+        return membership.is_overdue
 
 
 class ApplicationPage(Schema):
@@ -530,3 +548,7 @@ class TransferIn(InputSchema):
     person: int = Field(..., description="Id of a member in your scope.")
     to_org: int = Field(..., description="Id of the receiving grassroots union (any in the federation).")
     reason: str = Field("", max_length=300)
+
+
+class TransferCancelIn(InputSchema):
+    reason: str = Field("", max_length=300, description="Optional; kept with the transfer.")

@@ -79,7 +79,7 @@ def test_search_by_name_prefix_shows_masked_personal_data(api_as, tree, member_a
     assert first["union"] == {"id": tree.union_a.pk, "name": "甲公司工会"}
     assert first["status"] == "active" and first["status_label"] == "正常"
     assert first["number"] == member_a[1].number
-    assert first["sex"] == "F" and first["birth_date"] == "1949-12-31"
+    assert first["sex"] == "F" and first["birth_year"] == 1949
     assert ID_A not in response.content.decode() and MOBILE_A not in response.content.decode()
     assert body["next_cursor"] is None
 
@@ -87,8 +87,9 @@ def test_search_by_name_prefix_shows_masked_personal_data(api_as, tree, member_a
 def test_search_by_full_mobile_and_full_id_number(api_as, tree, member_a, member_b):
     api = api_as("fangshan_staff")
 
-    by_mobile = api.get("/api/v1/members", {"q": MOBILE_A})
-    by_id = api.get("/api/v1/members", {"q": ID_A.lower()})
+    # Full numbers go in a POST body, out of URLs (GET refuses them: test_members_review.py).
+    by_mobile = api.post("/api/v1/members/search", {"q": MOBILE_A})
+    by_id = api.post("/api/v1/members/search", {"q": ID_A.lower()})
     partial = api.get("/api/v1/members", {"q": MOBILE_A[:7]})
 
     assert [m["real_name"] for m in by_mobile.json()["items"]] == ["张三"]
