@@ -713,6 +713,7 @@ def my_data_export(*, user, address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
+    from smartunion.members.display import access_entries
     from smartunion.members.selectors import person_access_history
 
     def when(value) -> str | None:
@@ -780,13 +781,14 @@ def my_data_export(*, user, address: str = "") -> dict[str, Any]:
                 for t in Transfer.objects.filter(person=person).select_related("from_org", "to_org")
                 .order_by("created_at", "id")
             ]
+            # Staff by name and organisation, as the pages show them (members.display), never by login.
+            events = person_access_history(person=person)
             export["access_history"] = [
                 {
-                    "at": when(e.created_at), "action": e.action,
-                    "by": (e.actor.display_name if e.actor else "") or e.actor_label,
-                    "union": union(e.org), "field": (e.data or {}).get("field", ""),
+                    "at": when(e.created_at), "action": e.action, "by": entry.by, "by_org": entry.by_org,
+                    "refused": entry.refused, "union": union(e.org), "field": entry.field,
                 }
-                for e in person_access_history(person=person)
+                for e, entry in zip(events, access_entries(events), strict=True)
             ]
         audit_record(action="person.self_export", actor=user, obj=person if person is not None else user,
                      org=person.org if person is not None else None, address=address)
