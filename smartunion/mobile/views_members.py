@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from smartunion.accounts.middleware import request_address
 from smartunion.core.errors import DomainError, NotFound
 from smartunion.core.http import is_htmx
+from smartunion.members.display import access_entries, status_label
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
     my_active_membership,
@@ -42,6 +43,7 @@ from smartunion.members.services import (
     card_token,
     inbox_mark_read,
     join_apply,
+    join_withdraw,
     my_contact_update,
     my_data_export,
 )
@@ -65,10 +67,6 @@ def _or_404(call, **kwargs):
         return call(**kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from None
-
-
-def _status_label(status: str) -> str:
-    return MembershipStatus(status).label if status in MembershipStatus.values else status
 
 
 # --- Joining ------------------------------------------------------------------------------------
@@ -155,12 +153,28 @@ def membership(request: HttpRequest) -> HttpResponse:
         {
             "person": state.person,
             "membership": state.membership,
-            "history": [(event, _status_label(event.to_status)) for event in state.history],
+            "history": [(event, status_label(event.to_status)) for event in state.history],
             "inbox": my_inbox(user=request.user),
-            "today": timezone.localdate(),
             "working_days": settings.JOIN_RESPONSE_WORKING_DAYS,
         },
     )
+
+
+@worker_required
+@require_POST
+def application_withdraw(request: HttpRequest) -> HttpResponse:
+    """Withdraw the application that waits for an answer; the worker may apply again."""
+    try:
+        withdrawn = join_withdraw(user=request.user, address=request_address(request))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("You withdrew your application to %(org)s. You may apply again at any time.")
+            % {"org": withdrawn.org.name},
+        )
+    return redirect("mobile:membership")
 
 
 @worker_required
@@ -218,15 +232,6 @@ def card_qr(request: HttpRequest) -> HttpResponse:
 # --- The worker's own data (PIPL 第四十四条—第四十七条) -------------------------------------------------
 
 
-def _access_labels() -> dict[str, str]:
-    return {
-        "person.view": pgettext("access", "Viewed"),
-        "person.unmask": pgettext("access", "Showed in full"),
-        "person.update": pgettext("access", "Changed"),
-        "roster.export_unmasked": pgettext("access", "Exported"),
-    }
-
-
 def _field_labels() -> dict[str, str]:
     return {"id_number": pgettext("mobile", "ID number"), "mobile": pgettext("mobile", "Mobile number")}
 
@@ -236,21 +241,22 @@ def _field_labels() -> dict[str, str]:
 @never_cache
 def my_data(request: HttpRequest) -> HttpResponse:
     person = my_person(user=request.user)
-    labels, fields = _access_labels(), _field_labels()
+    fields = _field_labels()
+    # Staff by their name and organisation (members.display), never by the login name.
     access = [
         {
-            "at": event.created_at,
-            "staff": event.actor.username if event.actor else event.actor_label,
-            "org": event.actor.home_org.name if event.actor and event.actor.home_org else "",
-            "what": labels.get(event.action, event.action),
-            "field": fields.get((event.data or {}).get("field", ""), ""),
+            "at": entry.at,
+            "staff": entry.by,
+            "org": entry.by_org,
+            "what": entry.action_label,
+            "field": fields.get(entry.field, ""),
         }
-        for event in (person_access_history(person=person) if person is not None else [])
+        for entry in access_entries(person_access_history(person=person) if person is not None else [])
     ]
     memberships = my_memberships(person=person)
     for item in memberships:
         for event in item.events.all():
-            event.to_status_label = _status_label(event.to_status)
+            event.to_status_label = status_label(event.to_status)
     total, unread = my_inbox_counts(user=request.user)
     return render(
         request,
