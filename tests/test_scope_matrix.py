@@ -182,6 +182,15 @@ MATRIX = [
     Row("city_admin", "api", "GET", "/api/v1/members/{person_c.pk}", 200, "person_c"),
     Row("city_admin", "api", "POST", "/api/v1/members/{person_c.pk}/unmask", 200, "person_c",
         (("field", "mobile"),)),
+    # --- after the membership review: searching by POST, cancelling a transfer -----------------
+    Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b.pk}/cancel/", 404, "transfer_b"),
+    Row("shunyi_staff", "console", "POST", "/console/transfers/{transfer_fs.pk}/cancel/", 404, "transfer_fs"),
+    Row("fangshan_viewer", "console", "POST", "/console/transfers/{transfer_fs.pk}/cancel/", 403, "transfer_fs"),
+    Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b.pk}/cancel", 404, "transfer_b"),
+    Row("shunyi_staff", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 404, "transfer_fs"),
+    Row("fangshan_viewer", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 403, "transfer_fs"),
+    Row("fangshan_viewer", "api", "POST", "/api/v1/members/search", 403, "", (("q", "乙"),)),
+    Row("union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)),
 ]
 
 

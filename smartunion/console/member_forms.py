@@ -116,6 +116,12 @@ class TransferRequestForm(forms.Form):
     )
 
 
+class TransferCancelForm(forms.Form):
+    """Call off a waiting transfer; the reason is optional and kept with it."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
 class DecisionForm(forms.Form):
     """Approve, or reject with a reason (the service requires the reason)."""
 

@@ -55,6 +55,7 @@ urlpatterns = [
     path("applications/<int:pk>/", applications.application_detail, name="application_detail"),
     path("transfers/", transfers.transfer_queue, name="transfer_queue"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer_detail"),
+    path("transfers/<int:pk>/cancel/", transfers.transfer_cancel_view, name="transfer_cancel"),
     path("roster/", roster.roster_home, name="roster_home"),
     path("roster/template.<str:file_format>", roster.roster_template_download, name="roster_template"),
     path("roster/imports/<int:pk>/", roster.roster_import_detail, name="roster_import_detail"),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,23 +13,12 @@ from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
 from smartunion.console.member_forms import DecisionForm
-from smartunion.console.views.members import decode_cursor, encode_cursor, first_page_url, next_page_url
+from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
-from smartunion.members.selectors import (
-    application_get,
-    applications_escalated,
-    applications_queue,
-    keyset_page,
-)
+from smartunion.members.selectors import application_get, applications_escalated, applications_queue
 from smartunion.members.services import join_decide, person_open
 
 QUEUE_KEYS = ("due_date", "id")
-
-
-def _mark_overdue(rows) -> None:
-    today = timezone.localdate()
-    for row in rows:
-        row.days_overdue = (today - row.due_date).days if row.due_date and row.due_date < today else 0
 
 
 @require_http_methods(["GET"])
@@ -41,15 +29,16 @@ def application_queue(request):
         qs = applications_escalated(roots=orgs_with_perm_paths(request.user, "members.view"))
     else:
         qs = applications_queue()
-    after = decode_cursor(request.GET.get("after"), arity=2)
-    rows, cursor = keyset_page(qs, after=after, limit=PAGE_SIZE, keys=QUEUE_KEYS)
-    _mark_overdue(rows)
+    # Each tab pages on its own cursors.
+    rows, cursor, followed = cursor_page(
+        request, qs, list_name=f"applications.{tab}", keys=QUEUE_KEYS, limit=PAGE_SIZE
+    )
     context = {
         "days": settings.JOIN_RESPONSE_WORKING_DAYS,
         "tab": tab,
         "rows": rows,
-        "next_url": next_page_url(request, encode_cursor(cursor)) if cursor else "",
-        "first_url": first_page_url(request) if after else "",
+        "next_url": next_page_url(request, cursor) if cursor else "",
+        "first_url": first_page_url(request) if followed else "",
     }
     return render_page(request, "console/application_queue.html", context, partial="results")
 
@@ -90,7 +79,6 @@ def application_detail(request, pk):
         person = person_open(actor=request.user, pk=application.person_id, address=request_address(request))
     else:
         person = application.person
-    _mark_overdue([application])
     context = {
         "application": application,
         "person": person,

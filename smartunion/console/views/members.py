@@ -3,10 +3,13 @@ status, edit, ask for a transfer, and enrol a member on a worker's behalf."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from datetime import date
 
 from django.contrib import messages
-from django.core import signing
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -23,7 +26,9 @@ from smartunion.console.member_forms import (
     StatusChangeForm,
     TransferRequestForm,
 )
+from smartunion.core import crypto
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.members.display import status_label
 from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, TransferStatus
 from smartunion.members.selectors import (
     classify_query,
@@ -35,12 +40,14 @@ from smartunion.members.selectors import (
     person_transfers,
 )
 from smartunion.members.services import (
+    TRANSFERABLE_STATUSES,
     member_enrol,
     membership_set_status,
     membership_staff_moves,
     person_open,
     person_unmask,
     person_update,
+    transfer_allowed,
     transfer_request,
 )
 from smartunion.orgs.selectors import (
@@ -49,7 +56,6 @@ from smartunion.orgs.selectors import (
     public_enterprise_search,
 )
 
-CURSOR_SALT = "smartunion.console.cursor"
 PICKER_LIMIT = 20
 
 # What each staff move is called on its button.
@@ -62,27 +68,55 @@ MOVE_LABELS = {
 
 
 # --- keyset cursors ---------------------------------------------------------------------------------
+# A cursor is the last row's key values (a name, for the member list), sealed with the field key
+# (core.crypto: authenticated encryption) together with the name of its list: it reads as noise in
+# a URL or an access log, and one list's cursor pasted into another is refused (the first page,
+# with a notice), never read as the wrong keys.
 
 
-def encode_cursor(values: tuple | None) -> str:
-    """An opaque, signed "after this row" token for the next-page link."""
+def encode_cursor(values: tuple | None, *, list_name: str) -> str:
+    """An opaque "after this row" token for the next-page link of the list ``list_name``."""
     if values is None:
         return ""
     plain = [v.isoformat() if isinstance(v, date) else v for v in values]
-    return signing.dumps(plain, salt=CURSOR_SALT, compress=True)
+    raw = json.dumps({"list": list_name, "after": plain}, ensure_ascii=False, separators=(",", ":"))
+    return base64.urlsafe_b64encode(crypto.encrypt_blob(raw.encode())).decode().rstrip("=")
 
 
-def decode_cursor(raw: str | None, *, arity: int) -> tuple | None:
-    """The row values of a cursor; a damaged or foreign one starts again at the first page."""
+def decode_cursor(request, *, list_name: str, arity: int) -> tuple | None:
+    """The row values of the request's ``after`` cursor. A damaged cursor, or one of another list,
+    starts again at the first page and says so. A search form's POST starts at the first page."""
+    raw = request.GET.get("after") if request.method == "GET" else None
     if not raw:
         return None
     try:
-        values = signing.loads(raw, salt=CURSOR_SALT)
-    except signing.BadSignature:
-        return None
-    if not isinstance(values, list) or len(values) != arity:
+        sealed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        payload = json.loads(crypto.decrypt_blob(sealed).decode())
+    except (ValueError, binascii.Error, UnicodeDecodeError, crypto.DecryptionError):
+        payload = None
+    values = payload.get("after") if isinstance(payload, dict) and payload.get("list") == list_name else None
+    if (
+        not isinstance(values, list)
+        or len(values) != arity
+        or not all(isinstance(v, str | int) for v in values)
+    ):
+        messages.warning(request, _("This page link is not valid: here is the first page."))
         return None
     return tuple(values)
+
+
+def cursor_page(request, qs, *, list_name: str, keys: tuple[str, ...] = ("real_name", "id"), limit: int):
+    """One keyset page of ``qs`` after the request's cursor: (rows, next cursor, whether a cursor
+    was followed)."""
+    after = decode_cursor(request, list_name=list_name, arity=len(keys))
+    try:
+        rows, cursor = keyset_page(qs, after=after, limit=limit, keys=keys)
+    except (ValueError, TypeError, DjangoValidationError):
+        # Signed by us for this list, yet its values do not fit (the list's keys changed since).
+        messages.warning(request, _("This page link is not valid: here is the first page."))
+        after = None
+        rows, cursor = keyset_page(qs, after=None, limit=limit, keys=keys)
+    return rows, encode_cursor(cursor, list_name=list_name), after is not None
 
 
 def next_page_url(request, cursor: str) -> str:
@@ -116,8 +150,7 @@ def member_list(request):
     qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
         Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
     )
-    after = decode_cursor(request.GET.get("after"), arity=2) if request.method == "GET" else None
-    rows, cursor = keyset_page(qs, after=after, limit=PAGE_SIZE)
+    rows, cursor, followed = cursor_page(request, qs, list_name="members", limit=PAGE_SIZE)
     params = {
         "q": q if kind == "name" else "",
         "org": filters["org"].pk if filters.get("org") else "",
@@ -131,10 +164,10 @@ def member_list(request):
         "picked_org": filters.get("org"),
         "rows": rows,
         # An exact match (mobile, ID number) has no next page: its value is not put in a URL.
-        "next_url": f"?{urlencode({**params, 'after': encode_cursor(cursor)})}"
+        "next_url": f"?{urlencode({**params, 'after': cursor})}"
         if cursor and kind in ("name", "all")
         else "",
-        "first_url": f"?{urlencode(params)}" if after else "",
+        "first_url": f"?{urlencode(params)}" if followed else "",
         "can_add": has_perm(request.user, "members.change"),
     }
     return render_page(request, "console/member_list.html", context, partial="results")
@@ -143,16 +176,12 @@ def member_list(request):
 # --- one record -------------------------------------------------------------------------------------
 
 
-def _status_label(value: str) -> str:
-    return MembershipStatus(value).label if value in MembershipStatus.values else value
-
-
 def _labelled(events) -> list:
     """History rows with their statuses in words (the event table stores the codes)."""
     rows = list(events)
     for event in rows:
-        event.from_label = _status_label(event.from_status) if event.from_status else ""
-        event.to_label = _status_label(event.to_status)
+        event.from_label = status_label(event.from_status)
+        event.to_label = status_label(event.to_status)
     return rows
 
 
@@ -176,10 +205,12 @@ def _detail_context(request, person: Person, **extra) -> dict:
         "can_unmask": has_perm(user, "members.unmask", person.org),
         "moves": [(m, MOVE_LABELS[m]) for m in moves],
         "status_form": StatusChangeForm(),
-        "can_transfer": can_change
-        and current is not None
-        and current.status in HOLDING_STATUSES
-        and not any(t.status == TransferStatus.REQUESTED for t in transfers),
+        # Who may ask is the service's rule; the button also waits for a transferable membership
+        # and no transfer already waiting, which the service would refuse with a message.
+        "can_transfer": current is not None
+        and current.status in TRANSFERABLE_STATUSES
+        and not any(t.status == TransferStatus.REQUESTED for t in transfers)
+        and transfer_allowed(user, person),
         "unmasked": {},
     }
     context.update(extra)
@@ -190,7 +221,13 @@ def _detail_context(request, person: Person, **extra) -> dict:
 @staff_required(perm="members.view")
 def member_detail(request, pk):
     person = person_open(actor=request.user, pk=pk, address=request_address(request))
-    return render_page(request, "console/member_detail.html", _detail_context(request, person))
+    return _no_store(render_page(request, "console/member_detail.html", _detail_context(request, person)))
+
+
+def _no_store(response):
+    """A page with a person's data (a full number, once shown) stays out of every cache."""
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -206,9 +243,10 @@ def member_unmask(request, pk):
         messages.error(request, exc.message)
         return redirect("console:member_detail", pk=person.pk)
     if is_htmx(request):
-        return render(request, "console/member_detail.html#unmasked", {"field": field, "value": value})
+        context = {"field": field, "value": value, "person": person}
+        return _no_store(render(request, "console/member_detail.html#unmasked", context))
     context = _detail_context(request, person, unmasked={field: value})
-    return render_page(request, "console/member_detail.html", context)
+    return _no_store(render_page(request, "console/member_detail.html", context))
 
 
 @require_POST

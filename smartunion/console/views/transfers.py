@@ -6,31 +6,32 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
-from smartunion.console.member_forms import DecisionForm
-from smartunion.console.views.members import decode_cursor, encode_cursor, first_page_url, next_page_url
+from smartunion.console.member_forms import DecisionForm, TransferCancelForm
+from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import TransferStatus
-from smartunion.members.selectors import keyset_page, transfer_get, transfers_open
-from smartunion.members.services import transfer_decide
+from smartunion.members.selectors import transfer_get, transfers_open
+from smartunion.members.services import transfer_cancel, transfer_cancel_allowed, transfer_decide
 
 
 @require_GET
 @staff_required(perm="members.view")
 def transfer_queue(request):
-    after = decode_cursor(request.GET.get("after"), arity=2)
-    rows, cursor = keyset_page(transfers_open(), after=after, limit=PAGE_SIZE, keys=("created_at", "id"))
+    rows, cursor, followed = cursor_page(
+        request, transfers_open(), list_name="transfers", keys=("created_at", "id"), limit=PAGE_SIZE
+    )
     incoming = [t for t in rows if has_perm(request.user, "members.change", t.to_org)]
     outgoing = [t for t in rows if t not in incoming]
     context = {
         "incoming": incoming,
         "outgoing": outgoing,
-        "next_url": next_page_url(request, encode_cursor(cursor)) if cursor else "",
-        "first_url": first_page_url(request) if after else "",
+        "next_url": next_page_url(request, cursor) if cursor else "",
+        "first_url": first_page_url(request) if followed else "",
     }
     return render_page(request, "console/transfer_queue.html", context)
 
@@ -64,6 +65,11 @@ def transfer_detail(request, pk):
             else:
                 messages.success(request, _("The transfer of %(name)s was rejected.") % {"name": name})
             return redirect("console:transfer_queue")
+    return transfer_detail_page(request, transfer, form=form)
+
+
+def transfer_detail_page(request, transfer, *, form=None, cancel_form=None):
+    form = form or DecisionForm()
     approved = transfer.status == TransferStatus.APPROVED
     holding_org = transfer.to_org if approved else transfer.from_org
     context = {
@@ -72,5 +78,33 @@ def transfer_detail(request, pk):
         "can_decide": transfer.status == TransferStatus.REQUESTED
         and has_perm(request.user, "members.change", transfer.to_org),
         "can_open_person": has_perm(request.user, "members.view", holding_org),
+        "can_cancel": transfer.status == TransferStatus.REQUESTED
+        and transfer_cancel_allowed(request.user, transfer),
+        "cancel_form": cancel_form or TransferCancelForm(),
     }
-    return render_page(request, "console/transfer_detail.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or (cancel_form is not None and cancel_form.errors) else 200
+    return render_page(request, "console/transfer_detail.html", context, status=status)
+
+
+@require_POST
+@staff_required(perm="members.view")
+def transfer_cancel_view(request, pk):
+    """Call off a waiting transfer: the sending union, or the receiving one (the service decides)."""
+    transfer = transfer_get(pk=pk)
+    form = TransferCancelForm(request.POST)
+    if not form.is_valid():
+        return transfer_detail_page(request, transfer, cancel_form=form)
+    try:
+        transfer_cancel(
+            actor=request.user,
+            transfer=transfer,
+            reason=form.cleaned_data["reason"],
+            address=request_address(request),
+        )
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The transfer of %(name)s was cancelled.") % {"name": transfer.person.real_name}
+        )
+    return redirect("console:transfer_detail", pk=transfer.pk)
