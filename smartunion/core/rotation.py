@@ -102,12 +102,12 @@ def _write_batch(target: EncryptedModel, updates: list[tuple]) -> int:
             cursor.execute(
                 f"UPDATE {table} AS t SET {', '.join(f'{c} = v.{n}' for c, n in zip(columns, new, strict=True))} "  # noqa: S608
                 f"FROM (VALUES {values}) AS v(id, {', '.join(new + old)}) "
-                f"WHERE t.{pk} = v.id AND {' AND '.join(f't.{c} = v.{o}' for c, o in zip(columns, old, strict=True))}",
+                f"WHERE t.{pk} = v.id AND {' AND '.join(f't.{c} IS NOT DISTINCT FROM v.{o}' for c, o in zip(columns, old, strict=True))}",
                 [value for row in updates for value in row],
             )
             return cursor.rowcount
         sets = ", ".join(f"{c} = %s" for c in columns)
-        checks = " AND ".join(f"{c} = %s" for c in columns)
+        checks = " AND ".join(f"{c} IS %s" for c in columns)  # NULL-safe, like IS NOT DISTINCT FROM
         cursor.executemany(
             f"UPDATE {table} SET {sets} WHERE {pk} = %s AND {checks}",  # noqa: S608
             [(*row[1 : 1 + len(columns)], row[0], *row[1 + len(columns) :]) for row in updates],
