@@ -1268,7 +1268,11 @@ def _commit(pk: int, actor, address: str) -> None:
 
 # --- export ----------------------------------------------------------------------------------------
 
-EXPORT_EXTRA_HEADERS = ("会员编号", "所属工会", "会员状态", "性别", "出生日期", "用人单位")
+# The masked export has the birth YEAR: the mask 110105********123X hides exactly the eight digits of
+# the birth date, so a full date beside it would give the ID number back. The unmasked export
+# (members.unmask, audited) has the date.
+EXPORT_EXTRA_HEADERS = ("会员编号", "所属工会", "会员状态", "性别", "出生年份", "用人单位")
+EXPORT_EXTRA_HEADERS_UNMASKED = ("会员编号", "所属工会", "会员状态", "性别", "出生日期", "用人单位")
 
 
 @dataclass
@@ -1311,7 +1315,7 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
             "number", "org__name", "status", "person__sex", "person__birth_date", "person__employer__name",
         )
     )
-    headers = [c.header for c in COLUMNS] + list(EXPORT_EXTRA_HEADERS)
+    headers = [c.header for c in COLUMNS] + list(EXPORT_EXTRA_HEADERS_UNMASKED if unmask else EXPORT_EXTRA_HEADERS)
     decrypt = crypto.decrypt
 
     def records() -> Iterator[list[str]]:
@@ -1334,7 +1338,7 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
                     name, id_number, mobile, form_names.get(form, form), credit or "",
                     joined.isoformat() if joined else "", wage_names.get(wage, ""), ",".join(tags.get(person_id, [])),
                     number or "", union, status_names.get(status, status), sex_names.get(sex, ""),
-                    birth.isoformat() if birth else "", employer or "",
+                    (birth.isoformat() if unmask else str(birth.year)) if birth else "", employer or "",
                 ]
             batch.clear()
 
