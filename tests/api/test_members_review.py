@@ -330,3 +330,36 @@ def test_post_search_by_number_stays_in_the_scope(api_as, tree):
 
     assert by_mobile.json()["items"] == [] and by_id.json()["items"] == []
     assert "乙会员" not in by_mobile.content.decode() + by_id.content.decode()
+
+
+# --- Names the service refuses come back on the field ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (
+            '=HYPERLINK("http://example.com","点我")',
+            "A name cannot start with = + - @ or contain invisible characters.",
+        ),
+        ("\u200b", "Please enter the real name."),
+    ],
+)
+def test_an_application_with_a_bad_name_is_a_422_on_the_name(as_worker, tree, name, message):
+    worker = WorkerFactory()
+    response = as_worker(worker).post(
+        "/api/v1/me/applications",
+        {
+            "org": tree.union_a.pk,
+            "employer": tree.enterprise_a.pk,
+            "real_name": name,
+            "id_number": make_id_number(),
+            "employment_form": "courier",
+            "sensitive_consent": True,
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"body.real_name": [zh(message)]}
+    with scopes_disabled():
+        assert not Membership.objects.filter(person__user=worker).exists()
