@@ -116,3 +116,32 @@ def test_the_download_names_staff_by_name_never_by_login(applicant_client, appli
     ]
     assert "li.login" not in response.content.decode() and "li.login" not in page_text
     assert "孙干事" in page_text and "工会工作人员" in page_text
+
+
+# --- Names the service refuses show their message on the form ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ('=HYPERLINK("http://example.com","点我")', "姓名不能以 = + - @ 开头，也不能包含不可见字符。"),
+        ("\u200b", "请填写真实姓名。"),
+    ],
+)
+def test_the_join_form_shows_the_services_message_for_a_bad_name(
+    applicant_client, applicant, tree, name, message
+):
+    response = applicant_client.post(
+        reverse("mobile:join_apply", args=[tree.union_a.pk]) + f"?employer={tree.enterprise_a.pk}",
+        {
+            "real_name": name,
+            "id_number": make_id_number(),
+            "employment_form": "courier",
+            "sensitive_consent": "on",
+            "employer": str(tree.enterprise_a.pk),
+        },
+    )
+
+    assert f'<small class="m-error" id="id_real_name_error">{message}</small>' in page(response)
+    with scopes_disabled():
+        assert not Membership.objects.filter(person__user=applicant).exists()
