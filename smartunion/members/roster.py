@@ -1102,10 +1102,14 @@ def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> Ros
             timings["stage_s"] = round(time.perf_counter() - started, 3)
             roster_import.status = RosterImportStatus.READY
         roster_import.timings = timings
-        with transaction.atomic():
-            roster_import.save()
-            audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, address=address,
-                         data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped})
+        try:
+            with transaction.atomic():
+                roster_import.save()
+                audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, address=address,
+                             data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped})
+        except Exception:
+            _remove(roster_import.stored_path)  # no record points at it
+            raise
     finally:
         stored.unlink(missing_ok=True)  # the plain file goes; only the encrypted rows stay
     return roster_import
