@@ -12,6 +12,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
+from smartunion.console.views.members import encode_cursor
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Transfer
 from smartunion.members.services import join_apply, transfer_request
@@ -262,3 +263,15 @@ def test_edit_and_enrol_show_the_services_message_for_a_bad_name(signed_in, tree
         person.refresh_from_db()
         assert person.real_name == "原名字"
         assert not Membership.objects.filter(person__real_name=name).exists()
+
+
+def test_a_sealed_cursor_whose_values_do_not_fit_gives_the_first_page(signed_in, tree, many_members):
+    client = signed_in("union_a_staff")
+    wrong_types = encode_cursor(("欧阳甲", "not-an-id"), list_name="members")
+    wrong_date = encode_cursor(("not-a-date", 1), list_name="applications.open")
+
+    members = client.get(f"/console/members/?after={wrong_types}")
+    queue = client.get(f"/console/applications/?after={wrong_date}")
+
+    assert members.status_code == 200 and INVALID_LINK in page_text(members) and "欧阳" in page_text(members)
+    assert queue.status_code == 200 and INVALID_LINK in page_text(queue)
