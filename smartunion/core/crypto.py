@@ -12,7 +12,7 @@ import hmac as std_hmac
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -48,6 +48,13 @@ def keyring() -> Keyring:
         keys[version] = key
         current = current or version
     return Keyring(current_version=current, keys=keys)
+
+
+@lru_cache(maxsize=16)
+def _aesgcm(key: bytes) -> AESGCM:
+    """One cipher object per key: building it (the key schedule) costs more than sealing a short
+    value. Keyed by the key itself, so a cleared or rotated keyring can never reuse a stale one."""
+    return AESGCM(key)
 
 
 def _sm4_encrypt(key: bytes, nonce: bytes, data: bytes) -> bytes:
@@ -87,7 +94,7 @@ def decrypt(stored: str) -> str:
     nonce, sealed = raw[:12], raw[12:]
     try:
         if algorithm == AES_GCM:
-            return AESGCM(key).decrypt(nonce, sealed, algorithm.encode()).decode()
+            return _aesgcm(key).decrypt(nonce, sealed, algorithm.encode()).decode()
         if algorithm == SM4_GCM:
             return _sm4_decrypt(key, nonce, sealed).decode()
     except InvalidTag as exc:

@@ -17,7 +17,8 @@ from smartunion.members.models import MembershipStatus
 
 def status_label(value: str) -> str:
     """A membership status in words; an unknown or empty code stays as it is."""
-    return str(MembershipStatus(value).label) if value in MembershipStatus.values else value
+    member = MembershipStatus._value2member_map_.get(value)
+    return str(member.label) if member is not None else value
 
 
 def access_labels() -> dict[str, str]:

@@ -191,18 +191,35 @@ def membership_get(*, pk) -> Membership:
         raise NotFound(_("This application does not exist.")) from None
 
 
-def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Attach to each person their held membership or open application as ``current_memberships``
-    (a list of at most one): one more query per page, whatever its length."""
-    from django.db.models import Prefetch
+# The columns a page of people needs (api MemberOut): the encrypted ID number and mobile only to
+# show them masked; the rest of the row (indexes, timestamps, platform, wage bracket) stays unread.
+PERSON_LIST_FIELDS = (
+    "id", "real_name", "id_number_encrypted", "mobile_encrypted", "birth_date", "sex", "employment_form",
+    "org__id", "org__name", "employer__id", "employer__name",
+)
 
-    return qs.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]),
-            to_attr="current_memberships",
-        )
+
+def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Annotate each person with their held membership or open application (at most one of each,
+    by the partial unique indexes; the newest if both) as ``current_membership``: ``"status|number"``
+    (number empty until approved), or None without one. One correlated subquery on (person,
+    status) inside the page's own query: no second round trip, one expression to compile; read it
+    with ``current_membership_of(person)``."""
+    from django.db.models import CharField, Subquery, Value
+    from django.db.models.functions import Coalesce, Concat
+
+    current = (
+        Membership.objects.filter(person=OuterRef("pk"), status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
+        .order_by("-created_at", "-id")
+        .values(pair=Concat("status", Value("|"), Coalesce("number", Value("")), output_field=CharField()))[:1]
     )
+    return qs.annotate(current_membership=Subquery(current))
+
+
+def current_membership_of(person: Person) -> tuple[str, str]:
+    """(status, number) of a person annotated by ``with_current_membership``; ("", "") without one."""
+    status, _sep, number = (getattr(person, "current_membership", None) or "").partition("|")
+    return status, number
 
 
 # --- The worker's own records (mobile web and API) ----------------------------------------------------
