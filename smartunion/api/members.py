@@ -16,6 +16,7 @@ from smartunion.api.errors import error_responses
 from smartunion.api.orgs import org_reference
 from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
 from smartunion.api.schemas import (
+    MEMBERS_DEFAULT_LIMIT,
     ApplicationOut,
     ApplicationPage,
     DecisionIn,
@@ -33,6 +34,7 @@ from smartunion.api.security import require_staff, scope_with_perm, staff_with_p
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.members.models import MembershipStatus
 from smartunion.members.selectors import (
+    PERSON_LIST_FIELDS,
     applications_queue,
     classify_query,
     membership_get,
@@ -58,6 +60,9 @@ applications_router = Router(tags=["applications"])
 transfers_router = Router(tags=["transfers"])
 
 LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+# A page of people is a screenful (MEMBERS_DEFAULT_LIMIT, api/schemas.py): every row is decrypted
+# twice to be masked, so the cost of a search grows with the page; ask for more with `limit`.
+MEMBERS_LIMIT = Query(MEMBERS_DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 CURSOR = Query(None, max_length=1000, description="`next_cursor` of the previous page.")
 ORG = Query(None, description="Only this organisation's subtree.")
 STATUS = Query(None, description="Only people with a membership in this status.")
@@ -92,7 +97,7 @@ def _members_page(user, *, q: str, org: int | None, status: str, limit: int, cur
         qs = with_current_membership(
             person_search(
                 q=q, org=org_reference(org, field=f"{source}.org") if org is not None else None, status=status
-            )
+            ).only(*PERSON_LIST_FIELDS)
         )
         items, next_cursor = keyset_page(
             qs,
@@ -121,7 +126,7 @@ def member_list(
     ),
     org: int | None = ORG,
     status: MembershipStatus | None = STATUS,
-    limit: int = LIMIT,
+    limit: int = MEMBERS_LIMIT,
     cursor: str | None = CURSOR,
 ):
     """People you may view, by name then id, whose name starts with `q`. ID numbers and mobiles are

@@ -146,11 +146,28 @@ def test_member_list_runs_a_fixed_number_of_queries(api_as, tree, count, django_
         make_person(org=tree.union_c, real_name=f"计数{n}")
     api = api_as("city_admin")
 
-    # token lookup, the user's grants, the page (with org and employer joined), their memberships
-    with django_assert_num_queries(4):
+    # token lookup, the user's grants, the page (org and employer joined, the current membership
+    # a subquery of it)
+    with django_assert_num_queries(3):
         response = api.get("/api/v1/members", {"q": "计数"})
 
     assert len(response.json()["items"]) == count
+
+
+def test_members_come_twenty_to_a_page_unless_limit_asks_for_more(api_as, tree):
+    for n in range(21):
+        make_person(org=tree.union_c, real_name=f"翻页{n:02d}")
+    api = api_as("city_admin")
+
+    first = api.get("/api/v1/members", {"q": "翻页"}).json()
+    searched = api.post("/api/v1/members/search", {"q": "翻页"}).json()
+    rest = api.get("/api/v1/members", {"q": "翻页", "cursor": first["next_cursor"]}).json()
+    wide = api.get("/api/v1/members", {"q": "翻页", "limit": 50}).json()
+
+    assert [p["real_name"] for p in first["items"]] == [f"翻页{n:02d}" for n in range(20)]
+    assert [p["real_name"] for p in searched["items"]] == [f"翻页{n:02d}" for n in range(20)]
+    assert [p["real_name"] for p in rest["items"]] == ["翻页20"]
+    assert len(wide["items"]) == 21 and wide["next_cursor"] is None
 
 
 def test_opening_a_member_is_recorded_and_shows_masked_data(api_as, tree, member_a):
