@@ -222,6 +222,9 @@ def signin_for_token(*, username: str, password: str, otp: str | None, address: 
                 fields={"otp": [_("Enter the 6-digit code from your authenticator app.")]},
             )
         second_factor_verify(user=user, code=otp, address=address)
+        if user.password_change_required:
+            # Whoever created the account knows this password: no token until the owner chose theirs.
+            raise WrongEnd(_("Choose your own password on the console first, then request a token."))
     return user
 
 

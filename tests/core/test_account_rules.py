@@ -98,3 +98,16 @@ def test_changing_the_password_revokes_api_tokens(personas):
         token_issue(user=staff, address="")
         password_change(user=staff, old_password=STAFF_PASSWORD, new_password="Another-Pass-2027!", address="")
     assert not ApiToken.objects.filter(user=staff, revoked_at__isnull=True).exists()
+
+
+def test_no_api_token_before_the_owner_chose_their_own_password(tree, personas, client):
+    from tests.factories import totp_now
+
+    staff = personas["fangshan_staff"]
+    staff.password_change_required = True
+    staff.save(update_fields=["password_change_required"])
+    response = client.post("/api/v1/auth/token",
+                           {"username": "fangshan.staff", "password": STAFF_PASSWORD, "otp": totp_now(staff)},
+                           content_type="application/json")
+    assert response.status_code == 403 and "设置您自己的密码" in response.json()["message"]
+    assert not ApiToken.objects.filter(user=staff).exists()

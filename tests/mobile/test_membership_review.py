@@ -84,7 +84,7 @@ def test_withdrawing_needs_a_post(applicant_client, applicant, tree):
 def test_the_overdue_notice_follows_the_membership(applicant_client, applicant, tree):
     apply(tree, applicant, days_overdue=2)
     text = page(applicant_client.get(reverse("mobile:membership")))
-    assert "已超过答复期限，已提醒上级工会。" in text
+    assert "已超过答复期限：该申请已同时列入上级工会的逾期清单。" in text
 
 
 def test_the_download_is_not_cached(applicant_client, applicant, tree):
