@@ -38,7 +38,8 @@ def test_a_courier_joins_and_gets_an_active_card(
         screenshot(page, name)
 
     staff = StaffFactory(
-        username="fangshan.members", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)]
+        username="fangshan.members", display_name="周会员干事", home_org=tree.fangshan,
+        roles=[("union_staff", tree.fangshan)]
     )
 
     # --- On the phone: register ---------------------------------------------------------------------
@@ -122,7 +123,9 @@ def test_a_courier_joins_and_gets_an_active_card(
     phone.goto(f"{live_server.url}/m/membership/")
     expect(phone.get_by_text(f"欢迎加入{UNION}")).to_be_visible()
     phone.goto(f"{live_server.url}/m/me/data/")
-    expect(phone.locator("#access")).to_contain_text("fangshan.members")
+    # Staff are named by their name and organisation, never by their login.
+    expect(phone.locator("#access")).to_contain_text("周会员干事")
+    expect(phone.locator("#access")).not_to_contain_text("fangshan.members")
     expect(phone.locator("#access")).to_contain_text("查看")
     shot(phone, "mobile-my-data")
 
