@@ -96,9 +96,10 @@ def attempt_begin(*, key: str, address: str) -> None:
     sent in parallel see each other, so no burst gets past the limit (the row is committed at once,
     outside the caller's transaction). ``attempt_succeeded`` removes it again."""
     with transaction.atomic():
-        row = SignInFailure.objects.create(account_key=key, address=address or "")
+        SignInFailure.objects.create(account_key=key, address=address or "")
     if _over_limit(key=key, address=address, allowance=1):
-        SignInFailure.objects.filter(pk=row.pk).delete()  # a locked attempt does not prolong the lock
+        # The refused attempt stays counted: had parallel guesses each removed their own row, the
+        # lock would vanish with them. So the lock lasts the window after the last attempt.
         raise _locked_error()
 
 
