@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import math
 import os
 import random
 import shutil
@@ -52,10 +51,11 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from _common import figure, fresh_database, note, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "smartunion_bench_members"
 P99_TARGET_MS = 50.0
 RATIO_TARGET = 0.6
@@ -94,22 +94,6 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     args.members = args.members or (50_000 if args.quick else 1_000_000)
     return args
-
-
-def figure(name: str, value, unit: str) -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    print(f"{name} {value} {unit}", flush=True)
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 # --- The load client (a separate process) ----------------------------------------------------------
@@ -192,26 +176,6 @@ def run_client(spec: dict) -> dict:
 
 
 # --- Database and data -----------------------------------------------------------------------------
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def prepare_database(args) -> tuple[str, object]:
-    if args.database == "postgresql":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-
-        def cleanup() -> None:
-            pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-
-        return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", cleanup
-    tmp = tempfile.TemporaryDirectory(prefix="smartunion-bench-")
-    return f"sqlite:///{tmp.name}/members.sqlite3", tmp.cleanup
 
 
 def server_environment(database_url: str, var_dir: str) -> dict[str, str]:
@@ -468,7 +432,7 @@ def main() -> int:
     signal.signal(signal.SIGALRM, give_up)
     signal.alarm(args.timeout)
     total_started = time.perf_counter()
-    database_url, cleanup = prepare_database(args)
+    database_url, cleanup = fresh_database(args.database, pg_name=PG_BENCH_DB, sqlite_name="members.sqlite3")
     var_dir = tempfile.mkdtemp(prefix="smartunion-bench-var-")
     server = None
     try:

@@ -19,7 +19,6 @@ PERFORMANCE.md: subtree query p99 < 50 ms for subtrees up to 100,000 nodes, move
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import signal
@@ -30,10 +29,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from _common import figure, fresh_database, note, percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "smartunion_bench"
 SECTIONS_PER_BRANCH = 10
 GROUPS_PER_SECTION = 100
@@ -74,38 +74,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def figure(name: str, value, unit: str) -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    print(f"{name} {value} {unit}", flush=True)
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
 # --- Database lifecycle -----------------------------------------------------------------------------
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def prepare_database(args) -> tuple[str, object]:
-    """Returns the DATABASE_URL and a cleanup function."""
-    if args.database == "postgresql":
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-
-        def cleanup() -> None:
-            pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-
-        return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", cleanup
-    tmp = tempfile.TemporaryDirectory(prefix="smartunion-bench-")
-    return f"sqlite:///{tmp.name}/org_tree.sqlite3", tmp.cleanup
 
 
 def setup_django(database_url: str, var_dir: str) -> None:
@@ -133,8 +102,9 @@ def tree_rows(branches: int):
         for i in range(max(branches, SECTIONS_PER_BRANCH, GROUPS_PER_SECTION, LEAVES_PER_GROUP))
     ]
     root_path = encode_step(0)
+    BRANCH_KINDS = _branch_kinds()  # noqa: N806
     next_id = 1
-    yield (next_id, None, root_path, 1, branches, OrgKind.CITY_FEDERATION, "基准市总工会", "110000")
+    yield (next_id, None, root_path, 1, branches, OrgKind.NATIONAL_FEDERATION, "基准全国总工会", "110000")
     root_id = next_id
     for b in range(branches):
         next_id += 1
@@ -146,7 +116,7 @@ def tree_rows(branches: int):
             branch_path,
             2,
             SECTIONS_PER_BRANCH,
-            OrgKind.DISTRICT_UNION,
+            BRANCH_KINDS.get(b, OrgKind.DISTRICT_UNION),
             f"区{b}",
             region,
         )
@@ -188,6 +158,14 @@ def tree_rows(branches: int):
                         f"企业工会{b}-{s}-{g}-{leaf}",
                         region,
                     )
+
+
+def _branch_kinds():
+    from smartunion.orgs.models import OrgKind
+
+    # The moves put branch 1 and 2 under branch 0, then branch 1 under branch 2: kinds must stand in
+    # order (orgs.services.KIND_RANK), so branch 0 is a provincial and branch 2 a city federation.
+    return {0: OrgKind.PROVINCIAL_FEDERATION, 2: OrgKind.CITY_FEDERATION}
 
 
 def node_count(branches: int) -> int:
@@ -314,12 +292,6 @@ def load_sqlite(branches: int) -> float:
 
 
 # --- Measuring ----------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
 def time_queries(fn, paths: list[str], warmup: int) -> list[float]:
@@ -486,7 +458,7 @@ def main() -> int:
     signal.signal(signal.SIGALRM, give_up)
     signal.alarm(args.timeout)
     total_started = time.perf_counter()
-    database_url, cleanup = prepare_database(args)
+    database_url, cleanup = fresh_database(args.database, pg_name=PG_BENCH_DB, sqlite_name="org_tree.sqlite3")
     var_dir = tempfile.TemporaryDirectory(prefix="smartunion-bench-var-")
     try:
         setup_django(database_url, var_dir.name)

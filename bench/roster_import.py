@@ -39,10 +39,11 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from _common import figure, fresh_pg_database, note
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "smartunion_bench_roster"
 TARGET_ROWS_PER_S = {"sqlite": 8_000, "postgresql": 10_000}
 TARGET_RATIO = 0.4
@@ -66,33 +67,12 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def figure(name: str, value, unit: str) -> None:
-    if isinstance(value, float):
-        value = f"{value:.3f}" if value < 10 else f"{value:.1f}"
-    print(f"{name} {value} {unit}", flush=True)
-
-
-def note(message: str) -> None:
-    print(f"# {message}", file=sys.stderr, flush=True)
-
-
 # --- Database lifecycle -----------------------------------------------------------------------------
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def prepare_database(args, tmp: str):
     if args.pg:
-        pg_admin(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
-        pg_admin(f'CREATE DATABASE "{PG_BENCH_DB}"')
-        return f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}", lambda: pg_admin(
-            f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)'
-        )
+        return fresh_pg_database(PG_BENCH_DB)
     return f"sqlite:///{tmp}/roster.sqlite3", lambda: None
 
 
