@@ -121,11 +121,16 @@ class OrgDetailOut(OrgOut):
     ancestors: list[RefOut] = Field(..., description="The ancestors you can see, from the top down.")
 
 
-class OrgPage(Schema):
-    items: list[OrgOut]
+class Page(Schema):
+    """A keyset page: no total count, a cursor to the next page."""
+
     next_cursor: str | None = Field(
         ..., description="Pass as `cursor` for the next page; null on the last page."
     )
+
+
+class OrgPage(Page):
+    items: list[OrgOut]
 
 
 # --- Enterprises ---------------------------------------------------------------------------------
@@ -151,11 +156,8 @@ class EnterpriseOut(Schema):
         return str(enterprise.get_industry_display())
 
 
-class EnterprisePage(Schema):
+class EnterprisePage(Page):
     items: list[EnterpriseOut]
-    next_cursor: str | None = Field(
-        ..., description="Pass as `cursor` for the next page; null on the last page."
-    )
 
 
 class EnterpriseCreateIn(InputSchema):
@@ -446,11 +448,8 @@ class MemberSearchIn(InputSchema):
     cursor: str | None = Field(None, max_length=1000, description="`next_cursor` of the previous page.")
 
 
-class MemberPage(Schema):
+class MemberPage(Page):
     items: list[MemberOut]
-    next_cursor: str | None = Field(
-        ..., description="Pass as `cursor` for the next page; null on the last page."
-    )
 
 
 class MemberDetailOut(PersonBriefOut):
@@ -508,11 +507,8 @@ class ApplicationOut(MembershipOut):
         return membership.is_overdue
 
 
-class ApplicationPage(Schema):
+class ApplicationPage(Page):
     items: list[ApplicationOut]
-    next_cursor: str | None = Field(
-        ..., description="Pass as `cursor` for the next page; null on the last page."
-    )
 
 
 class DecisionIn(InputSchema):
@@ -548,11 +544,8 @@ class TransferOut(Schema):
         return transfer.created_at
 
 
-class TransferPage(Schema):
+class TransferPage(Page):
     items: list[TransferOut]
-    next_cursor: str | None = Field(
-        ..., description="Pass as `cursor` for the next page; null on the last page."
-    )
 
 
 class TransferIn(InputSchema):
