@@ -74,41 +74,41 @@ def _locked_error() -> Locked:
     )
 
 
-def _over_limit(*, key: str, address: str, allowance: int = 0) -> bool:
+def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
     since = _window_start()
     if SignInFailure.objects.filter(account_key=key, created_at__gte=since).count() > (
         settings.LOCKOUT_ACCOUNT_FAILURES - 1 + allowance
     ):
         return True
-    return bool(address) and SignInFailure.objects.filter(address=address, created_at__gte=since).count() > (
+    return bool(client_address) and SignInFailure.objects.filter(address=client_address, created_at__gte=since).count() > (
         settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance
     )
 
 
-def check_lockout(*, key: str, address: str) -> None:
+def check_lockout(*, key: str, client_address: str) -> None:
     """Refuse at once when the account or the address is locked (a read-only check)."""
-    if _over_limit(key=key, address=address):
+    if _over_limit(key=key, client_address=client_address):
         raise _locked_error()
 
 
-def attempt_begin(*, key: str, address: str) -> None:
+def attempt_begin(*, key: str, client_address: str) -> None:
     """Count this attempt as a failure *before* the secret is checked, then check the limits: guesses
     sent in parallel see each other, so no burst gets past the limit (the row is committed at once,
     outside the caller's transaction). ``attempt_succeeded`` removes it again."""
     with transaction.atomic():
-        SignInFailure.objects.create(account_key=key, address=address or "")
-    if _over_limit(key=key, address=address, allowance=1):
+        SignInFailure.objects.create(account_key=key, address=client_address or "")
+    if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
         # lock would vanish with them. So the lock lasts the window after the last attempt.
         raise _locked_error()
 
 
-def attempt_failed(*, key: str, address: str, action: str, user: User | None, reason: str) -> None:
+def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:
     """The attempt's failure row stays; the audit chain records it."""
     audit_record(
         action=action,
         actor=user,
-        address=address,
+        client_address=client_address,
         outcome=AuditOutcome.FAILURE,
         org=user.home_org if user is not None and user.is_staff_member else None,
         data={"reason": reason, "account": key[:16]},
@@ -123,25 +123,25 @@ def clear_failures(*, key: str) -> None:
 
 
 def signin_password(
-    *, username: str, password: str, address: str, staff_only: bool = False, worker_only: bool = False
+    *, username: str, password: str, client_address: str, staff_only: bool = False, worker_only: bool = False
 ) -> User:
     """First factor. Workers are signed in after this; staff go on to the second factor. The
     console passes ``staff_only`` and the mobile web ``worker_only``: an account of the other kind
     is refused there (and recorded as a failed sign-in, not a success)."""
     key = account_key(username)
     with scopes_disabled():
-        attempt_begin(key=key, address=address)
+        attempt_begin(key=key, client_address=client_address)
         user = authenticate(username=username, password=password)
         if user is None:
             attempt_failed(
-                key=key, address=address, action="signin.password", user=find_user(username), reason="bad_credentials"
+                key=key, client_address=client_address, action="signin.password", user=find_user(username), reason="bad_credentials"
             )
             raise Unauthorized(
                 _("The username or password is wrong."), fields={"password": [_("The username or password is wrong.")]}
             )
         if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
             clear_failures(key=key)
-            audit_record(action="signin.password", actor=user, address=address, outcome=AuditOutcome.DENIED,
+            audit_record(action="signin.password", actor=user, client_address=client_address, outcome=AuditOutcome.DENIED,
                          data={"reason": "wrong_end"})
             raise WrongEnd(
                 _("Staff sign in on the console.") if user.is_staff_member else _("Workers sign in on the mobile web.")
@@ -149,7 +149,7 @@ def signin_password(
         with transaction.atomic():
             clear_failures(key=key)
             audit_record(
-                action="signin.password", actor=user, address=address,
+                action="signin.password", actor=user, client_address=client_address,
                 org=user.home_org if user.is_staff_member else None,
                 data={"stage": "first_factor"} if user.is_staff_member else {},
             )
@@ -181,12 +181,12 @@ def _hash_recovery(code: str) -> str:
     return crypto.blind_index(code.replace("-", "").upper(), purpose="recovery")
 
 
-def second_factor_verify(*, user: User, code: str, address: str) -> str:
+def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
     """Second factor for staff: a TOTP code or one unused recovery code. Returns which was used."""
     key = account_key(user.username)
     code = (code or "").strip().replace(" ", "")
     with scopes_disabled():
-        attempt_begin(key=key, address=address)
+        attempt_begin(key=key, client_address=client_address)
         device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
         reason = "no_device"
         method = "totp"
@@ -199,7 +199,7 @@ def second_factor_verify(*, user: User, code: str, address: str) -> str:
             ).update(used_at=timezone.now())
             reason = None if used == 1 else "bad_recovery_code"
         if reason is not None:
-            attempt_failed(key=key, address=address, action="signin.second_factor", user=user, reason=reason)
+            attempt_failed(key=key, client_address=client_address, action="signin.second_factor", user=user, reason=reason)
             message = (
                 _("This code has already been used. Wait for the next code.")
                 if reason == "code_reused"
@@ -208,21 +208,21 @@ def second_factor_verify(*, user: User, code: str, address: str) -> str:
             raise Unauthorized(message, fields={"otp": [message]})
         with transaction.atomic():
             clear_failures(key=key)
-            audit_record(action="signin.second_factor", actor=user, address=address, org=user.home_org,
+            audit_record(action="signin.second_factor", actor=user, client_address=client_address, org=user.home_org,
                          data={"method": method})
         return method
 
 
-def signin_for_token(*, username: str, password: str, otp: str | None, address: str) -> User:
+def signin_for_token(*, username: str, password: str, otp: str | None, client_address: str) -> User:
     """Both factors in one call (the API): staff must send ``otp``."""
-    user = signin_password(username=username, password=password, address=address)
+    user = signin_password(username=username, password=password, client_address=client_address)
     if user.is_staff_member:
         if not otp:
             raise Unauthorized(
                 _("Staff must send the code from their authenticator app."),
                 fields={"otp": [_("Enter the 6-digit code from your authenticator app.")]},
             )
-        second_factor_verify(user=user, code=otp, address=address)
+        second_factor_verify(user=user, code=otp, client_address=client_address)
         if user.password_change_required:
             # Whoever created the account knows this password: no token until the owner chose theirs.
             raise WrongEnd(_("Choose your own password on the console first, then request a token."))
@@ -253,24 +253,24 @@ def totp_qr_data_uri(uri: str) -> str:
     return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
-def totp_enrol_confirm(*, user: User, code: str, address: str) -> list[str]:
+def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[str]:
     """Confirm enrolment with a first code; returns the recovery codes, shown once."""
     key = account_key(user.username)
-    attempt_begin(key=key, address=address)
+    attempt_begin(key=key, client_address=client_address)
     with scopes_disabled(), transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
         if device is None:
             raise Conflict(_("There is no enrolment waiting to be confirmed."))
         reason = _consume_totp(device, (code or "").strip())
     if reason is not None:
-        attempt_failed(key=key, address=address, action="2fa.enrol", user=user, reason=reason)
+        attempt_failed(key=key, client_address=client_address, action="2fa.enrol", user=user, reason=reason)
         raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
     clear_failures(key=key)
     with scopes_disabled(), transaction.atomic():
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
         codes = recovery_codes_regenerate(user=user)
-        audit_record(action="2fa.enrol", actor=user, obj=user, address=address)
+        audit_record(action="2fa.enrol", actor=user, obj=user, client_address=client_address)
         return codes
 
 
@@ -297,12 +297,12 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def token_issue(*, user: User, address: str) -> tuple[str, datetime]:
+def token_issue(*, user: User, client_address: str) -> tuple[str, datetime]:
     raw = secrets.token_urlsafe(32)
     expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
     with transaction.atomic():
         ApiToken.objects.create(user=user, key_hash=_token_hash(raw), expires_at=expires_at)
-        audit_record(action="token.issue", actor=user, address=address)
+        audit_record(action="token.issue", actor=user, client_address=client_address)
     return raw, expires_at
 
 
@@ -317,14 +317,14 @@ def token_user(raw: str) -> User | None:
     return token.user
 
 
-def token_revoke(*, raw: str, address: str) -> None:
+def token_revoke(*, raw: str, client_address: str) -> None:
     with transaction.atomic():
         token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw), revoked_at=None).first()
         if token is None:
             raise NotFound(_("This token does not exist or was already revoked."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoke", actor=token.user, address=address)
+        audit_record(action="token.revoke", actor=token.user, client_address=client_address)
 
 
 # --- Workers: one-time codes and registration ------------------------------------------------------
@@ -377,19 +377,19 @@ def one_time_code_verify(*, mobile: str, code: str, purpose: str) -> None:
         raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
 
 
-def password_confirm(*, user: User, password: str, address: str) -> None:
+def password_confirm(*, user: User, password: str, client_address: str) -> None:
     """A signed-in user proves presence with their password before an irreversible step (closing
     the account). Failures count towards the lockout like failed sign-ins."""
     key = account_key(user.mobile if user.mobile_encrypted else user.username)
-    attempt_begin(key=key, address=address)
+    attempt_begin(key=key, client_address=client_address)
     if not user.check_password(password or ""):
-        attempt_failed(key=key, address=address, action="reauth", user=user, reason="bad_password")
+        attempt_failed(key=key, client_address=client_address, action="reauth", user=user, reason="bad_password")
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
     clear_failures(key=key)
 
 
 def worker_register(
-    *, mobile: str, code: str, password: str, display_name: str, address: str, agree: bool = False
+    *, mobile: str, code: str, password: str, display_name: str, client_address: str, agree: bool = False
 ) -> User:
     """``agree``: the worker accepted the privacy notice (PIPL art. 13-14: consent before collecting
     personal information); registration without it is refused."""
@@ -423,30 +423,30 @@ def worker_register(
             user.save()
         except IntegrityError as exc:  # two registrations of one mobile at once
             raise ValidationFailed(fields={"mobile": [_("This mobile number is already registered.")]}) from exc
-        audit_record(action="worker.register", actor=user, obj=user, address=address, data={"privacy_notice": True})
+        audit_record(action="worker.register", actor=user, obj=user, client_address=client_address, data={"privacy_notice": True})
         return user
 
 
-def signin_one_time_code(*, mobile: str, code: str, address: str) -> User:
+def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User:
     mobile = validate_mobile(mobile)
     key = account_key(mobile)
     with scopes_disabled():
-        attempt_begin(key=key, address=address)
+        attempt_begin(key=key, client_address=client_address)
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
         with transaction.atomic():
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:
-            attempt_failed(key=key, address=address, action="signin.code", user=user, reason="bad_code")
+            attempt_failed(key=key, client_address=client_address, action="signin.code", user=user, reason="bad_code")
             raise Unauthorized(
                 _("The code is wrong or has expired."), fields={"code": [_("The code is wrong or has expired.")]}
             )
         with transaction.atomic():
             clear_failures(key=key)
-            audit_record(action="signin.code", actor=user, address=address)
+            audit_record(action="signin.code", actor=user, client_address=client_address)
         return user
 
 
-def password_change(*, user: User, old_password: str, new_password: str, address: str) -> None:
+def password_change(*, user: User, old_password: str, new_password: str, client_address: str) -> None:
     if not user.check_password(old_password):
         raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
     try:
@@ -459,7 +459,7 @@ def password_change(*, user: User, old_password: str, new_password: str, address
         user.save(update_fields=["password", "password_change_required"])
         # Tokens issued under the old password stop working (a stolen token must not outlive it).
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="password.change", actor=user, obj=user, address=address,
+        audit_record(action="password.change", actor=user, obj=user, client_address=client_address,
                      org=user.home_org if user.is_staff_member else None)
 
 
@@ -474,12 +474,12 @@ def user_language_set(*, user: User, language: str) -> None:
 # --- Role grants ------------------------------------------------------------------------------------
 
 
-def reauthenticate(*, actor: User, secret: str, address: str) -> None:
+def reauthenticate(*, actor: User, secret: str, client_address: str) -> None:
     """Granting power asks the granting administrator to prove presence again: password or a fresh
     code. Wrong answers count towards the lockout like failed sign-ins (a stolen session gets no
     unlimited guesses)."""
     key = account_key(actor.username)
-    attempt_begin(key=key, address=address)
+    attempt_begin(key=key, client_address=client_address)
     secret = (secret or "").strip()
     if secret and actor.check_password(secret):
         clear_failures(key=key)
@@ -489,13 +489,13 @@ def reauthenticate(*, actor: User, secret: str, address: str) -> None:
         if device is not None and _consume_totp(device, secret) is None:
             clear_failures(key=key)
             return
-    attempt_failed(key=key, address=address, action="reauth", user=actor, reason="bad_reauth")
+    attempt_failed(key=key, client_address=client_address, action="reauth", user=actor, reason="bad_reauth")
     raise ValidationFailed(
         fields={"confirm": [_("Re-enter your password or a current authenticator code to confirm.")]}
     )
 
 
-def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, address: str) -> RoleGrant:
+def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client_address: str) -> RoleGrant:
     require_perm(actor, "roles.grant", org)
     if not user.is_staff_member:
         raise ValidationFailed(fields={"user": [_("Roles can only be granted to staff accounts.")]})
@@ -505,7 +505,7 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, addres
     missing = [p for p in role.permissions if not has_perm(actor, p, org)]
     if missing:
         raise ValidationFailed(fields={"role": [_("You cannot grant a role with rights you do not hold here.")]})
-    reauthenticate(actor=actor, secret=confirm, address=address)
+    reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(
             user=user, role=role, org=org, defaults={"granted_by": actor}
@@ -513,7 +513,7 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, addres
         if not created:
             raise ValidationFailed(fields={"role": [_("This person already holds this role here.")]})
         audit_record(
-            action="role.grant", actor=actor, obj=grant, org=org, address=address,
+            action="role.grant", actor=actor, obj=grant, org=org, client_address=client_address,
             data={"user": user.pk, "role": role.code},
         )
     forget_grants(user)
@@ -532,7 +532,7 @@ def _require_power_over(actor: User, user: User) -> None:
             raise Forbidden(_("This account holds rights you do not hold; ask an administrator above you."))
 
 
-def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, address: str) -> None:
+def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: str) -> None:
     require_perm(actor, "roles.grant", grant.org)
     from smartunion.accounts.permissions import has_perm
 
@@ -540,17 +540,17 @@ def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, address: str) ->
         raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
     if grant.user_id == actor.pk:
         raise ValidationFailed(fields={"confirm": [_("You cannot revoke your own role; ask another administrator.")]})
-    reauthenticate(actor=actor, secret=confirm, address=address)
+    reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         audit_record(
-            action="role.revoke", actor=actor, obj=grant, org=grant.org, address=address,
+            action="role.revoke", actor=actor, obj=grant, org=grant.org, client_address=client_address,
             data={"user": grant.user_id, "role": grant.role.code},
         )
         grant.delete()
     forget_grants(grant.user)
 
 
-def staff_create(*, actor: User | None, username: str, display_name: str, password: str, home_org, address: str = ""
+def staff_create(*, actor: User | None, username: str, display_name: str, password: str, home_org, client_address: str = ""
                  ) -> User:
     if actor is not None:
         require_perm(actor, "roles.grant", home_org)
@@ -569,7 +569,7 @@ def staff_create(*, actor: User | None, username: str, display_name: str, passwo
                     password_change_required=actor is not None)
         user.set_password(password)
         user.save()
-        audit_record(action="staff.create", actor=actor, obj=user, org=home_org, address=address)
+        audit_record(action="staff.create", actor=actor, obj=user, org=home_org, client_address=client_address)
     return user
 
 
@@ -587,7 +587,7 @@ def staff_get_in_scope(*, pk) -> User:
     return user
 
 
-def totp_reset(*, actor: User, user: User, confirm: str, address: str) -> None:
+def totp_reset(*, actor: User, user: User, confirm: str, client_address: str) -> None:
     """A staff member lost their authenticator: an administrator over their organisation removes
     it (and the recovery codes and API tokens); at the next sign-in they enrol a new one."""
     require_perm(actor, "roles.grant", user.home_org)
@@ -596,9 +596,9 @@ def totp_reset(*, actor: User, user: User, confirm: str, address: str) -> None:
             fields={"confirm": [_("You cannot reset your own authenticator; ask another administrator.")]}
         )
     _require_power_over(actor, user)
-    reauthenticate(actor=actor, secret=confirm, address=address)
+    reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         TotpDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="2fa.reset", actor=actor, obj=user, org=user.home_org, address=address)
+        audit_record(action="2fa.reset", actor=actor, obj=user, org=user.home_org, client_address=client_address)

@@ -25,11 +25,11 @@ def token_create(request: HttpRequest, payload: TokenIn):
     """Sign in and receive a bearer token. Workers send their mobile as `username`; staff must also
     send `otp`, the code from their authenticator app (or a recovery code). Repeated failures lock
     the account for a while (429)."""
-    address = request_address(request)
+    client_address = request_address(request)
     user = signin_for_token(
-        username=payload.username, password=payload.password, otp=payload.otp, address=address
+        username=payload.username, password=payload.password, otp=payload.otp, client_address=client_address
     )
-    token, expires_at = token_issue(user=user, address=address)
+    token, expires_at = token_issue(user=user, client_address=client_address)
     return {"token": token, "expires_at": expires_at}
 
 
@@ -41,7 +41,7 @@ def token_create(request: HttpRequest, payload: TokenIn):
 )
 def token_delete(request: HttpRequest):
     """Revoke the token sent in `Authorization`: it answers 401 from now on."""
-    token_revoke(raw=request.api_token, address=request_address(request))
+    token_revoke(raw=request.api_token, client_address=request_address(request))
     return Status(204, None)
 
 

@@ -84,8 +84,7 @@ def enterprise_add(request: HttpRequest, payload: EnterpriseCreateIn):
         actor=user,
         org=refs["org"],
         covering_union=refs["covering_union"],
-        address=request_address(request),
-        postal_address=data.pop("address"),
+        client_address=request_address(request),
         **data,
     )
     return Status(201, enterprise)
@@ -123,10 +122,8 @@ def enterprise_change(request: HttpRequest, enterprise_id: int, payload: Enterpr
     data = payload.dict(exclude_unset=True)
     if "covering_union" in data:
         data.update(_references(covering_union=data["covering_union"]))
-    if "address" in data:
-        data["postal_address"] = data.pop("address")
     enterprise = enterprise_update(
-        actor=user, enterprise=enterprise, address=request_address(request), **data
+        actor=user, enterprise=enterprise, client_address=request_address(request), **data
     )
     return enterprise
 
@@ -144,5 +141,5 @@ def enterprise_remove(request: HttpRequest, enterprise_id: int):
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
     require_enterprise_perm(user, "enterprises.delete", enterprise)
-    enterprise_delete(actor=user, enterprise=enterprise, address=request_address(request))
+    enterprise_delete(actor=user, enterprise=enterprise, client_address=request_address(request))
     return Status(204, None)

@@ -169,7 +169,7 @@ def member_detail(request: HttpRequest, person_id: int):
     sees who opened it and when. Outside your scope it does not exist (404)."""
     user = request.auth
     require_staff(user)
-    person = person_open(actor=user, pk=person_id, address=request_address(request))
+    person = person_open(actor=user, pk=person_id, client_address=request_address(request))
     person.memberships_in_scope = list(person_memberships(person=person))
     return person
 
@@ -186,7 +186,7 @@ def member_unmask(request: HttpRequest, response: HttpResponse, person_id: int, 
     user = request.auth
     require_staff(user)
     person = person_get(pk=person_id)
-    value = person_unmask(actor=user, person=person, field=payload.field, address=request_address(request))
+    value = person_unmask(actor=user, person=person, field=payload.field, client_address=request_address(request))
     response["Cache-Control"] = "no-store"
     return {"field": payload.field, "value": value}
 
@@ -236,7 +236,7 @@ def application_decide(request: HttpRequest, application_id: int, payload: Decis
         membership=membership,
         approve=payload.approve,
         reason=payload.reason,
-        address=request_address(request),
+        client_address=request_address(request),
     )
 
 
@@ -284,7 +284,7 @@ def transfer_create(request: HttpRequest, payload: TransferIn):
     except NotFound:
         raise ValidationFailed(fields={"body.to_org": [_("No union with this id exists.")]}) from None
     transfer = transfer_request(
-        actor=user, person=person, to_org=to_org, reason=payload.reason, address=request_address(request)
+        actor=user, person=person, to_org=to_org, reason=payload.reason, client_address=request_address(request)
     )
     return Status(201, transfer)
 
@@ -303,7 +303,7 @@ def transfer_cancel_endpoint(request: HttpRequest, transfer_id: int, payload: Tr
     require_staff(user)
     transfer = transfer_get(pk=transfer_id)
     reason = payload.reason if payload is not None else ""
-    return transfer_cancel(actor=user, transfer=transfer, reason=reason, address=request_address(request))
+    return transfer_cancel(actor=user, transfer=transfer, reason=reason, client_address=request_address(request))
 
 
 @transfers_router.post(
@@ -324,5 +324,5 @@ def transfer_decision(request: HttpRequest, transfer_id: int, payload: DecisionI
         transfer=transfer,
         approve=payload.approve,
         reason=payload.reason,
-        address=request_address(request),
+        client_address=request_address(request),
     )

@@ -176,7 +176,7 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     if employer is not None:
         data["employer"] = employer
     membership = join_apply(
-        user=user, org=org, data=data, consent=payload.sensitive_consent, address=request_address(request)
+        user=user, org=org, data=data, consent=payload.sensitive_consent, client_address=request_address(request)
     )
     return Status(201, membership)
 
@@ -191,7 +191,7 @@ def application_withdraw(request: HttpRequest):
     """Withdraw the application that waits for an answer; it ends as `withdrawn` and you may apply
     again, to the same union or another. 409 when no application is waiting."""
     require_worker(request.auth)
-    return join_withdraw(user=request.auth, address=request_address(request))
+    return join_withdraw(user=request.auth, client_address=request_address(request))
 
 
 @router.get(
@@ -235,7 +235,7 @@ def my_data(request: HttpRequest, response: HttpResponse):
     is recorded in the audit log; the answer is not to be cached (`Cache-Control: no-store`)."""
     require_worker(request.auth)
     response["Cache-Control"] = "no-store"
-    return my_data_export(user=request.auth, address=request_address(request))
+    return my_data_export(user=request.auth, client_address=request_address(request))
 
 
 @router.get(
@@ -278,7 +278,7 @@ def contact_update(request: HttpRequest, payload: ContactIn):
     your first application (there is no member record yet)."""
     require_worker(request.auth)
     person = my_contact_update(
-        user=request.auth, mobile=payload.mobile, code=payload.code, address=request_address(request)
+        user=request.auth, mobile=payload.mobile, code=payload.code, client_address=request_address(request)
     )
     return {"mobile": person.mobile_masked}
 
@@ -294,5 +294,5 @@ def close(request: HttpRequest, payload: CloseIn):
     name, ID number and mobile are erased, every token is revoked; anonymous statistics and the
     audit log stay. This cannot be undone."""
     require_worker(request.auth)
-    account_close(user=request.auth, password=payload.password, address=request_address(request))
+    account_close(user=request.auth, password=payload.password, client_address=request_address(request))
     return Status(204, None)

@@ -52,7 +52,7 @@ def audit_record(
     actor=None,
     obj: models.Model | None = None,
     org=None,
-    address: str | None = "",
+    client_address: str | None = "",
     outcome: str = AuditOutcome.SUCCESS,
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
@@ -72,7 +72,7 @@ def audit_record(
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=_safe_repr(obj),
             org=org,
-            address=address or "",
+            address=client_address or "",
             outcome=outcome,
             data=data or {},
             prev_hash=head.hash,

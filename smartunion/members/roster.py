@@ -1064,7 +1064,7 @@ def roster_imports_expire() -> int:
     return len(stale)
 
 
-def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> RosterImport:
+def roster_import_validate(*, actor, org: Org, upload, client_address: str = "") -> RosterImport:
     """Check an uploaded roster; returns the import with its preview: the errors, or the rows
     ready to import. A file that cannot be a roster raises ValidationFailed on ``file``."""
     _require_import_org(actor, org)
@@ -1105,7 +1105,7 @@ def roster_import_validate(*, actor, org: Org, upload, address: str = "") -> Ros
         try:
             with transaction.atomic():
                 roster_import.save()
-                audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, address=address,
+                audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, client_address=client_address,
                              data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped})
         except Exception:
             _remove(roster_import.stored_path)  # no record points at it
@@ -1168,7 +1168,7 @@ def roster_import_progress(roster_import: RosterImport) -> int:
     return roster_import.processed_rows
 
 
-def roster_import_commit(*, actor, roster_import: RosterImport, address: str = "") -> RosterImport:
+def roster_import_commit(*, actor, roster_import: RosterImport, client_address: str = "") -> RosterImport:
     """Import a checked roster, all or nothing. Large rosters go to a background task; the
     returned import is then "committing" and its progress can be polled."""
     require_perm(actor, "members.change", roster_import.org)
@@ -1188,24 +1188,24 @@ def roster_import_commit(*, actor, roster_import: RosterImport, address: str = "
     cache.set(_progress_key(roster_import.pk), 0, timeout=24 * 3600)
     to_write = roster_import.total_rows - roster_import.skipped_count
     if to_write > settings.ROSTER_SYNC_ROWS:
-        run_in_background(_commit_task, roster_import.pk, actor.pk if actor is not None else None, address)
+        run_in_background(_commit_task, roster_import.pk, actor.pk if actor is not None else None, client_address)
     else:
-        _commit(roster_import.pk, actor, address)
+        _commit(roster_import.pk, actor, client_address)
     roster_import.refresh_from_db()
     return roster_import
 
 
-def _commit_task(pk: int, actor_pk: int | None, address: str) -> None:
+def _commit_task(pk: int, actor_pk: int | None, client_address: str) -> None:
     from smartunion.accounts.models import User
 
     with scopes_disabled():
         actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
         org = RosterImport.objects.select_related("org").get(pk=pk).org
     with scope_for_orgs([org]):  # a background task works in the scope of its org
-        _commit(pk, actor, address)
+        _commit(pk, actor, client_address)
 
 
-def _commit(pk: int, actor, address: str) -> None:
+def _commit(pk: int, actor, client_address: str) -> None:
     roster_import = RosterImport.objects.select_related("org").get(pk=pk)
     org = roster_import.org
     timings = dict(roster_import.timings)
@@ -1245,7 +1245,7 @@ def _commit(pk: int, actor, address: str) -> None:
             result = write_staged(rows, org=org, actor=actor, numbers=numbers, progress=progress,
                                     reason=_("Imported from a roster"))
             skipped_total = roster_import.skipped_count + skipped
-            audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, address=address,
+            audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, client_address=client_address,
                          data={"created": result.created, "rejoined": result.rejoined, "skipped": skipped_total,
                                "rows": roster_import.total_rows})
             timings["write_s"] = round(time.perf_counter() - write_started, 3)
@@ -1292,7 +1292,7 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", address: str = "") -> RosterExport:
+def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", client_address: str = "") -> RosterExport:
     """The members (active, suspended, retained) of ``org``'s subtree within the actor's scope.
     ID numbers and mobiles are masked unless the actor holds ``members.unmask`` and asks; an
     unmasked export is audited once, with the number of rows."""
@@ -1386,7 +1386,7 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
     with transaction.atomic():
         audit_record(
             action="roster.export_unmasked" if unmask else "roster.export", actor=actor, obj=org, org=org,
-            address=address, data={"rows": count, "format": file_format},
+            client_address=client_address, data={"rows": count, "format": file_format},
         )
     filename = f"会员名册-{org.name}-{stamp}{'-完整' if unmask else ''}.{file_format}"
     return RosterExport(file=out, filename=filename, content_type=content_type, rows=count)

@@ -143,7 +143,7 @@ def allocate_membership_numbers(count: int) -> list[str]:
 # --- the one status transition -----------------------------------------------------------------------
 
 
-def membership_transition(*, membership: Membership, to: str, actor, reason: str = "", address: str = "") -> Membership:
+def membership_transition(*, membership: Membership, to: str, actor, reason: str = "", client_address: str = "") -> Membership:
     """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
     if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
         raise Conflict(
@@ -170,7 +170,7 @@ def membership_transition(*, membership: Membership, to: str, actor, reason: str
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )
         audit_record(
-            action="membership.transition", actor=actor, obj=membership, org=membership.org, address=address,
+            action="membership.transition", actor=actor, obj=membership, org=membership.org, client_address=client_address,
             data={"from": from_status, "to": to},
         )
     return membership
@@ -189,7 +189,7 @@ def joinable(org: Org, *, employer: Enterprise | None) -> bool:
 
 
 def join_apply(
-    *, user, org: Org, data: dict[str, Any], consent: bool | None = None, address: str = ""
+    *, user, org: Org, data: dict[str, Any], consent: bool | None = None, client_address: str = ""
 ) -> Membership:
     """A signed-in worker applies to join ``org``. The answer is due within the configured number
     of working days (default 15).
@@ -260,7 +260,7 @@ def join_apply(
         if data.get("occupation_tags") is not None:  # OccupationTag rows; the ends resolve the codes
             person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
-        audit_record(action="membership.apply", actor=user, obj=membership, org=org, address=address,
+        audit_record(action="membership.apply", actor=user, obj=membership, org=org, client_address=client_address,
                      data={"sensitive_consent": True} if consent else None)
         inbox_send(
             user=user,
@@ -270,7 +270,7 @@ def join_apply(
     return membership
 
 
-def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "", address: str = "") -> Membership:
+def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "", client_address: str = "") -> Membership:
     require_perm(actor, "members.change", membership.org)
     if membership.status != MembershipStatus.APPLYING:
         raise Conflict(_("This application has already been answered."))
@@ -284,7 +284,7 @@ def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "
             membership_transition(
                 membership=membership,
                 to=MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED,
-                actor=actor, reason=reason.strip(), address=address,
+                actor=actor, reason=reason.strip(), client_address=client_address,
             )
         except IntegrityError as exc:
             raise Conflict(_("This person is already an active member elsewhere.")) from exc
@@ -332,7 +332,7 @@ def transfer_allowed(actor, person: Person) -> bool:
     return _can(actor, "members.change", person.org)
 
 
-def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", address: str = "") -> Transfer:
+def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", client_address: str = "") -> Transfer:
     """The member (their own account) or the sending union asks; the receiving union approves."""
     if not transfer_allowed(actor, person):
         if actor.is_staff_member:
@@ -355,12 +355,12 @@ def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", ad
             person=person, from_membership=current, from_org=current.org, to_org=to_org, requested_by=actor,
             reason=(reason or "").strip(),
         )
-        audit_record(action="transfer.request", actor=actor, obj=transfer, org=to_org, address=address,
+        audit_record(action="transfer.request", actor=actor, obj=transfer, org=to_org, client_address=client_address,
                      data={"from_org": current.org_id})
     return transfer
 
 
-def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "", address: str = "") -> Transfer:
+def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "", client_address: str = "") -> Transfer:
     """The receiving union approves: in one transaction, with the person's row locked, the old
     membership becomes "transferred out" and the new one "active" — never none, never two."""
     require_perm(actor, "members.change", transfer.to_org)
@@ -375,13 +375,13 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
                 raise ValidationFailed(fields={"reason": [_("Give a reason for the rejection.")]})
             transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
             transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-            audit_record(action="transfer.reject", actor=actor, obj=transfer, org=transfer.to_org, address=address)
+            audit_record(action="transfer.reject", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address)
             return transfer
         old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
         if old.status not in TRANSFERABLE_STATUSES:
             raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
         membership_transition(membership=old, to=MembershipStatus.TRANSFERRED_OUT, actor=actor,
-                              reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name}, address=address)
+                              reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name}, client_address=client_address)
         # The membership number and the join date follow the member (membership follows the work
         # relationship and transfers with it): the number moves from the old row to the new one.
         number, join_date = old.number, old.join_date
@@ -402,7 +402,7 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
             )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
-        audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, address=address,
+        audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address,
                      data={"from_org": old.org_id, "membership": new.pk})
     return transfer
 
@@ -413,11 +413,11 @@ def _can(user, perm: str, org: Org) -> bool:
     return has_perm(user, perm, org)
 
 
-def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, address: str) -> None:
+def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_address: str) -> None:
     transfer.status, transfer.decided_by, transfer.decided_at = TransferStatus.CANCELLED, actor, timezone.now()
     transfer.reason = reason
     transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(action="transfer.cancel", actor=actor, obj=transfer, org=transfer.to_org, address=address)
+    audit_record(action="transfer.cancel", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address)
 
 
 def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
@@ -428,7 +428,7 @@ def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
     return transfer_allowed(actor, person) or (actor.is_staff_member and _can(actor, "members.change", transfer.to_org))
 
 
-def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", address: str = "") -> Transfer:
+def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
     """Call off a waiting transfer (``transfer_cancel_allowed``)."""
     if not transfer_cancel_allowed(actor, transfer):
         raise Forbidden(_("You cannot manage this member's transfer."))
@@ -436,11 +436,11 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", address: str
         transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
         if transfer.status != TransferStatus.REQUESTED:
             raise Conflict(_("This transfer has already been decided."))
-        _transfer_cancel_locked(transfer=transfer, actor=actor, reason=(reason or "").strip(), address=address)
+        _transfer_cancel_locked(transfer=transfer, actor=actor, reason=(reason or "").strip(), client_address=client_address)
     return transfer
 
 
-def join_withdraw(*, user, address: str = "") -> Membership:
+def join_withdraw(*, user, client_address: str = "") -> Membership:
     """A worker withdraws their open application."""
     with scopes_disabled(), transaction.atomic():
         membership = (
@@ -452,7 +452,7 @@ def join_withdraw(*, user, address: str = "") -> Membership:
         if membership is None:
             raise Conflict(_("You have no application waiting for an answer."))
         membership_transition(membership=membership, to=MembershipStatus.WITHDRAWN, actor=user,
-                              reason=_("Withdrawn by the applicant"), address=address)
+                              reason=_("Withdrawn by the applicant"), client_address=client_address)
     return membership
 
 
@@ -502,7 +502,7 @@ def card_check(*, actor, token: str) -> CardCheck:
 # --- staff reads that are recorded, unmasking --------------------------------------------------------
 
 
-def person_open(*, actor, pk, address: str = "") -> Person:
+def person_open(*, actor, pk, client_address: str = "") -> Person:
     """A staff member opens a person's record: scoped (404 outside), and recorded, because the
     worker can see who opened their record."""
     try:
@@ -510,27 +510,27 @@ def person_open(*, actor, pk, address: str = "") -> Person:
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This person does not exist.")) from None
     require_perm(actor, "members.view", person.org)
-    audit_record(action="person.view", actor=actor, obj=person, org=person.org, address=address)
+    audit_record(action="person.view", actor=actor, obj=person, org=person.org, client_address=client_address)
     return person
 
 
-def person_unmask(*, actor, person: Person, field: str, address: str = "") -> str:
+def person_unmask(*, actor, person: Person, field: str, client_address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
     from smartunion.accounts.permissions import has_perm
 
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
-        audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, address=address,
+        audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, client_address=client_address,
                      outcome=AuditOutcome.DENIED, data={"field": field if field in {"id_number", "mobile"} else ""})
     require_perm(actor, "members.unmask", person.org)
     if field not in {"id_number", "mobile"}:
         raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
-    audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, address=address,
+    audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, client_address=client_address,
                  data={"field": field})
     return getattr(person, field)
 
 
-def person_update(*, actor, person: Person, data: dict[str, Any], address: str = "") -> Person:
+def person_update(*, actor, person: Person, data: dict[str, Any], client_address: str = "") -> Person:
     """Staff correct a person's data; ``data["occupation_tags"]`` (OccupationTag rows), when given,
     replaces the tags."""
     require_perm(actor, "members.change", person.org)
@@ -543,12 +543,12 @@ def person_update(*, actor, person: Person, data: dict[str, Any], address: str =
         if tags is not None:
             person.occupation_tags.set(tags)
             changed = sorted([*changed, "occupation_tags"])
-        audit_record(action="person.update", actor=actor, obj=person, org=person.org, address=address,
+        audit_record(action="person.update", actor=actor, obj=person, org=person.org, client_address=client_address,
                      data={"changed": changed})
     return person
 
 
-def member_enrol(*, actor, org: Org, data: dict[str, Any], address: str = "") -> Membership:
+def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str = "") -> Membership:
     """Staff enter a member on a worker's behalf (at a union station, from a paper form): the person
     and an active membership in ``org``, in one transaction. A person already holding a membership
     (or waiting for an answer) is refused with the union's name: one membership at a time."""
@@ -599,10 +599,10 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], address: str = "") ->
             raise Conflict(_("This person is already a member elsewhere.")) from exc
         MembershipEvent.objects.create(membership=membership, from_status="", to_status=MembershipStatus.ACTIVE,
                                        actor=actor, reason=_("Enrolled by union staff"))
-        audit_record(action="member.enrol", actor=actor, obj=membership, org=org, address=address,
+        audit_record(action="member.enrol", actor=actor, obj=membership, org=org, client_address=client_address,
                      data={"person": person.pk})
         # On the person too, so the worker's access history shows who enrolled them.
-        audit_record(action="person.enrol", actor=actor, obj=person, org=org, address=address)
+        audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
         if person.user_id:
             inbox_send(user_id=person.user_id, title=_("%(org)s enrolled you as a member") % {"org": org.name},
                        body=_("Your membership number is %(number)s.") % {"number": membership.number})
@@ -623,7 +623,7 @@ def membership_staff_moves(membership: Membership) -> list[str]:
     return [s for s in STAFF_STATUS_MOVES if s in allowed]
 
 
-def membership_set_status(*, actor, membership: Membership, to: str, reason: str = "", address: str = "") -> Membership:
+def membership_set_status(*, actor, membership: Membership, to: str, reason: str = "", client_address: str = "") -> Membership:
     """Suspend, reinstate, mark as left or retained, with a reason (kept in the history)."""
     require_perm(actor, "members.change", membership.org)
     if to not in membership_staff_moves(membership):
@@ -634,7 +634,7 @@ def membership_set_status(*, actor, membership: Membership, to: str, reason: str
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if to not in membership_staff_moves(locked):
             raise Conflict(_("This membership changed meanwhile; reload the page."))
-        membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), address=address)
+        membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), client_address=client_address)
         user = locked.person.user
         if user is not None:
             inbox_send(
@@ -649,7 +649,7 @@ def membership_set_status(*, actor, membership: Membership, to: str, reason: str
 # --- the worker's own data (PIPL 第四十四条—第四十七条) ---------------------------------------------------
 
 
-def my_contact_update(*, user, mobile: str, code: str, address: str = "") -> Person:
+def my_contact_update(*, user, mobile: str, code: str, client_address: str = "") -> Person:
     """A worker corrects their contact mobile (PIPL 第四十六条), proving the new number is theirs
     with the one-time code sent to it (``one_time_code_send(purpose="contact")``)."""
     with scopes_disabled():
@@ -664,25 +664,25 @@ def my_contact_update(*, user, mobile: str, code: str, address: str = "") -> Per
             raise NotFound(_("There is no member record for this account yet."))
         person_set_mobile(person, cleaned["mobile"])
         person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
-        audit_record(action="person.self_update", actor=user, obj=person, org=person.org, address=address,
+        audit_record(action="person.self_update", actor=user, obj=person, org=person.org, client_address=client_address,
                      data={"changed": ["mobile"]})
     return person
 
 
-def account_close(*, user, password: str, address: str = "") -> None:
+def account_close(*, user, password: str, client_address: str = "") -> None:
     """Close a worker's account (PIPL 第四十七条): personal fields are anonymised; memberships stay
     as anonymous statistics; the audit chain holds no personal data and stays whole. The worker
     confirms with their password (a wrong one counts towards the lockout)."""
-    password_confirm(user=user, password=password, address=address)
+    password_confirm(user=user, password=password, client_address=client_address)
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         if person is not None:
             for membership in Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]):
                 to = MembershipStatus.WITHDRAWN if membership.status == MembershipStatus.APPLYING else MembershipStatus.LEFT
                 membership_transition(membership=membership, to=to, actor=user, reason=_("Account closed"),
-                                      address=address)
+                                      client_address=client_address)
             for transfer in Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED):
-                _transfer_cancel_locked(transfer=transfer, actor=user, reason=_("Account closed"), address=address)
+                _transfer_cancel_locked(transfer=transfer, actor=user, reason=_("Account closed"), client_address=client_address)
             person.real_name = _("(closed)")
             person.id_number_encrypted, person.id_number_index = "", None
             person.mobile_encrypted, person.mobile_index = "", None
@@ -706,10 +706,10 @@ def account_close(*, user, password: str, address: str = "") -> None:
                                  "username"])
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(action="account.close", actor=user, obj=person, org=person.org if person else None,
-                     address=address)
+                     client_address=client_address)
 
 
-def my_data_export(*, user, address: str = "") -> dict[str, Any]:
+def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
@@ -791,7 +791,7 @@ def my_data_export(*, user, address: str = "") -> dict[str, Any]:
                 for e, entry in zip(events, access_entries(events), strict=True)
             ]
         audit_record(action="person.self_export", actor=user, obj=person if person is not None else user,
-                     org=person.org if person is not None else None, address=address)
+                     org=person.org if person is not None else None, client_address=client_address)
     return export
 
 

@@ -96,7 +96,7 @@ def login_password(request: HttpRequest) -> HttpResponse:
             user = signin_password(
                 username=form.cleaned_data["mobile"],
                 password=form.cleaned_data["password"],
-                address=request_address(request),
+                client_address=request_address(request),
                 worker_only=True,
             )
         except WrongEnd:
@@ -122,7 +122,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
             user = signin_one_time_code(
                 mobile=form.cleaned_data["mobile"],
                 code=form.cleaned_data["code"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -150,7 +150,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 password=form.cleaned_data["password"],
                 display_name=form.cleaned_data["display_name"],
                 agree=form.cleaned_data["agree"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -173,7 +173,7 @@ def me(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -126,7 +126,7 @@ def join_apply_view(request: HttpRequest, org_id: int) -> HttpResponse:
                 org=org,
                 data=data,
                 consent=form.cleaned_data["sensitive_consent"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -165,7 +165,7 @@ def membership(request: HttpRequest) -> HttpResponse:
 def application_withdraw(request: HttpRequest) -> HttpResponse:
     """Withdraw the application that waits for an answer; the worker may apply again."""
     try:
-        withdrawn = join_withdraw(user=request.user, address=request_address(request))
+        withdrawn = join_withdraw(user=request.user, client_address=request_address(request))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -277,7 +277,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @never_cache
 def my_data_json(request: HttpRequest) -> HttpResponse:
     """The download (PIPL 第四十五条): the worker's own data in full, audited as person.self_export."""
-    export = my_data_export(user=request.user, address=request_address(request))
+    export = my_data_export(user=request.user, client_address=request_address(request))
     response = HttpResponse(
         json.dumps(export, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
     )
@@ -302,7 +302,7 @@ def contact_update(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 mobile=form.cleaned_data["mobile"],
                 code=form.cleaned_data["code"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)
@@ -320,7 +320,7 @@ def close_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_close(
-                user=request.user, password=form.cleaned_data["password"], address=request_address(request)
+                user=request.user, password=form.cleaned_data["password"], client_address=request_address(request)
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -753,7 +753,6 @@ def _create_orgs(nodes: list[OrgPlan], orgs: dict[str, Org]) -> None:
         data = asdict(node)
         key, parent_key = data.pop("key"), data.pop("parent_key")
         data.pop("group")
-        data["postal_address"] = data.pop("address")
         orgs[key] = org_create(actor=None, parent=orgs[parent_key] if parent_key else None, **data)
 
 
@@ -762,7 +761,7 @@ def _create_enterprises(enterprises: list[EnterprisePlan], orgs: dict[str, Org])
         enterprise_create(
             actor=None,
             org=orgs[ent.org_key],
-            postal_address=ent.address,
+            address=ent.address,
             name=ent.name,
             credit_code=ent.credit_code,
             industry=ent.industry,
@@ -797,7 +796,7 @@ def _create_workers(workers: list[WorkerAccount]) -> None:
                 code=_CaptureSender.outbox.pop(account.mobile),
                 password=account.password,
                 display_name=account.display_name,
-                address="",
+                client_address="",
                 agree=True,
             )
 

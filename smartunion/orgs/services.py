@@ -111,12 +111,8 @@ def _next_child_path(parent: Org | None) -> str:
 
 
 def org_create(
-    *, actor, parent: Org | None, address: str = "", postal_address: str | None = None, **data: Any
+    *, actor, parent: Org | None, client_address: str = "", **data: Any
 ) -> Org:
-    """``address`` is the client's network address for the audit record; the organisation's own
-    address comes as ``postal_address``."""
-    if postal_address is not None:
-        data["address"] = postal_address
     if actor is not None:
         if parent is None:
             raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
@@ -134,7 +130,7 @@ def org_create(
         org.save(force_insert=True)
         if parent is not None:
             Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-        audit_record(action="org.create", actor=actor, obj=org, address=address, data={"fields": _audit_fields(cleaned)})
+        audit_record(action="org.create", actor=actor, obj=org, client_address=client_address, data={"fields": _audit_fields(cleaned)})
     return org
 
 
@@ -143,9 +139,7 @@ def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cleaned.items() if k not in {"contact_name", "contact_phone"}}
 
 
-def org_update(*, actor, org: Org, address: str = "", postal_address: str | None = None, **data: Any) -> Org:
-    if postal_address is not None:
-        data["address"] = postal_address
+def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org:
     if actor is not None:
         require_perm(actor, "orgs.change", org)
     cleaned = _clean_org_fields(data, parent=org.parent)
@@ -168,12 +162,12 @@ def org_update(*, actor, org: Org, address: str = "", postal_address: str | None
             setattr(org, key, value)
         if changed:
             org.save(update_fields=[*changed, "updated_at"])
-            audit_record(action="org.update", actor=actor, obj=org, address=address,
+            audit_record(action="org.update", actor=actor, obj=org, client_address=client_address,
                          data={"changed": sorted(changed)})
     return org
 
 
-def org_move(*, actor, org: Org, new_parent: Org, address: str = "") -> Org:
+def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> Org:
     """Move ``org`` and its whole subtree under ``new_parent``: one UPDATE of the moved rows."""
     if actor is not None:
         require_perm(actor, "orgs.change", org)
@@ -206,7 +200,7 @@ def org_move(*, actor, org: Org, new_parent: Org, address: str = "") -> Org:
         Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
         org.refresh_from_db()
         audit_record(
-            action="org.move", actor=actor, obj=org, address=address,
+            action="org.move", actor=actor, obj=org, client_address=client_address,
             data={"from_parent": old_parent_id, "to_parent": new_parent.pk},
         )
     return org
@@ -220,7 +214,7 @@ def _max_subtree_path_length(org: Org) -> int:
         return Org.objects.filter(subtree_q(org.path)).aggregate(m=Max(Length("path")))["m"] or len(org.path)
 
 
-def org_delete(*, actor, org: Org, address: str = "") -> None:
+def org_delete(*, actor, org: Org, client_address: str = "") -> None:
     if actor is not None:
         require_perm(actor, "orgs.delete", org)
     with transaction.atomic():
@@ -230,7 +224,7 @@ def org_delete(*, actor, org: Org, address: str = "") -> None:
         if reasons:
             raise Conflict(_("This organisation cannot be deleted: %(reasons)s.") % {"reasons": "; ".join(reasons)})
         parent = org.parent
-        audit_record(action="org.delete", actor=actor, obj=org, org=parent, address=address,
+        audit_record(action="org.delete", actor=actor, obj=org, org=parent, client_address=client_address,
                      data={"name": org.name, "path": org.path})
         org.delete()
         if parent is not None:
@@ -324,12 +318,8 @@ def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> d
 
 
 def enterprise_create(
-    *, actor, org: Org, address: str = "", postal_address: str | None = None, **data: Any
+    *, actor, org: Org, client_address: str = "", **data: Any
 ) -> Enterprise:
-    """``address`` is the client's network address for the audit record; the enterprise's own
-    address comes as ``postal_address``."""
-    if postal_address is not None:
-        data["address"] = postal_address
     if actor is not None:
         require_perm(actor, "enterprises.change", org)
     missing = {f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)}
@@ -341,7 +331,7 @@ def enterprise_create(
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.create(org=org, **cleaned)
-            audit_record(action="enterprise.create", actor=actor, obj=enterprise, address=address,
+            audit_record(action="enterprise.create", actor=actor, obj=enterprise, client_address=client_address,
                          data={"credit_code": enterprise.credit_code})
     except IntegrityError as exc:  # the same code registered at the same moment by someone else
         raise ValidationFailed(
@@ -351,10 +341,8 @@ def enterprise_create(
 
 
 def enterprise_update(
-    *, actor, enterprise: Enterprise, address: str = "", postal_address: str | None = None, **data: Any
+    *, actor, enterprise: Enterprise, client_address: str = "", **data: Any
 ) -> Enterprise:
-    if postal_address is not None:
-        data["address"] = postal_address
     if actor is not None:
         require_enterprise_perm(actor, "enterprises.change", enterprise)
     cleaned = _clean_enterprise(data, instance=enterprise)
@@ -365,7 +353,7 @@ def enterprise_update(
                 setattr(enterprise, key, value)
             if changed:
                 enterprise.save(update_fields=[*changed, "updated_at"])
-                audit_record(action="enterprise.update", actor=actor, obj=enterprise, address=address,
+                audit_record(action="enterprise.update", actor=actor, obj=enterprise, client_address=client_address,
                              data={"changed": sorted(changed)})
     except IntegrityError as exc:
         raise ValidationFailed(
@@ -374,11 +362,11 @@ def enterprise_update(
     return enterprise
 
 
-def enterprise_delete(*, actor, enterprise: Enterprise, address: str = "") -> None:
+def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = "") -> None:
     if actor is not None:
         require_enterprise_perm(actor, "enterprises.delete", enterprise)
     with transaction.atomic():
-        audit_record(action="enterprise.delete", actor=actor, obj=enterprise, address=address,
+        audit_record(action="enterprise.delete", actor=actor, obj=enterprise, client_address=client_address,
                      data={"credit_code": enterprise.credit_code})
         enterprise.delete()
 

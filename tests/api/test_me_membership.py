@@ -373,7 +373,7 @@ def test_access_history_shows_who_opened_and_unmasked_my_record(as_worker, tree,
     person, _membership = make_person(org=tree.union_a, user=member)
     admin = personas["fangshan_admin"]
     with as_staff(admin):
-        person_open(actor=admin, pk=person.pk, address="10.0.0.8")
+        person_open(actor=admin, pk=person.pk, client_address="10.0.0.8")
         person_unmask(actor=admin, person=person, field="mobile")
 
     history = as_worker(member).get("/api/v1/me/access-history").json()

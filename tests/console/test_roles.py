@@ -144,7 +144,7 @@ def test_an_administrator_resets_a_lost_authenticator(signed_in, tree, personas,
 
     staff = personas["fangshan_staff"]
     with scopes_disabled():
-        token_issue(user=staff, address="")
+        token_issue(user=staff, client_address="")
     admin_client = signed_in("fangshan_admin")
     url = f"/console/staff/{staff.pk}/reset-authenticator/"
     response = admin_client.post(url, {"confirm": "wrong"})

@@ -30,24 +30,24 @@ def test_reauthentication_counts_towards_the_lockout(personas):
     admin = personas["fangshan_admin"]
     for _ in range(5):
         with pytest.raises(ValidationFailed):
-            reauthenticate(actor=admin, secret="wrong", address="10.0.0.5")
+            reauthenticate(actor=admin, secret="wrong", client_address="10.0.0.5")
     with pytest.raises(Locked):
-        reauthenticate(actor=admin, secret=STAFF_PASSWORD, address="10.0.0.5")
+        reauthenticate(actor=admin, secret=STAFF_PASSWORD, client_address="10.0.0.5")
 
 
 def test_each_end_signs_in_its_own_kind_and_records_no_success_for_the_other(personas):
     worker = WorkerFactory(mobile="13744445555")
     with pytest.raises(WrongEnd):
-        signin_password(username="13744445555", password=WORKER_PASSWORD, address="", staff_only=True)
+        signin_password(username="13744445555", password=WORKER_PASSWORD, client_address="", staff_only=True)
     with pytest.raises(WrongEnd):
-        signin_password(username="fangshan.staff", password=STAFF_PASSWORD, address="", worker_only=True)
+        signin_password(username="fangshan.staff", password=STAFF_PASSWORD, client_address="", worker_only=True)
     with scopes_disabled():
         outcomes = set(AuditEvent.objects.filter(action="signin.password", actor=worker).values_list("outcome", flat=True))
     assert outcomes == {"denied"}
 
 
 def test_staff_sign_in_events_belong_to_their_organisation(tree, personas):
-    signin_password(username="fangshan.staff", password=STAFF_PASSWORD, address="10.0.0.9")
+    signin_password(username="fangshan.staff", password=STAFF_PASSWORD, client_address="10.0.0.9")
     with scopes_disabled():
         event = AuditEvent.objects.filter(action="signin.password").latest("seq")
     assert event.org_id == tree.fangshan.pk and event.address == "10.0.0.9"
@@ -57,7 +57,7 @@ def test_a_district_admin_cannot_take_over_a_city_admin_homed_in_the_district(tr
     city_admin_homed_low = StaffFactory(username="city.admin2", home_org=tree.fangshan,
                                         roles=[("federation_admin", tree.city)])
     with pytest.raises(Forbidden):
-        totp_reset(actor=personas["fangshan_admin"], user=city_admin_homed_low, confirm=STAFF_PASSWORD, address="")
+        totp_reset(actor=personas["fangshan_admin"], user=city_admin_homed_low, confirm=STAFF_PASSWORD, client_address="")
     assert TotpDevice.objects.filter(user=city_admin_homed_low).exists()
 
 
@@ -66,9 +66,9 @@ def test_revoking_needs_the_rights_of_the_role_and_not_ones_own(tree, personas):
         city_grant = RoleGrant.objects.get(user=personas["city_admin"])
         own = RoleGrant.objects.get(user=personas["fangshan_admin"])
     with pytest.raises(Forbidden), scopes_disabled():
-        role_revoke(actor=personas["fangshan_admin"], grant=city_grant, confirm=STAFF_PASSWORD, address="")
+        role_revoke(actor=personas["fangshan_admin"], grant=city_grant, confirm=STAFF_PASSWORD, client_address="")
     with pytest.raises(ValidationFailed), scopes_disabled():
-        role_revoke(actor=personas["fangshan_admin"], grant=own, confirm=STAFF_PASSWORD, address="")
+        role_revoke(actor=personas["fangshan_admin"], grant=own, confirm=STAFF_PASSWORD, client_address="")
     with scopes_disabled():
         assert RoleGrant.objects.filter(pk__in=[city_grant.pk, own.pk]).count() == 2
 
@@ -95,8 +95,8 @@ def test_a_created_staff_account_must_choose_its_own_password(tree, personas, cl
 def test_changing_the_password_revokes_api_tokens(personas):
     staff = personas["fangshan_staff"]
     with scopes_disabled():
-        token_issue(user=staff, address="")
-        password_change(user=staff, old_password=STAFF_PASSWORD, new_password="Another-Pass-2027!", address="")
+        token_issue(user=staff, client_address="")
+        password_change(user=staff, old_password=STAFF_PASSWORD, new_password="Another-Pass-2027!", client_address="")
     assert not ApiToken.objects.filter(user=staff, revoked_at__isnull=True).exists()
 
 

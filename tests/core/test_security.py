@@ -65,14 +65,14 @@ def test_lockout_after_five_failures_even_with_the_right_password():
     worker = WorkerFactory(mobile="13711112222")
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            signin_password(username="13711112222", password="wrong", address="10.0.0.1")
+            signin_password(username="13711112222", password="wrong", client_address="10.0.0.1")
     with pytest.raises(Locked, match="账号已锁定"):
-        signin_password(username="13711112222", password=WORKER_PASSWORD, address="10.0.0.2")
+        signin_password(username="13711112222", password=WORKER_PASSWORD, client_address="10.0.0.2")
     # The failures are stored without the mobile number.
     assert not SignInFailure.objects.filter(account_key__contains="13711112222").exists()
     # After the window the right password works again.
     SignInFailure.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    assert signin_password(username="13711112222", password=WORKER_PASSWORD, address="10.0.0.2") == worker
+    assert signin_password(username="13711112222", password=WORKER_PASSWORD, client_address="10.0.0.2") == worker
 
 
 @pytest.mark.django_db
@@ -80,9 +80,9 @@ def test_lockout_per_address_across_accounts(settings):
     settings.LOCKOUT_ADDRESS_FAILURES = 3
     for i in range(3):
         with pytest.raises(Unauthorized):
-            signin_password(username=f"nobody{i}", password="x", address="10.9.9.9")
+            signin_password(username=f"nobody{i}", password="x", client_address="10.9.9.9")
     with pytest.raises(Locked):
-        signin_password(username="someone-else", password="x", address="10.9.9.9")
+        signin_password(username="someone-else", password="x", client_address="10.9.9.9")
 
 
 @pytest.mark.django_db
@@ -92,9 +92,9 @@ def test_lockout_holds_when_redis_is_down(settings):
     WorkerFactory(mobile="13722223333")
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            signin_password(username="13722223333", password="wrong", address="10.0.0.1")
+            signin_password(username="13722223333", password="wrong", client_address="10.0.0.1")
     with pytest.raises(Locked):
-        signin_password(username="13722223333", password=WORKER_PASSWORD, address="10.0.0.1")
+        signin_password(username="13722223333", password=WORKER_PASSWORD, client_address="10.0.0.1")
 
 
 def test_logs_carry_no_mobile_id_number_or_token(caplog):
@@ -143,7 +143,7 @@ def test_parallel_guesses_cannot_get_past_the_lockout(default_roles):
     def guess():
         try:
             barrier.wait(timeout=10)
-            signin_password(username="13755556666", password="wrong-guess", address="10.1.1.1")
+            signin_password(username="13755556666", password="wrong-guess", client_address="10.1.1.1")
         except Unauthorized:
             outcomes.append("wrong")
         except Locked:
@@ -159,4 +159,4 @@ def test_parallel_guesses_cannot_get_past_the_lockout(default_roles):
     assert len(outcomes) == 15
     assert outcomes.count("wrong") <= 5
     with pytest.raises(Locked):
-        signin_password(username="13755556666", password=WORKER_PASSWORD, address="10.1.1.2")
+        signin_password(username="13755556666", password=WORKER_PASSWORD, client_address="10.1.1.2")

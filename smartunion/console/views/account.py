@@ -38,7 +38,7 @@ def password_change_view(request):
                 user=request.user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)

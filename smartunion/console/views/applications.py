@@ -56,7 +56,7 @@ def application_detail(request, pk):
                 membership=application,
                 approve=approve,
                 reason=form.cleaned_data["reason"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -76,7 +76,7 @@ def application_detail(request, pk):
             return redirect("console:application_queue")
     if request.method == "GET":
         # Opening the applicant's data is recorded: the worker sees who looked.
-        person = person_open(actor=request.user, pk=application.person_id, address=request_address(request))
+        person = person_open(actor=request.user, pk=application.person_id, client_address=request_address(request))
     else:
         person = application.person
     context = {

@@ -79,7 +79,7 @@ def login_view(request):
             user = signin_password(
                 username=form.cleaned_data["username"],
                 password=form.cleaned_data["password"],
-                address=request_address(request),
+                client_address=request_address(request),
                 staff_only=True,
             )
         except WrongEnd:
@@ -106,7 +106,7 @@ def login_otp(request):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            second_factor_verify(user=user, code=form.cleaned_data["otp"], address=request_address(request))
+            second_factor_verify(user=user, code=form.cleaned_data["otp"], client_address=request_address(request))
         except (Unauthorized, Locked) as exc:
             apply_domain_error(form, exc)
         else:
@@ -130,7 +130,7 @@ def login_enrol(request):
     if request.method == "POST" and form.is_valid():
         try:
             codes = totp_enrol_confirm(
-                user=user, code=form.cleaned_data["otp"], address=request_address(request)
+                user=user, code=form.cleaned_data["otp"], client_address=request_address(request)
             )
         except (ValidationFailed, Conflict) as exc:
             apply_domain_error(form, exc)

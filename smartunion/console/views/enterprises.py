@@ -59,7 +59,6 @@ def enterprise_detail(request, pk):
 
 def _enterprise_data(form: EnterpriseForm) -> dict:
     data = dict(form.cleaned_data)
-    data["postal_address"] = data.pop("address")
     data.pop("org", None)
     return data
 
@@ -79,7 +78,7 @@ def enterprise_add(request):
             enterprise = services.enterprise_create(
                 actor=request.user,
                 org=form.cleaned_data["org"],
-                address=request_address(request),
+                client_address=request_address(request),
                 **_enterprise_data(form),
             )
         except ValidationFailed as exc:
@@ -116,7 +115,7 @@ def enterprise_edit(request, pk):
             services.enterprise_update(
                 actor=request.user,
                 enterprise=enterprise,
-                address=request_address(request),
+                client_address=request_address(request),
                 **_enterprise_data(form),
             )
         except ValidationFailed as exc:
@@ -135,7 +134,7 @@ def enterprise_delete(request, pk):
     require_enterprise_perm(request.user, "enterprises.delete", enterprise)
     if request.method == "POST":
         services.enterprise_delete(
-            actor=request.user, enterprise=enterprise, address=request_address(request)
+            actor=request.user, enterprise=enterprise, client_address=request_address(request)
         )
         messages.success(request, _("“%(name)s” was deleted.") % {"name": enterprise.name})
         return redirect("console:enterprise_list")

@@ -220,7 +220,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
 @require_GET
 @staff_required(perm="members.view")
 def member_detail(request, pk):
-    person = person_open(actor=request.user, pk=pk, address=request_address(request))
+    person = person_open(actor=request.user, pk=pk, client_address=request_address(request))
     return _no_store(render_page(request, "console/member_detail.html", _detail_context(request, person)))
 
 
@@ -237,7 +237,7 @@ def member_unmask(request, pk):
     field = request.POST.get("field", "")
     try:
         value = person_unmask(
-            actor=request.user, person=person, field=field, address=request_address(request)
+            actor=request.user, person=person, field=field, client_address=request_address(request)
         )
     except ValidationFailed as exc:
         messages.error(request, exc.message)
@@ -265,7 +265,7 @@ def member_status(request, pk):
             membership=current,
             to=to,
             reason=form.cleaned_data["reason"],
-            address=request_address(request),
+            client_address=request_address(request),
         )
     except ValidationFailed as exc:
         apply_domain_error(form, exc)
@@ -305,7 +305,7 @@ def member_edit(request, pk):
         if not data["mobile"]:
             data.pop("mobile")  # blank keeps the number on record
         try:
-            person_update(actor=request.user, person=person, data=data, address=request_address(request))
+            person_update(actor=request.user, person=person, data=data, client_address=request_address(request))
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
@@ -327,7 +327,7 @@ def member_transfer(request, pk):
                 person=person,
                 to_org=form.cleaned_data["to_org"],
                 reason=form.cleaned_data["reason"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -354,7 +354,7 @@ def member_add(request):
         org = data.pop("org")
         try:
             membership = member_enrol(
-                actor=request.user, org=org, data=data, address=request_address(request)
+                actor=request.user, org=org, data=data, client_address=request_address(request)
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)

@@ -129,7 +129,6 @@ def org_detail(request, pk):
 
 def _org_data(form: OrgForm, *, keep_phone: bool = False) -> dict:
     data = dict(form.cleaned_data)
-    data["postal_address"] = data.pop("address")
     if keep_phone and not data["contact_phone"]:
         data.pop("contact_phone")
     return data
@@ -144,7 +143,7 @@ def org_add(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             org = org_create(
-                actor=request.user, parent=parent, address=request_address(request), **_org_data(form)
+                actor=request.user, parent=parent, client_address=request_address(request), **_org_data(form)
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -171,7 +170,7 @@ def org_edit(request, pk):
             org_update(
                 actor=request.user,
                 org=org,
-                address=request_address(request),
+                client_address=request_address(request),
                 **_org_data(form, keep_phone=True),
             )
         except ValidationFailed as exc:
@@ -195,7 +194,7 @@ def org_move_view(request, pk):
     chosen = form.cleaned_data["parent"] if data is not None and form.is_valid() else None
     if request.method == "POST" and chosen is not None:
         try:
-            org_move(actor=request.user, org=org, new_parent=chosen, address=request_address(request))
+            org_move(actor=request.user, org=org, new_parent=chosen, client_address=request_address(request))
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:
@@ -222,7 +221,7 @@ def org_delete_view(request, pk):
     if request.method == "POST":
         parent = org.parent
         try:
-            org_delete(actor=request.user, org=org, address=request_address(request))
+            org_delete(actor=request.user, org=org, client_address=request_address(request))
         except Conflict as exc:
             error = exc.message
         else:

@@ -76,7 +76,7 @@ def role_grant_view(request):
                     role=form.cleaned_data["role"],
                     org=form.cleaned_data["org"],
                     confirm=form.cleaned_data["confirm"],
-                    address=request_address(request),
+                    client_address=request_address(request),
                 )
             except ValidationFailed as exc:
                 apply_domain_error(form, exc, aliases={"user": "username"})
@@ -114,7 +114,7 @@ def role_revoke_view(request, pk):
                 actor=request.user,
                 grant=grant,
                 confirm=form.cleaned_data["confirm"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -140,7 +140,7 @@ def staff_add(request):
                 display_name=form.cleaned_data["display_name"],
                 password=form.cleaned_data["password"],
                 home_org=form.cleaned_data["home_org"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -168,7 +168,7 @@ def staff_reset_authenticator(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             totp_reset(
-                actor=request.user, user=staff, confirm=form.cleaned_data["confirm"], address=request_address(request)
+                actor=request.user, user=staff, confirm=form.cleaned_data["confirm"], client_address=request_address(request)
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)

@@ -85,7 +85,7 @@ def roster_home(request):
         elif form.is_valid():
             try:
                 roster_import = roster_import_validate(
-                    actor=request.user, org=org, upload=form.cleaned_data["file"], address=request_address(request)
+                    actor=request.user, org=org, upload=form.cleaned_data["file"], client_address=request_address(request)
                 )
             except ValidationFailed as exc:
                 org_errors.extend(exc.fields.pop("org", []))
@@ -137,7 +137,7 @@ def roster_import_detail(request, pk):
     if request.method == "POST":
         try:
             roster_import = roster_import_commit(
-                actor=request.user, roster_import=roster_import, address=request_address(request)
+                actor=request.user, roster_import=roster_import, client_address=request_address(request)
             )
         except Conflict as exc:
             messages.error(request, exc.message)
@@ -174,7 +174,7 @@ def roster_export_view(request):
             try:
                 export = roster_export(
                     actor=request.user, org=org, unmask=form.cleaned_data["content"] == form.FULL,
-                    file_format=form.cleaned_data["file_format"], address=request_address(request),
+                    file_format=form.cleaned_data["file_format"], client_address=request_address(request),
                 )
             except ValidationFailed as exc:
                 apply_domain_error(form, exc)

@@ -49,7 +49,7 @@ def transfer_detail(request, pk):
                 transfer=transfer,
                 approve=approve,
                 reason=form.cleaned_data["reason"],
-                address=request_address(request),
+                client_address=request_address(request),
             )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
@@ -99,7 +99,7 @@ def transfer_cancel_view(request, pk):
             actor=request.user,
             transfer=transfer,
             reason=form.cleaned_data["reason"],
-            address=request_address(request),
+            client_address=request_address(request),
         )
     except Conflict as exc:
         messages.error(request, exc.message)
