@@ -4,6 +4,7 @@ Variables (see docs/deploy.md):
   SMARTUNION_ENV   development (default) | production | test
   SECRET_KEY       required in production; generated once into var/secret_key in development
   DATABASE_URL     default: SQLite file var/smartunion.sqlite3 in WAL mode
+  DATABASE_SERVER_SIDE_BINDING  PostgreSQL: 1 (default) prepares hot statements; 0 behind some poolers
   REDIS_URL        optional; cache and hot counters. Sign-in lockout never depends on it.
   ALLOWED_HOSTS    comma-separated; default 127.0.0.1,localhost in development
   FIELD_ENCRYPTION_KEYS  "version:base64key,..." for personal-data encryption (first is current)
@@ -124,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not :memory:, so that tests with parallel connections see real SQLite locking.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side parameters let psycopg prepare a statement after its fifth run on a connection,
+    # so PostgreSQL stops re-planning the hot queries on every request (docs/decisions/0011).
+    # DATABASE_SERVER_SIDE_BINDING=0 turns it off (a pooler that cannot keep prepared statements).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = os.environ.get(
+        "DATABASE_SERVER_SIDE_BINDING", "1"
+    ).lower() not in {"0", "false", "no"}
 if os.environ.get("DATABASE_TEST_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DATABASE_TEST_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

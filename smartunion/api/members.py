@@ -14,13 +14,21 @@ from ninja import Query, Router, Status
 from smartunion.accounts.middleware import request_address
 from smartunion.api.errors import error_responses
 from smartunion.api.orgs import org_reference
-from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
+from smartunion.api.pagination import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    keyset_page,
+)
 from smartunion.api.schemas import (
     MEMBERS_DEFAULT_LIMIT,
     ApplicationOut,
     ApplicationPage,
     DecisionIn,
     MemberDetailOut,
+    MemberOut,
     MemberPage,
     MemberSearchIn,
     TransferCancelIn,
@@ -34,16 +42,14 @@ from smartunion.api.security import require_staff, scope_with_perm, staff_with_p
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.members.models import MembershipStatus
 from smartunion.members.selectors import (
-    PERSON_LIST_FIELDS,
     applications_queue,
     classify_query,
+    member_rows,
     membership_get,
     person_get,
     person_memberships,
-    person_search,
     transfer_get,
     transfers_open,
-    with_current_membership,
 )
 from smartunion.members.services import (
     join_decide,
@@ -93,21 +99,19 @@ def _members_page(user, *, q: str, org: int | None, status: str, limit: int, cur
                 ]
             }
         )
+    after = None
+    if cursor:
+        after = decode_cursor(cursor, arity=2, seal=MEMBERS_CURSOR, field=f"{source}.cursor")
+        if not (isinstance(after[0], str) and isinstance(after[1], int)):
+            raise invalid_cursor(f"{source}.cursor")
     with scope_with_perm(user, "members.view"):
-        qs = with_current_membership(
-            person_search(
-                q=q, org=org_reference(org, field=f"{source}.org") if org is not None else None, status=status
-            ).only(*PERSON_LIST_FIELDS)
-        )
-        items, next_cursor = keyset_page(
-            qs,
-            order=("real_name", "id"),
-            limit=limit,
-            cursor=cursor,
-            seal=MEMBERS_CURSOR,
-            cursor_field=f"{source}.cursor",
-        )
-    return {"items": items, "next_cursor": next_cursor}
+        org_node = org_reference(org, field=f"{source}.org") if org is not None else None
+        rows = member_rows(q=q, org=org_node, status=status, after=after, limit=limit + 1)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor([rows[-1].real_name, rows[-1].id], seal=MEMBERS_CURSOR)
+    return MemberPage.model_construct(items=[MemberOut.from_row(row) for row in rows], next_cursor=next_cursor)
 
 
 @members_router.get(

@@ -59,11 +59,11 @@ def decode_cursor(
         or len(values) != arity
         or not all(isinstance(v, str | int) for v in values)
     ):
-        raise _invalid_cursor(field)
+        raise invalid_cursor(field)
     return values
 
 
-def _invalid_cursor(field: str = "query.cursor") -> ValidationFailed:
+def invalid_cursor(field: str = "query.cursor") -> ValidationFailed:
     return ValidationFailed(fields={field: [_("This cursor is not valid: start again from the first page.")]})
 
 
@@ -97,7 +97,7 @@ def keyset_page(
             qs = qs.filter(_after(order, values))
         except (ValueError, TypeError, DjangoValidationError):
             # Well-formed, but a value does not fit its column (text where an id belongs).
-            raise _invalid_cursor(cursor_field) from None
+            raise invalid_cursor(cursor_field) from None
     rows = list(qs[: limit + 1])
     if len(rows) <= limit:
         return rows, None

@@ -12,9 +12,9 @@ from pydantic import ConfigDict, field_validator
 
 from smartunion.api.pagination import MAX_LIMIT
 from smartunion.core.codes import mask_phone
-from smartunion.members.display import status_label
+from smartunion.members.display import choice_label, status_label
 from smartunion.members.models import EmploymentForm, MembershipStatus
-from smartunion.members.selectors import current_membership_of
+from smartunion.members.selectors import MemberRow
 
 # --- Errors --------------------------------------------------------------------------------------
 
@@ -235,13 +235,6 @@ class ApplicationIn(InputSchema):
     )
 
 
-def _choice_label(choices, value: str) -> str:
-    """The label of a choice, straight from the enum (``get_FOO_display()`` walks the field's
-    flattened choices on every call, ten times the cost on a page of fifty)."""
-    member = choices._value2member_map_.get(value)
-    return str(member.label) if member is not None else value
-
-
 def _ref(org) -> dict | None:
     return {"id": org.pk, "name": org.name} if org is not None else None
 
@@ -386,7 +379,7 @@ class PersonBriefOut(Schema):
 
     @staticmethod
     def resolve_employment_form_label(person) -> str:
-        return _choice_label(EmploymentForm, person.employment_form)
+        return choice_label(EmploymentForm, person.employment_form)
 
 
 def _birth_year(person) -> int | None:
@@ -398,7 +391,15 @@ BIRTH_YEAR = Field(
 )
 
 
-class MemberOut(PersonBriefOut):
+class MemberOut(Schema):
+    """A line of the member list, built from ``members.selectors.MemberRow`` (already masked)."""
+
+    id: int
+    real_name: str
+    id_number: str = Field(..., description="Masked: 110105********123X.")
+    mobile: str = Field(..., description="Masked: 139****0001.")
+    employment_form: str
+    employment_form_label: str
     sex: str
     birth_year: int | None = BIRTH_YEAR
     union: RefOut = Field(..., description="The union that holds the record.")
@@ -407,31 +408,27 @@ class MemberOut(PersonBriefOut):
     status_label: str
     number: str
 
-    @staticmethod
-    def resolve_birth_year(person) -> int | None:
-        return _birth_year(person)
-
-    @staticmethod
-    def resolve_union(person) -> dict | None:
-        return _ref(person.org)
-
-    @staticmethod
-    def resolve_employer(person) -> dict | None:
-        return _ref(person.employer)
-
-    # members.selectors.with_current_membership annotates the page's rows: no related rows here.
-    @staticmethod
-    def resolve_status(person) -> str:
-        return current_membership_of(person)[0]
-
-    @staticmethod
-    def resolve_status_label(person) -> str:
-        status = current_membership_of(person)[0]
-        return status_label(status) if status else ""
-
-    @staticmethod
-    def resolve_number(person) -> str:
-        return current_membership_of(person)[1]
+    @classmethod
+    def from_row(cls, row: MemberRow) -> MemberOut:
+        # Our own typed row, not input: constructed without re-validation, field by field (the
+        # search's hot path, bench/member_search.py).
+        return cls.model_construct(
+            id=row.id,
+            real_name=row.real_name,
+            id_number=row.id_number_masked,
+            mobile=row.mobile_masked,
+            employment_form=row.employment_form,
+            employment_form_label=choice_label(EmploymentForm, row.employment_form),
+            sex=row.sex,
+            birth_year=row.birth_date.year if row.birth_date else None,
+            union=RefOut.model_construct(id=row.org_id, name=row.org_name),
+            employer=RefOut.model_construct(id=row.employer_id, name=row.employer_name)
+            if row.employer_id is not None
+            else None,
+            status=row.status,
+            status_label=status_label(row.status) if row.status else "",
+            number=row.number,
+        )
 
 
 # Members come 20 to a page unless `limit` asks for more (docs/api.md): each row costs two decryptions.

@@ -9,16 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from smartunion.members.models import MembershipStatus
 
 
+def choice_label(choices, value: str) -> str:
+    """The label of a choice in the active language, straight from the enum; an unknown or empty
+    code stays as it is. Remembered per language: a page of members puts two labels on each row,
+    and translating a lazy label costs more than the rest of the row."""
+    return _choice_label(choices, value, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _choice_label(choices, value: str, _language: str | None) -> str:
+    member = choices._value2member_map_.get(value)
+    return str(member.label) if member is not None else value
+
+
 def status_label(value: str) -> str:
     """A membership status in words; an unknown or empty code stays as it is."""
-    member = MembershipStatus._value2member_map_.get(value)
-    return str(member.label) if member is not None else value
+    return choice_label(MembershipStatus, value)
 
 
 def access_labels() -> dict[str, str]:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.core.codes import is_mobile, normalise_input, normalise_mobile
+from smartunion.core import crypto
+from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import NotFound
-from smartunion.core.scoping import path_upper_bound, subtree_q
+from smartunion.core.scoping import path_upper_bound, scope_sql, subtree_q
 from smartunion.members.models import (
     HOLDING_STATUSES,
     Membership,
@@ -62,7 +65,8 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
     if org is not None:
         qs = qs.filter(subtree_q(org.path, field="org"))
     if status:
-        qs = qs.filter(memberships__status=status).distinct()
+        # Through the scoped manager: a membership out of scope is neither shown nor filtered on.
+        qs = qs.filter(pk__in=Membership.objects.filter(status=status).values("person"))
     return qs.order_by("real_name", "id")
 
 
@@ -191,35 +195,107 @@ def membership_get(*, pk) -> Membership:
         raise NotFound(_("This application does not exist.")) from None
 
 
-# The columns a page of people needs (api MemberOut): the encrypted ID number and mobile only to
-# show them masked; the rest of the row (indexes, timestamps, platform, wage bracket) stays unread.
-PERSON_LIST_FIELDS = (
-    "id", "real_name", "id_number_encrypted", "mobile_encrypted", "birth_date", "sex", "employment_form",
-    "org__id", "org__name", "employer__id", "employer__name",
-)
+# --- The member list, at a million members ----------------------------------------------------------
 
 
-def with_current_membership(qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Annotate each person with their held membership or open application (at most one of each,
-    by the partial unique indexes; the newest if both) as ``current_membership``: ``"status|number"``
-    (number empty until approved), or None without one. One correlated subquery on (person,
-    status) inside the page's own query: no second round trip, one expression to compile; read it
-    with ``current_membership_of(person)``."""
-    from django.db.models import CharField, Subquery, Value
-    from django.db.models.functions import Coalesce, Concat
+@dataclass(frozen=True, slots=True)
+class MemberRow:
+    """One line of the member list: masked personal data only, and the person's held membership or
+    open application (``status`` and ``number`` empty without one)."""
 
-    current = (
-        Membership.objects.filter(person=OuterRef("pk"), status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING])
-        .order_by("-created_at", "-id")
-        .values(pair=Concat("status", Value("|"), Coalesce("number", Value("")), output_field=CharField()))[:1]
+    id: int
+    real_name: str
+    id_number_masked: str
+    mobile_masked: str
+    birth_date: date | None
+    sex: str
+    employment_form: str
+    org_id: int
+    org_name: str
+    employer_id: int | None
+    employer_name: str | None
+    status: str
+    number: str
+
+
+def member_rows(
+    *, q: str = "", org: Org | None = None, status: str = "", after: tuple[str, int] | None = None, limit: int
+) -> list[MemberRow]:
+    """Up to ``limit`` people in scope matching ``q`` (as ``person_search``: a full mobile or ID
+    number exactly, anything else as a name prefix), ordered by (real_name, id), after the row
+    ``after``.
+
+    The hot path of member search (bench/member_search.py, PERFORMANCE.md): one statement, written
+    in SQL because building and compiling the equivalent queryset costs more than the database
+    takes to answer it. Scope comes from the one mechanism (``core.scoping.scope_sql``), which fails
+    closed like the managers; tests/members/test_member_rows.py holds it to ``person_search``."""
+    kind = classify_query(q)
+    ops = connection.ops
+    person_scope, person_params = scope_sql(Person, org="o.path")
+    membership_scope, membership_params = scope_sql(Membership, org="mo.path")
+    current = [*HOLDING_STATUSES, MembershipStatus.APPLYING]
+    where = [person_scope, "p.closed_at IS NULL"]
+    params: list = [*person_params]
+    if kind.kind == "mobile":
+        where.append("p.mobile_index = %s")
+        params.append(mobile_index(kind.value))
+    elif kind.kind == "id_number":
+        where.append("p.id_number_index = %s")
+        params.append(id_number_index(kind.value))
+    elif kind.kind == "name":
+        name = ops.lookup_cast("startswith", "CharField") % "p.real_name"
+        where.append(f"{name} {connection.operators['startswith'] % '%s'}")
+        params.append(ops.prep_for_like_query(kind.value) + "%")
+    if org is not None:
+        where.append("o.path >= %s AND o.path < %s")
+        params += [org.path, path_upper_bound(org.path)]
+    if status:
+        # A status filter sees the memberships in scope only, like the column it filters.
+        # Constant fragments, every value a parameter:
+        where.append(
+            "EXISTS (SELECT 1 FROM members_membership sm INNER JOIN orgs_org mo ON mo.id = sm.org_id"  # noqa: S608
+            f" WHERE sm.person_id = p.id AND sm.status = %s AND {membership_scope})"
+        )
+        params += [status, *membership_params]
+    if after is not None:
+        where.append("(p.real_name > %s OR (p.real_name = %s AND p.id > %s))")
+        params += [after[0], after[0], after[1]]
+    # Constant fragments, every value a parameter:
+    sql = (
+        "SELECT p.id, p.real_name, p.id_number_encrypted, p.mobile_encrypted, p.birth_date, p.sex,"  # noqa: S608
+        " p.employment_form, o.id, o.name, e.id, e.name,"
+        " (SELECT m.status || '|' || COALESCE(m.number, '') FROM members_membership m"
+        "  INNER JOIN orgs_org mo ON mo.id = m.org_id"
+        f"  WHERE m.person_id = p.id AND m.status IN ({', '.join(['%s'] * len(current))}) AND {membership_scope}"
+        "  ORDER BY m.created_at DESC, m.id DESC LIMIT 1)"
+        " FROM members_person p INNER JOIN orgs_org o ON o.id = p.org_id"
+        " LEFT OUTER JOIN orgs_enterprise e ON e.id = p.employer_id"
+        f" WHERE {' AND '.join(where)} ORDER BY p.real_name, p.id LIMIT %s"
     )
-    return qs.annotate(current_membership=Subquery(current))
-
-
-def current_membership_of(person: Person) -> tuple[str, str]:
-    """(status, number) of a person annotated by ``with_current_membership``; ("", "") without one."""
-    status, _sep, number = (getattr(person, "current_membership", None) or "").partition("|")
-    return status, number
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*current, *membership_params, *params, limit])
+        fetched = cursor.fetchall()
+    rows = []
+    for pid, real_name, id_enc, mobile_enc, birth_date, sex, form, org_id, org_name, emp_id, emp_name, pair in fetched:
+        member_status, _sep, number = (pair or "").partition("|")
+        rows.append(
+            MemberRow(
+                id=pid,
+                real_name=real_name,
+                id_number_masked=mask_id_number(crypto.decrypt(id_enc)) if id_enc else "",
+                mobile_masked=mask_mobile(crypto.decrypt(mobile_enc)) if mobile_enc else "",
+                birth_date=birth_date,
+                sex=sex,
+                employment_form=form,
+                org_id=org_id,
+                org_name=org_name,
+                employer_id=emp_id,
+                employer_name=emp_name,
+                status=member_status,
+                number=number,
+            )
+        )
+    return rows
 
 
 # --- The worker's own records (mobile web and API) ----------------------------------------------------
