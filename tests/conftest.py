@@ -134,3 +134,24 @@ def as_staff(user):
     from smartunion.core.scoping import activate
 
     return activate(scope_for_user(user))
+
+
+CALENDAR_TODAY = __import__("datetime").date(2026, 11, 25)
+
+
+@pytest.fixture
+def november_2026(monkeypatch):
+    """Today is 2026-11-25 and the holiday package knows the years up to 2026 (as chinese-calendar
+    1.11 does), whatever the real clock and the installed release say: 2027's notice is due."""
+    from django.utils import timezone
+
+    from smartunion.core import calendar
+
+    real_localdate = timezone.localdate
+
+    def localdate(value=None, timezone=None):
+        return CALENDAR_TODAY if value is None else real_localdate(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
+    monkeypatch.setattr(calendar, "PACKAGE_LAST_YEAR", 2026)
+    return CALENDAR_TODAY

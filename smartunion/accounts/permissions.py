@@ -32,6 +32,9 @@ PERMISSIONS: dict[str, str] = {
     "cases.legal_aid": _("Handle legal-aid cases"),
     "benefits.redeem": _("Verify vouchers and cards"),
     "cockpit.view": _("View the data cockpit"),
+    # Federation-wide, not per subtree: it counts only when held on a top-level node
+    # (has_perm_at_root); see docs/decisions/0012-holiday-calendar.md.
+    "calendar.change": _("Edit the holiday calendar"),
 }
 
 # code: (name, flags, description). Seeded by migration; administrators may add more as data.
@@ -89,6 +92,15 @@ def has_perm(user, perm: str, org=None) -> bool:
         if perm in flags and (org is None or org.path.startswith(path)):
             return True
     return False
+
+
+def has_perm_at_root(user, perm: str) -> bool:
+    """Does ``user`` hold ``perm`` on a top-level node? For rights over data that belongs to the
+    whole installation rather than to a subtree (the holiday calendar): a district's administrator
+    holds the same role, but not over what every other district's deadlines depend on."""
+    if not has_perm(user, perm):
+        return False
+    return Scope(prefixes=orgs_with_perm_paths(user, perm)).includes_a_root
 
 
 def require_perm(user, perm: str, org=None) -> None:

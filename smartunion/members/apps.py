@@ -7,6 +7,8 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
+        from smartunion.members.deadlines import register_calendar_hook
         from smartunion.members.services import register_org_delete_blocker
 
         register_org_delete_blocker()
+        register_calendar_hook()
