@@ -9,10 +9,12 @@ the scope without the permission is 403. Later features add their rows here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
 from smartunion.accounts.models import RoleGrant
+from smartunion.core.models import HolidayOverride
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import RosterImport
 from smartunion.orgs.models import Enterprise, Org
@@ -37,6 +39,9 @@ class Row:
 ORG_EDIT = (("name", "改名"), ("kind", "enterprise_union"), ("region_code", "110113"))
 ENT_EDIT = (("name", "改名公司"),)
 ROSTER_EXPORT_B = (("org", "{union_b.pk}"), ("content", "masked"), ("file_format", "xlsx"))
+HOLIDAY_ADD = (("date", "2026-12-31"), ("kind", "off"), ("note", "越权"))
+HOLIDAY_EDIT = (("date", "2027-03-01"), ("kind", "work"), ("note", "越权"))
+HOLIDAY_NOTICE = (("year", "2027"), ("text", "越权 2027-03-01"), ("save", "1"))
 
 MATRIX = [
     # --- console: a district cannot reach another district ------------------------------------
@@ -191,6 +196,32 @@ MATRIX = [
     Row("fangshan_viewer", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 403, "transfer_fs"),
     Row("fangshan_viewer", "api", "POST", "/api/v1/members/search", 403, "", (("q", "乙"),)),
     Row("union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)),
+    # --- console: the holiday calendar belongs to the whole installation: no subtree hides it, so
+    # whoever lacks calendar.change on a top-level node gets 403 on every route, existing row or not
+    # (a district's federation administrator holds the flag, but only on the district).
+    Row("fangshan_admin", "console", "GET", "/console/calendar/", 403),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/new/", 403, "holiday_override",
+        HOLIDAY_ADD),
+    Row("fangshan_admin", "console", "GET", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
+        "holiday_override"),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
+        "holiday_override", HOLIDAY_EDIT),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/delete/", 403,
+        "holiday_override"),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/notice/", 403, "holiday_override", HOLIDAY_NOTICE),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"),
+    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/999999/delete/", 403),
+    Row("auditor", "console", "GET", "/console/calendar/", 403),  # on the root, without the flag
+    Row("union_a_widened", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
+        "holiday_override", HOLIDAY_EDIT),
+    Row("union_a_staff", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/delete/", 403,
+        "holiday_override"),
+    Row("fangshan_staff", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"),
+    # positive controls
+    Row("city_admin", "console", "GET", "/console/calendar/", 200),
+    Row("city_admin", "console", "GET", "/console/calendar/overrides/{holiday_override.pk}/edit/", 200,
+        "holiday_override"),
+    Row("city_admin", "console", "GET", "/console/calendar/notice/2027/delete/", 200, "holiday_override"),
 ]
 
 
@@ -199,6 +230,10 @@ def _objects(tree, personas):
     with scopes_disabled():
         objects["grant_shunyi_staff"] = RoleGrant.objects.get(user=personas["shunyi_staff"])
     objects["staff_shunyi"] = personas["shunyi_staff"]
+    # A date of an entered notice: what a refused edit or delete must leave as it is.
+    objects["holiday_override"] = HolidayOverride.objects.create(
+        date=date(2027, 1, 1), is_workday=False, note="矩阵元旦", notice_year=2027
+    )
     return objects
 
 
@@ -240,6 +275,8 @@ def _leak_names(target) -> list[str]:
     """Names that a refused response must not show."""
     if isinstance(target, Org | Enterprise):
         return [target.name]
+    if isinstance(target, HolidayOverride):
+        return [target.note]
     with scopes_disabled():
         person = getattr(target, "person", None) or target
         return [person.real_name] if hasattr(person, "real_name") else []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
 from smartunion.core.errors import DomainError, Forbidden, NotFound
 from smartunion.core.http import is_htmx
 
@@ -119,3 +121,35 @@ def name_the_unions_i_may_view(user, enterprises) -> None:
         enterprise.covering_union_visible = enterprise.covering_union is not None and has_perm(
             user, "orgs.view", enterprise.covering_union
         )
+
+
+def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
+    """Context for ``console/_calendar_warning.html``: the years whose holidays the calendar does not
+    know although deadlines are counted in them, so those deadlines count weekends only.
+
+    Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
+    November on (the State Council's notice is due), and the years in which the open applications
+    the viewer may see fall due. Only for staff who see deadlines or may fix the calendar."""
+    from smartunion.core.selectors import calendar_missing_years
+    from smartunion.core.services import CALENDAR_PERM
+    from smartunion.members.deadlines import application_due_years
+
+    can_edit = has_perm_at_root(user, CALENDAR_PERM)
+    sees_deadlines = has_perm(user, "members.view")
+    if not (can_edit or sees_deadlines):
+        return {"calendar_gaps": [], "can_edit_calendar": False}
+    if years is None:
+        today = timezone.localdate()
+        wanted = {today.year} | ({today.year + 1} if today.month >= 11 else set())
+        if sees_deadlines:
+            with scope_with_perm(user, "members.view"):
+                wanted |= application_due_years()
+    else:
+        wanted = set(years)
+    gaps = calendar_missing_years(years=wanted)
+    return {
+        "calendar_gaps": gaps,
+        "calendar_gaps_text": pgettext("list of years", ", ").join(str(y) for y in gaps),
+        "calendar_gaps_first": gaps[0] if gaps else None,
+        "can_edit_calendar": can_edit,
+    }

@@ -396,13 +396,14 @@ def test_overdue_applications_escalate_to_the_district(signed_in, tree):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_the_queue_runs_a_fixed_number_of_queries(signed_in, tree, django_assert_num_queries, count):
+def test_the_queue_runs_a_fixed_number_of_queries(signed_in, tree, django_assert_num_queries, count, november_2026):
     for i in range(count):
         apply(tree, name=f"郑{i}号")
     client = signed_in("union_a_staff")
-    # session, user, grants, the page (applications with person and union), and the session save
-    # (with its savepoint and release)
-    with django_assert_num_queries(7):
+    # session, user, grants, the page (applications with person and union), the calendar warning
+    # (the years open applications fall due in; which of 2027's notice is entered), and the session
+    # save (with its savepoint and release)
+    with django_assert_num_queries(9):
         response = client.get("/console/applications/")
     assert page_text(response).count("号</a>") == count
 

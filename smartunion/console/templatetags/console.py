@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.accounts.permissions import has_perm
+from smartunion.accounts.permissions import has_perm, has_perm_at_root
 
 register = template.Library()
 
@@ -19,6 +19,7 @@ SECTIONS = {
     "roster": "members",
     "application": "applications",
     "transfer": "transfers",
+    "calendar": "calendar",
 }
 
 # What the audit log's action codes mean, in words.
@@ -55,6 +56,11 @@ ACTION_LABELS = {
     "roster.import": _("Roster imported"),
     "roster.export": _("Roster exported (masked)"),
     "roster.export_unmasked": _("Roster exported with full personal data"),
+    "holiday.create": _("Holiday calendar: date added"),
+    "holiday.update": _("Holiday calendar: date changed"),
+    "holiday.delete": _("Holiday calendar: date removed"),
+    "holiday.notice": _("Holiday calendar: notice entered"),
+    "holiday.notice_delete": _("Holiday calendar: notice deleted"),
 }
 
 
@@ -71,6 +77,12 @@ def nav_section(url_name: str | None) -> str:
 def user_has_perm(context, perm: str, org=None) -> bool:
     user = context.get("user")
     return has_perm(user, perm, org)
+
+
+@register.simple_tag(takes_context=True)
+def user_has_perm_at_root(context, perm: str) -> bool:
+    """For federation-wide rights (the holiday calendar): held on a top-level node."""
+    return has_perm_at_root(context.get("user"), perm)
 
 
 @register.filter

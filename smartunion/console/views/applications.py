@@ -11,7 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths
-from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
+from smartunion.console.helpers import (
+    PAGE_SIZE,
+    apply_domain_error,
+    calendar_warning,
+    render_page,
+    staff_required,
+)
 from smartunion.console.member_forms import DecisionForm
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
@@ -39,6 +45,7 @@ def application_queue(request):
         "rows": rows,
         "next_url": next_page_url(request, cursor) if cursor else "",
         "first_url": first_page_url(request) if followed else "",
+        **calendar_warning(request.user),
     }
     return render_page(request, "console/application_queue.html", context, partial="results")
 
@@ -84,6 +91,7 @@ def application_detail(request, pk):
         "person": person,
         "form": form,
         "can_decide": has_perm(request.user, "members.change", application.org),
+        **calendar_warning(request.user, years=[application.due_date.year] if application.due_date else []),
     }
     return render_page(
         request, "console/application_detail.html", context, status=400 if form.errors else 200

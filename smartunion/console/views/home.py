@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from smartunion.accounts.models import RoleGrant
 from smartunion.accounts.permissions import has_perm, scope_with_perm
-from smartunion.console.helpers import render_page, staff_required
+from smartunion.console.helpers import calendar_warning, render_page, staff_required
 from smartunion.orgs.selectors import enterprise_search, org_search
 
 
@@ -26,5 +26,6 @@ def home(request):
         "grants": grants,
         "org_count": _count_with(user, "orgs.view", org_search),
         "enterprise_count": _count_with(user, "enterprises.view", enterprise_search),
+        **calendar_warning(user),
     }
     return render_page(request, "console/home.html", context)
