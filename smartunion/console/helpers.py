@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -130,6 +131,7 @@ def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications
     the viewer may see fall due. Only for staff who see deadlines or may fix the calendar."""
+    from smartunion.core import calendar
     from smartunion.core.selectors import calendar_missing_years
     from smartunion.core.services import CALENDAR_PERM
     from smartunion.members.deadlines import application_due_years
@@ -142,8 +144,10 @@ def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
         today = timezone.localdate()
         wanted = {today.year} | ({today.year + 1} if today.month >= 11 else set())
         if sees_deadlines:
+            # Years the package knows cannot lack data: ask only about the later ones.
+            after = date(calendar.PACKAGE_LAST_YEAR, 12, 31)
             with scope_with_perm(user, "members.view"):
-                wanted |= application_due_years()
+                wanted |= application_due_years(after=after)
     else:
         wanted = set(years)
     gaps = calendar_missing_years(years=wanted)

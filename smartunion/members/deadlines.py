@@ -19,9 +19,12 @@ from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus
 
 
-def application_due_years() -> set[int]:
-    """The years in which the open applications in scope fall due."""
+def application_due_years(*, after: date | None = None) -> set[int]:
+    """The years in which the open applications in scope fall due (only those due after ``after``:
+    the console asks only about years the holiday package does not know)."""
     qs = Membership.objects.filter(status=MembershipStatus.APPLYING, due_date__isnull=False)
+    if after is not None:
+        qs = qs.filter(due_date__gt=after)
     return {day.year for day in qs.dates("due_date", "year")}
 
 
