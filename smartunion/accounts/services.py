@@ -388,10 +388,12 @@ def password_confirm(*, user: User, password: str, client_address: str) -> None:
     clear_failures(key=key)
 
 
-def worker_register(
-    *, mobile: str, code: str, password: str, display_name: str, client_address: str, agree: bool = False
-) -> User:
-    """``agree``: the worker accepted the privacy notice (PIPL art. 13-14: consent before collecting
+def worker_register_check(*, mobile: str, password: str, display_name: str, agree: bool) -> str:
+    """The registration form's own rules, every bad field at once; returns the normalised mobile.
+    Nothing here reads the database about the mobile: until its code is proved, a registered number
+    and a new one are answered alike.
+
+    ``agree``: the worker accepted the privacy notice (PIPL art. 13-14: consent before collecting
     personal information); registration without it is refused."""
     errors: dict[str, list[str]] = {}
     if not agree:
@@ -408,9 +410,28 @@ def worker_register(
         errors["password"] = list(exc.messages)
     if errors:
         raise ValidationFailed(fields=errors)
-    # The code first: only the owner of the mobile learns whether it is already registered.
-    if not _one_time_code_consume(mobile=mobile, code=code, purpose="register"):
-        raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
+    return mobile
+
+
+def one_time_code_prove(*, mobile: str, code: str, purpose: str, client_address: str, action: str,
+                        user: User | None = None) -> None:
+    """Possession of ``mobile``, proved by the code sent to it for ``purpose``, under the sign-in
+    lockout of that number: the attempt counts before the code is checked, a wrong code stays
+    counted and is audited as a failed ``action``, a right one clears the number's failures (as a
+    sign-in does). Call it outside the caller's transaction, so that a failed attempt still counts."""
+    key = account_key(mobile)
+    with scopes_disabled():
+        attempt_begin(key=key, client_address=client_address)
+        if not _one_time_code_consume(mobile=mobile, code=code, purpose=purpose):
+            attempt_failed(key=key, client_address=client_address, action=action, user=user, reason="bad_code")
+            raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
+        clear_failures(key=key)
+
+
+def worker_account_create(*, mobile: str, password: str, display_name: str, client_address: str) -> User:
+    """A worker account for a mobile whose code was just proved (``one_time_code_prove``), inside
+    the caller's transaction. The mobile's blind index is unique: of two registrations of one number
+    at once, the second is refused by the database."""
     with scopes_disabled(), transaction.atomic():
         if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exists():
             raise ValidationFailed(
@@ -420,11 +441,25 @@ def worker_register(
         user.set_mobile(mobile)
         user.set_password(password)
         try:
-            user.save()
+            with transaction.atomic():
+                user.save()
         except IntegrityError as exc:  # two registrations of one mobile at once
             raise ValidationFailed(fields={"mobile": [_("This mobile number is already registered.")]}) from exc
         audit_record(action="worker.register", actor=user, obj=user, client_address=client_address, data={"privacy_notice": True})
         return user
+
+
+def worker_register(
+    *, mobile: str, code: str, password: str, display_name: str, client_address: str, agree: bool = False
+) -> User:
+    """A new worker account, without looking for a member record (the ends register through
+    ``members.services.worker_activate``, which also links the record union staff entered)."""
+    mobile = worker_register_check(mobile=mobile, password=password, display_name=display_name, agree=agree)
+    # The code first: only the owner of the mobile learns whether it is already registered.
+    one_time_code_prove(mobile=mobile, code=code, purpose="register", client_address=client_address,
+                        action="worker.register")
+    return worker_account_create(mobile=mobile, password=password, display_name=display_name,
+                                 client_address=client_address)
 
 
 def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User:
