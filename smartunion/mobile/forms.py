@@ -150,6 +150,17 @@ class ContactUpdateForm(MobileForm):
         self.fields["mobile"].label = pgettext_lazy("mobile", "New mobile number")
 
 
+class MembershipLinkForm(MobileForm):
+    """Link the member record union staff entered: the mobile they have on file, and its code."""
+
+    mobile = _mobile_field()
+    code = _code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].label = pgettext_lazy("mobile", "Mobile number your union has on file")
+
+
 class CloseAccountForm(MobileForm):
     password = forms.CharField(
         label=pgettext_lazy("mobile", "Password"),

@@ -1,5 +1,6 @@
-"""The mobile web for workers (H5). Views parse input, call one accounts service, and render; the
-rules (mobile format, password strength, codes, lockout, consent) live in the services."""
+"""The mobile web for workers (H5). Views parse input, call one service, and render; the rules
+(mobile format, password strength, codes, lockout, consent, linking a member record) live in the
+services."""
 
 from __future__ import annotations
 
@@ -23,10 +24,10 @@ from smartunion.accounts.services import (
     password_change,
     signin_one_time_code,
     signin_password,
-    worker_register,
 )
 from smartunion.core.errors import DomainError
 from smartunion.core.http import is_htmx, safe_redirect_target
+from smartunion.members.services import worker_activate
 from smartunion.mobile.forms import CodeSignInForm, PasswordChangeForm, PasswordSignInForm, RegisterForm
 
 SEND_CODE = "send_code"
@@ -144,7 +145,8 @@ def register(request: HttpRequest) -> HttpResponse:
         return _send_code_response(request, "mobile/register.html", context)
     if request.method == "POST" and form.is_valid():
         try:
-            user = worker_register(
+            # Registering with the number on a record union staff entered links that record at once.
+            activation = worker_activate(
                 mobile=form.cleaned_data["mobile"],
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["password"],
@@ -155,10 +157,34 @@ def register(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            login(request, user)
+            login(request, activation.user)
+            if activation.person is not None:
+                messages.success(request, membership_linked_message(activation.membership))
+                return redirect("mobile:membership")
+            if activation.several:
+                messages.warning(
+                    request,
+                    _("Welcome! Your account has been created. Your mobile number is on more than one member "
+                      "record, so none was linked: ask your union to correct the records, then link yours here."),
+                )
+                return redirect("mobile:membership")
             messages.success(request, _("Welcome! Your account has been created."))
             return redirect("mobile:me")
     return render(request, "mobile/register.html", context)
+
+
+def membership_linked_message(membership) -> str:
+    """What a worker reads when the record their union entered was found and linked."""
+    if membership is not None and membership.number:
+        return _(
+            "Your union membership was found and linked to your account: %(org)s, membership number "
+            "%(number)s."
+        ) % {"org": membership.org.name, "number": membership.number}
+    if membership is not None:
+        return _("Your union membership was found and linked to your account: %(org)s.") % {
+            "org": membership.org.name
+        }
+    return _("Your member record was found and linked to your account.")
 
 
 @worker_required

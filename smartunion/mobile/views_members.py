@@ -46,9 +46,16 @@ from smartunion.members.services import (
     join_withdraw,
     my_contact_update,
     my_data_export,
+    person_link,
 )
-from smartunion.mobile.forms import CloseAccountForm, ContactUpdateForm, JoinApplyForm
-from smartunion.mobile.views import SEND_CODE, _send_code, _send_code_response, worker_required
+from smartunion.mobile.forms import CloseAccountForm, ContactUpdateForm, JoinApplyForm, MembershipLinkForm
+from smartunion.mobile.views import (
+    SEND_CODE,
+    _send_code,
+    _send_code_response,
+    membership_linked_message,
+    worker_required,
+)
 from smartunion.orgs.selectors import (
     public_direct_joining_unions,
     public_districts_with_direct_joining,
@@ -158,6 +165,36 @@ def membership(request: HttpRequest) -> HttpResponse:
             "working_days": settings.JOIN_RESPONSE_WORKING_DAYS,
         },
     )
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def membership_link(request: HttpRequest) -> HttpResponse:
+    """A worker whose union entered them (a roster, an enrolment) before they had an account links
+    that record: a code goes to the mobile number the union has on file (usually the one they sign
+    in with; the page shows that one masked, never in full)."""
+    person = my_person(user=request.user)
+    form = MembershipLinkForm(request.POST or None)
+    context = {"form": form, "code_sent": False, "person": person}
+    if person is not None:
+        return render(request, "mobile/membership_link.html", context)
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose="link")
+        return _send_code_response(request, "mobile/membership_link.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person_link(
+                user=request.user,
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                client_address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, membership_linked_message(worker_membership(user=request.user).membership))
+            return redirect("mobile:membership")
+    return render(request, "mobile/membership_link.html", context)
 
 
 @worker_required
