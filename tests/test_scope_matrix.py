@@ -195,6 +195,14 @@ MATRIX = [
     Row("shunyi_staff", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 404, "transfer_fs"),
     Row("fangshan_viewer", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 403, "transfer_fs"),
     Row("fangshan_viewer", "api", "POST", "/api/v1/members/search", 403, "", (("q", "乙"),)),
+    # --- activation: linking a record is for a worker's own account; a staff token, whatever its
+    # scope, claims nobody's record through it (and the record stays without an account)
+    Row("union_a_staff", "api", "POST", "/api/v1/me/membership/link", 403, "person_b",
+        (("mobile", "{person_b.mobile}"), ("code", "123456"))),
+    Row("city_admin", "api", "POST", "/api/v1/me/membership/link", 403, "person_a",
+        (("mobile", "{person_a.mobile}"), ("code", "123456"))),
+    Row("union_a_staff", "api", "POST", "/api/v1/me/membership/link/code", 403, "person_a",
+        (("mobile", "{person_a.mobile}"),)),
     Row("union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)),
     # --- console: the holiday calendar belongs to the whole installation: no subtree hides it, so
     # whoever lacks calendar.change on a top-level node gets 403 on every route, existing row or not

@@ -6,9 +6,10 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.services import signin_for_token, token_issue, token_revoke
+from smartunion.accounts.services import one_time_code_send, signin_for_token, token_issue, token_revoke
 from smartunion.api.errors import error_responses
-from smartunion.api.schemas import MeOut, TokenIn, TokenOut
+from smartunion.api.schemas import MeOut, RegisterCodeIn, RegisterIn, RegisterOut, TokenIn, TokenOut
+from smartunion.members.services import worker_activate
 
 router = Router(tags=["auth"])
 me_router = Router(tags=["me"])
@@ -43,6 +44,48 @@ def token_delete(request: HttpRequest):
     """Revoke the token sent in `Authorization`: it answers 401 from now on."""
     token_revoke(raw=request.api_token, client_address=request_address(request))
     return Status(204, None)
+
+
+@router.post(
+    "/register/code",
+    auth=None,
+    response={204: None, **error_responses(422)},
+    summary="Send a registration code",
+    operation_id="auth_register_code",
+)
+def register_code(request: HttpRequest, payload: RegisterCodeIn):
+    """First step of registering a worker: a one-time code goes to the mobile (at most one a minute).
+    The answer is the same whether or not the number is registered, or on a member record."""
+    one_time_code_send(mobile=payload.mobile, purpose="register")
+    return Status(204, None)
+
+
+@router.post(
+    "/register",
+    auth=None,
+    response={201: RegisterOut, **error_responses(422, 429)},
+    summary="Register a worker",
+    operation_id="auth_register",
+)
+def register(request: HttpRequest, payload: RegisterIn):
+    """Register a worker account with the code sent to the mobile, a password and the privacy notice
+    accepted (`agree`), and receive a token. When union staff entered this worker with this mobile
+    (a roster import, an enrolment), that member record is linked to the new account at once
+    (`member_record: "linked"`, with its `membership`). A wrong code is 422 on `body.code` and counts
+    towards the lockout of the number (429); a registered number is 422 on `body.mobile`, told only
+    after the code is right."""
+    client_address = request_address(request)
+    activation = worker_activate(
+        mobile=payload.mobile, code=payload.code, password=payload.password, display_name=payload.display_name,
+        agree=payload.agree, client_address=client_address,
+    )
+    token, expires_at = token_issue(user=activation.user, client_address=client_address)
+    if activation.person is not None:
+        member_record = "linked"
+    else:
+        member_record = "several" if activation.several else "none"
+    return Status(201, {"token": token, "expires_at": expires_at, "member_record": member_record,
+                        "membership": activation.membership})
 
 
 @me_router.get("", response={200: MeOut, **error_responses(401)}, summary="Who am I", operation_id="me")

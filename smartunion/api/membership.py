@@ -23,6 +23,8 @@ from smartunion.api.schemas import (
     ContactCodeIn,
     ContactIn,
     ContactOut,
+    LinkCodeIn,
+    LinkIn,
     MembershipOut,
     MyMembershipOut,
     OccupationTagOut,
@@ -45,6 +47,7 @@ from smartunion.members.services import (
     join_withdraw,
     my_contact_update,
     my_data_export,
+    person_link,
 )
 from smartunion.orgs.selectors import (
     public_direct_joining_unions,
@@ -139,6 +142,41 @@ def my_membership(request: HttpRequest):
     """The membership you hold or your open application (status, union, number, the date the
     union answers by, the reason of a rejection), and every change so far."""
     require_worker(request.auth)
+    state = worker_membership(user=request.auth)
+    return {"membership": state.membership, "history": state.history}
+
+
+@router.post(
+    "/membership/link/code",
+    response={204: None, **error_responses(401, 403, 409, 422)},
+    summary="Send a code to link my member record",
+    operation_id="me_membership_link_code",
+)
+def membership_link_code(request: HttpRequest, payload: LinkCodeIn):
+    """First step of linking the member record your union entered (a roster, an enrolment) before you
+    had an account: a one-time code goes to the mobile number the union has on file, usually the
+    one you sign in with (at most one a minute). 409 when your account already has a record."""
+    require_worker(request.auth)
+    if my_person(user=request.auth) is not None:
+        raise Conflict(_("Your account already has a member record."))
+    one_time_code_send(mobile=payload.mobile, purpose="link")
+    return Status(204, None)
+
+
+@router.post(
+    "/membership/link",
+    response={200: MyMembershipOut, **error_responses(401, 403, 404, 409, 422, 429)},
+    summary="Link my member record",
+    operation_id="me_membership_link",
+)
+def membership_link(request: HttpRequest, payload: LinkIn):
+    """Link the member record that has this mobile number and no account yet, with the code sent to
+    it: your membership, card, data and access history are then yours to see. A wrong code is 422
+    on `body.code` and counts towards the lockout of the number (429); 404 when no record waiting
+    for an account has the number; 409 when your account already has one, or the number is on
+    several records."""
+    require_worker(request.auth)
+    person_link(user=request.auth, mobile=payload.mobile, code=payload.code, client_address=request_address(request))
     state = worker_membership(user=request.auth)
     return {"membership": state.membership, "history": state.history}
 

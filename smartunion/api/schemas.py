@@ -52,6 +52,18 @@ class TokenOut(Schema):
     expires_at: datetime
 
 
+class RegisterCodeIn(InputSchema):
+    mobile: str = Field(..., max_length=20, description="The worker's mobile number; the code is sent to it.")
+
+
+class RegisterIn(InputSchema):
+    mobile: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12, description="The code sent to the mobile.")
+    password: str = Field(..., max_length=256)
+    display_name: str = Field(..., max_length=100, description="The worker's name.")
+    agree: bool = Field(..., description="The worker read and accepted the privacy notice (/m/privacy/).")
+
+
 class RefOut(Schema):
     id: int
     name: str
@@ -296,6 +308,27 @@ class MyMembershipOut(Schema):
         "before the first application."
     )
     history: list[MembershipEventOut] = Field(..., description="Every change, newest first.")
+
+
+class RegisterOut(TokenOut):
+    member_record: Literal["linked", "none", "several"] = Field(
+        ...,
+        description="linked: a member record union staff entered with this mobile is now this account's; "
+        "none: there was no record waiting for an account; several: the number is on more than one, "
+        "so none was linked (the union corrects them, then POST /me/membership/link).",
+    )
+    membership: MembershipOut | None = Field(..., description="The linked record's membership, when linked.")
+
+
+class LinkCodeIn(InputSchema):
+    mobile: str = Field(
+        ..., max_length=20, description="The mobile number the union has on file (usually the sign-in one)."
+    )
+
+
+class LinkIn(InputSchema):
+    mobile: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12, description="The code sent to that number.")
 
 
 class CardOut(Schema):
