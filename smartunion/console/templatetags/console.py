@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "token.issue": _("API token issued"),
     "token.revoke": _("API token revoked"),
     "worker.register": _("Worker registered"),
+    "worker.activate": _("Worker linked their member record to their account"),
     "password.change": _("Password changed"),
     "role.grant": _("Role granted"),
     "role.revoke": _("Role revoked"),
