@@ -3,7 +3,6 @@ raises ValidationFailed on the field it was given."""
 
 from __future__ import annotations
 
-import operator
 import re
 import unicodedata
 from datetime import date
@@ -78,18 +77,21 @@ def validate_credit_code(value: str, *, field: str = "credit_code") -> str:
 # GB 11643: resident ID number.
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
 def id_number_check_char(first17: str) -> str:
-    if len(first17) != 17:
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("The check character is computed from 17 digits.")
-    # map() rather than a generator: a 100,000-row roster import checks 100,000 of these.
-    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
+    # The weights are 2**(17 - i) mod 11 (i from 0) and 13 = 2 (mod 11), so the weighted sum is congruent to
+    # twice the digits read in base 13: one int() instead of 17 multiplications (a 100,000-row roster
+    # import checks 100,000 of these). _ID_WEIGHTS states the rule; the tests hold the two equal.
+    return _ID_CHECK[2 * int(first17, 13) % 11]
 
 
 def id_number_error(value: str, *, today: date | None = None) -> str | None:
-    if not _ID_RE.match(value):
+    # 17 ASCII digits, then a digit or X; str methods take a third of a regex's time (a roster import
+    # checks 100,000 numbers).
+    if not (len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in "0123456789X"):
         return _("An ID number has 17 digits and a check digit or X.")
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

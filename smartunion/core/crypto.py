@@ -8,6 +8,7 @@ Exact lookups go through a keyed hash (blind index) so no plain value is ever st
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac as std_hmac
 import os
 from collections.abc import Iterable, Iterator
@@ -143,15 +144,32 @@ def encrypt_iter(values: Iterable[str]) -> Iterator[str]:
         yield prefix + b64encode(nonce + seal(nonce, value.encode(), associated)).decode()
 
 
+_HMAC_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
+_HMAC_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
+
+
 def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
     if settings.BLIND_INDEX_ALGORITHM == "hmac-sm3":
         return [blind_index(value, purpose=purpose) for value in values]
-    base = std_hmac.new(settings.BLIND_INDEX_KEY.encode(), f"{purpose}:".encode(), "sha256")
+    # HMAC-SHA256 (RFC 2104) spelled out over hashlib: the two padded-key states are hashed once and
+    # copied for each value, which costs two thirds of copying an hmac object (tests hold it equal
+    # to blind_index()).
+    key = settings.BLIND_INDEX_KEY.encode()
+    if len(key) > 64:  # SHA-256's block size
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = hashlib.sha256(key.translate(_HMAC_INNER_PAD))
+    inner.update(f"{purpose}:".encode())
+    outer = hashlib.sha256(key.translate(_HMAC_OUTER_PAD))
+    inner_copy, outer_copy = inner.copy, outer.copy
     out = []
+    append = out.append
     for value in values:
-        mac = base.copy()
+        mac = inner_copy()
         mac.update(value.encode())
-        out.append(mac.hexdigest())
+        digest = outer_copy()
+        digest.update(mac.digest())
+        append(digest.hexdigest())
     return out
 
 

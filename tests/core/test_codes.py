@@ -69,6 +69,21 @@ def test_id_number_rules():
     assert "不合理" in id_number_error(future + id_number_check_char(future))
 
 
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_id_number_check_character_is_the_weighted_sum_of_gb_11643(first17):
+    from smartunion.core.codes import _ID_CHECK, _ID_WEIGHTS
+
+    weighted = sum(int(digit) * weight for digit, weight in zip(first17, _ID_WEIGHTS, strict=True))
+    assert id_number_check_char(first17) == _ID_CHECK[weighted % 11]
+
+
+@pytest.mark.parametrize("first17", ["1101051949123100", "1101051949123100X", "+1101051949123100", "1_101051949123100",
+                                     "11010519491231\u0663\u0660\u0662"])
+def test_the_check_character_needs_17_ascii_digits(first17):
+    with pytest.raises(ValueError):
+        id_number_check_char(first17)
+
+
 @given(st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31)),
        st.integers(min_value=0, max_value=999))
 def test_every_generated_id_number_validates(birth, serial):
