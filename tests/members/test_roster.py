@@ -440,6 +440,21 @@ def test_a_large_roster_is_imported_in_the_background(settings):
     assert counts() == (40, 40, 40)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sequence path is PostgreSQL's")
+def test_reserved_keys_are_fresh_whether_or_not_the_sequence_hands_out_one_run():
+    from smartunion.members.roster import _reserve_ids
+
+    run = _reserve_ids(Person, 5)
+    assert run == list(range(run[0], run[0] + 5))
+    with connection.cursor() as cursor:  # as if other sessions drew every other value meanwhile
+        cursor.execute("SELECT pg_get_serial_sequence('members_person', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 2")
+    scattered = _reserve_ids(Person, 5)
+    assert len(set(scattered)) == 5 and min(scattered) > run[-1]
+    assert sorted(scattered) == list(range(min(scattered), min(scattered) + 10, 2))
+
+
 # --- scope ------------------------------------------------------------------------------------------------
 
 
