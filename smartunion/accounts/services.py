@@ -353,6 +353,10 @@ def one_time_code_send(*, mobile: str, purpose: str) -> None:
 
 
 def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
+    """Use up the newest live code for ``mobile`` and ``purpose`` if ``code`` is it. Called only
+    behind ``attempt_begin`` (``one_time_code_prove``, ``signin_one_time_code``): the code's own
+    count of wrong tries is read before it is raised, so parallel guesses could all pass it; the
+    lockout's counted attempt cannot be outrun."""
     index = mobile_blind_index(mobile)
     candidate = (
         OneTimeCode.objects.filter(
@@ -367,14 +371,6 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
         OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=F("attempts") + 1)  # one statement: no lost update
         return False
     return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
-
-
-def one_time_code_verify(*, mobile: str, code: str, purpose: str) -> None:
-    """Use up a code sent to ``mobile`` for ``purpose`` (e.g. "contact": a worker proves that a new
-    number is theirs); a wrong or expired code is an error on the ``code`` field. Call it outside
-    the caller's transaction, so that a failed attempt still counts."""
-    if not _one_time_code_consume(mobile=mobile, code=code, purpose=purpose):
-        raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
 
 
 def password_confirm(*, user: User, password: str, client_address: str) -> None:

@@ -307,13 +307,14 @@ def contact_code(request: HttpRequest, payload: ContactCodeIn):
 
 @router.patch(
     "/contact",
-    response={200: ContactOut, **error_responses(401, 403, 404, 422)},
+    response={200: ContactOut, **error_responses(401, 403, 404, 422, 429)},
     summary="Change my contact mobile",
     operation_id="me_contact_update",
 )
 def contact_update(request: HttpRequest, payload: ContactIn):
-    """Correct your contact mobile (PIPL 第四十六条) with the code sent to the new number. 404 before
-    your first application (there is no member record yet)."""
+    """Correct your contact mobile (PIPL 第四十六条) with the code sent to the new number. A wrong
+    code is 422 on `body.code` and counts towards the lockout of that number (429). 404 before your
+    first application (there is no member record yet)."""
     require_worker(request.auth)
     person = my_contact_update(
         user=request.auth, mobile=payload.mobile, code=payload.code, client_address=request_address(request)

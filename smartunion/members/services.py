@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.permissions import require_perm
 from smartunion.accounts.services import (
     one_time_code_prove,
-    one_time_code_verify,
     password_confirm,
     worker_account_create,
     worker_register_check,
@@ -781,13 +780,15 @@ def person_link(*, user, mobile: str, code: str, client_address: str = "") -> Pe
 
 def my_contact_update(*, user, mobile: str, code: str, client_address: str = "") -> Person:
     """A worker corrects their contact mobile (PIPL 第四十六条), proving the new number is theirs
-    with the one-time code sent to it (``one_time_code_send(purpose="contact")``)."""
+    with the one-time code sent to it (``one_time_code_send(purpose="contact")``). Wrong codes count
+    towards the lockout of that number, as at sign-in, registration and linking."""
     with scopes_disabled():
         if not Person.objects.filter(user=user, closed_at__isnull=True).exists():
             raise NotFound(_("There is no member record for this account yet."))
     cleaned = clean_person_data({"mobile": mobile})
-    # Outside the transaction below, so that a wrong code counts as an attempt.
-    one_time_code_verify(mobile=cleaned["mobile"], code=code, purpose="contact")
+    # Outside the transaction below, so that a wrong code stays counted.
+    one_time_code_prove(mobile=cleaned["mobile"], code=code, purpose="contact", client_address=client_address,
+                        action="person.self_update", user=user)
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user, closed_at__isnull=True).first()
         if person is None:

@@ -15,7 +15,7 @@ from django.utils import translation
 from smartunion.accounts import senders
 from smartunion.accounts.models import User
 from smartunion.core.audit import audit_verify
-from smartunion.core.models import AuditEvent, InboxMessage
+from smartunion.core.models import AuditEvent, AuditOutcome, InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import EmploymentForm, Membership, MembershipStatus, OccupationTag, Person
 from smartunion.members.services import (
@@ -495,8 +495,10 @@ def test_the_contact_mobile_is_corrected_with_a_code_sent_to_the_new_number(cour
     assert f"{new_mobile[:3]}****{new_mobile[-4:]}" in text and new_mobile not in text
     with scopes_disabled():
         assert Person.objects.get(pk=member.person_id).mobile == new_mobile
-        event = AuditEvent.objects.get(action="person.self_update")
+        event = AuditEvent.objects.get(action="person.self_update", outcome=AuditOutcome.SUCCESS)
+        failed = AuditEvent.objects.get(action="person.self_update", outcome=AuditOutcome.FAILURE)
     assert event.data == {"changed": ["mobile"]}
+    assert failed.data["reason"] == "bad_code"  # the wrong code before it, counted like a failed sign-in
 
 
 def test_a_code_sent_to_another_number_does_not_change_it(courier_client, member):
