@@ -192,6 +192,10 @@ if PRODUCTION and not OTP_SENDER:
     # The log sender writes codes to the log: anyone reading it could sign in as any worker.
     raise RuntimeError("OTP_SENDER must name an SMS sender class when SMARTUNION_ENV=production")
 ONE_TIME_CODE_TTL_SECONDS = 5 * 60
+# Sending codes costs an SMS each: one a minute to a number, and from one client address at most
+# these many an hour and a day, whatever the numbers (counted in the database, like the lockout).
+CODE_SEND_PER_ADDRESS_HOUR = int(os.environ.get("CODE_SEND_PER_ADDRESS_HOUR", "20"))
+CODE_SEND_PER_ADDRESS_DAY = int(os.environ.get("CODE_SEND_PER_ADDRESS_DAY", "50"))
 
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
 JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))

@@ -173,12 +173,19 @@ class SignInFailure(models.Model):
 
 
 class OneTimeCode(models.Model):
-    """A code sent to a mobile for sign-in or registration; stored hashed."""
+    """A code sent to a mobile (sign-in, registration, linking a record, a new contact number);
+    stored hashed. The rows are also the count of codes sent, per number and per client address,
+    that limits sending."""
 
     mobile_index = models.CharField(max_length=64, db_index=True)
     purpose = models.CharField(max_length=16)
     code_hash = models.CharField(max_length=64)
+    # The client address the code was requested from ("" for system work such as the demo).
+    address = models.CharField(max_length=45, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["address", "created_at"])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import time
 from datetime import datetime, timedelta
@@ -18,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from smartunion.accounts.backends import find_user
 from smartunion.accounts.models import (
@@ -37,7 +39,16 @@ from smartunion.accounts.senders import get_sender
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
-from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, Unauthorized, ValidationFailed
+from smartunion.core.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Locked,
+    NotFound,
+    Throttled,
+    Unauthorized,
+    ValidationFailed,
+)
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 
@@ -334,22 +345,74 @@ def _code_hash(mobile: str, code: str) -> str:
     return crypto.blind_index(f"{mobile}:{code}", purpose="otc")
 
 
-def one_time_code_send(*, mobile: str, purpose: str) -> None:
+def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> None:
+    """Send a code to ``mobile`` for ``purpose``. Each code is an SMS someone pays for, so sending
+    is limited: one a minute to a number, and from one client address at most
+    ``CODE_SEND_PER_ADDRESS_HOUR`` an hour and ``CODE_SEND_PER_ADDRESS_DAY`` a day, whatever the
+    numbers (``Throttled``, 429). Nothing here depends on whether the number is registered.
+
+    As ``attempt_begin`` does for guesses, the code's row is written (committed) before the sends
+    are counted, so requests sent in parallel see each other and no burst gets past a limit; a
+    refused request removes its row again, so only codes sent count. Until the limits have been
+    checked the row has already expired: a code that was never sent can never be used."""
     mobile = validate_mobile(mobile)
     index = mobile_blind_index(mobile)
-    recent = OneTimeCode.objects.filter(
-        mobile_index=index, created_at__gte=timezone.now() - timedelta(seconds=60)
-    ).exists()
-    if recent:
-        raise ValidationFailed(fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]})
     code = f"{secrets.randbelow(10**6):06d}"
-    OneTimeCode.objects.create(
-        mobile_index=index,
-        purpose=purpose,
-        code_hash=_code_hash(mobile, code),
-        expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS),
+    now = timezone.now()
+    with transaction.atomic():
+        pending = OneTimeCode.objects.create(
+            mobile_index=index, purpose=purpose, code_hash=_code_hash(mobile, code), address=client_address or "",
+            created_at=now, expires_at=now,
+        )
+    refusal = _send_refusal(pending=pending)
+    if refusal is not None:
+        OneTimeCode.objects.filter(pk=pending.pk).delete()
+        raise refusal
+    OneTimeCode.objects.filter(pk=pending.pk).update(
+        expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
     )
     get_sender().send(mobile, code)
+
+
+def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
+    """Why the code in ``pending`` (written, not yet sent) must not be sent, if it must not."""
+    now = timezone.now()
+    if pending.address:
+        for window, limit in (
+            (3600, settings.CODE_SEND_PER_ADDRESS_HOUR),
+            (24 * 3600, settings.CODE_SEND_PER_ADDRESS_DAY),
+        ):
+            sent = OneTimeCode.objects.filter(address=pending.address, created_at__gt=now - timedelta(seconds=window))
+            if sent.count() > limit:
+                return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)
+    if OneTimeCode.objects.filter(mobile_index=pending.mobile_index, created_at__gt=now - timedelta(seconds=60)).count() > 1:
+        return ValidationFailed(fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]})
+    return None
+
+
+def _sends_throttled(*, sent, window: int, limit: int, now: datetime) -> Throttled:
+    """The refusal of a send over an address limit, saying when the next one will be accepted: once
+    enough of the codes sent in the window have left it."""
+    times = list(sent.order_by("created_at").values_list("created_at", flat=True))
+    leaving = len(times) - limit + 1  # how many must leave the window before one more fits in it
+    retry_after = 60
+    if leaving > 0:
+        retry_after = max(60, math.ceil((times[leaving - 1] + timedelta(seconds=window) - now).total_seconds()))
+    minutes = math.ceil(retry_after / 60)
+    if minutes <= 90:
+        message = ngettext(
+            "Too many verification codes have been requested from your network. Please try again in %(count)d minute.",
+            "Too many verification codes have been requested from your network. Please try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
+    else:
+        hours = math.ceil(minutes / 60)
+        message = ngettext(
+            "Too many verification codes have been requested from your network. Please try again in %(count)d hour.",
+            "Too many verification codes have been requested from your network. Please try again in %(count)d hours.",
+            hours,
+        ) % {"count": hours}
+    return Throttled(message, fields={"mobile": [message]}, retry_after=retry_after)
 
 
 def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:

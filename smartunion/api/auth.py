@@ -49,14 +49,16 @@ def token_delete(request: HttpRequest):
 @router.post(
     "/register/code",
     auth=None,
-    response={204: None, **error_responses(422)},
+    response={204: None, **error_responses(422, 429)},
     summary="Send a registration code",
     operation_id="auth_register_code",
 )
 def register_code(request: HttpRequest, payload: RegisterCodeIn):
-    """First step of registering a worker: a one-time code goes to the mobile (at most one a minute).
-    The answer is the same whether or not the number is registered, or on a member record."""
-    one_time_code_send(mobile=payload.mobile, purpose="register")
+    """First step of registering a worker: a one-time code goes to the mobile (at most one a minute
+    to a number, 422 on `body.mobile`; and a limited number an hour and a day from one client
+    address, 429 `throttled` with `Retry-After`). The answer is the same whether or not the number
+    is registered, or on a member record."""
+    one_time_code_send(mobile=payload.mobile, purpose="register", client_address=request_address(request))
     return Status(204, None)
 
 

@@ -64,7 +64,7 @@ def _domain_error(request: HttpRequest, exc: DomainError, api: NinjaAPI) -> Http
         api, request, status=exc.status, code=exc.code, message=exc.message, fields=fields
     )
     if exc.status == 429:
-        response["Retry-After"] = str(settings.LOCKOUT_WINDOW_SECONDS)
+        response["Retry-After"] = str(getattr(exc, "retry_after", None) or settings.LOCKOUT_WINDOW_SECONDS)
     return response
 
 

@@ -148,18 +148,19 @@ def my_membership(request: HttpRequest):
 
 @router.post(
     "/membership/link/code",
-    response={204: None, **error_responses(401, 403, 409, 422)},
+    response={204: None, **error_responses(401, 403, 409, 422, 429)},
     summary="Send a code to link my member record",
     operation_id="me_membership_link_code",
 )
 def membership_link_code(request: HttpRequest, payload: LinkCodeIn):
     """First step of linking the member record your union entered (a roster, an enrolment) before you
     had an account: a one-time code goes to the mobile number the union has on file, usually the
-    one you sign in with (at most one a minute). 409 when your account already has a record."""
+    one you sign in with (at most one a minute; 429 when too many codes were sent from your client
+    address). 409 when your account already has a record."""
     require_worker(request.auth)
     if my_person(user=request.auth) is not None:
         raise Conflict(_("Your account already has a member record."))
-    one_time_code_send(mobile=payload.mobile, purpose="link")
+    one_time_code_send(mobile=payload.mobile, purpose="link", client_address=request_address(request))
     return Status(204, None)
 
 
@@ -293,15 +294,15 @@ def my_access_history(request: HttpRequest):
 
 @router.post(
     "/contact/code",
-    response={204: None, **error_responses(401, 403, 422)},
+    response={204: None, **error_responses(401, 403, 422, 429)},
     summary="Send a code to a new mobile",
     operation_id="me_contact_code",
 )
 def contact_code(request: HttpRequest, payload: ContactCodeIn):
     """First step of changing your contact mobile: a one-time code goes to the NEW number (at most
-    one a minute)."""
+    one a minute; 429 when too many codes were sent from your client address)."""
     require_worker(request.auth)
-    one_time_code_send(mobile=payload.mobile, purpose="contact")
+    one_time_code_send(mobile=payload.mobile, purpose="contact", client_address=request_address(request))
     return Status(204, None)
 
 

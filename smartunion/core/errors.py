@@ -49,5 +49,17 @@ class Locked(DomainError):
     status = 429
 
 
+class Throttled(DomainError):
+    """Too many requests of one kind from one place; ``retry_after`` is the number of seconds until
+    the next one is accepted."""
+
+    code = "throttled"
+    status = 429
+
+    def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None, retry_after: int):
+        super().__init__(message, fields=fields)
+        self.retry_after = retry_after
+
+
 def field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(fields={field: [message]})

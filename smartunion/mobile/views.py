@@ -63,7 +63,9 @@ def _refuse_staff(form) -> bool:
 def _send_code(request: HttpRequest, form, *, purpose: str) -> bool:
     """The "send code" button: a plain form post without JavaScript, an in-place update with htmx."""
     try:
-        one_time_code_send(mobile=form.data.get("mobile", ""), purpose=purpose)
+        one_time_code_send(
+            mobile=form.data.get("mobile", ""), purpose=purpose, client_address=request_address(request)
+        )
     except DomainError as exc:
         form.add_domain_error(exc)
         return False

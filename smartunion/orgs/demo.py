@@ -790,7 +790,7 @@ def _create_staff(staff: list[StaffAccount], orgs: dict[str, Org]) -> None:
 def _create_workers(workers: list[WorkerAccount]) -> None:
     with override_settings(OTP_SENDER=f"{__name__}._CaptureSender"):
         for account in workers:
-            one_time_code_send(mobile=account.mobile, purpose="register")
+            one_time_code_send(mobile=account.mobile, purpose="register", client_address="")
             worker_register(
                 mobile=account.mobile,
                 code=_CaptureSender.outbox.pop(account.mobile),

@@ -1,15 +1,17 @@
 """One-time codes sent by SMS: every check of a code is a counted attempt under the lockout of its
-number (sign-in, registration, linking a record, a new contact number)."""
+number (sign-in, registration, linking a record, a new contact number), and sending is limited per
+number and per client address, also when the requests come all at once."""
 
 from __future__ import annotations
 
 import json
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connections
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, SignInFailure, mobile_blind_index
@@ -89,7 +91,7 @@ def contact_person(person: Person) -> Person:
 def test_a_wrong_contact_code_is_counted_and_audited_like_a_failed_sign_in(tree):
     worker, person = member_with_record(tree.union_a)
     new_mobile = make_mobile()
-    one_time_code_send(mobile=new_mobile, purpose="contact")
+    one_time_code_send(mobile=new_mobile, purpose="contact", client_address=ADDRESS)
     real = senders.OUTBOX[new_mobile]
 
     with pytest.raises(ValidationFailed) as refused:
@@ -113,7 +115,7 @@ def test_a_wrong_contact_code_is_counted_and_audited_like_a_failed_sign_in(tree)
 def test_wrong_contact_codes_lock_the_number_even_for_the_right_code(tree, settings):
     worker, person = member_with_record(tree.union_a)
     new_mobile = make_mobile()
-    one_time_code_send(mobile=new_mobile, purpose="contact")
+    one_time_code_send(mobile=new_mobile, purpose="contact", client_address=ADDRESS)
     real = senders.OUTBOX[new_mobile]
     for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES):
         with pytest.raises(ValidationFailed):
@@ -151,7 +153,7 @@ def test_parallel_wrong_contact_codes_cannot_get_past_the_lockout(default_roles,
         org = OrgFactory(name="并发工会", parent=city, region_code="110105")
         worker, person = member_with_record(org)
     new_mobile = make_mobile()
-    one_time_code_send(mobile=new_mobile, purpose="contact")
+    one_time_code_send(mobile=new_mobile, purpose="contact", client_address=ADDRESS)
     real = senders.OUTBOX[new_mobile]
 
     def guess():
@@ -169,3 +171,132 @@ def test_parallel_wrong_contact_codes_cannot_get_past_the_lockout(default_roles,
     with pytest.raises(Locked):
         my_contact_update(user=worker, mobile=new_mobile, code=real, client_address="10.99.99.99")
     assert contact_person(person).mobile != new_mobile
+
+
+# --- sending: per number and per client address ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_one_address_gets_a_limited_number_of_codes_an_hour(client, settings):
+    settings.CODE_SEND_PER_ADDRESS_HOUR = 3
+    sent = [make_mobile() for _ in range(3)]
+    registered, fresh = WorkerFactory().mobile, make_mobile()
+
+    answers = [send_code(client, "/api/v1/auth/register/code", mobile) for mobile in sent]
+    over_registered = send_code(client, "/api/v1/auth/register/code", registered)
+    over_fresh = send_code(client, "/api/v1/auth/register/code", fresh)
+
+    assert [a.status_code for a in answers] == [204, 204, 204]
+    assert all(senders.OUTBOX.get(mobile) for mobile in sent)
+    assert over_registered.status_code == 429
+    body = over_registered.json()
+    assert body["code"] == "throttled"
+    assert TOO_MANY in body["message"] and "60分钟后再试" in body["message"]
+    assert body["fields"] == {"body.mobile": [body["message"]]}
+    assert 3500 <= int(over_registered["Retry-After"]) <= 3600
+    # A registered number and a new one are refused alike, and neither gets an SMS.
+    assert over_fresh.status_code == 429 and over_fresh.json() == body
+    assert registered not in senders.OUTBOX and fresh not in senders.OUTBOX
+    with scopes_disabled():
+        assert OneTimeCode.objects.filter(address=ADDRESS).count() == 3  # refused requests leave nothing
+    # Another address is not affected.
+    assert send_code(client, "/api/v1/auth/register/code", fresh, address="10.40.50.61").status_code == 204
+
+
+@pytest.mark.django_db
+def test_the_hourly_limit_frees_up_as_codes_leave_the_hour(client, settings):
+    settings.CODE_SEND_PER_ADDRESS_HOUR = 2
+    first, second, third = make_mobile(), make_mobile(), make_mobile()
+    send_code(client, "/api/v1/auth/register/code", first)
+    send_code(client, "/api/v1/auth/register/code", second)
+    assert send_code(client, "/api/v1/auth/register/code", third).status_code == 429
+
+    with scopes_disabled():
+        OneTimeCode.objects.filter(mobile_index=mobile_blind_index(first)).update(
+            created_at=timezone.now() - timedelta(minutes=61)
+        )
+    assert send_code(client, "/api/v1/auth/register/code", third).status_code == 204
+    assert senders.OUTBOX.get(third)
+
+
+@pytest.mark.django_db
+def test_one_address_gets_a_limited_number_of_codes_a_day(client, settings):
+    settings.CODE_SEND_PER_ADDRESS_HOUR = 100
+    settings.CODE_SEND_PER_ADDRESS_DAY = 3
+    for _ in range(3):
+        assert send_code(client, "/api/v1/auth/register/code", make_mobile()).status_code == 204
+    with scopes_disabled():
+        OneTimeCode.objects.filter(address=ADDRESS).update(created_at=timezone.now() - timedelta(hours=3))
+
+    over = send_code(client, "/api/v1/auth/register/code", make_mobile())
+
+    assert over.status_code == 429
+    assert TOO_MANY in over.json()["message"] and "21小时后再试" in over.json()["message"]
+    assert 20 * 3600 < int(over["Retry-After"]) <= 21 * 3600
+
+
+@pytest.mark.django_db
+def test_every_code_sending_end_is_limited_per_address(client, settings, tree):
+    """The mobile web's sign-in, registration, link and contact pages and the API's register, link
+    and contact endpoints draw on one count per address."""
+    settings.CODE_SEND_PER_ADDRESS_HOUR = 4
+    worker, _person = member_with_record(tree.union_a)
+    token = api_token(client, WorkerFactory())
+    pages = ["/m/login/code/", "/m/register/"]
+    for url in pages:
+        response = client.post(url, {"mobile": make_mobile(), "action": "send_code"}, HTTP_HX_REQUEST="true",
+                               REMOTE_ADDR=ADDRESS)
+        assert "验证码已发送" in response.content.decode()
+    assert send_code(client, "/api/v1/me/membership/link/code", make_mobile(), token=token).status_code == 204
+    client.force_login(worker)
+    response = client.post("/m/me/contact/", {"mobile": make_mobile(), "action": "send_code"},
+                           HTTP_HX_REQUEST="true", REMOTE_ADDR=ADDRESS)
+    assert "验证码已发送" in response.content.decode()
+
+    refused = client.post("/m/register/", {"mobile": make_mobile(), "action": "send_code"}, HTTP_HX_REQUEST="true",
+                          REMOTE_ADDR=ADDRESS)
+    text = refused.content.decode()
+    assert TOO_MANY in text and "验证码已发送" not in text
+    assert send_code(client, "/api/v1/me/contact/code", make_mobile(), token=token).status_code == 429
+    assert send_code(client, "/api/v1/me/membership/link/code", make_mobile(), token=token).status_code == 429
+    with scopes_disabled():
+        assert OneTimeCode.objects.filter(address=ADDRESS).count() == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_sends_from_one_address_stays_within_the_limit(default_roles, settings):
+    """16 registration-code requests for 16 numbers from one address at the same moment, each a real
+    request on its own connection: no more codes go out than the hourly limit, and each one that
+    went out can be used."""
+    settings.CODE_SEND_PER_ADDRESS_HOUR = 4
+    mobiles = [make_mobile() for _ in range(16)]
+
+    def request(mobile):
+        return lambda: send_code(Client(), "/api/v1/auth/register/code", mobile).status_code
+
+    outcomes = together([request(mobile) for mobile in mobiles])
+
+    assert set(outcomes) <= {204, 429}, outcomes
+    assert outcomes.count(204) <= 4, outcomes  # (all refused is possible too: each counts all the others)
+    delivered = [m for m in mobiles if m in senders.OUTBOX]
+    assert len(delivered) == outcomes.count(204)
+    with scopes_disabled():
+        rows = list(OneTimeCode.objects.filter(address=ADDRESS))
+    assert len(rows) == len(delivered)
+    assert all(row.expires_at > timezone.now() for row in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_parallel_sends_to_one_number_sends_one_code(default_roles):
+    """Ten requests for one number from ten addresses at the same moment: one code goes out."""
+    mobile = make_mobile()
+
+    def request(n):
+        return lambda: send_code(Client(), "/api/v1/auth/register/code", mobile, address=f"10.41.0.{n}").status_code
+
+    outcomes = together([request(n) for n in range(10)])
+
+    assert set(outcomes) <= {204, 422}, outcomes
+    assert outcomes.count(204) <= 1, outcomes
+    with scopes_disabled():
+        assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == outcomes.count(204)

@@ -86,7 +86,7 @@ def code_for(mobile: str, purpose: str = "register") -> str:
         OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
             created_at=timezone.now() - timedelta(seconds=61)
         )
-    one_time_code_send(mobile=mobile, purpose=purpose)
+    one_time_code_send(mobile=mobile, purpose=purpose, client_address=ADDRESS)
     return senders.OUTBOX[mobile]
 
 
@@ -395,7 +395,7 @@ def test_until_the_code_is_proved_a_number_on_a_roster_is_answered_like_any_othe
 
     answers = []
     for mobile in (on_roster, registered, fresh):
-        one_time_code_send(mobile=mobile, purpose="register")  # no error, whatever the number
+        one_time_code_send(mobile=mobile, purpose="register", client_address=ADDRESS)  # no error, whatever the number
         with pytest.raises(ValidationFailed) as refused:
             activate(mobile, wrong(senders.OUTBOX[mobile]))
         answers.append((refused.value.message, refused.value.fields))
