@@ -22,17 +22,22 @@ SECTIONS = {
     "calendar": "calendar",
 }
 
-# What the audit log's action codes mean, in words.
+# What the audit log's action codes mean, in words: every action the code records has one
+# (tests/console/test_audit.py finds them all in the source).
 ACTION_LABELS = {
     "signin.password": _("Password sign-in"),
     "signin.second_factor": _("Second-factor sign-in"),
     "signin.code": _("One-time code sign-in"),
     "2fa.enrol": _("Authenticator enrolled"),
+    "2fa.reset": _("Authenticator reset by an administrator"),
     "reauth": _("Re-authentication"),
     "token.issue": _("API token issued"),
     "token.revoke": _("API token revoked"),
     "worker.register": _("Worker registered"),
     "worker.activate": _("Worker linked their member record to their account"),
+    "person.self_update": _("Worker corrected their own data"),
+    "person.self_export": _("Worker downloaded their own data"),
+    "account.close": _("Worker closed their account"),
     "password.change": _("Password changed"),
     "role.grant": _("Role granted"),
     "role.revoke": _("Role revoked"),
@@ -48,11 +53,13 @@ ACTION_LABELS = {
     "person.unmask": _("Full personal data shown"),
     "person.update": _("Member record edited"),
     "member.enrol": _("Member enrolled by staff"),
+    "person.enrol": _("Member record entered by staff"),
     "membership.apply": _("Application to join"),
     "membership.transition": _("Membership status changed"),
     "transfer.request": _("Transfer requested"),
     "transfer.approve": _("Transfer approved"),
     "transfer.reject": _("Transfer rejected"),
+    "transfer.cancel": _("Transfer called off"),
     "roster.validate": _("Roster uploaded and checked"),
     "roster.import": _("Roster imported"),
     "roster.export": _("Roster exported (masked)"),
@@ -62,6 +69,8 @@ ACTION_LABELS = {
     "holiday.delete": _("Holiday calendar: date removed"),
     "holiday.notice": _("Holiday calendar: notice entered"),
     "holiday.notice_delete": _("Holiday calendar: notice deleted"),
+    "demo.seed": _("Demo data created (organisations and accounts)"),
+    "demo.members": _("Demo data created (members)"),
 }
 
 
