@@ -96,6 +96,7 @@ class Person(models.Model):
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="people",
         help_text=_("The union that holds this person's record."),
+        db_index=False,  # the (org, real_name) index serves every lookup by org (decision 0007)
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
@@ -177,7 +178,10 @@ MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
 
 class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    org = models.ForeignKey("orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="memberships")
+    # db_index=False: the (org, status, due_date) index serves every lookup by org (decision 0007).
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="memberships", db_index=False
+    )
     number = models.CharField(_("membership number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
     join_date = models.DateField(_("join date"), null=True, blank=True)
