@@ -372,3 +372,17 @@ def test_the_command_enters_a_notice_from_a_file_as_system_work(november_2026, t
     with pytest.raises(CommandError) as caught:
         call_command("holiday_notice", "2027", str(notice), "--check", stdout=out)
     assert "2027 年的通知已经录入" in str(caught.value)
+
+
+def test_the_command_reads_the_notice_from_standard_input(november_2026, db):
+    """``holiday_notice 2027 -`` (as docs/members.md allows: "'-' reads standard input")."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("holiday_notice", "2027", "-", "--check", stdin=StringIO(NOTICE_2027), stdout=out)
+    assert "2027-02-14  working day  春节" in out.getvalue() and _overrides() == []
+
+    call_command("holiday_notice", "2027", "-", stdin=StringIO(NOTICE_2027), stdout=out)
+    assert len(_overrides()) == 21

@@ -1,6 +1,7 @@
 """Enter a year's State Council holiday notice from a text file, in the console form's format (one
 line per holiday: ``春节 2027-02-06 至 2027-02-13 上班 2027-02-14 2027-02-20``)."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,6 +15,8 @@ class Command(BaseCommand):
         "Enter a year's State Council holiday notice from a UTF-8 text file (one line per holiday, as on "
         "the console's notice form). Written all at once and audited as done by 'system'."
     )
+    # BaseCommand has no stdin of its own; call_command(..., stdin=StringIO(...)) in tests.
+    stealth_options = ("stdin",)
 
     def add_arguments(self, parser):
         parser.add_argument("year", help="The year the notice is for (this year or the next).")
@@ -22,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, year: str, file: str, check: bool = False, **options):
         try:
-            text = self.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+            stdin = options.get("stdin") or sys.stdin
+            text = stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
