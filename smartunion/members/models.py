@@ -74,6 +74,8 @@ class OccupationTag(models.Model):
 class Person(models.Model):
     real_name = models.CharField(_("real name"), max_length=100)
     id_number_encrypted = models.TextField(editable=False)
+    # The two blind indexes and Membership.number compare bytewise on PostgreSQL (migration 0007):
+    # an AlterField of them must keep COLLATE "C".
     id_number_index = models.CharField(max_length=64, unique=True, null=True, editable=False)
     mobile_encrypted = models.TextField(blank=True, editable=False)
     mobile_index = models.CharField(max_length=64, null=True, blank=True, db_index=True, editable=False)

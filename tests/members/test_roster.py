@@ -455,6 +455,21 @@ def test_reserved_keys_are_fresh_whether_or_not_the_sequence_hands_out_one_run()
     assert sorted(scattered) == list(range(min(scattered), min(scattered) + 10, 2))
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite compares bytewise already")
+def test_the_columns_a_roster_import_looks_up_and_indexes_compare_bytewise():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT table_name, column_name, collation_name FROM information_schema.columns
+               WHERE (table_name = 'members_person' AND column_name IN ('id_number_index', 'mobile_index'))
+                  OR (table_name = 'members_membership' AND column_name = 'number')"""
+        )
+        assert sorted(cursor.fetchall()) == [
+            ("members_membership", "number", "C"),
+            ("members_person", "id_number_index", "C"),
+            ("members_person", "mobile_index", "C"),
+        ]
+
+
 # --- scope ------------------------------------------------------------------------------------------------
 
 
