@@ -440,6 +440,48 @@ def test_a_large_roster_is_imported_in_the_background(settings):
     assert counts() == (40, 40, 40)
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("change", ["joined_elsewhere", "mobile_taken", "left_elsewhere"])
+def test_a_change_since_the_check_is_caught_in_the_background_too(settings, change):
+    """The background task re-checks too: a change is reported with nothing written, and a person
+    who left another union meanwhile joins again."""
+    restore_migration_data()
+    settings.ROSTER_SYNC_ROWS = 10
+    with scopes_disabled():
+        city = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+        union = OrgFactory(name="大工会", parent=city, region_code="110105")
+        other = OrgFactory(name="别的工会", parent=city, region_code="110105")
+        enterprise = EnterpriseFactory(org=union, covering_union=union)
+        staff = StaffFactory(home_org=union, roles=[("grassroots_staff", union)])
+    rows = roster_rows(enterprise, 40)
+    roster_import = validate(staff, union, csv_file(rows))
+    if change == "joined_elsewhere":
+        make_person(org=other, id_number=rows[5][1])
+    elif change == "mobile_taken":
+        make_person(org=other, mobile=rows[5][2])
+    else:
+        left, _membership = make_person(org=other, id_number=rows[5][1], status="left")
+    before = counts()
+    roster_import = commit(staff, roster_import)
+    deadline = time.monotonic() + 30
+    while roster_import.status == RosterImportStatus.COMMITTING and time.monotonic() < deadline:
+        time.sleep(0.05)
+        with scopes_disabled():
+            roster_import.refresh_from_db()
+    if change == "left_elsewhere":
+        assert roster_import.status == RosterImportStatus.DONE, roster_import.failure_reason
+        assert roster_import.created_count == 40
+        assert counts() == (40, 41, 40)
+        with scopes_disabled():
+            assert Membership.objects.get(person=left, status="active").org == union
+    else:
+        assert roster_import.status == RosterImportStatus.INVALID, roster_import.failure_reason
+        assert _errors(roster_import)[0][:2] == (7, "身份证号" if change == "joined_elsewhere" else "手机号")
+        assert counts() == before
+        with scopes_disabled():
+            assert not AuditEvent.objects.filter(action="roster.import").exists()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the sequence path is PostgreSQL's")
 def test_reserved_keys_are_fresh_whether_or_not_the_sequence_hands_out_one_run():
     from smartunion.members.roster import _reserve_ids
