@@ -482,6 +482,29 @@ def test_a_change_since_the_check_is_caught_in_the_background_too(settings, chan
             assert not AuditEvent.objects.filter(action="roster.import").exists()
 
 
+def test_the_cycle_collector_pauses_for_overlapping_imports_and_comes_back_as_it_was():
+    import gc
+
+    from smartunion.members.roster import cyclic_gc_paused
+
+    assert gc.isenabled()
+    first, second = cyclic_gc_paused(), cyclic_gc_paused()
+    first.__enter__()
+    second.__enter__()
+    assert not gc.isenabled()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # the other import still runs
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off: it stays off
+    finally:
+        gc.enable()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the sequence path is PostgreSQL's")
 def test_reserved_keys_are_fresh_whether_or_not_the_sequence_hands_out_one_run():
     from smartunion.members.roster import _reserve_ids
