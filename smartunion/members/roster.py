@@ -68,6 +68,7 @@ import time
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -348,17 +349,20 @@ def _read_xlsx(path: Path) -> tuple[list[list[Any]], int, set[tuple[int, int]]]:
     from python_calamine import CalamineError, CalamineWorkbook
 
     corrupt = _("The file cannot be read as an Excel workbook (.xlsx): it is damaged, or it is another kind of file renamed .xlsx.")
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise file_error(_("The file is empty."))
-        # Not skipping the empty area keeps rows and columns where Excel shows them.
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except CalamineError as exc:
-        raise file_error(corrupt) from exc
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise file_error(corrupt) from exc
-    return rows, 1, _xlsx_formula_cells(path)
+    # The formula scan runs beside calamine, which lets go of the GIL while it parses the sheet.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-formulas") as pool:
+        formulas = pool.submit(_xlsx_formula_cells, path)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            if not workbook.sheet_names:
+                raise file_error(_("The file is empty."))
+            # Not skipping the empty area keeps rows and columns where Excel shows them.
+            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        except CalamineError as exc:
+            raise file_error(corrupt) from exc
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
+            raise file_error(corrupt) from exc
+        return rows, 1, formulas.result()
 
 
 _CELL_WITH_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>\s*<f[\s>/]')
