@@ -12,7 +12,7 @@ from pydantic import ConfigDict, field_validator
 
 from smartunion.api.pagination import MAX_LIMIT
 from smartunion.core.codes import mask_phone
-from smartunion.members.display import choice_label, status_label
+from smartunion.members.display import choice_label, choice_labels, status_label
 from smartunion.members.models import EmploymentForm, MembershipStatus
 from smartunion.members.selectors import MemberRow
 
@@ -441,27 +441,34 @@ class MemberOut(Schema):
     status_label: str
     number: str
 
-    @classmethod
-    def from_row(cls, row: MemberRow) -> MemberOut:
-        # Our own typed row, not input: constructed without re-validation, field by field (the
-        # search's hot path, bench/member_search.py).
-        return cls.model_construct(
-            id=row.id,
-            real_name=row.real_name,
-            id_number=row.id_number_masked,
-            mobile=row.mobile_masked,
-            employment_form=row.employment_form,
-            employment_form_label=choice_label(EmploymentForm, row.employment_form),
-            sex=row.sex,
-            birth_year=row.birth_date.year if row.birth_date else None,
-            union=RefOut.model_construct(id=row.org_id, name=row.org_name),
-            employer=RefOut.model_construct(id=row.employer_id, name=row.employer_name)
-            if row.employer_id is not None
-            else None,
-            status=row.status,
-            status_label=status_label(row.status) if row.status else "",
-            number=row.number,
-        )
+    @staticmethod
+    def page_data(rows: list[MemberRow]) -> list[dict]:
+        """Rows as this schema serialises them, built from our own typed, already masked rows:
+        plain data, no model per row, labels looked up once per page. The member search's hot path
+        (bench/member_search.py) answers with this; tests/api/test_members.py holds it to the
+        schema."""
+        forms = choice_labels(EmploymentForm)
+        statuses = choice_labels(MembershipStatus)
+        return [
+            {
+                "id": row.id,
+                "real_name": row.real_name,
+                "id_number": row.id_number_masked,
+                "mobile": row.mobile_masked,
+                "employment_form": row.employment_form,
+                "employment_form_label": forms.get(row.employment_form, row.employment_form),
+                "sex": row.sex,
+                "birth_year": row.birth_date.year if row.birth_date else None,
+                "union": {"id": row.org_id, "name": row.org_name},
+                "employer": {"id": row.employer_id, "name": row.employer_name}
+                if row.employer_id is not None
+                else None,
+                "status": row.status,
+                "status_label": statuses.get(row.status, row.status),
+                "number": row.number,
+            }
+            for row in rows
+        ]
 
 
 # Members come 20 to a page unless `limit` asks for more (docs/api.md): each row costs two decryptions.

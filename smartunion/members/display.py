@@ -29,6 +29,17 @@ def _choice_label(choices, value: str, _language: str | None) -> str:
     return str(member.label) if member is not None else value
 
 
+def choice_labels(choices) -> dict[str, str]:
+    """Every label of ``choices`` in the active language, by code: for a page that labels each of
+    its rows (look up with ``.get(code, code)``, as ``choice_label`` does)."""
+    return _choice_labels(choices, get_language())
+
+
+@lru_cache(maxsize=64)
+def _choice_labels(choices, _language: str | None) -> dict[str, str]:
+    return {member.value: str(member.label) for member in choices}
+
+
 def status_label(value: str) -> str:
     """A membership status in words; an unknown or empty code stays as it is."""
     return choice_label(MembershipStatus, value)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from smartunion.core.models import AuditEvent, InboxMessage
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import Membership, MembershipStatus, Transfer
+from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
 from smartunion.members.services import join_apply, transfer_request
 from smartunion.orgs.models import OrgKind
 from tests.api.conftest import is_chinese
@@ -82,6 +82,37 @@ def test_search_by_name_prefix_shows_masked_personal_data(api_as, tree, member_a
     assert first["sex"] == "F" and first["birth_year"] == 1949
     assert ID_A not in response.content.decode() and MOBILE_A not in response.content.decode()
     assert body["next_cursor"] is None
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_page_of_members_is_exactly_the_schema_it_declares(api_as, tree, member_a, language):
+    """The search answers with plain data (api/rendering.py), which django-ninja does not check:
+    every field of MemberPage is there, with its type, and nothing else."""
+    from smartunion.api.schemas import MemberPage
+
+    make_person(
+        org=tree.union_a, real_name="张三丰", employer=tree.enterprise_a, status=MembershipStatus.APPLYING
+    )
+    with scopes_disabled():
+        Person.objects.create(real_name="张三娃", org=tree.union_a)  # no membership, no numbers on file
+    api = api_as("union_a_staff")
+    api.client.cookies["smartunion_language"] = language
+
+    body = api.get("/api/v1/members", {"q": "张三", "limit": 2}).json()
+    rest = api.get("/api/v1/members", {"q": "张三", "limit": 2, "cursor": body["next_cursor"]}).json()
+
+    items = body["items"] + rest["items"]
+    assert [m["real_name"] for m in items] == ["张三", "张三丰", "张三娃"]
+    for page in (body, rest):
+        assert MemberPage.model_validate(page).model_dump(mode="json") == page
+    with_employer, bare = items[1], items[2]
+    assert with_employer["employer"] == {"id": tree.enterprise_a.pk, "name": tree.enterprise_a.name}
+    assert with_employer["status"] == "applying"
+    assert with_employer["status_label"] == ("申请中" if language == "zh-hans" else "Applying")
+    assert items[0]["employment_form_label"] == ("全日制用工" if language == "zh-hans" else "Standard employee")
+    assert bare["employer"] is None and bare["status"] == "" and bare["status_label"] == ""
+    assert bare["id_number"] == "" and bare["mobile"] == ""
+    assert rest["next_cursor"] is None
 
 
 def test_search_by_full_mobile_and_full_id_number(api_as, tree, member_a, member_b):
