@@ -241,6 +241,10 @@ _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日
 _WORK_KEYWORD = re.compile(r"调休上班|补班|上班|workdays?", re.IGNORECASE)
 _RANGE_SEPARATORS = {"至", "到", "~", "～", "-", "—", "–", "－", "to"}
 _WEEKDAY_NOTE = re.compile(r"[（(][^）)]*[）)]")  # "（周五）" after a date
+# After the working-day keyword only single days stand: a range or a holiday word there means the
+# line was written the other way round ("上班 … 放假 … 至 …"), which would turn holidays into
+# working days.
+_NOT_A_WORKDAY_LIST = re.compile(r"至|到|[~～]|放假|休|\bto\b|\boff\b|holiday", re.IGNORECASE)
 _NAME_TRAILER = re.compile(r"(放假调休|放假|休息|假期)?[\s:：,，、;；]*$")
 _DIGITS = re.compile(r"\d+")
 
@@ -456,6 +460,15 @@ def _parse_notice_line(number: int, line: str) -> tuple[list[NoticeDay], list[st
     work_dates, _unused = _dates_in(number, work_part or "", errors, with_name=False)
     if errors:
         return [], errors
+    misplaced = _NOT_A_WORKDAY_LIST.search(_WEEKDAY_NOTE.sub(" ", _DATE.sub(" ", work_part or "")))
+    if keyword is not None and misplaced is not None:
+        return [], [
+            _(
+                "Line %(line)d: after “%(word)s” write only the adjusted working days, one by one; the "
+                "holiday period goes before it, such as “春节 2027-02-06 至 2027-02-13 上班 2027-02-14”."
+            )
+            % {"line": number, "word": keyword.group(0)}
+        ]
     if not holiday_dates and not work_dates:
         return [], [
             _(
