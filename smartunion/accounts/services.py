@@ -102,16 +102,19 @@ def check_lockout(*, key: str, client_address: str) -> None:
         raise _locked_error()
 
 
-def attempt_begin(*, key: str, client_address: str) -> None:
+def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None) -> SignInFailure:
     """Count this attempt as a failure *before* the secret is checked, then check the limits: guesses
     sent in parallel see each other, so no burst gets past the limit (the row is committed at once,
-    outside the caller's transaction). ``attempt_succeeded`` removes it again."""
+    outside the caller's transaction). ``clear_failures`` removes the account's rows again; a
+    caller that counts only some outcomes deletes the returned row itself. ``locked``: the error
+    to raise instead of the sign-in one."""
     with transaction.atomic():
-        SignInFailure.objects.create(account_key=key, address=client_address or "")
+        row = SignInFailure.objects.create(account_key=key, address=client_address or "")
     if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
         # lock would vanish with them. So the lock lasts the window after the last attempt.
-        raise _locked_error()
+        raise locked or _locked_error()
+    return row
 
 
 def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:

@@ -184,7 +184,7 @@ def membership_link(request: HttpRequest, payload: LinkIn):
 
 @router.post(
     "/applications",
-    response={201: MembershipOut, **error_responses(401, 403, 409, 422)},
+    response={201: MembershipOut, **error_responses(401, 403, 409, 422, 429)},
     summary="Apply to join a union",
     operation_id="me_applications_create",
 )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.accounts.services import (
+    attempt_begin,
     one_time_code_prove,
     password_confirm,
     worker_account_create,
@@ -33,7 +34,7 @@ from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import validate_id_number, validate_mobile
-from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome, InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
@@ -213,14 +214,48 @@ def join_apply(
         consent_errors["sensitive_consent"] = [
             _("Your ID number is sensitive personal information: tick the box to consent to its use, or the union cannot register you.")
         ]
+    # Refusing an ID number that is on file tells the applicant it is on file: such refusals count
+    # like wrong passwords (per account and per address, in the lockout window) and are audited, so
+    # the form cannot be used to try other people's ID numbers. The row is written before the
+    # check, so parallel tries see each other, and removed again unless the number was on file.
+    lookup = None
+    if (data.get("id_number") or "").strip():
+        lookup = attempt_begin(
+            key=f"join-id:{user.pk}",
+            client_address=client_address,
+            locked=Locked(
+                _("Too many tries with ID numbers that are already on file. Try again in %(minutes)d minutes.")
+                % {"minutes": settings.LOCKOUT_WINDOW_SECONDS // 60}
+            ),
+        )
+    try:
+        membership = _join_apply(user=user, org=org, data=data, consent=consent, consent_errors=consent_errors,
+                                 client_address=client_address)
+    except ValidationFailed as exc:
+        if lookup is not None and exc.fields.get("id_number") == [_id_number_on_file()]:
+            audit_record(action="membership.apply", actor=user, org=org, client_address=client_address,
+                         outcome=AuditOutcome.FAILURE, data={"reason": "id_number_on_file"})
+            lookup = None  # stays counted
+        raise
+    finally:
+        if lookup is not None:
+            lookup.delete()
+    return membership
+
+
+def _id_number_on_file() -> str:
+    # The same words whether or not that record has an account: no hint about whose it is.
+    return _(
+        "This ID number is already on a member record. If your union entered you, do not apply: "
+        "link that record to your account with the mobile number your union has on file."
+    )
+
+
+def _join_apply(*, user, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str) -> Membership:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         try:
-            # The same words whether or not that record has an account: no hint about whose it is.
-            cleaned = clean_person_data(data, instance=person, id_number_taken=_(
-                "This ID number is already on a member record. If your union entered you, do not apply: "
-                "link that record to your account with the mobile number your union has on file."
-            ))
+            cleaned = clean_person_data(data, instance=person, id_number_taken=_id_number_on_file())
         except ValidationFailed as exc:
             raise ValidationFailed(fields={**exc.fields, **consent_errors}) from None
         if consent_errors:

@@ -294,6 +294,66 @@ def test_an_id_number_alone_never_links(tree, direct_union):
     assert reload(imported).user is None
 
 
+def test_trying_id_numbers_on_file_is_counted_and_audited(tree, direct_union, settings):
+    """The refusal tells that an ID number is on file, so trying numbers is limited like passwords:
+    after 5 refusals in the window the account is locked, even for a number nobody has; mistakes of
+    another kind count nothing, and each refusal is in the audit log without the number."""
+    on_file = [make_person(org=tree.union_a, id_number=make_id_number())[0] for _ in range(5)]
+    prober, honest = WorkerFactory(), WorkerFactory()
+
+    def apply(user, id_number, name="王五"):
+        join_apply(user=user, org=direct_union, consent=True, client_address=ADDRESS,
+                   data={"real_name": name, "id_number": id_number, "employment_form": "courier"})
+
+    for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES + 2):  # a name with a formula: not counted
+        with pytest.raises(ValidationFailed) as refused:
+            apply(honest, make_id_number(), name="=1+1")
+        assert list(refused.value.fields) == ["real_name"]
+    for target in on_file:
+        with pytest.raises(ValidationFailed) as refused:
+            apply(prober, target.id_number)
+        assert list(refused.value.fields) == ["id_number"]
+    with pytest.raises(Locked) as locked:
+        apply(prober, make_id_number())
+
+    assert str(locked.value) == zh(
+        "Too many tries with ID numbers that are already on file. Try again in %(minutes)d minutes."
+    ) % {"minutes": 15}
+    with scopes_disabled():
+        assert not Person.objects.filter(user=prober).exists()
+        failures = AuditEvent.objects.filter(action="membership.apply", outcome=AuditOutcome.FAILURE)
+        assert failures.count() == 5 and {e.actor_id for e in failures} == {prober.pk}
+        assert all(target.id_number not in str(e.data) for e in failures for target in on_file)
+    apply(honest, make_id_number())  # the other account was never held back
+    with scopes_disabled():
+        assert Person.objects.get(user=honest).memberships.get().status == "applying"
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_tries_of_id_numbers_on_file_cannot_get_past_the_limit(default_roles, settings):
+    """Twelve applications with ID numbers on file at the same moment, each on its own connection:
+    at most 5 are checked against the register, the rest are refused as locked."""
+    with scopes_disabled():
+        city = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+        direct = OrgFactory(name="并发联合工会", kind=OrgKind.JOINT_UNION, parent=city, region_code="110105",
+                            accepts_direct_joining=True)
+        on_file = [make_person(org=direct, id_number=make_id_number())[0] for _ in range(12)]
+        prober = WorkerFactory()
+
+    def attempt(target):
+        return lambda: join_apply(user=prober, org=direct, consent=True, client_address=ADDRESS,
+                                  data={"real_name": "王五", "id_number": target.id_number})
+
+    outcomes = _race([attempt(target) for target in on_file])
+
+    assert set(outcomes) <= {"ValidationFailed", "Locked"}, outcomes
+    assert outcomes.count("ValidationFailed") <= settings.LOCKOUT_ACCOUNT_FAILURES, outcomes
+    with scopes_disabled():
+        checked = AuditEvent.objects.filter(action="membership.apply", outcome=AuditOutcome.FAILURE).count()
+    assert checked == outcomes.count("ValidationFailed")
+
+
 @pytest.fixture
 def direct_union(tree):
     return OrgFactory(name="房山区新就业形态劳动者联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan,
@@ -426,7 +486,7 @@ def _race(jobs) -> list[str]:
         try:
             barrier.wait(timeout=10)
             outcomes.append(job())
-        except (ValidationFailed, Conflict, NotFound) as exc:
+        except (ValidationFailed, Conflict, NotFound, Locked) as exc:
             outcomes.append(type(exc).__name__)
         finally:
             connections.close_all()
