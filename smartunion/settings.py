@@ -196,6 +196,9 @@ ONE_TIME_CODE_TTL_SECONDS = 5 * 60
 # these many an hour and a day, whatever the numbers (counted in the database, like the lockout).
 CODE_SEND_PER_ADDRESS_HOUR = int(os.environ.get("CODE_SEND_PER_ADDRESS_HOUR", "20"))
 CODE_SEND_PER_ADDRESS_DAY = int(os.environ.get("CODE_SEND_PER_ADDRESS_DAY", "50"))
+# Codes to one number, whoever asks for them (no flooding a phone from many addresses).
+CODE_SEND_PER_NUMBER_HOUR = int(os.environ.get("CODE_SEND_PER_NUMBER_HOUR", "5"))
+CODE_SEND_PER_NUMBER_DAY = int(os.environ.get("CODE_SEND_PER_NUMBER_DAY", "10"))
 
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
 JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))

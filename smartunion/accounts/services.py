@@ -350,9 +350,10 @@ def _code_hash(mobile: str, code: str) -> str:
 
 def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> None:
     """Send a code to ``mobile`` for ``purpose``. Each code is an SMS someone pays for, so sending
-    is limited: one a minute to a number, and from one client address at most
-    ``CODE_SEND_PER_ADDRESS_HOUR`` an hour and ``CODE_SEND_PER_ADDRESS_DAY`` a day, whatever the
-    numbers (``Throttled``, 429). Nothing here depends on whether the number is registered.
+    is limited: one a minute to a number, at most ``CODE_SEND_PER_NUMBER_HOUR`` an hour and
+    ``CODE_SEND_PER_NUMBER_DAY`` a day to a number whoever asks, and from one client address at
+    most ``CODE_SEND_PER_ADDRESS_HOUR`` an hour and ``CODE_SEND_PER_ADDRESS_DAY`` a day, whatever
+    the numbers (``Throttled``, 429). Nothing here depends on whether the number is registered.
 
     As ``attempt_begin`` does for guesses, the code's row is written (committed) before the sends
     are counted, so requests sent in parallel see each other and no burst gets past a limit; a
@@ -390,18 +391,47 @@ def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
                 return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)
     if OneTimeCode.objects.filter(mobile_index=pending.mobile_index, created_at__gt=now - timedelta(seconds=60)).count() > 1:
         return ValidationFailed(fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]})
+    # One number is not to be flooded with texts from many addresses (SMS bombing), whoever asks.
+    for window, limit in (
+        (3600, settings.CODE_SEND_PER_NUMBER_HOUR),
+        (24 * 3600, settings.CODE_SEND_PER_NUMBER_DAY),
+    ):
+        sent = OneTimeCode.objects.filter(
+            mobile_index=pending.mobile_index, created_at__gt=now - timedelta(seconds=window)
+        )
+        if sent.count() > limit:
+            return _sends_throttled(
+                sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now, to_number=True
+            )
     return None
 
 
-def _sends_throttled(*, sent, window: int, limit: int, now: datetime) -> Throttled:
-    """The refusal of a send over an address limit, saying when the next one will be accepted: once
-    enough of the codes sent in the window have left it."""
+def _sends_throttled(*, sent, window: int, limit: int, now: datetime, to_number: bool = False) -> Throttled:
+    """The refusal of a send over an address or number limit, saying when the next one will be
+    accepted: once enough of the codes sent in the window have left it."""
     times = list(sent.order_by("created_at").values_list("created_at", flat=True))
     leaving = len(times) - limit + 1  # how many must leave the window before one more fits in it
     retry_after = 60
     if leaving > 0:
         retry_after = max(60, math.ceil((times[leaving - 1] + timedelta(seconds=window) - now).total_seconds()))
     minutes = math.ceil(retry_after / 60)
+    if to_number:
+        message = (
+            ngettext(
+                "Too many verification codes have been sent to this number. Please try again in %(count)d minute.",
+                "Too many verification codes have been sent to this number. Please try again in %(count)d minutes.",
+                minutes,
+            )
+            % {"count": minutes}
+            if minutes <= 90
+            else ngettext(
+                "Too many verification codes have been sent to this number. Please try again in %(count)d hour.",
+                "Too many verification codes have been sent to this number. Please try again in %(count)d hours.",
+                math.ceil(minutes / 60),
+            )
+            % {"count": math.ceil(minutes / 60)}
+        )
+        return Throttled(message, fields={"mobile": [message]}, retry_after=retry_after)
     if minutes <= 90:
         message = ngettext(
             "Too many verification codes have been requested from your network. Please try again in %(count)d minute.",

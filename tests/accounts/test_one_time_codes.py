@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connections
+from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -233,6 +234,54 @@ def test_one_address_gets_a_limited_number_of_codes_a_day(client, settings):
     assert over.status_code == 429
     assert TOO_MANY in over.json()["message"] and "21小时后再试" in over.json()["message"]
     assert 20 * 3600 < int(over["Retry-After"]) <= 21 * 3600
+
+
+@pytest.mark.django_db
+def test_one_number_gets_a_limited_number_of_codes_whoever_asks(client, settings):
+    """Codes to one number from ever new addresses (flooding a phone with texts): 3 an hour here,
+    then refused alike for a registered number and a new one, with nothing sent or kept."""
+    settings.CODE_SEND_PER_NUMBER_HOUR = 3
+    registered, fresh = WorkerFactory().mobile, make_mobile()
+    answers = {}
+    for mobile in (registered, fresh):
+        answers[mobile] = []
+        for n in range(4):
+            with scopes_disabled():  # past the one-a-minute rule
+                OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
+                    created_at=F("created_at") - timedelta(minutes=2)
+                )
+            answers[mobile].append(
+                send_code(client, "/api/v1/auth/register/code", mobile, address=f"10.42.{len(answers)}.{n}")
+            )
+
+    for mobile in (registered, fresh):
+        assert [a.status_code for a in answers[mobile]] == [204, 204, 204, 429]
+        over = answers[mobile][-1].json()
+        assert over["code"] == "throttled"
+        assert over["message"].startswith("该手机号获取验证码次数过多，请") and over["message"].endswith("分钟后再试。")
+        assert over["fields"] == {"body.mobile": [over["message"]]}
+        with scopes_disabled():
+            assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == 3
+    assert answers[registered][-1].json()["message"] == answers[fresh][-1].json()["message"]
+    # Another number from the same addresses is not affected.
+    assert send_code(client, "/api/v1/auth/register/code", make_mobile(), address="10.42.1.0").status_code == 204
+
+
+@pytest.mark.django_db
+def test_one_number_gets_a_limited_number_of_codes_a_day(client, settings):
+    settings.CODE_SEND_PER_NUMBER_DAY = 2
+    mobile = make_mobile()
+    for n in range(2):
+        assert send_code(client, "/api/v1/auth/register/code", mobile, address=f"10.43.0.{n}").status_code == 204
+        with scopes_disabled():
+            OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
+                created_at=timezone.now() - timedelta(hours=5)
+            )
+
+    over = send_code(client, "/api/v1/auth/register/code", mobile, address="10.43.0.9")
+
+    assert over.status_code == 429 and "19小时后再试" in over.json()["message"]
+    assert 18 * 3600 < int(over["Retry-After"]) <= 19 * 3600
 
 
 @pytest.mark.django_db
