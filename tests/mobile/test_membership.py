@@ -36,6 +36,7 @@ from tests.factories import (
     WorkerFactory,
     make_id_number,
     make_mobile,
+    make_person,
 )
 
 pytestmark = pytest.mark.django_db
@@ -285,6 +286,21 @@ def test_a_wrong_id_number_is_named_on_the_field_and_nothing_is_written(
     with scopes_disabled():
         assert not Person.objects.filter(user=courier).exists()
         assert not Membership.objects.exists()
+
+
+def test_trying_id_numbers_on_file_ends_in_a_lockout_said_on_the_form(
+    courier_client, courier, direct_union, tree, settings
+):
+    on_file = [make_person(org=tree.union_a)[0] for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES)]
+    for person in on_file:
+        text = page(apply(courier_client, direct_union, id_number=person.id_number))
+        assert "该身份证号码已有会员档案" in text
+    text = page(apply(courier_client, direct_union))  # a number nobody has, after five refusals
+
+    assert "填写已登记身份证号的次数过多，请 15 分钟后再试。" in text
+    assert 'value="吴建国"' in text  # what was typed stays
+    with scopes_disabled():
+        assert not Person.objects.filter(user=courier).exists()
 
 
 def test_without_consent_to_the_id_number_nothing_is_written(courier_client, courier, direct_union):
