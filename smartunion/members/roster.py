@@ -76,7 +76,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -1307,70 +1307,118 @@ def _commit_task(pk: int, actor_pk: int | None, client_address: str) -> None:
         _commit(pk, actor, client_address)
 
 
+# Any constant: the key of PostgreSQL's advisory lock that roster imports write under.
+ROSTER_WRITE_LOCK = 7_305_612_031
+
+
+@contextlib.contextmanager
+def roster_write_lock() -> Iterator[None]:
+    """One roster import at a time from its re-check to its COMMIT: two rosters committed at once
+    would otherwise each check the register before the other wrote, and could give one mobile
+    number to two people (nothing unique in the database stops that) or fail on an ID number with
+    a bare database error. PostgreSQL: a session advisory lock, so the membership-number counter is
+    still locked only for a moment; SQLite: one write transaction (BEGIN IMMEDIATE holds the
+    database's write lock from the start, which serialises every writer anyway)."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [ROSTER_WRITE_LOCK])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ROSTER_WRITE_LOCK])
+        except DatabaseError:  # the connection is gone, and the lock with it
+            logger.warning("Could not release the roster write lock", exc_info=True)
+
+
 @cyclic_gc_paused()
 def _commit(pk: int, actor, client_address: str) -> None:
     roster_import = RosterImport.objects.select_related("org").get(pk=pk)
-    org = roster_import.org
     timings = dict(roster_import.timings)
-    started = time.perf_counter()
+    written = False
     try:
-        staged = _read_staged(roster_import.stored_path)
-        # The database may have changed since the check: look again, in bulk.
-        verdicts = database_check([(r[0], r[3], r[5]) for r in staged], org=org)
-        errors, rows, skipped = [], [], 0
-        headers = {c.key: c.header for c in COLUMNS}
-        for r in staged:
-            verdict = verdicts.get(r[0])
-            if verdict is None:
-                rows.append(r)
-            elif verdict[0] == "skip":
-                skipped += 1
-            elif verdict[0] == "existing":
-                r[14] = verdict[1]
-                rows.append(r)
-            else:
-                errors.append((r[0], headers[verdict[1]], verdict[2]))
-        timings["recheck_s"] = round(time.perf_counter() - started, 3)
-        if errors:
-            RosterImport.objects.filter(pk=pk).update(
-                status=RosterImportStatus.INVALID, errors=_error_dicts(errors), error_count=len(errors),
-                finished_at=timezone.now(), stored_path="", timings=timings,
-            )
-            _remove(roster_import.stored_path)
-            return
-        write_started = time.perf_counter()
-        numbers = allocate_membership_numbers(len(rows)) if rows else []
-
-        def progress(done: int) -> None:
-            cache.set(_progress_key(pk), done, timeout=24 * 3600)
-
-        with bulk_write_session(), transaction.atomic():
-            result = write_staged(rows, org=org, actor=actor, numbers=numbers, progress=progress,
-                                    reason=_("Imported from a roster"))
-            skipped_total = roster_import.skipped_count + skipped
-            audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, client_address=client_address,
-                         data={"created": result.created, "rejoined": result.rejoined, "skipped": skipped_total,
-                               "rows": roster_import.total_rows})
-            timings["write_s"] = round(time.perf_counter() - write_started, 3)
-            RosterImport.objects.filter(pk=pk).update(
-                status=RosterImportStatus.DONE, created_count=result.created + result.rejoined,
-                skipped_count=skipped_total, processed_rows=roster_import.total_rows, finished_at=timezone.now(),
-                stored_path="", timings=timings,
-            )
-        # The database stage in full: numbers, the bulk writes, the audit record and the COMMIT.
-        timings["write_s"] = round(time.perf_counter() - write_started, 3)
-        timings["commit_s"] = round(time.perf_counter() - started, 3)
-        RosterImport.objects.filter(pk=pk).update(timings=timings)
-        _remove(roster_import.stored_path)
+        with roster_write_lock():
+            written = _check_and_write(roster_import, actor=actor, client_address=client_address, timings=timings)
     except Exception as exc:
         logger.exception("Roster import %s failed", pk)
-        RosterImport.objects.filter(pk=pk).update(
-            status=RosterImportStatus.FAILED, finished_at=timezone.now(),
-            failure_reason=(_("The import failed and nothing was written (%(error)s).")
-                            % {"error": type(exc).__name__})[:500],
+        reason = (
+            _(
+                "The import failed and nothing was written: someone saved a person or a membership in it at "
+                "the same moment. Check the roster again."
+            )
+            if isinstance(exc, IntegrityError)
+            else _("The import failed and nothing was written (%(error)s).") % {"error": type(exc).__name__}
         )
+        RosterImport.objects.filter(pk=pk).update(
+            status=RosterImportStatus.FAILED, finished_at=timezone.now(), failure_reason=reason[:500]
+        )
+        return
     finally:
         cache.delete(_progress_key(pk))
+    # After the COMMIT: nothing here may turn a written import into a failed one.
+    _remove(roster_import.stored_path)
+    if written:
+        try:
+            RosterImport.objects.filter(pk=pk).update(timings=timings)
+        except DatabaseError:
+            logger.warning("Roster import %s: timings not saved", pk, exc_info=True)
+
+
+def _check_and_write(roster_import: RosterImport, *, actor, client_address: str, timings: dict) -> bool:
+    """The re-check against the register, then the write; under ``roster_write_lock``. Returns
+    whether the rows were written (otherwise the import now has errors)."""
+    pk, org = roster_import.pk, roster_import.org
+    started = time.perf_counter()
+    staged = _read_staged(roster_import.stored_path)
+    # The database may have changed since the check: look again, in bulk.
+    verdicts = database_check([(r[0], r[3], r[5]) for r in staged], org=org)
+    errors, rows, skipped = [], [], 0
+    headers = {c.key: c.header for c in COLUMNS}
+    for r in staged:
+        verdict = verdicts.get(r[0])
+        if verdict is None:
+            rows.append(r)
+        elif verdict[0] == "skip":
+            skipped += 1
+        elif verdict[0] == "existing":
+            r[14] = verdict[1]
+            rows.append(r)
+        else:
+            errors.append((r[0], headers[verdict[1]], verdict[2]))
+    timings["recheck_s"] = round(time.perf_counter() - started, 3)
+    if errors:
+        RosterImport.objects.filter(pk=pk).update(
+            status=RosterImportStatus.INVALID, errors=_error_dicts(errors), error_count=len(errors),
+            finished_at=timezone.now(), stored_path="", timings=timings,
+        )
+        return False
+    write_started = time.perf_counter()
+    numbers = allocate_membership_numbers(len(rows)) if rows else []
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(pk), done, timeout=24 * 3600)
+
+    with bulk_write_session(), transaction.atomic():
+        result = write_staged(rows, org=org, actor=actor, numbers=numbers, progress=progress,
+                                reason=_("Imported from a roster"))
+        skipped_total = roster_import.skipped_count + skipped
+        audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, client_address=client_address,
+                     data={"created": result.created, "rejoined": result.rejoined, "skipped": skipped_total,
+                           "rows": roster_import.total_rows})
+        timings["write_s"] = round(time.perf_counter() - write_started, 3)
+        RosterImport.objects.filter(pk=pk).update(
+            status=RosterImportStatus.DONE, created_count=result.created + result.rejoined,
+            skipped_count=skipped_total, processed_rows=roster_import.total_rows, finished_at=timezone.now(),
+            stored_path="", timings=timings,
+        )
+    # The database stage in full: numbers, the bulk writes, the audit record and the COMMIT.
+    timings["write_s"] = round(time.perf_counter() - write_started, 3)
+    timings["commit_s"] = round(time.perf_counter() - started, 3)
+    return True
 
 
 # --- export ----------------------------------------------------------------------------------------

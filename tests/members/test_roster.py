@@ -419,6 +419,67 @@ def test_a_change_since_the_check_is_caught_at_commit(tree, staff):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("shared, field", [("mobile", "手机号"), ("id_number", "身份证号")])
+def test_two_rosters_committed_at_once_never_give_one_number_to_two_people(monkeypatch, shared, field):
+    """Two unions commit rosters at the same moment, each on its own connection, with another person
+    on one mobile number (or one ID number) in each. Each re-check is held at a barrier for the
+    other: were both checked before either wrote, both would pass. Imports write one at a time, so
+    the second sees the first's rows: one is done, the other names the row, with nothing written."""
+    import threading
+
+    from smartunion.members import roster
+
+    restore_migration_data()
+    with scopes_disabled():
+        city = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+        unions = [OrgFactory(name=f"{n}工会", parent=city, region_code="110105") for n in ("甲", "乙")]
+        staff = [StaffFactory(home_org=u, roles=[("grassroots_staff", u)]) for u in unions]
+        enterprises = [EnterpriseFactory(org=u, covering_union=u) for u in unions]
+    rows = [roster_rows(enterprises[0], 3, start=0), roster_rows(enterprises[1], 3, start=3)]
+    column = 2 if shared == "mobile" else 1
+    rows[1][1][column] = rows[0][2][column]  # line 3 of the second roster, line 4 of the first
+    imports = [validate(staff[n], unions[n], csv_file(rows[n])) for n in (0, 1)]
+    assert [i.status for i in imports] == [RosterImportStatus.READY] * 2
+
+    barrier = threading.Barrier(2)
+    real_check = roster.database_check
+
+    def check_then_wait(*args, **kwargs):
+        verdicts = real_check(*args, **kwargs)
+        try:
+            barrier.wait(timeout=2)  # both checked before either writes, unless writes queue
+        except threading.BrokenBarrierError:
+            pass
+        return verdicts
+
+    monkeypatch.setattr(roster, "database_check", check_then_wait)
+    outcomes: dict[int, RosterImport] = {}
+
+    def run(n):
+        try:
+            outcomes[n] = commit(staff[n], imports[n])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    statuses = sorted(outcomes[n].status for n in (0, 1))
+    assert statuses == sorted([RosterImportStatus.DONE, RosterImportStatus.INVALID]), [
+        (o.status, o.failure_reason) for o in outcomes.values()
+    ]
+    refused = next(o for o in outcomes.values() if o.status == RosterImportStatus.INVALID)
+    assert [(line, name) for line, name, _reason in _errors(refused)] == [(3 if refused.pk == imports[1].pk else 4, field)]
+    with scopes_disabled():
+        assert Person.objects.count() == 3
+        index = "mobile_index" if shared == "mobile" else "id_number_index"
+        assert Person.objects.values(index).distinct().count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_large_roster_is_imported_in_the_background(settings):
     restore_migration_data()
     settings.ROSTER_SYNC_ROWS = 10
