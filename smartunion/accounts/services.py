@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import math
 import secrets
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pyotp
@@ -15,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -362,20 +364,45 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
     mobile = validate_mobile(mobile)
     index = mobile_blind_index(mobile)
     code = f"{secrets.randbelow(10**6):06d}"
-    now = timezone.now()
-    with transaction.atomic():
-        pending = OneTimeCode.objects.create(
-            mobile_index=index, purpose=purpose, code_hash=_code_hash(mobile, code), address=client_address or "",
-            created_at=now, expires_at=now,
+    with _one_number_at_a_time(index):
+        now = timezone.now()
+        with transaction.atomic():
+            pending = OneTimeCode.objects.create(
+                mobile_index=index, purpose=purpose, code_hash=_code_hash(mobile, code),
+                address=client_address or "", created_at=now, expires_at=now,
+            )
+        refusal = _send_refusal(pending=pending)
+        if refusal is not None:
+            OneTimeCode.objects.filter(pk=pending.pk).delete()
+            raise refusal
+        OneTimeCode.objects.filter(pk=pending.pk).update(
+            expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
         )
-    refusal = _send_refusal(pending=pending)
-    if refusal is not None:
-        OneTimeCode.objects.filter(pk=pending.pk).delete()
-        raise refusal
-    OneTimeCode.objects.filter(pk=pending.pk).update(
-        expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
-    )
     get_sender().send(mobile, code)
+
+
+# The first key of PostgreSQL's two-key advisory locks taken per mobile number ("SMS").
+_CODE_SEND_LOCK_SPACE = 0x534D53
+
+
+@contextlib.contextmanager
+def _one_number_at_a_time(index: str) -> Iterator[None]:
+    """PostgreSQL: requests for codes to one number take turns (a session advisory lock keyed by
+    the number's blind index), from writing their row to counting. Two requests at the same instant
+    (a double tap, a network retry) would otherwise each count the other's row and both be refused
+    with no code sent. Requests for other numbers never wait. On SQLite the rule stays a row count:
+    a double tap there may still be refused twice, and the worker asks again after a minute."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = int(index[:7], 16)  # the blind index is hex; 28 bits fit the second int4 key
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_CODE_SEND_LOCK_SPACE, key])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_CODE_SEND_LOCK_SPACE, key])
 
 
 def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
