@@ -8,7 +8,6 @@ import hmac
 import math
 import secrets
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pyotp
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -51,6 +50,7 @@ from smartunion.core.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from smartunion.core.locks import advisory_lock
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 
@@ -385,24 +385,13 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
 _CODE_SEND_LOCK_SPACE = 0x534D53
 
 
-@contextlib.contextmanager
-def _one_number_at_a_time(index: str) -> Iterator[None]:
-    """PostgreSQL: requests for codes to one number take turns (a session advisory lock keyed by
-    the number's blind index), from writing their row to counting. Two requests at the same instant
+def _one_number_at_a_time(index: str) -> contextlib.AbstractContextManager[None]:
+    """PostgreSQL: requests for codes to one number take turns (an advisory lock keyed by the
+    number's blind index), from writing their row to counting. Two requests at the same instant
     (a double tap, a network retry) would otherwise each count the other's row and both be refused
     with no code sent. Requests for other numbers never wait. On SQLite the rule stays a row count:
     a double tap there may still be refused twice, and the worker asks again after a minute."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    key = int(index[:7], 16)  # the blind index is hex; 28 bits fit the second int4 key
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_CODE_SEND_LOCK_SPACE, key])
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_CODE_SEND_LOCK_SPACE, key])
+    return advisory_lock(_CODE_SEND_LOCK_SPACE, int(index[:7], 16))  # hex; 28 bits fit an int4
 
 
 def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
@@ -442,36 +431,37 @@ def _sends_throttled(*, sent, window: int, limit: int, now: datetime, to_number:
     if leaving > 0:
         retry_after = max(60, math.ceil((times[leaving - 1] + timedelta(seconds=window) - now).total_seconds()))
     minutes = math.ceil(retry_after / 60)
+    in_hours = minutes > 90
+    count = math.ceil(minutes / 60) if in_hours else minutes
     if to_number:
         message = (
             ngettext(
-                "Too many verification codes have been sent to this number. Please try again in %(count)d minute.",
-                "Too many verification codes have been sent to this number. Please try again in %(count)d minutes.",
-                minutes,
-            )
-            % {"count": minutes}
-            if minutes <= 90
-            else ngettext(
                 "Too many verification codes have been sent to this number. Please try again in %(count)d hour.",
                 "Too many verification codes have been sent to this number. Please try again in %(count)d hours.",
-                math.ceil(minutes / 60),
+                count,
             )
-            % {"count": math.ceil(minutes / 60)}
+            if in_hours
+            else ngettext(
+                "Too many verification codes have been sent to this number. Please try again in %(count)d minute.",
+                "Too many verification codes have been sent to this number. Please try again in %(count)d minutes.",
+                count,
+            )
         )
-        return Throttled(message, fields={"mobile": [message]}, retry_after=retry_after)
-    if minutes <= 90:
-        message = ngettext(
-            "Too many verification codes have been requested from your network. Please try again in %(count)d minute.",
-            "Too many verification codes have been requested from your network. Please try again in %(count)d minutes.",
-            minutes,
-        ) % {"count": minutes}
     else:
-        hours = math.ceil(minutes / 60)
-        message = ngettext(
-            "Too many verification codes have been requested from your network. Please try again in %(count)d hour.",
-            "Too many verification codes have been requested from your network. Please try again in %(count)d hours.",
-            hours,
-        ) % {"count": hours}
+        message = (
+            ngettext(
+                "Too many verification codes have been requested from your network. Please try again in %(count)d hour.",
+                "Too many verification codes have been requested from your network. Please try again in %(count)d hours.",
+                count,
+            )
+            if in_hours
+            else ngettext(
+                "Too many verification codes have been requested from your network. Please try again in %(count)d minute.",
+                "Too many verification codes have been requested from your network. Please try again in %(count)d minutes.",
+                count,
+            )
+        )
+    message = message % {"count": count}
     return Throttled(message, fields={"mobile": [message]}, retry_after=retry_after)
 
 

@@ -92,6 +92,7 @@ from smartunion.core.codes import (
     normalise_mobile,
 )
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
+from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scope_for_orgs, scopes_disabled, subtree_q
 from smartunion.core.tasks import run_in_background
 from smartunion.members.models import (
@@ -1323,16 +1324,8 @@ def roster_write_lock() -> Iterator[None]:
         with transaction.atomic():
             yield
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [ROSTER_WRITE_LOCK])
-    try:
+    with advisory_lock(ROSTER_WRITE_LOCK):
         yield
-    finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ROSTER_WRITE_LOCK])
-        except DatabaseError:  # the connection is gone, and the lock with it
-            logger.warning("Could not release the roster write lock", exc_info=True)
 
 
 @cyclic_gc_paused()
