@@ -7,6 +7,7 @@ import pytest
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Org, OrgKind
 from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory, WorkerFactory
+from tests.realserver import real_server  # noqa: F401  (the fixture, for every test module)
 
 
 @pytest.fixture(autouse=True)
