@@ -8,6 +8,7 @@ Variables (see docs/deploy.md):
   REDIS_URL        optional; cache and hot counters. Sign-in lockout never depends on it.
   ALLOWED_HOSTS    comma-separated; default 127.0.0.1,localhost in development
   FIELD_ENCRYPTION_KEYS  "version:base64key,..." for personal-data encryption (first is current)
+  AUDIT_CHAIN_KEY  secret keying the audit chain's hashes; required in production, var/ in development
 """
 
 from __future__ import annotations
@@ -226,6 +227,13 @@ FIELD_ENCRYPTION_ALGORITHM = os.environ.get("FIELD_ENCRYPTION_ALGORITHM", "aes-2
 BLIND_INDEX_ALGORITHM = os.environ.get("BLIND_INDEX_ALGORITHM", "hmac-sha256")
 if BLIND_INDEX_ALGORITHM not in {"hmac-sha256", "hmac-sm3"}:
     raise RuntimeError("BLIND_INDEX_ALGORITHM must be hmac-sha256 or hmac-sm3")
+# The audit chain is keyed (core/audit.py: HMAC under BLIND_INDEX_ALGORITHM's hash), so someone who can
+# write to the database cannot recompute the hashes after an edit. Keep it outside the database.
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+if PRODUCTION and not AUDIT_CHAIN_KEY:
+    raise RuntimeError("AUDIT_CHAIN_KEY must be set when SMARTUNION_ENV=production")
+if not AUDIT_CHAIN_KEY:
+    AUDIT_CHAIN_KEY = _secret_from_var("audit_chain_key", 32)
 
 # --- I18N ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

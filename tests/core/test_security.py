@@ -36,6 +36,7 @@ def test_production_deploy_check_is_clean(tmp_path):
         "ALLOWED_HOSTS": "union.example.org",
         "FIELD_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "b" * 40,
+        "AUDIT_CHAIN_KEY": "c" * 40,
         "OTP_SENDER": "smartunion.accounts.senders.LogSender",
         "SMARTUNION_VAR_DIR": str(tmp_path),
     }
