@@ -145,7 +145,45 @@ def mask_id_number(value: str) -> str:
 INDUSTRY_SECTIONS = "ABCDEFGHIJKLMNOPQRST"
 
 
+# A contact phone as people write it: separators of every kind, and the country code as +86, (+86),
+# 0086 or 86 in front.
+_PHONE_SEPARATORS = re.compile(r"[\s.\-‐‑‒–—―()（）/]")
+_PHONE_RUN = re.compile(r"[+(（]?\d[\d\s.\-‐‑‒–—―()（）]*\d")
+
+
+def contact_mobile(value: str) -> str | None:
+    """The 11-digit mainland mobile a contact phone field holds (``0086 138 0013 0008``,
+    ``138.0013.0007``, ``+86-138-0013-0008``), or None when it holds something else (an office
+    landline, an extension, two numbers)."""
+    digits = _PHONE_SEPARATORS.sub("", normalise_input(value))
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+            break
+    else:
+        if len(digits) == 13 and digits.startswith("86"):
+            digits = digits[2:]
+    return digits if _MOBILE_RE.match(digits) else None
+
+
+def normalise_contact_phone(value: str) -> str:
+    """A contact phone as stored: a mobile as its 11 digits, anything else (an office landline)
+    as entered, without surrounding spaces."""
+    value = (value or "").strip()
+    return contact_mobile(value) or value
+
+
 def mask_phone(value: str) -> str:
-    """A contact phone as staff pages and the API show it: a mobile number masked (139****0001),
-    an office landline as entered."""
-    return mask_mobile(normalise_mobile(value)) if value and is_mobile(value) else value
+    """A contact phone as staff pages, the join page and the API show it: a mobile number masked
+    (139****0001), also inside a longer entry; an office landline as entered."""
+    if not value:
+        return value
+    mobile = contact_mobile(value)
+    if mobile is not None:
+        return mask_mobile(mobile)
+    return _PHONE_RUN.sub(_mask_mobile_run, value)
+
+
+def _mask_mobile_run(run: re.Match) -> str:
+    mobile = contact_mobile(run[0])
+    return mask_mobile(mobile) if mobile else run[0]

@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from smartunion.core import crypto
+from smartunion.core.codes import mask_phone
 from smartunion.core.scoping import ScopedManager
 
 PATH_STEP = 4
@@ -62,7 +64,9 @@ class Org(models.Model):
     region_code = models.CharField(_("division code"), max_length=12, db_index=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     contact_name = models.CharField(_("contact"), max_length=100, blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # The contact phone is often the contact person's own mobile: personal data, encrypted like a
+    # member's mobile (core.crypto). Written only by the services, read through contact_phone.
+    contact_phone_encrypted = models.TextField(blank=True, editable=False)
     accepts_direct_joining = models.BooleanField(
         _("accepts direct joining"),
         default=False,
@@ -80,6 +84,16 @@ class Org(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def contact_phone(self) -> str:
+        """As stored: a mobile as its 11 digits, an office landline as entered."""
+        return crypto.decrypt(self.contact_phone_encrypted) if self.contact_phone_encrypted else ""
+
+    @property
+    def contact_phone_masked(self) -> str:
+        """As every page and the API show it: a mobile masked (139****0001), a landline in full."""
+        return mask_phone(self.contact_phone)
 
     @property
     def is_grassroots(self) -> bool:

@@ -11,8 +11,14 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
+from smartunion.core import crypto
 from smartunion.core.audit import audit_record
-from smartunion.core.codes import INDUSTRY_SECTIONS, validate_credit_code, validate_division_code
+from smartunion.core.codes import (
+    INDUSTRY_SECTIONS,
+    normalise_contact_phone,
+    validate_credit_code,
+    validate_division_code,
+)
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled, subtree_q
 from smartunion.orgs.models import (
@@ -76,6 +82,8 @@ def _clean_org_fields(data: dict[str, Any], *, parent: Org | None) -> dict[str, 
         cleaned["name"] = (cleaned["name"] or "").strip()
         if not cleaned["name"]:
             errors["name"] = [_("Please enter a name.")]
+    if "contact_phone" in cleaned:
+        cleaned["contact_phone"] = normalise_contact_phone(cleaned["contact_phone"])
     if "kind" in cleaned and cleaned["kind"] not in OrgKind.values:
         errors["kind"] = [_("Choose a kind of organisation from the list.")]
     if "region_code" in cleaned:
@@ -90,6 +98,15 @@ def _clean_org_fields(data: dict[str, Any], *, parent: Org | None) -> dict[str, 
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned
+
+
+def _stored_org_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """Model field values for cleaned input: the contact phone is kept encrypted."""
+    stored = dict(cleaned)
+    if "contact_phone" in stored:
+        phone = stored.pop("contact_phone")
+        stored["contact_phone_encrypted"] = crypto.encrypt(phone) if phone else ""
+    return stored
 
 
 def _check_parent_kind(org: Org, parent: Org) -> None:
@@ -125,7 +142,7 @@ def org_create(
         _lock_tree()
         if parent is not None:
             parent = Org.objects.select_for_update().get(pk=parent.pk)
-        org = Org(parent=parent, depth=(parent.depth + 1) if parent else 1, **cleaned)
+        org = Org(parent=parent, depth=(parent.depth + 1) if parent else 1, **_stored_org_fields(cleaned))
         org.path = _next_child_path(parent)
         org.save(force_insert=True)
         if parent is not None:
@@ -158,10 +175,11 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
             )
     with transaction.atomic():
         changed = {k: v for k, v in cleaned.items() if getattr(org, k) != v}
-        for key, value in changed.items():
+        stored = _stored_org_fields(changed)
+        for key, value in stored.items():
             setattr(org, key, value)
         if changed:
-            org.save(update_fields=[*changed, "updated_at"])
+            org.save(update_fields=[*stored, "updated_at"])
             audit_record(action="org.update", actor=actor, obj=org, client_address=client_address,
                          data={"changed": sorted(changed)})
     return org

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from smartunion.core.scoping import scopes_disabled
-from smartunion.orgs.models import Enterprise, Org
+from smartunion.orgs.models import Enterprise
+from smartunion.orgs.services import org_update
 from tests.api.conftest import is_chinese
 from tests.factories import EnterpriseFactory
 
@@ -38,8 +39,8 @@ def test_a_cursor_of_the_wrong_types_is_a_422_on_the_cursor(api_as, tree, values
 
 def test_a_contact_mobile_is_masked_in_the_api_as_on_the_console(api_as, tree):
     with scopes_disabled():
-        Org.objects.filter(pk=tree.union_a.pk).update(contact_phone="13912345678")
-        Org.objects.filter(pk=tree.union_b.pk).update(contact_phone="010-69312345")
+        org_update(actor=None, org=tree.union_a, contact_phone="13912345678")
+        org_update(actor=None, org=tree.union_b, contact_phone="010-69312345")
     api = api_as("fangshan_staff")
     detail = api.get(f"/api/v1/orgs/{tree.union_a.pk}").json()
     assert detail["contact_phone"] == "139****5678"
@@ -49,6 +50,19 @@ def test_a_contact_mobile_is_masked_in_the_api_as_on_the_console(api_as, tree):
     assert listing["甲公司工会"] == "139****5678"
     assert listing["乙公司工会"] == "010-69312345"  # an office landline is shown as entered
     assert "13912345678" not in api.get("/api/v1/orgs", {"q": "公司工会"}).content.decode()
+
+
+def test_a_contact_mobile_written_with_a_country_code_or_dots_is_masked_in_the_api(api_as, tree):
+    with scopes_disabled():
+        org_update(actor=None, org=tree.union_a, contact_phone="0086 138 0013 0008")
+        org_update(actor=None, org=tree.union_b, contact_phone="138.0013.0007")
+    api = api_as("fangshan_staff")
+    response = api.get("/api/v1/orgs", {"q": "公司工会"})
+    listing = {o["name"]: o["contact_phone"] for o in response.json()["items"]}
+    assert listing == {"甲公司工会": "138****0008", "乙公司工会": "138****0007"}
+    assert api.get(f"/api/v1/orgs/{tree.union_b.pk}").json()["contact_phone"] == "138****0007"
+    text = response.content.decode()
+    assert "0013" not in text and "13800130008" not in text
 
 
 # --- The covering union -------------------------------------------------------------------------
