@@ -142,11 +142,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TRUST_X_REAL_IP = os.environ.get("TRUST_X_REAL_IP", "").lower() in {"1", "true", "yes"}
 
 # --- Cache (Redis when configured) --------------------------------------------------------------
+# Redis is optional, also when configured: while it is down, reads miss and writes are dropped
+# (core/cache.py), rate limits count in the database and roster progress comes from the database.
+# Short socket timeouts so that a Redis that does not answer fails fast.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "smartunion.core.cache.OptionalRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

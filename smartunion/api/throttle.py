@@ -1,14 +1,27 @@
 """Rate limits per API token, kept in the cache (Redis in production; one process's memory in
 development). django-ninja's sliding window: a list of request times per key. Over the limit the
-answer is 429 ``throttled`` with ``Retry-After``."""
+answer is 429 ``throttled`` with ``Retry-After``.
+
+Redis is optional, and a limit must not stop counting when it is down: while the cache is
+unavailable (core.cache) the requests are counted in the database instead (``RateLimitHit``), with
+the same window and the same answer."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.throttling import SimpleRateThrottle
+
+from smartunion.core.cache import cache_available
+from smartunion.core.models import RateLimitHit
+
+# Rows older than this are removed whatever their limit (no limit has a longer window).
+_DATABASE_KEEP = timedelta(days=1)
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -24,7 +37,34 @@ class TokenRateThrottle(SimpleRateThrottle):
     def allow_request(self, request: HttpRequest) -> bool:
         self.rate = getattr(settings, self.setting)
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request)
+        if cache_available():
+            allowed = super().allow_request(request)
+            if cache_available():  # otherwise the cache failed during the check: count again below
+                return allowed
+        return self._allow_by_database(request)
+
+    def _allow_by_database(self, request: HttpRequest) -> bool:
+        self.key = self.get_cache_key(request)
+        if self.key is None:
+            return True
+        now = timezone.now()
+        since = now - timedelta(seconds=self.duration)
+        with transaction.atomic():
+            RateLimitHit.objects.filter(
+                created_at__lt=now - max(_DATABASE_KEEP, timedelta(seconds=self.duration))
+            ).delete()
+            hits = list(
+                RateLimitHit.objects.filter(key=self.key, created_at__gt=since)
+                .order_by("-created_at")
+                .values_list("created_at", flat=True)
+            )
+            # The shape ninja's wait() reads for Retry-After: request times, newest first.
+            self.now = now.timestamp()
+            self.history = [hit.timestamp() for hit in hits]
+            if len(hits) >= self.num_requests:
+                return self.throttle_failure()
+            RateLimitHit.objects.create(key=self.key, created_at=now)
+        return True
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         token = getattr(request, "api_token", None)

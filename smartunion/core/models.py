@@ -99,3 +99,15 @@ class InboxMessage(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class RateLimitHit(models.Model):
+    """One request counted by a rate limit while the cache is unavailable (api/throttle.py): the
+    limits count in Redis, and here when Redis is down, so that they still hold. ``key`` is the
+    limit's scope and a hash of what it limits (never a token in plain text)."""
+
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "created_at"])]

@@ -1263,11 +1263,14 @@ def _progress_key(pk: int) -> str:
     return f"roster-import:{pk}:progress"
 
 
-def roster_import_progress(roster_import: RosterImport) -> int:
+def roster_import_progress(roster_import: RosterImport) -> int | None:
     """Rows written so far. While the import's one transaction is open its rows are invisible to
-    other connections, so the writer reports progress through the cache."""
+    other connections, so the writer reports progress through the cache; None while that is not
+    known (the cache is down or not shared between the server's processes): the status, from the
+    database, still says when the import ends."""
     if roster_import.status == RosterImportStatus.COMMITTING:
-        return int(cache.get(_progress_key(roster_import.pk), roster_import.processed_rows))
+        written = cache.get(_progress_key(roster_import.pk))
+        return int(written) if written is not None else None
     return roster_import.processed_rows
 
 

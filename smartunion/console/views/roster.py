@@ -153,7 +153,7 @@ def roster_import_detail(request, pk):
         "uploader": (uploader.display_name or uploader.username) if uploader is not None else "—",
         "processed": processed,
         "to_write": to_write,
-        "percent": int(100 * processed / to_write) if to_write else 100,
+        "percent": int(100 * processed / to_write) if to_write and processed is not None else 100,
         "errors": roster_import.errors,
         "more_errors": roster_import.error_count - len(roster_import.errors),
     }
