@@ -164,6 +164,10 @@ class SignInFailure(models.Model):
     account_key = models.CharField(max_length=64)
     address = models.CharField(max_length=45)
     created_at = models.DateTimeField(default=timezone.now)
+    # A complete sign-in of the account stops its failures counting for the account; they still
+    # count for the address until the window ends (a sign-in of one's own account must not reset
+    # the limit on guessing from that address).
+    account_cleared = models.BooleanField(default=False)
 
     class Meta:
         indexes = [

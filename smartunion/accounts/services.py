@@ -89,7 +89,7 @@ def _locked_error() -> Locked:
 
 def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
     since = _window_start()
-    if SignInFailure.objects.filter(account_key=key, created_at__gte=since).count() > (
+    if SignInFailure.objects.filter(account_key=key, account_cleared=False, created_at__gte=since).count() > (
         settings.LOCKOUT_ACCOUNT_FAILURES - 1 + allowance
     ):
         return True
@@ -107,7 +107,7 @@ def check_lockout(*, key: str, client_address: str) -> None:
 def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None) -> SignInFailure:
     """Count this attempt as a failure *before* the secret is checked, then check the limits: guesses
     sent in parallel see each other, so no burst gets past the limit (the row is committed at once,
-    outside the caller's transaction). ``clear_failures`` removes the account's rows again; a
+    outside the caller's transaction). A right secret hands the row to ``attempt_succeeded``; a
     caller that counts only some outcomes deletes the returned row itself. ``locked``: the error
     to raise instead of the sign-in one."""
     with transaction.atomic():
@@ -131,8 +131,21 @@ def attempt_failed(*, key: str, client_address: str, action: str, user: User | N
     )
 
 
+def attempt_succeeded(*, row: SignInFailure, complete: bool) -> None:
+    """The secret was right, so this attempt was no failure: its own row goes. Only a ``complete``
+    sign-in (both factors for staff) also ends the count of the account's earlier failures: a right
+    password before a wrong second factor, a re-authentication or a proved code must not give an
+    attacker who knows one secret fresh guesses at the other."""
+    row.delete()
+    if complete:
+        clear_failures(key=row.account_key)
+
+
 def clear_failures(*, key: str) -> None:
-    SignInFailure.objects.filter(account_key=key).delete()
+    """The account's failures stop counting for the account. They stay counted for the client
+    address until their window ends: nothing, not even a sign-in of one's own account, resets the
+    limit on guessing from one address."""
+    SignInFailure.objects.filter(account_key=key, account_cleared=False).update(account_cleared=True)
 
 
 # --- Password sign-in ----------------------------------------------------------------------------
@@ -146,7 +159,7 @@ def signin_password(
     is refused there (and recorded as a failed sign-in, not a success)."""
     key = account_key(username)
     with scopes_disabled():
-        attempt_begin(key=key, client_address=client_address)
+        attempt = attempt_begin(key=key, client_address=client_address)
         user = authenticate(username=username, password=password)
         if user is None:
             attempt_failed(
@@ -156,14 +169,16 @@ def signin_password(
                 _("The username or password is wrong."), fields={"password": [_("The username or password is wrong.")]}
             )
         if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
-            clear_failures(key=key)
+            attempt_succeeded(row=attempt, complete=False)
             audit_record(action="signin.password", actor=user, client_address=client_address, outcome=AuditOutcome.DENIED,
                          data={"reason": "wrong_end"})
             raise WrongEnd(
                 _("Staff sign in on the console.") if user.is_staff_member else _("Workers sign in on the mobile web.")
             )
         with transaction.atomic():
-            clear_failures(key=key)
+            # A staff member's right password is half a sign-in: the failures (of the second factor
+            # too) keep counting until the second factor is right.
+            attempt_succeeded(row=attempt, complete=not user.is_staff_member)
             audit_record(
                 action="signin.password", actor=user, client_address=client_address,
                 org=user.home_org if user.is_staff_member else None,
@@ -202,7 +217,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
     key = account_key(user.username)
     code = (code or "").strip().replace(" ", "")
     with scopes_disabled():
-        attempt_begin(key=key, client_address=client_address)
+        attempt = attempt_begin(key=key, client_address=client_address)
         device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
         reason = "no_device"
         method = "totp"
@@ -223,7 +238,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
             )
             raise Unauthorized(message, fields={"otp": [message]})
         with transaction.atomic():
-            clear_failures(key=key)
+            attempt_succeeded(row=attempt, complete=True)
             audit_record(action="signin.second_factor", actor=user, client_address=client_address, org=user.home_org,
                          data={"method": method})
         return method
@@ -272,7 +287,7 @@ def totp_qr_data_uri(uri: str) -> str:
 def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[str]:
     """Confirm enrolment with a first code; returns the recovery codes, shown once."""
     key = account_key(user.username)
-    attempt_begin(key=key, client_address=client_address)
+    attempt = attempt_begin(key=key, client_address=client_address)
     with scopes_disabled(), transaction.atomic():
         device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
         if device is None:
@@ -281,7 +296,8 @@ def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[st
     if reason is not None:
         attempt_failed(key=key, client_address=client_address, action="2fa.enrol", user=user, reason=reason)
         raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
-    clear_failures(key=key)
+    # Password and a first code from the new authenticator: both factors, a complete sign-in.
+    attempt_succeeded(row=attempt, complete=True)
     with scopes_disabled(), transaction.atomic():
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
@@ -490,11 +506,11 @@ def password_confirm(*, user: User, password: str, client_address: str) -> None:
     """A signed-in user proves presence with their password before an irreversible step (closing
     the account). Failures count towards the lockout like failed sign-ins."""
     key = account_key(user.mobile if user.mobile_encrypted else user.username)
-    attempt_begin(key=key, client_address=client_address)
+    attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(password or ""):
         attempt_failed(key=key, client_address=client_address, action="reauth", user=user, reason="bad_password")
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
-    clear_failures(key=key)
+    attempt_succeeded(row=attempt, complete=False)
 
 
 def worker_register_check(*, mobile: str, password: str, display_name: str, agree: bool) -> str:
@@ -523,18 +539,20 @@ def worker_register_check(*, mobile: str, password: str, display_name: str, agre
 
 
 def one_time_code_prove(*, mobile: str, code: str, purpose: str, client_address: str, action: str,
-                        user: User | None = None) -> None:
+                        user: User | None = None, signs_in: bool = False) -> None:
     """Possession of ``mobile``, proved by the code sent to it for ``purpose``, under the sign-in
     lockout of that number: the attempt counts before the code is checked, a wrong code stays
-    counted and is audited as a failed ``action``, a right one clears the number's failures (as a
-    sign-in does). Call it outside the caller's transaction, so that a failed attempt still counts."""
+    counted and is audited as a failed ``action``; a right one is not counted. The number's earlier
+    failures stop counting for it only when the caller ``signs_in`` the owner of the number (a
+    registration); a code proved for anything else leaves them counted. Call it outside the caller's
+    transaction, so that a failed attempt still counts."""
     key = account_key(mobile)
     with scopes_disabled():
-        attempt_begin(key=key, client_address=client_address)
+        attempt = attempt_begin(key=key, client_address=client_address)
         if not _one_time_code_consume(mobile=mobile, code=code, purpose=purpose):
             attempt_failed(key=key, client_address=client_address, action=action, user=user, reason="bad_code")
             raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
-        clear_failures(key=key)
+        attempt_succeeded(row=attempt, complete=signs_in)
 
 
 def worker_account_create(*, mobile: str, password: str, display_name: str, client_address: str) -> User:
@@ -566,16 +584,19 @@ def worker_register(
     mobile = worker_register_check(mobile=mobile, password=password, display_name=display_name, agree=agree)
     # The code first: only the owner of the mobile learns whether it is already registered.
     one_time_code_prove(mobile=mobile, code=code, purpose="register", client_address=client_address,
-                        action="worker.register")
+                        action="worker.register", signs_in=True)
     return worker_account_create(mobile=mobile, password=password, display_name=display_name,
                                  client_address=client_address)
 
 
 def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User:
+    """A worker signs in with a code sent to their sign-in number. Staff are refused (``WrongEnd``)
+    once the code is proved, so only the number's owner learns it belongs to staff, and recorded as
+    refused, never as a sign-in: their second factor is on the console."""
     mobile = validate_mobile(mobile)
     key = account_key(mobile)
     with scopes_disabled():
-        attempt_begin(key=key, client_address=client_address)
+        attempt = attempt_begin(key=key, client_address=client_address)
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
         with transaction.atomic():
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
@@ -584,8 +605,13 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
             raise Unauthorized(
                 _("The code is wrong or has expired."), fields={"code": [_("The code is wrong or has expired.")]}
             )
+        if user.is_staff_member:
+            attempt_succeeded(row=attempt, complete=False)
+            audit_record(action="signin.code", actor=user, client_address=client_address, outcome=AuditOutcome.DENIED,
+                         org=user.home_org, data={"reason": "wrong_end"})
+            raise WrongEnd(_("Staff sign in on the console."))
         with transaction.atomic():
-            clear_failures(key=key)
+            attempt_succeeded(row=attempt, complete=True)
             audit_record(action="signin.code", actor=user, client_address=client_address)
         return user
 
@@ -623,15 +649,15 @@ def reauthenticate(*, actor: User, secret: str, client_address: str) -> None:
     code. Wrong answers count towards the lockout like failed sign-ins (a stolen session gets no
     unlimited guesses)."""
     key = account_key(actor.username)
-    attempt_begin(key=key, client_address=client_address)
+    attempt = attempt_begin(key=key, client_address=client_address)
     secret = (secret or "").strip()
     if secret and actor.check_password(secret):
-        clear_failures(key=key)
+        attempt_succeeded(row=attempt, complete=False)
         return
     if secret.isdigit() and len(secret) == 6:
         device = TotpDevice.objects.filter(user=actor, confirmed_at__isnull=False).first()
         if device is not None and _consume_totp(device, secret) is None:
-            clear_failures(key=key)
+            attempt_succeeded(row=attempt, complete=False)
             return
     attempt_failed(key=key, client_address=client_address, action="reauth", user=actor, reason="bad_reauth")
     raise ValidationFailed(

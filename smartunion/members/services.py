@@ -765,7 +765,7 @@ def worker_activate(
     account links none of them (``several``): the worker asks their union to correct the others."""
     mobile = worker_register_check(mobile=mobile, password=password, display_name=display_name, agree=agree)
     one_time_code_prove(mobile=mobile, code=code, purpose="register", client_address=client_address,
-                        action="worker.register")
+                        action="worker.register", signs_in=True)
     with scopes_disabled(), transaction.atomic():
         # The records first, then the account and the audit chain: the same lock order as person_link.
         candidates = _unclaimed_people_locked(mobile)

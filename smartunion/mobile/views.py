@@ -127,14 +127,14 @@ def login_code(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data["code"],
                 client_address=request_address(request),
             )
+        except WrongEnd:
+            # Refused by the service, and recorded as refused, not as a sign-in.
+            context["staff_link"] = _refuse_staff(form)
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            if user.is_staff_member:
-                context["staff_link"] = _refuse_staff(form)
-            else:
-                login(request, user)
-                return redirect(_next_url(request))
+            login(request, user)
+            return redirect(_next_url(request))
     return render(request, "mobile/login_code.html", context)
 
 

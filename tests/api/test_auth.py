@@ -198,3 +198,56 @@ def test_token_issue_writes_an_audit_record(api, db):
             AuditEvent.objects.filter(actor=staff).order_by("seq").values_list("action", flat=True)
         )
     assert actions[-2:] == ["signin.second_factor", "token.issue"]
+
+
+# --- Second-factor guesses count towards the lockout (issue 7, item 1) ---------------------------
+
+
+def _wrong_totp(staff) -> str:
+    return f"{(int(totp_now(staff)) + 500_000) % 1_000_000:06d}"
+
+
+def test_wrong_codes_lock_a_staff_account_though_every_request_has_the_right_password(api, personas):
+    staff = personas["fangshan_staff"]
+    for attempt in range(5):
+        otp = _wrong_totp(staff) if attempt < 3 else "ABCDEF-123456"  # authenticator and recovery codes
+        refused = api.post(
+            "/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": otp}
+        )
+        assert refused.status_code == 401 and list(refused.json()["fields"]) == ["body.otp"]
+
+    response = api.post(
+        "/api/v1/auth/token", {"username": staff.username, "password": STAFF_PASSWORD, "otp": totp_now(staff)}
+    )
+
+    body = response.json()
+    assert response.status_code == 429
+    assert body["code"] == "locked" and "15" in body["message"] and is_chinese(body["message"])
+    assert response["Retry-After"] == "900"
+    with scopes_disabled():
+        assert not ApiToken.objects.filter(user=staff).exists()
+
+
+def test_second_factor_guesses_are_locked_out_on_the_real_server(real_server):
+    staff = StaffFactory(username="guessed.staff")  # committed: the server sees it
+    client = real_server().client()
+    token_url = "/api/v1/auth/token"
+    answers = [
+        client.post_json(
+            token_url, {"username": "guessed.staff", "password": STAFF_PASSWORD, "otp": _wrong_totp(staff)}
+        )
+        for _ in range(5)
+    ]
+
+    right = client.post_json(
+        token_url, {"username": "guessed.staff", "password": STAFF_PASSWORD, "otp": totp_now(staff)}
+    )
+
+    assert [a.status for a in answers] == [401] * 5
+    assert all(
+        a.json()["fields"] == {"body.otp": [answers[0].json()["fields"]["body.otp"][0]]} for a in answers
+    )
+    assert right.status == 429, right.text
+    assert right.json()["code"] == "locked" and "15" in right.json()["message"]
+    with scopes_disabled():
+        assert not ApiToken.objects.filter(user=staff).exists()

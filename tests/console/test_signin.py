@@ -178,6 +178,31 @@ def test_wrong_codes_count_towards_the_lockout(client, personas):
     assert "otp_verified" not in client.session
 
 
+def test_the_password_again_gives_no_fresh_guesses_at_the_code(client, personas):
+    """The right password is only half a sign-in: entering it again does not wipe the count of wrong
+    codes (it did, which left the second factor open to unlimited guessing)."""
+    user = personas["fangshan_staff"]
+    wrong = f"{(int(totp_now(user)) + 500_000) % 1_000_000:06d}"
+    for _round in range(2):
+        assert password_step(client, user)["Location"] == "/console/login/otp/"
+        for _ in range(2):
+            response = client.post("/console/login/otp/", {"otp": wrong})
+            assert form_error_near(response, "id_otp") == zh("The verification code is wrong.")
+    password_step(client, user)
+    assert form_error_near(client.post("/console/login/otp/", {"otp": "ABCDEF-123456"}), "id_otp") == zh(
+        "The verification code is wrong."
+    )
+    locked = zh(
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.",
+        minutes=15,
+    )
+
+    assert locked in page_text(client.post("/console/login/otp/", {"otp": totp_now(user)}))
+    assert locked in page_text(password_step(client, user))
+    assert "otp_verified" not in client.session
+    assert client.get("/console/").status_code == 302
+
+
 def test_workers_are_refused_with_a_clear_message(client, db):
     worker = WorkerFactory(mobile="13900001111")
     response = client.post("/console/login/", {"username": "13900001111", "password": "Worker-Pass-2026!"})

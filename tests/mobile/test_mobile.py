@@ -247,6 +247,27 @@ def test_staff_are_refused_and_pointed_to_the_console(client, tree):
     assert outcomes == [AuditOutcome.DENIED]
 
 
+def test_staff_are_refused_a_code_sign_in_with_no_success_recorded(client, tree):
+    staff = StaffFactory(username="code.staff", home_org=tree.city, roles=[("union_staff", tree.city)])
+    mobile = make_mobile()
+    with scopes_disabled():
+        staff.set_mobile(mobile)
+        staff.save(update_fields=["mobile_index", "mobile_encrypted"])
+    code = send_code(client, reverse("mobile:login_code"), mobile)
+
+    response = client.post(reverse("mobile:login_code"), {"mobile": mobile, "code": code})
+
+    page = response.content.decode()
+    assert zh("Staff accounts sign in on the staff console, not on the mobile web.") in page
+    assert "前往管理后台" in page and "/console/login/" in page
+    assert "_auth_user_id" not in client.session
+    with scopes_disabled():
+        outcomes = list(
+            AuditEvent.objects.filter(action="signin.code", actor=staff).values_list("outcome", flat=True)
+        )
+    assert outcomes == [AuditOutcome.DENIED]
+
+
 def test_a_signed_in_staff_member_cannot_open_my_page(client, tree, staff_client):
     staff = StaffFactory(roles=[("union_staff", tree.city)])
     staff_client(staff)
