@@ -323,6 +323,9 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     failure_reason = models.CharField(max_length=500, blank=True)
     timings = models.JSONField(default=dict, blank=True)
+    # What the preview tells beside the errors (members/roster.py, ``RosterReport``): the columns not
+    # read, the totals rows skipped, the errors counted per column, the rows that differ from the record.
+    report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
