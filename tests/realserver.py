@@ -192,7 +192,11 @@ class Server:
             preexec_fn=_limits,  # noqa: PLW1509
             start_new_session=True,
         )
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server that did not start leaves no process and no open log behind
+            raise
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + 30

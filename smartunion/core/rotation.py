@@ -10,7 +10,9 @@ keep it with the backups made before). Each value carries its algorithm and key 
   one UPDATE, written with compare-and-swap (``WHERE id = … AND column = <the value read>``): a row
   the application changed meanwhile is left alone (it was written under the current key anyway);
 - a value that fails to decrypt (altered, or under a key no longer configured) stops the run with
-  the row named, before anything of its batch is written: garbage is never re-encrypted.
+  the row named, before anything of its batch is written: garbage is never re-encrypted;
+- the values a run skips are decrypted too (``verify_current``), before anything is written, so a
+  key that does not match the data stops the run instead of passing as "nothing to do".
 
 Blind indexes (``BLIND_INDEX_KEY``, ``BLIND_INDEX_ALGORITHM``) are not touched: they are keyed
 hashes, independent of the encryption key and algorithm. Changing them is not supported (one-time
@@ -84,6 +86,29 @@ def _pending(target: EncryptedModel, prefix: str) -> models.QuerySet:
 def pending_count(target: EncryptedModel, *, algorithm: str, version: str) -> int:
     with scopes_disabled():
         return _pending(target, target_prefix(algorithm, version)).count()
+
+
+def verify_current(target: EncryptedModel, *, algorithm: str, version: str, batch: int = 5000) -> int:
+    """Decrypt every value already under (``algorithm``, ``version``), the values a run skips, and
+    return how many there were: a key that does not match the data (a restore with another
+    installation's keys) must not pass as "0 values re-encrypted". Raises ``ReencryptionFailed`` at
+    the first value that does not decrypt."""
+    prefix = target_prefix(algorithm, version)
+    condition = Q()
+    for name in target.fields:
+        condition |= Q(**{f"{name}__startswith": prefix})
+    checked = 0
+    with scopes_disabled():
+        rows = target.model._base_manager.filter(condition).order_by("pk").values_list("pk", *target.fields)
+        for pk, *stored in rows.iterator(chunk_size=batch):
+            for name, value in zip(target.fields, stored, strict=True):
+                if value and value.startswith(prefix):
+                    try:
+                        crypto.decrypt(value)
+                    except crypto.DecryptionError as exc:
+                        raise ReencryptionFailed(target.label, pk, name, str(exc)) from exc
+                    checked += 1
+    return checked
 
 
 def _write_batch(target: EncryptedModel, updates: list[tuple]) -> int:

@@ -4,12 +4,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from smartunion.core import crypto
+from smartunion.core.checks import HINT, field_key_mismatches
 from smartunion.core.rotation import (
     Progress,
     ReencryptionFailed,
     encrypted_models,
     pending_count,
     reencrypt_model,
+    verify_current,
 )
 
 
@@ -50,6 +52,7 @@ class Command(BaseCommand):
                 )
             )
         self.stdout.write(f"Re-encrypting under {algorithm}, key version {version}, {batch} rows a batch.")
+        self._verify_skipped(algorithm=algorithm, version=version, batch=batch)
 
         def progress(state: Progress) -> None:
             rate = state.rewritten / state.seconds if state.seconds else 0.0
@@ -105,3 +108,23 @@ class Command(BaseCommand):
                     "backup you may restore still needs them."
                 )
             )
+
+    def _verify_skipped(self, *, algorithm: str, version: str, batch: int) -> None:
+        """Before writing anything: the keys must match the data (the sampled self-test), and every
+        value the run will skip, already under the target, must decrypt."""
+        mismatches = field_key_mismatches()
+        if mismatches:
+            raise CommandError(" ".join([*mismatches, "Nothing was re-encrypted.", HINT]))
+        for target in encrypted_models():
+            try:
+                checked = verify_current(target, algorithm=algorithm, version=version, batch=batch)
+            except ReencryptionFailed as exc:
+                raise CommandError(
+                    f"Stopped before re-encrypting anything: key version {version} cannot decrypt {exc}. Restore "
+                    "this value (from a backup, or by re-entering it), then run reencrypt again."
+                ) from exc
+            if checked:
+                self.stdout.write(
+                    f"{target.label}: {checked:,} values already under {algorithm}, key version {version}, "
+                    "each decrypted."
+                )
