@@ -152,6 +152,15 @@ def transfers_open(*, org: Org | None = None) -> QuerySet[Transfer]:
     return qs.order_by("created_at", "id")
 
 
+def transfers_incoming(*, roots: tuple[str, ...]) -> QuerySet[Transfer]:
+    """Open transfers into unions under ``roots`` (the nodes where a viewer may decide them): the
+    ones waiting for the viewer's answer."""
+    into = Q(pk__in=[])
+    for root in roots:
+        into |= subtree_q(root, field="to_org")
+    return transfers_open().filter(into)
+
+
 def membership_history(*, person: Person) -> QuerySet:
     from smartunion.members.models import MembershipEvent
 

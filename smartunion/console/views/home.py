@@ -1,11 +1,28 @@
+"""The console's start page: what the signed-in staff member's roles give them to do.
+
+Counts come from the same selectors, in the same narrowed scope, as the lists they link to; a link
+is shown only to someone who may open it, and the services whose pages are not built yet are named
+as such instead of leading to an empty or forbidden page."""
+
 from __future__ import annotations
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from smartunion.accounts.models import RoleGrant
-from smartunion.accounts.permissions import has_perm, scope_with_perm
+from smartunion.accounts.permissions import has_perm, has_perm_at_root, orgs_with_perm_paths, scope_with_perm
 from smartunion.console.helpers import calendar_warning, render_page, staff_required
+from smartunion.members.selectors import applications_queue, transfers_incoming, transfers_open
 from smartunion.orgs.selectors import enterprise_search, org_search
+
+# Flags of services the console has no pages for yet: the start page says so to those who hold them.
+SERVICES_NOT_BUILT = (
+    ("cases.mediate", _("Mediation cases")),
+    ("cases.legal_aid", _("Legal-aid cases")),
+    ("benefits.redeem", _("Verifying vouchers and breakfast cards")),
+    ("cockpit.view", _("The data cockpit")),
+)
 
 
 def _count_with(user, perm: str, selector) -> int | None:
@@ -17,15 +34,57 @@ def _count_with(user, perm: str, selector) -> int | None:
         return selector().count()
 
 
+def _todo(user) -> dict[str, int] | None:
+    """The membership work waiting: open and overdue applications, transfers to answer and sent."""
+    if not has_perm(user, "members.view"):
+        return None
+    with scope_with_perm(user, "members.view"):
+        transfers = transfers_open().count()
+        incoming = transfers_incoming(roots=orgs_with_perm_paths(user, "members.change")).count()
+        return {
+            "applications": applications_queue().count(),
+            "overdue": applications_queue(overdue_only=True).count(),
+            "transfers_in": incoming,
+            "transfers_out": transfers - incoming,
+        }
+
+
+def _shortcuts(user) -> list[tuple[str, str]]:
+    """(address, label) of the pages this user may open, in the order of their daily work."""
+    links = [
+        ("members.view", "console:application_queue", _("Answer applications to join")),
+        ("members.view", "console:member_list", _("Find a member")),
+        ("members.change", "console:member_add", _("Enrol a member")),
+        ("members.view", "console:roster_home", _("Import or export a roster")),
+        ("orgs.view", "console:org_tree", _("Browse the organisation tree")),
+        ("enterprises.view", "console:enterprise_list", _("Search the enterprise register")),
+        ("enterprises.change", "console:enterprise_add", _("Register an enterprise")),
+        ("roles.grant", "console:role_grant", _("Grant a role")),
+        ("roles.grant", "console:staff_add", _("Create a staff account")),
+        ("audit.view", "console:audit_log", _("Review the audit log")),
+    ]
+    shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
+    if has_perm_at_root(user, "calendar.change"):
+        shown.append((reverse("console:calendar"), _("Keep the holiday calendar")))
+    return shown
+
+
 @require_GET
 @staff_required
 def home(request):
     user = request.user
-    grants = RoleGrant.objects.filter(user=user).select_related("role", "org").order_by("org__path")
+    grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org").order_by("org__path"))
+    for grant in grants:
+        grant.org_link = has_perm(user, "orgs.view", grant.org)
     context = {
         "grants": grants,
         "org_count": _count_with(user, "orgs.view", org_search),
         "enterprise_count": _count_with(user, "enterprises.view", enterprise_search),
+        "can_view_roles": has_perm(user, "roles.view"),
+        "todo": _todo(user),
+        "can_decide": has_perm(user, "members.change"),
+        "not_built": [label for perm, label in SERVICES_NOT_BUILT if has_perm(user, perm)],
+        "shortcuts": _shortcuts(user),
         **calendar_warning(user),
     }
     return render_page(request, "console/home.html", context)
