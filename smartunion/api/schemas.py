@@ -15,6 +15,7 @@ from smartunion.core.codes import mask_phone
 from smartunion.members.display import choice_label, choice_labels, status_label
 from smartunion.members.models import EmploymentForm, MembershipStatus
 from smartunion.members.selectors import MemberRow
+from smartunion.orgs.selectors import union_may_be_named
 
 # --- Errors --------------------------------------------------------------------------------------
 
@@ -148,6 +149,20 @@ class OrgPage(Page):
 # --- Enterprises ---------------------------------------------------------------------------------
 
 
+class UnionRefOut(Schema):
+    id: int | None
+    name: str | None
+
+
+def _union_ref(union, context) -> dict | None:
+    """A union as the caller may see it: named only where they may view it (the console's "—")."""
+    if union is None:
+        return None
+    if union_may_be_named(viewer=context["request"].auth, union=union):
+        return {"id": union.pk, "name": union.name}
+    return {"id": None, "name": None}
+
+
 class EnterpriseOut(Schema):
     id: int
     name: str
@@ -158,14 +173,28 @@ class EnterpriseOut(Schema):
     industry_label: str
     headcount: int
     is_platform: bool
-    org: RefOut
-    covering_union: RefOut | None
+    org: UnionRefOut = Field(
+        ..., description="The responsible union; `id` and `name` are null when you may not view it."
+    )
+    covering_union: UnionRefOut | None = Field(
+        ...,
+        description="The grassroots union covering it: null when there is none; `id` and `name` are "
+        "null when there is one you may not view.",
+    )
     created_at: datetime
     updated_at: datetime
 
     @staticmethod
     def resolve_industry_label(enterprise) -> str:
         return str(enterprise.get_industry_display())
+
+    @staticmethod
+    def resolve_org(enterprise, context) -> dict | None:
+        return _union_ref(enterprise.org, context)
+
+    @staticmethod
+    def resolve_covering_union(enterprise, context) -> dict | None:
+        return _union_ref(enterprise.covering_union, context)
 
 
 class EnterprisePage(Page):

@@ -113,17 +113,6 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def name_the_unions_i_may_view(user, enterprises) -> None:
-    """An enterprise is reached through its covering union too, so its responsible union (or its
-    covering union) may lie where the viewer may not look: such a union is shown as "—", unnamed.
-    "May view" is the scope narrowed to ``orgs.view``, as in the organisation tree."""
-    for enterprise in enterprises:
-        enterprise.org_visible = has_perm(user, "orgs.view", enterprise.org)
-        enterprise.covering_union_visible = enterprise.covering_union is not None and has_perm(
-            user, "orgs.view", enterprise.covering_union
-        )
-
-
 def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
     """Context for ``console/_calendar_warning.html``: the years whose holidays the calendar does not
     know although deadlines are counted in them, so those deadlines count weekends only.

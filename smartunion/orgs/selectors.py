@@ -60,6 +60,25 @@ def enterprise_get(*, pk) -> Enterprise:
         raise NotFound(_("This enterprise does not exist.")) from None
 
 
+def union_may_be_named(*, viewer, union: Org | None) -> bool:
+    """May ``viewer`` see which union ``union`` is (its name, a link to it)? Only with ``orgs.view``
+    on it, the organisation tree's own rule. The one rule for a union reached through another
+    record: an enterprise is in scope through either of its two unions, so the other one may lie
+    where the viewer may not look. The console then shows "—", the API ``{"id": null, "name":
+    null}``."""
+    from smartunion.accounts.permissions import has_perm
+
+    return union is not None and has_perm(viewer, "orgs.view", union)
+
+
+def enterprises_name_unions(*, viewer, enterprises) -> None:
+    """Mark on each enterprise whether ``viewer`` may see its responsible union (``org_visible``)
+    and its covering union (``covering_union_visible``) named (``union_may_be_named``)."""
+    for enterprise in enterprises:
+        enterprise.org_visible = union_may_be_named(viewer=viewer, union=enterprise.org)
+        enterprise.covering_union_visible = union_may_be_named(viewer=viewer, union=enterprise.covering_union)
+
+
 def enterprise_search(*, q: str = "", org: Org | None = None) -> QuerySet[Enterprise]:
     """By name (contains) or credit code (prefix)."""
     qs = Enterprise.objects.select_related("org", "covering_union").order_by("name", "pk")

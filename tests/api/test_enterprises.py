@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from smartunion.core.models import AuditEvent
@@ -238,3 +240,61 @@ def test_list_runs_a_fixed_number_of_queries(api_as, tree, count, django_assert_
         response = api.get("/api/v1/enterprises", {"q": "计数企业"})
 
     assert len(response.json()["items"]) == count
+
+
+# --- Names across scope (issue 7, item 6): the same rule as the console's "—" ---------------------
+
+
+@pytest.fixture
+def covered_elsewhere(tree):
+    """Kept by the 顺义 street union (which 甲公司工会's clerk may not view), covered by 甲公司工会."""
+    return EnterpriseFactory(name="戊快递有限公司", org=tree.street_sy, covering_union=tree.union_a)
+
+
+def test_a_union_the_caller_may_not_view_is_not_named(api_as, tree, covered_elsewhere):
+    api = api_as("union_a_staff")
+    response = api.get(f"/api/v1/enterprises/{covered_elsewhere.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["name"] == "戊快递有限公司"
+    assert body["org"] == {"id": None, "name": None}
+    assert body["covering_union"] == {"id": tree.union_a.pk, "name": "甲公司工会"}
+    assert "胜利街道总工会" not in response.content.decode()
+    listing = api.get("/api/v1/enterprises", {"q": "戊快递"})
+    assert [item["org"] for item in listing.json()["items"]] == [{"id": None, "name": None}]
+    assert "胜利街道总工会" not in listing.content.decode()
+
+
+def test_a_covering_union_the_caller_may_not_view_is_not_named(api_as, tree):
+    # Kept by 甲公司工会, covered by 顺义's 丙公司工会: the covering union is the hidden one.
+    enterprise = EnterpriseFactory(name="己外卖有限公司", org=tree.union_a, covering_union=tree.union_c)
+    api = api_as("union_a_staff")
+    changed = api.patch(f"/api/v1/enterprises/{enterprise.pk}", {"headcount": 30})
+    assert changed.status_code == 200, changed.content
+    for body in (changed.json(), api.get(f"/api/v1/enterprises/{enterprise.pk}").json()):
+        assert body["org"] == {"id": tree.union_a.pk, "name": "甲公司工会"}
+        assert body["covering_union"] == {"id": None, "name": None}
+    assert "丙公司工会" not in changed.content.decode()
+
+
+def test_the_console_and_the_api_name_the_same_unions(api_as, staff_client, personas, covered_elsewhere):
+    from tests.console.conftest import page_text, zh
+
+    def console_shows(page: str, label: str) -> str:
+        match = re.search(rf"<dt>{zh(label)}</dt><dd>(.*?)</dd>", page, re.S)
+        return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+    seen = set()
+    for persona in ("union_a_staff", "fangshan_staff", "city_admin"):
+        body = api_as(persona).get(f"/api/v1/enterprises/{covered_elsewhere.pk}").json()
+        page = page_text(staff_client(personas[persona]).get(f"/console/enterprises/{covered_elsewhere.pk}/"))
+        for key, label in (("org", "Responsible union"), ("covering_union", "Covering grassroots union")):
+            assert console_shows(page, label) == (body[key]["name"] or "—"), (persona, key)
+            seen.add(body[key]["name"])
+    assert {None, "胜利街道总工会", "甲公司工会"} <= seen
+
+
+def test_a_union_with_no_covering_union_stays_null(api_as, tree):
+    enterprise = EnterpriseFactory(name="庚物流有限公司", org=tree.union_a, covering_union=None)
+    body = api_as("union_a_staff").get(f"/api/v1/enterprises/{enterprise.pk}").json()
+    assert body["covering_union"] is None

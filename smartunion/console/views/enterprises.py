@@ -12,7 +12,6 @@ from smartunion.accounts.permissions import has_perm
 from smartunion.console.forms import EnterpriseForm
 from smartunion.console.helpers import (
     apply_domain_error,
-    name_the_unions_i_may_view,
     paginate,
     query_without_page,
     render_page,
@@ -20,7 +19,7 @@ from smartunion.console.helpers import (
 )
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.orgs import services
-from smartunion.orgs.selectors import enterprise_get, enterprise_search, org_get
+from smartunion.orgs.selectors import enterprise_get, enterprise_search, enterprises_name_unions, org_get
 from smartunion.orgs.services import enterprise_has_perm, require_enterprise_perm
 
 
@@ -32,7 +31,7 @@ def enterprise_list(request):
     if request.GET.get("org"):
         within = org_get(pk=request.GET["org"])
     page = paginate(request, enterprise_search(q=q, org=within))
-    name_the_unions_i_may_view(request.user, page.object_list)
+    enterprises_name_unions(viewer=request.user, enterprises=page.object_list)
     context = {
         "q": q,
         "within": within,
@@ -48,7 +47,7 @@ def enterprise_list(request):
 def enterprise_detail(request, pk):
     enterprise = enterprise_get(pk=pk)
     require_enterprise_perm(request.user, "enterprises.view", enterprise)
-    name_the_unions_i_may_view(request.user, [enterprise])
+    enterprises_name_unions(viewer=request.user, enterprises=[enterprise])
     context = {
         "enterprise": enterprise,
         "can_change": enterprise_has_perm(request.user, "enterprises.change", enterprise),

@@ -15,7 +15,6 @@ from smartunion.accounts.permissions import has_perm, require_perm, scope_with_p
 from smartunion.console.forms import MoveForm, OrgForm
 from smartunion.console.helpers import (
     apply_domain_error,
-    name_the_unions_i_may_view,
     paginate,
     query_without_page,
     render_page,
@@ -27,6 +26,7 @@ from smartunion.core.scoping import subtree_q
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
 from smartunion.orgs.selectors import (
     enterprise_search,
+    enterprises_name_unions,
     org_ancestors,
     org_children,
     org_get,
@@ -103,7 +103,7 @@ def org_detail(request, pk):
     with scope_with_perm(user, "enterprises.view"):
         enterprises = enterprise_search(org=org)
         enterprise_rows = list(enterprises[:20]) if can_view_enterprises else []
-        name_the_unions_i_may_view(user, enterprise_rows)
+        enterprises_name_unions(viewer=user, enterprises=enterprise_rows)
         enterprise_count = enterprises.count() if can_view_enterprises else 0
     can_view_grants = has_perm(user, "roles.view", org)
     grants = []
