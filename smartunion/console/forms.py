@@ -199,8 +199,15 @@ class AuditDateField(forms.DateField):
             )
 
 
+def _audit_action_choices():
+    from smartunion.console.templatetags.console import ACTION_LABELS
+
+    return [("", _("Any")), *ACTION_LABELS.items()]
+
+
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False, max_length=64)
+    # The labels the log shows (ACTION_LABELS), never the internal codes to type.
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=_audit_action_choices)
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )

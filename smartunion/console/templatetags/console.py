@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "holiday.notice_delete": _("Holiday calendar: notice deleted"),
     "demo.seed": _("Demo data created (organisations and accounts)"),
     "demo.members": _("Demo data created (members)"),
+    "audit.rekey": _("Audit chain keyed from here on (re-key record)"),
 }
 
 
