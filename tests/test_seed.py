@@ -156,6 +156,17 @@ def test_every_enterprise_has_a_valid_credit_code_from_its_district(seeded, syst
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("brand", ["美团", "饿了么", "滴滴", "顺丰"])
+def test_a_rider_finds_the_demo_platform_by_its_brand(seeded, brand):
+    from smartunion.orgs.selectors import public_enterprise_search
+
+    # (A generated company may carry 顺丰 in its name too, as real ones do.)
+    platforms = [e for e in public_enterprise_search(q=brand) if e.brand_names]
+    assert len(platforms) == 1 and brand in platforms[0].brand_names[0]
+    assert platforms[0].union is not None  # with the union to apply to
+
+
+@pytest.mark.django_db
 def test_paths_depths_and_counters_are_what_org_create_writes(seeded, system_scope):
     nodes = {o.pk: o for o in Org.objects.all()}
     children: dict[int, int] = {}

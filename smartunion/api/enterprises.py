@@ -50,7 +50,7 @@ def _references(**refs: int | None) -> dict[str, Any]:
 )
 def enterprise_list(
     request: HttpRequest,
-    q: str = Query("", max_length=100, description="Name (contains) or credit code (prefix)."),
+    q: str = Query("", max_length=100, description="Name or brand name (contains), or credit code (prefix)."),
     org: int | None = Query(
         None, description="Only enterprises kept or covered within this organisation's subtree."
     ),

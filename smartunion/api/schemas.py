@@ -197,6 +197,7 @@ class EnterpriseOut(Schema):
         return _union_ref(enterprise.covering_union, context)
 
 
+    brand_names: list[str] = Field(..., description="Brand names and aliases workers know it by (美团, 饿了么).")
 class EnterprisePage(Page):
     items: list[EnterpriseOut]
 
@@ -212,6 +213,10 @@ class EnterpriseCreateIn(InputSchema):
     covering_union: int | None = Field(None, description="Id of the grassroots union covering it.")
 
 
+    @staticmethod
+    def resolve_brand_names(enterprise) -> list[str]:
+        return enterprise.brand_name_list
+
 class EnterpriseUpdateIn(InputSchema):
     name: str | None = Field(None, max_length=200)
     credit_code: str | None = Field(None, max_length=32)
@@ -223,7 +228,7 @@ class EnterpriseUpdateIn(InputSchema):
         None, description="Id of the covering grassroots union; null clears it."
     )
 
-    @field_validator("name", "credit_code", "industry", "headcount", "address", "is_platform")
+    @field_validator("name", "credit_code", "industry", "headcount", "address", "is_platform", "brand_names")
     @classmethod
     def _not_null(cls, value):
         # Absent means "leave as is"; an explicit null would blank a required field.
@@ -232,6 +237,9 @@ class EnterpriseUpdateIn(InputSchema):
         return value
 
 
+    brand_names: list[str] = Field(
+        [], max_length=20, description="Brand names and aliases (美团, 美团外卖), 50 characters each at most."
+    )
 # --- Joining and the worker's own membership -------------------------------------------------------
 
 
@@ -243,6 +251,7 @@ class PublicUnionOut(Schema):
     kind: str
     kind_label: str
     district: str = Field(..., description="The district union above it, or empty.")
+    brand_names: list[str] | None = Field(None, max_length=20, description="Replaces the list; [] clears it.")
     enterprise: RefOut | None = Field(..., description="With `enterprise=`: the employer this union covers.")
 
 

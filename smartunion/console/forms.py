@@ -132,6 +132,12 @@ class EnterpriseForm(forms.Form):
         max_length=18,
         help_text=_("18 characters (GB 32100-2015); the last one is a check character."),
     )
+    brand_names = forms.CharField(
+        label=_("Brand names and aliases"),
+        max_length=300,
+        required=False,
+        help_text=_("The names workers know it by, separated by commas (美团, 美团外卖): searches find them."),
+    )
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *IndustrySection.choices])
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0, max_value=MAX_HEADCOUNT, initial=0)
     address = forms.CharField(label=_("Address"), max_length=300, required=False)

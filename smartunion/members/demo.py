@@ -234,7 +234,7 @@ def plan_members(*, total: int, seed: int) -> MemberPlan:
         total=total,
         slots=slots,
         starts=[s.start for s in slots],
-        platforms=[by_name.get(name) for _district, name, _section, _headcount in orgs_demo.PLATFORMS],
+        platforms=[by_name.get(name) for _district, name, *_details in orgs_demo.PLATFORMS],
         tags=tags,
         district_totals=district_totals,
     )

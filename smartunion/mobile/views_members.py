@@ -115,7 +115,10 @@ def join_apply_view(request: HttpRequest, org_id: int) -> HttpResponse:
     initial = {"employer": employer.pk if employer else None}
     if person is not None:
         initial.update(real_name=person.real_name, employment_form=person.employment_form)
-    form = JoinApplyForm(request.POST or None, initial=initial, tags=occupation_tags())
+    new_employment = org.accepts_direct_joining or (employer is not None and employer.is_platform)
+    form = JoinApplyForm(
+        request.POST or None, initial=initial, tags=occupation_tags(), new_employment=new_employment
+    )
     if request.method == "POST" and form.is_valid():
         data = {
             "real_name": form.cleaned_data["real_name"],

@@ -153,13 +153,15 @@ INDUSTRY_UNIONS: list[tuple[str, str]] = [
     ("北京市卫生健康工会", "Q"),
 ]
 
-# Platform companies (fictitious names): district, name, GB/T 4754 section, headcount.
-PLATFORMS: list[tuple[str, str, str, int]] = [
-    ("110105", "北京迅达同城配送科技有限公司", "G", 4200),
-    ("110108", "北京畅行网约车科技有限公司", "I", 3100),
-    ("110111", "北京骑士即时物流有限公司", "G", 1600),
-    ("110113", "北京快马货运信息技术有限公司", "G", 2300),
-    ("110112", "北京到家家政服务平台有限公司", "O", 900),
+# Platform companies (fictitious legal names): district, name, GB/T 4754 section, headcount, and the
+# brand names workers know them by and type into the join page's search. The brands are the real
+# platforms' (a rider searches 美团, not a licence name); the companies and their codes are not.
+PLATFORMS: list[tuple[str, str, str, int, str]] = [
+    ("110105", "北京迅达同城配送科技有限公司", "G", 4200, "美团, 美团外卖, 美团众包"),
+    ("110108", "北京畅行网约车科技有限公司", "I", 3100, "滴滴, 滴滴出行, 花小猪"),
+    ("110111", "北京骑士即时物流有限公司", "G", 1600, "饿了么, 蜂鸟即配"),
+    ("110113", "北京快马货运信息技术有限公司", "G", 2300, "顺丰, 顺丰速运, 顺丰同城"),
+    ("110112", "北京到家家政服务平台有限公司", "O", 900, "58到家, 天鹅到家"),
 ]
 
 # Words for company names by GB/T 4754 section, and how common each section is in the demo.
@@ -238,6 +240,7 @@ class EnterprisePlan:
     org_key: str
     covering_key: str | None
     is_platform: bool = False
+    brand_names: str = ""
     group: str = ""
 
 
@@ -380,6 +383,7 @@ def build_plan(*, scale: str, seed: int = DEFAULT_SEED) -> Plan:
         headcount: int,
         name: str | None = None,
         is_platform: bool = False,
+        brand_names: str = "",
     ) -> EnterprisePlan:
         ent = EnterprisePlan(
             name=name or namer.company(section, district[:-1]),
@@ -390,6 +394,7 @@ def build_plan(*, scale: str, seed: int = DEFAULT_SEED) -> Plan:
             org_key=org_key,
             covering_key=covering_key,
             is_platform=is_platform,
+            brand_names=brand_names,
             group=group,
         )
         plan.enterprises.append(ent)
@@ -432,9 +437,9 @@ def build_plan(*, scale: str, seed: int = DEFAULT_SEED) -> Plan:
         )
 
     per_district = _allocate(SCALES[scale], [d[3] for d in DISTRICTS])
-    platforms_by_district: dict[str, list[tuple[str, str, int]]] = {}
-    for code, name, section, headcount in PLATFORMS:
-        platforms_by_district.setdefault(code, []).append((name, section, headcount))
+    platforms_by_district: dict[str, list[tuple[str, str, int, str]]] = {}
+    for code, name, section, headcount, brands in PLATFORMS:
+        platforms_by_district.setdefault(code, []).append((name, section, headcount, brands))
 
     for (code, district, _slug, _weight, streets), grassroots_count in zip(
         DISTRICTS, per_district, strict=True
@@ -521,7 +526,7 @@ def build_plan(*, scale: str, seed: int = DEFAULT_SEED) -> Plan:
             counters[skey] += 1
             gkey = f"{skey}:g{counters[skey]}"
             if platforms and slot_number > 0:
-                name, section, headcount = platforms.pop(0)
+                name, section, headcount, brands = platforms.pop(0)
                 ent = add_enterprise(
                     section=section,
                     district_code=code,
@@ -532,6 +537,7 @@ def build_plan(*, scale: str, seed: int = DEFAULT_SEED) -> Plan:
                     headcount=headcount,
                     name=name,
                     is_platform=True,
+                    brand_names=brands,
                 )
                 namer.company_names.add(name)
                 add_enterprise_union(ent=ent, key=gkey, parent_key=skey, region=street_code)
@@ -767,6 +773,7 @@ def _create_enterprises(enterprises: list[EnterprisePlan], orgs: dict[str, Org])
             industry=ent.industry,
             headcount=ent.headcount,
             is_platform=ent.is_platform,
+            brand_names=ent.brand_names,
             covering_union=orgs[ent.covering_key] if ent.covering_key else None,
         )
 

@@ -137,6 +137,10 @@ class IndustrySection(models.TextChoices):
     T = "T", _("T International organisations")
 
 
+# Brand names are stored one string, joined with this (it is how a Chinese list is written).
+BRAND_SEPARATOR = "、"
+
+
 class Enterprise(models.Model):
     name = models.CharField(_("name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
@@ -144,6 +148,14 @@ class Enterprise(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     industry = models.CharField(_("industry"), max_length=1, choices=IndustrySection.choices)
     headcount = models.PositiveIntegerField(_("headcount"), default=0)
+    # Workers know a platform by its brand (美团, 饿了么, 滴滴, 顺丰), not by the legal name on its
+    # licence: the enterprise searches look here as well as in the name.
+    brand_names = models.CharField(
+        _("brand names and aliases"),
+        max_length=300,
+        blank=True,
+        help_text=_("The names workers know it by, separated by commas: 美团, 美团外卖."),
+    )
     is_platform = models.BooleanField(
         _("platform company"), default=False, help_text=_("Delivery, ride-hailing and other platform companies.")
     )
@@ -174,3 +186,7 @@ class Enterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def brand_name_list(self) -> list[str]:
+        return [name for name in self.brand_names.split(BRAND_SEPARATOR) if name]

@@ -3,6 +3,7 @@ rows outside the active scope do not exist here, so the ends turn a miss into 40
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -79,12 +80,17 @@ def enterprises_name_unions(*, viewer, enterprises) -> None:
         enterprise.covering_union_visible = union_may_be_named(viewer=viewer, union=enterprise.covering_union)
 
 
+def _name_or_brand(q: str) -> Q:
+    """An enterprise whose name or one of whose brand names (美团, 饿了么) contains ``q``."""
+    return Q(name__icontains=q) | Q(brand_names__icontains=q)
+
+
 def enterprise_search(*, q: str = "", org: Org | None = None) -> QuerySet[Enterprise]:
-    """By name (contains) or credit code (prefix)."""
+    """By name or brand name (contains) or credit code (prefix)."""
     qs = Enterprise.objects.select_related("org", "covering_union").order_by("name", "pk")
     q = (q or "").strip()
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(credit_code__startswith=q.upper()))
+        qs = qs.filter(_name_or_brand(q) | Q(credit_code__startswith=q.upper()))
     if org is not None:
         qs = qs.filter(subtree_q(org.path, field="org") | subtree_q(org.path, field="covering_union"))
     return qs
@@ -92,8 +98,9 @@ def enterprise_search(*, q: str = "", org: Org | None = None) -> QuerySet[Enterp
 
 # --- Public reads for workers (the mobile web's "join a union" page) ------------------------------
 # A worker has no scope: these selectors state their own rule instead. They read under
-# scopes_disabled() and hand out only what a union publishes about itself (name, kind, district)
-# and an enterprise's name: never staff, contacts, addresses, headcounts or the tree's internals.
+# scopes_disabled() and hand out only what a union publishes about itself (name, kind, district,
+# and its office address, contact and phone, a mobile masked) and an enterprise's name and brand
+# names: never staff, headcounts or the tree's internals.
 
 PUBLIC_SEARCH_LIMIT = 20
 
@@ -105,6 +112,19 @@ class PublicUnion:
     kind: str
     kind_label: str
     district: str  # the name of the district union above it, or ""
+    address: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""  # a mobile masked (139****0001), an office landline as entered
+
+    @property
+    def phone_dialable(self) -> str:
+        """The office landline as a tel: link dials it; "" for a masked mobile or free text."""
+        digits = re.sub(r"[\s\-.()（）]", "", self.contact_phone)
+        return digits if re.fullmatch(r"\+?[0-9]{3,20}", digits) else ""
+
+
+# What a public union is read with (a deferred field would cost a query per union).
+PUBLIC_UNION_FIELDS = ("id", "name", "kind", "path", "address", "contact_name", "contact_phone_encrypted")
 
 
 @dataclass(frozen=True)
@@ -112,6 +132,7 @@ class PublicEnterprise:
     pk: int
     name: str
     union: PublicUnion | None  # the grassroots union that covers it, if there is one
+    brand_names: tuple[str, ...] = ()
 
 
 def _public_unions(orgs: list[Org]) -> dict[int, PublicUnion]:
@@ -126,7 +147,16 @@ def _public_unions(orgs: list[Org]) -> dict[int, PublicUnion]:
     result = {}
     for org in orgs:
         district = next((districts[p] for p in reversed(org.ancestor_paths()) if p in districts), "")
-        result[org.pk] = PublicUnion(org.pk, org.name, org.kind, OrgKind(org.kind).label, district)
+        result[org.pk] = PublicUnion(
+            org.pk,
+            org.name,
+            org.kind,
+            OrgKind(org.kind).label,
+            district,
+            address=org.address,
+            contact_name=org.contact_name,
+            contact_phone=org.contact_phone_masked,
+        )
     return result
 
 
@@ -148,7 +178,7 @@ def public_direct_joining_unions(*, district=None, q: str = "", region: str = ""
     optionally only those under one district union, whose name contains ``q``, or whose division
     code starts with ``region``."""
     with scopes_disabled():
-        qs = Org.objects.filter(accepts_direct_joining=True).only("id", "name", "kind", "path")
+        qs = Org.objects.filter(accepts_direct_joining=True).only(*PUBLIC_UNION_FIELDS)
         if (q or "").strip():
             qs = qs.filter(name__icontains=q.strip())
         if (region or "").strip():
@@ -163,19 +193,21 @@ def public_direct_joining_unions(*, district=None, q: str = "", region: str = ""
 
 
 def public_enterprise_search(*, q: str) -> list[PublicEnterprise]:
-    """An employer by name (contains, two characters at least) or by its full unified social
-    credit code, with the union that covers it."""
+    """An employer by name or brand name (contains, two characters at least: 美团, 滴滴) or by its
+    full unified social credit code, with the union that covers it."""
     q = (q or "").strip()
     if len(q) < 2:
         return []
     with scopes_disabled():
-        qs = Enterprise.objects.only("id", "name", "covering_union")
+        qs = Enterprise.objects.only("id", "name", "brand_names", "covering_union")
         code = q.upper()
-        qs = qs.filter(credit_code=code) if len(code) == 18 and code.isalnum() else qs.filter(name__icontains=q)
+        qs = qs.filter(credit_code=code) if len(code) == 18 and code.isalnum() else qs.filter(_name_or_brand(q))
         enterprises = list(qs.order_by("name", "pk")[:PUBLIC_SEARCH_LIMIT])
         union_ids = {e.covering_union_id for e in enterprises if e.covering_union_id}
-        unions = _public_unions(list(Org.objects.filter(pk__in=union_ids).only("id", "name", "kind", "path")))
-    return [PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id)) for e in enterprises]
+        unions = _public_unions(list(Org.objects.filter(pk__in=union_ids).only(*PUBLIC_UNION_FIELDS)))
+    return [
+        PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id), tuple(e.brand_name_list)) for e in enterprises
+    ]
 
 
 def public_union_get(*, pk) -> Org:
@@ -184,7 +216,7 @@ def public_union_get(*, pk) -> Org:
         org = (
             Org.objects.filter(pk=_int_or_none(pk))
             .filter(Q(accepts_direct_joining=True) | Q(kind__in=GRASSROOTS_KINDS))
-            .only("id", "name", "kind", "path", "accepts_direct_joining")
+            .only(*PUBLIC_UNION_FIELDS, "accepts_direct_joining")
             .first()
         )
     if org is None:
@@ -198,9 +230,11 @@ def public_union(org: Org) -> PublicUnion:
 
 
 def public_enterprise_get(*, pk) -> Enterprise:
-    """An employer chosen on the join page: its name and covering union only."""
+    """An employer chosen on the join page: its name, covering union and whether it is a platform."""
     with scopes_disabled():
-        enterprise = Enterprise.objects.filter(pk=_int_or_none(pk)).only("id", "name", "covering_union").first()
+        enterprise = (
+            Enterprise.objects.filter(pk=_int_or_none(pk)).only("id", "name", "covering_union", "is_platform").first()
+        )
     if enterprise is None:
         raise NotFound(_("This enterprise does not exist."))
     return enterprise

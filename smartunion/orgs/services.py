@@ -3,6 +3,8 @@ with its audit record; tree writes take the TreeLock row first, so they are seri
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -22,6 +24,7 @@ from smartunion.core.codes import (
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled, subtree_q
 from smartunion.orgs.models import (
+    BRAND_SEPARATOR,
     FEDERATION_KINDS,
     GRASSROOTS_KINDS,
     PATH_MAX_LENGTH,
@@ -296,7 +299,30 @@ def require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
     if not enterprise_has_perm(user, perm, enterprise):
         require_perm(user, perm, enterprise.org)  # raises Forbidden with the usual message
 
-ENTERPRISE_FIELDS = ("name", "credit_code", "address", "industry", "headcount", "is_platform", "covering_union")
+ENTERPRISE_FIELDS = (
+    "name",
+    "credit_code",
+    "brand_names",
+    "address",
+    "industry",
+    "headcount",
+    "is_platform",
+    "covering_union",
+)
+BRAND_NAME_MAX_LENGTH = 50
+_BRAND_SPLIT = re.compile(r"[,，、;；/\n]+")
+
+
+def clean_brand_names(value: str | list[str] | None) -> str:
+    """Brand names typed as one line (美团，美团外卖 / 饿了么) or given as a list, stored as one
+    string joined with 、: NFKC, no empty or repeated names."""
+    parts = value if isinstance(value, list | tuple) else _BRAND_SPLIT.split(value or "")
+    names: list[str] = []
+    for part in parts:
+        name = " ".join(unicodedata.normalize("NFKC", str(part or "")).split())
+        if name and name not in names:
+            names.append(name)
+    return BRAND_SEPARATOR.join(names)
 
 
 def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> dict[str, Any]:
@@ -318,6 +344,16 @@ def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> d
                     errors["credit_code"] = [_("An enterprise with this credit code is already registered.")]
         except ValidationFailed as exc:
             errors.update(exc.fields)
+    if "brand_names" in cleaned:
+        cleaned["brand_names"] = clean_brand_names(cleaned["brand_names"])
+        names = cleaned["brand_names"].split(BRAND_SEPARATOR) if cleaned["brand_names"] else []
+        if any(len(name) > BRAND_NAME_MAX_LENGTH for name in names):
+            errors["brand_names"] = [
+                _("A brand name has at most %(n)d characters; separate names with commas.")
+                % {"n": BRAND_NAME_MAX_LENGTH}
+            ]
+        elif len(cleaned["brand_names"]) > Enterprise._meta.get_field("brand_names").max_length:
+            errors["brand_names"] = [_("Brand names and aliases have at most 300 characters in all.")]
     if "industry" in cleaned and (not cleaned["industry"] or cleaned["industry"] not in INDUSTRY_SECTIONS):
         errors["industry"] = [_("Choose an industry section (GB/T 4754: A to T).")]
     if "headcount" in cleaned:

@@ -155,8 +155,8 @@ def test_direct_joining_unions_by_district_with_the_reason_and_the_law(client, t
     assert "工会法" in text and "第三条" in text and "劳动合同" in text
     assert "快递员" in text or "网约车" in text  # who can join here
     assert direct_union.name in text and other.name in text
-    # Only public fields: no contact person, phone or address.
-    assert "赵联络" not in text and "010-69999999" not in text and "良乡东路" not in text
+    # The union's office, as it publishes it (issue 7, item 18): address, contact and phone.
+    assert "赵联络" in text and "010-69999999" in text and "良乡东路" in text
 
     text = page(client.get(reverse("mobile:join"), {"district": tree.fangshan.pk}))
     assert direct_union.name in text and other.name not in text
