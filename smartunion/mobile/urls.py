@@ -16,6 +16,7 @@ urlpatterns = [
     path("join/<int:org_id>/", views_members.join_apply_view, name="join_apply"),
     path("membership/", views_members.membership, name="membership"),
     path("membership/link/", views_members.membership_link, name="membership_link"),
+    path("messages/", views_members.inbox, name="inbox"),
     path("membership/inbox/read/", views_members.inbox_read, name="inbox_read"),
     path("membership/withdraw/", views_members.application_withdraw, name="application_withdraw"),
     path("card/", views_members.card, name="card"),

@@ -27,6 +27,7 @@ from smartunion.accounts.services import (
 )
 from smartunion.core.errors import DomainError
 from smartunion.core.http import is_htmx, safe_redirect_target
+from smartunion.members.selectors import my_inbox_counts, worker_membership
 from smartunion.members.services import worker_activate
 from smartunion.mobile.forms import CodeSignInForm, PasswordChangeForm, PasswordSignInForm, RegisterForm
 
@@ -82,7 +83,13 @@ def _send_code_response(request: HttpRequest, template: str, context: dict) -> H
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "mobile/home.html")
+    """首页: for a signed-in worker, their services as tiles and the unread messages; for anyone
+    else, how to sign in or register."""
+    context = {}
+    if request.user.is_authenticated and not request.user.is_staff_member:
+        _total, unread = my_inbox_counts(user=request.user)
+        context = {"unread": unread, "membership": worker_membership(user=request.user).membership}
+    return render(request, "mobile/home.html", context)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.core.errors import DomainError, NotFound
-from smartunion.core.http import is_htmx
+from smartunion.core.http import is_htmx, safe_redirect_target
 from smartunion.members.display import access_entries, status_label
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
@@ -218,11 +218,22 @@ def application_withdraw(request: HttpRequest) -> HttpResponse:
 
 
 @worker_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """消息: the worker's inbox on a page of its own (the home page's tile shows the unread count)."""
+    total, unread = my_inbox_counts(user=request.user)
+    return render(
+        request, "mobile/inbox.html", {"inbox": my_inbox(user=request.user), "total": total, "unread": unread}
+    )
+
+
+@worker_required
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
-    """Mark one message read (``message``), or all of them."""
+    """Mark one message read (``message``), or all of them; back to the page the worker came from."""
     inbox_mark_read(user=request.user, pk=request.POST.get("message") or None)
-    return redirect(f"{reverse('mobile:membership')}#inbox")
+    back = f"{reverse('mobile:membership')}#inbox"
+    return redirect(safe_redirect_target(request, request.POST.get("next"), back))
 
 
 # --- The e-member card --------------------------------------------------------------------------
