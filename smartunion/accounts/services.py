@@ -51,7 +51,7 @@ from smartunion.core.errors import (
     ValidationFailed,
 )
 from smartunion.core.locks import advisory_lock
-from smartunion.core.models import AuditOutcome
+from smartunion.core.models import AuditOutcome, InboxMessage
 from smartunion.core.scoping import scopes_disabled
 
 TOTP_INTERVAL = 30
@@ -631,6 +631,118 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(action="password.change", actor=user, obj=user, client_address=client_address,
                      org=user.home_org if user.is_staff_member else None)
+
+
+# --- Workers: account recovery and the sign-in number ---------------------------------------------
+# Both reuse the one-time codes above: sending is limited per number and per address
+# (``one_time_code_send``), and every check of a code counts towards the lockout of its number.
+
+RESET_CODE_PURPOSE = "reset"
+MOBILE_CHANGE_PURPOSE = "mobile_change"
+
+
+def _new_password_errors(password: str, user: User | None) -> list[str]:
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def password_reset(*, mobile: str, code: str, new_password: str, client_address: str) -> User:
+    """忘记密码: a worker chooses a new password with the code sent to their sign-in number
+    (``one_time_code_send(purpose="reset")``, answered alike for registered and new numbers). The
+    code is proved first, under the lockout of the number, so only its owner learns whether it has
+    an account. Proving the number is as good as a code sign-in: the number's failures stop counting
+    for the account. Staff are refused: their password is reset by an administrator, and their
+    second factor must not be bypassed by a text message. API tokens issued under the old password
+    are revoked, as on a change."""
+    errors: dict[str, list[str]] = {}
+    try:
+        mobile = validate_mobile(mobile)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not (code or "").strip():
+        errors["code"] = [_("Enter the code sent to your mobile.")]
+    password_errors = _new_password_errors(new_password, None)
+    if password_errors:
+        errors["new_password"] = password_errors
+    if errors:
+        raise ValidationFailed(fields=errors)
+    one_time_code_prove(mobile=mobile, code=code, purpose=RESET_CODE_PURPOSE, client_address=client_address,
+                        action="password.reset", signs_in=True)
+    with scopes_disabled():
+        user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
+    if user is None:
+        raise ValidationFailed(
+            fields={"mobile": [_("No account is registered with this mobile number. Register instead.")]}
+        )
+    if user.is_staff_member:
+        audit_record(action="password.reset", actor=user, obj=user, client_address=client_address,
+                     outcome=AuditOutcome.DENIED, org=user.home_org, data={"reason": "staff"})
+        raise WrongEnd(_("Staff passwords are reset by an administrator on the console, not by a text message."))
+    with scopes_disabled(), transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        password_errors = _new_password_errors(new_password, user)
+        if password_errors:
+            raise ValidationFailed(fields={"new_password": password_errors})
+        user.set_password(new_password)
+        user.save(update_fields=["password"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        audit_record(action="password.reset", actor=user, obj=user, client_address=client_address)
+    return user
+
+
+def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, client_address: str) -> User:
+    """A worker moves their account to a new sign-in number: their password (a stolen session alone
+    must not take the account over) and the code sent to the new number
+    (``one_time_code_send(purpose="mobile_change")``); both count towards the lockout. A number that
+    is already another account's is told only after its code is proved. The change is audited
+    without the numbers, and the account's inbox gets a notice naming the old and the new number
+    (masked), so the owner learns of a change they did not make. The number the union contacts them
+    on (the member record) is not changed here."""
+    if user is None or not user.is_authenticated or user.is_staff_member:
+        raise Forbidden(_("Only a worker's own account can change its sign-in number."))
+    errors: dict[str, list[str]] = {}
+    try:
+        mobile = validate_mobile(mobile)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    else:
+        if user.mobile_encrypted and mobile == user.mobile:
+            errors["mobile"] = [_("This is already your sign-in number.")]
+    if not (code or "").strip():
+        errors["code"] = [_("Enter the code sent to your mobile.")]
+    if not password:
+        errors["password"] = [_("Enter your current password.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    password_confirm(user=user, password=password, client_address=client_address)
+    one_time_code_prove(mobile=mobile, code=code, purpose=MOBILE_CHANGE_PURPOSE, client_address=client_address,
+                        action="account.mobile_change", user=user)
+    taken = ValidationFailed(fields={"mobile": [_("This mobile number is already registered to another account.")]})
+    with scopes_disabled(), transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exclude(pk=user.pk).exists():
+            raise taken
+        old_masked = user.mobile_masked
+        user.set_mobile(mobile)
+        try:
+            with transaction.atomic():
+                user.save(update_fields=["mobile_index", "mobile_encrypted"])
+        except IntegrityError as exc:  # two accounts moving to one number at once
+            raise taken from exc
+        audit_record(action="account.mobile_change", actor=user, obj=user, client_address=client_address)
+        InboxMessage.objects.create(
+            user=user,
+            title=_("Your sign-in number was changed"),
+            body=_(
+                "Your sign-in mobile number was changed from %(old)s to %(new)s. If you did not do this, "
+                "reset your password and tell your union at once."
+            )
+            % {"old": old_masked or "—", "new": user.mobile_masked},
+        )
+    return user
 
 
 def user_language_set(*, user: User, language: str) -> None:

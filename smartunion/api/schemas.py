@@ -65,6 +65,30 @@ class RegisterIn(InputSchema):
     agree: bool = Field(..., description="The worker read and accepted the privacy notice (/m/privacy/).")
 
 
+class PasswordResetCodeIn(InputSchema):
+    mobile: str = Field(..., max_length=20, description="The worker's registered mobile; the code is sent to it.")
+
+
+class PasswordResetIn(InputSchema):
+    mobile: str = Field(..., max_length=20)
+    code: str = Field(..., max_length=12, description="The code sent to the mobile.")
+    new_password: str = Field(..., max_length=256)
+
+
+class SigninMobileCodeIn(InputSchema):
+    mobile: str = Field(..., max_length=20, description="The new sign-in mobile; the code is sent to it.")
+
+
+class SigninMobileIn(InputSchema):
+    password: str = Field(..., max_length=256, description="The current password.")
+    mobile: str = Field(..., max_length=20, description="The new sign-in mobile.")
+    code: str = Field(..., max_length=12, description="The code sent to the new mobile.")
+
+
+class SigninMobileOut(Schema):
+    mobile: str = Field(..., description="The new sign-in mobile, masked.")
+
+
 class RefOut(Schema):
     id: int
     name: str

@@ -94,6 +94,38 @@ class PasswordChangeForm(MobileForm):
     )
 
 
+class PasswordResetForm(MobileForm):
+    """忘记密码: the sign-in number, the code sent to it, a new password."""
+
+    mobile = _mobile_field()
+    code = _code_field()
+    new_password = forms.CharField(
+        label=pgettext_lazy("mobile", "New password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].label = pgettext_lazy("mobile", "Registered mobile number")
+
+
+class SigninMobileForm(MobileForm):
+    """A new sign-in number: the current password, the new number and the code sent to it."""
+
+    password = forms.CharField(
+        label=pgettext_lazy("mobile", "Current password"),
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    mobile = _mobile_field()
+    code = _code_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mobile"].label = pgettext_lazy("mobile", "New mobile number")
+
+
 # --- Joining, the card, the worker's own data -----------------------------------------------------
 
 

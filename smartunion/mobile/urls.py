@@ -7,9 +7,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_password, name="login"),
     path("login/code/", views.login_code, name="login_code"),
+    path("login/reset/", views.password_reset_view, name="password_reset"),
     path("register/", views.register, name="register"),
     path("privacy/", views.privacy, name="privacy"),
     path("me/", views.me, name="me"),
+    path("me/mobile/", views.signin_mobile, name="signin_mobile"),
     path("logout/", views.logout_view, name="logout"),
     # Membership: joining, status and inbox, the e-member card, the worker's own data.
     path("join/", views_members.join, name="join"),

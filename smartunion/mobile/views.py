@@ -19,9 +19,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.services import (
+    MOBILE_CHANGE_PURPOSE,
+    RESET_CODE_PURPOSE,
     WrongEnd,
     one_time_code_send,
     password_change,
+    password_reset,
+    signin_mobile_change,
     signin_one_time_code,
     signin_password,
 )
@@ -29,7 +33,14 @@ from smartunion.core.errors import DomainError
 from smartunion.core.http import is_htmx, safe_redirect_target
 from smartunion.members.selectors import my_inbox_counts, worker_membership
 from smartunion.members.services import worker_activate
-from smartunion.mobile.forms import CodeSignInForm, PasswordChangeForm, PasswordSignInForm, RegisterForm
+from smartunion.mobile.forms import (
+    CodeSignInForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    PasswordSignInForm,
+    RegisterForm,
+    SigninMobileForm,
+)
 
 SEND_CODE = "send_code"
 
@@ -146,6 +157,33 @@ def login_code(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+def password_reset_view(request: HttpRequest) -> HttpResponse:
+    """忘记密码: a code to the sign-in number, then a new password; then sign in with it."""
+    form = PasswordResetForm(request.POST or None)
+    context = {"form": form, "code_sent": False}
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose=RESET_CODE_PURPOSE)
+        return _send_code_response(request, "mobile/password_reset.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset(
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                new_password=form.cleaned_data["new_password"],
+                client_address=request_address(request),
+            )
+        except WrongEnd as exc:
+            form.add_domain_error(exc)
+            context["staff_link"] = True
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(request, _("Your password has been reset. Sign in with your new password."))
+            return redirect("mobile:login")
+    return render(request, "mobile/password_reset.html", context)
+
+
+@require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     context = {"form": form, "code_sent": False}
@@ -221,6 +259,34 @@ def me(request: HttpRequest) -> HttpResponse:
         "mobile/me.html",
         {"password_form": form, "languages": settings.LANGUAGES, "open_password": form.is_bound},
     )
+
+
+@worker_required
+@require_http_methods(["GET", "POST"])
+def signin_mobile(request: HttpRequest) -> HttpResponse:
+    """更换登录手机号: the current password and a code to the new number."""
+    form = SigninMobileForm(request.POST or None)
+    context = {"form": form, "code_sent": False}
+    if request.method == "POST" and request.POST.get("action") == SEND_CODE:
+        context["code_sent"] = _send_code(request, form, purpose=MOBILE_CHANGE_PURPOSE)
+        return _send_code_response(request, "mobile/signin_mobile.html", context)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signin_mobile_change(
+                user=request.user,
+                password=form.cleaned_data["password"],
+                mobile=form.cleaned_data["mobile"],
+                code=form.cleaned_data["code"],
+                client_address=request_address(request),
+            )
+        except DomainError as exc:
+            form.add_domain_error(exc)
+        else:
+            messages.success(
+                request, _("Your sign-in number is now %(mobile)s.") % {"mobile": user.mobile_masked}
+            )
+            return redirect("mobile:me")
+    return render(request, "mobile/signin_mobile.html", context)
 
 
 @require_POST

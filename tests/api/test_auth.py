@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from smartunion.accounts import senders
 from smartunion.accounts.models import ApiToken
-from smartunion.core.models import AuditEvent
+from smartunion.core.models import AuditEvent, InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from tests.api.conftest import is_chinese
-from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, totp_now
+from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, make_mobile, totp_now
 
 pytestmark = pytest.mark.django_db
 
@@ -251,3 +252,86 @@ def test_second_factor_guesses_are_locked_out_on_the_real_server(real_server):
     assert right.json()["code"] == "locked" and "15" in right.json()["message"]
     with scopes_disabled():
         assert not ApiToken.objects.filter(user=staff).exists()
+
+
+# --- Account recovery and the sign-in number (issue 7, item 16) ----------------------------------
+
+
+def test_a_worker_resets_a_forgotten_password_through_the_api(api, worker):
+    api.sign_in_worker(worker)
+    old_token = api.token
+    api.token = None
+    sent = api.post("/api/v1/auth/password-reset/code", {"mobile": worker.mobile})
+    code = senders.OUTBOX[worker.mobile]
+
+    reset = api.post(
+        "/api/v1/auth/password-reset",
+        {"mobile": worker.mobile, "code": code, "new_password": "Fresh-Start-2026!"},
+    )
+
+    assert sent.status_code == 204 and reset.status_code == 204
+    signed_in = api.post("/api/v1/auth/token", {"username": worker.mobile, "password": "Fresh-Start-2026!"})
+    assert signed_in.status_code == 200
+    api.token = old_token
+    assert api.get("/api/v1/me").status_code == 401  # issued under the old password
+
+
+def test_password_reset_errors_name_their_fields(api, worker):
+    api.post("/api/v1/auth/password-reset/code", {"mobile": worker.mobile})
+    code = senders.OUTBOX[worker.mobile]
+
+    weak = api.post(
+        "/api/v1/auth/password-reset", {"mobile": worker.mobile, "code": code, "new_password": "12345"}
+    )
+    bad_code = api.post(
+        "/api/v1/auth/password-reset",
+        {
+            "mobile": worker.mobile,
+            "code": "000000" if code != "000000" else "111111",
+            "new_password": "Fresh-Start-2026!",
+        },
+    )
+    again = api.post("/api/v1/auth/password-reset/code", {"mobile": worker.mobile})
+
+    assert weak.status_code == 422 and list(weak.json()["fields"]) == ["body.new_password"]
+    assert bad_code.status_code == 422
+    assert bad_code.json()["fields"] == {"body.code": ["验证码错误或已过期，请重新获取。"]}
+    assert again.status_code == 422 and list(again.json()["fields"]) == ["body.mobile"]  # one a minute
+
+
+def test_a_worker_changes_the_sign_in_mobile_through_the_api(api, worker):
+    api.sign_in_worker(worker)
+    new = make_mobile()
+    assert api.post("/api/v1/me/mobile/code", {"mobile": new}).status_code == 204
+
+    response = api.post(
+        "/api/v1/me/mobile", {"password": WORKER_PASSWORD, "mobile": new, "code": senders.OUTBOX[new]}
+    )
+
+    assert response.status_code == 200
+    assert response.json() == {"mobile": new[:3] + "****" + new[-4:]}
+    assert api.get("/api/v1/me").json()["mobile"] == new[:3] + "****" + new[-4:]
+    with scopes_disabled():
+        assert InboxMessage.objects.filter(user=worker, title="您的登录手机号已更换").count() == 1
+
+
+def test_a_wrong_password_for_a_new_sign_in_mobile_is_422_and_locks_after_five(api, worker):
+    api.sign_in_worker(worker)
+    new = make_mobile()
+    api.post("/api/v1/me/mobile/code", {"mobile": new})
+    body = {"password": "Not-Mine-2026!", "mobile": new, "code": senders.OUTBOX[new]}
+    answers = [api.post("/api/v1/me/mobile", body) for _ in range(5)]
+
+    locked = api.post("/api/v1/me/mobile", {**body, "password": WORKER_PASSWORD})
+
+    assert {a.status_code for a in answers} == {422}
+    assert answers[0].json()["fields"] == {"body.password": ["当前密码错误。"]}
+    assert locked.status_code == 429 and locked.json()["code"] == "locked"
+    worker.refresh_from_db()
+    assert worker.mobile != new
+
+
+def test_staff_get_403_for_a_new_sign_in_mobile(api_as):
+    client = api_as("fangshan_staff")
+    response = client.post("/api/v1/me/mobile/code", {"mobile": make_mobile()})
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
