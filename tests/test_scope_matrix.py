@@ -203,6 +203,11 @@ MATRIX = [
         (("mobile", "{person_a.mobile}"), ("code", "123456"))),
     Row("union_a_staff", "api", "POST", "/api/v1/me/membership/link/code", 403, "person_a",
         (("mobile", "{person_a.mobile}"),)),
+    # --- the sign-in number is a worker's own: no staff token moves an account to a member's number
+    Row("union_a_staff", "api", "POST", "/api/v1/me/mobile/code", 403, "person_a",
+        (("mobile", "{person_a.mobile}"),)),
+    Row("city_admin", "api", "POST", "/api/v1/me/mobile", 403, "person_a",
+        (("password", "Staff-Pass-2026!"), ("mobile", "{person_a.mobile}"), ("code", "123456"))),
     Row("union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)),
     # --- console: the holiday calendar belongs to the whole installation: no subtree hides it, so
     # whoever lacks calendar.change on a top-level node gets 403 on every route, existing row or not
