@@ -1169,8 +1169,11 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
     size = getattr(upload, "size", None)
     limit = settings.ROSTER_MAX_UPLOAD_BYTES
     if size is not None and size > limit:  # refused before a byte is read
-        raise file_error(_("The file is %(size)s MB; the limit is %(limit)s MB. Split the roster into smaller files.")
-                         % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"})
+        # In bytes too: a file one byte over the limit is "20.00 MB", which alone reads as within it.
+        raise file_error(_("The file is %(size_mb)s MB (%(size)s bytes), over the limit of %(limit_mb)s MB "
+                           "(%(limit)s bytes). Split the roster into smaller files.")
+                         % {"size_mb": f"{size / 1048576:.2f}", "size": f"{size:,}",
+                            "limit_mb": f"{limit / 1048576:.2f}".rstrip("0").rstrip("."), "limit": f"{limit:,}"})
     if size == 0:
         raise file_error(_("The file is empty."))
     stored = _store_upload(upload, file_format)

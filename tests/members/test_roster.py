@@ -339,8 +339,24 @@ class HugeUpload:
 def test_a_50_mb_upload_is_refused_before_it_is_read(tree, staff):
     with pytest.raises(ValidationFailed) as caught:
         validate(staff, tree.union_a, HugeUpload())
-    assert caught.value.fields["file"] == ["文件大小为 50.0 MB，上限是 20 MB。请把名册拆成几个较小的文件。"]
+    assert caught.value.fields["file"] == [
+        "文件大小为 50.00 MB（52,428,800 字节），超过上限 20 MB（20,971,520 字节）。请把名册拆成几个较小的文件。"
+    ]
     assert counts() == (0, 0, 0)
+
+
+def test_a_file_one_byte_over_the_limit_says_by_how_much(tree, staff, settings):
+    one_over = HugeUpload()
+    one_over.size = settings.ROSTER_MAX_UPLOAD_BYTES + 1
+    with pytest.raises(ValidationFailed) as caught:
+        validate(staff, tree.union_a, one_over)
+    # "20.0 MB, limit 20 MB" read as within the limit: the bytes say why it is not.
+    assert caught.value.fields["file"] == [
+        "文件大小为 20.00 MB（20,971,521 字节），超过上限 20 MB（20,971,520 字节）。请把名册拆成几个较小的文件。"
+    ]
+    # A file of exactly the limit is not refused for its size.
+    settings.ROSTER_MAX_UPLOAD_BYTES = len(csv_file(roster_rows(tree.enterprise_a, 2)).read())
+    assert validate(staff, tree.union_a, csv_file(roster_rows(tree.enterprise_a, 2))).total_rows == 2
 
 
 # --- commit: all or nothing ---------------------------------------------------------------------------------
