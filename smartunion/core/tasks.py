@@ -6,6 +6,10 @@ The thread gets its own database connection (Django's connections are per thread
 when the work ends, so no connection leaks from a finished task. It starts with no active scope:
 the task enters the scope of the org it works for (core.scoping.scope_for_orgs), as every
 background task must.
+
+Redis is optional (core/cache.py), and the same rule holds for a task broker when Celery comes: a
+broker that is down must not fail the request that queues the work nor leave its record stuck in a
+running state; run the work in-process, or refuse with a clear message and put the record back.
 """
 
 from __future__ import annotations
