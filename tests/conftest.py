@@ -80,6 +80,12 @@ def personas(tree):
             username="union_a.widened", home_org=tree.union_a,
             roles=[("grassroots_staff", tree.union_a), ("cockpit_viewer", tree.city)],
         ),
+        # Two roles from the security trial (issue 7): 甲公司工会's clerk who also reads 房山's cockpit.
+        # Their scope reaches the whole district; every list still shows only 甲公司工会's records.
+        "union_a_fs_cockpit": StaffFactory(
+            username="union_a.fs_cockpit", home_org=tree.union_a,
+            roles=[("grassroots_staff", tree.union_a), ("cockpit_viewer", tree.fangshan)],
+        ),
     }
 
 

@@ -264,6 +264,7 @@ def _member_objects(tree) -> dict:
     objects["person_b"], _m = make_person(org=tree.union_b, real_name="乙会员")
     objects["person_c"], _m = make_person(org=tree.union_c, real_name="丙会员")
     for key, org, employer, name in (
+        ("application_a", tree.union_a, tree.enterprise_a, "甲申请人"),
         ("application_b", tree.union_b, tree.enterprise_b, "乙申请人"),
         ("application_c", tree.union_c, tree.enterprise_c, "丙申请人"),
     ):
@@ -361,6 +362,8 @@ def _urlencode(body: dict) -> str:
         ("auditor", "/console/orgs/?q=工会", ""),
         ("union_a_widened", "/console/enterprises/?q=公司", "丙餐饮有限公司"),
         ("union_a_widened", "/console/orgs/?q=工会", "丙公司工会"),
+        ("union_a_fs_cockpit", "/console/enterprises/?q=公司", "乙科技有限公司"),
+        ("union_a_fs_cockpit", "/console/orgs/?q=工会", "乙公司工会"),
     ],
 )
 def test_console_lists_show_only_the_scope(persona, route, hidden, tree, personas, client):
@@ -382,6 +385,9 @@ def test_console_lists_show_only_the_scope(persona, route, hidden, tree, persona
         ("fangshan_staff", "/console/applications/", "丙申请人", "乙申请人"),
         ("union_a_staff", "/console/transfers/", "乙转会人", "房山转会人"),
         ("shunyi_staff", "/console/transfers/", "房山转会人", "乙转会人"),
+        ("union_a_fs_cockpit", "/console/members/", "乙会员", "甲会员"),
+        ("union_a_fs_cockpit", "/console/applications/", "乙申请人", "甲申请人"),
+        ("union_a_fs_cockpit", "/console/transfers/", "乙转会人", "房山转会人"),
     ],
 )
 def test_console_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
@@ -401,6 +407,8 @@ def test_console_member_lists_show_only_the_scope(persona, route, hidden, visibl
         ("union_a_staff", "/api/v1/enterprises?q=公司", "乙科技有限公司", "甲物流有限公司"),
         ("fangshan_staff", "/api/v1/orgs?q=工会", "丙公司工会", "乙公司工会"),
         ("union_a_staff", "/api/v1/orgs?q=工会", "乙公司工会", "甲公司工会"),
+        ("union_a_fs_cockpit", "/api/v1/enterprises?q=公司", "乙科技有限公司", "甲物流有限公司"),
+        ("union_a_fs_cockpit", "/api/v1/orgs?q=工会", "乙公司工会", "甲公司工会"),
     ],
 )
 def test_api_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
@@ -421,6 +429,10 @@ def test_api_lists_show_only_the_scope(persona, route, hidden, visible, tree, pe
         ("fangshan_staff", "/api/v1/applications", "丙申请人", "乙申请人"),
         ("union_a_staff", "/api/v1/transfers", "乙转会人", "房山转会人"),
         ("shunyi_staff", "/api/v1/transfers", "房山转会人", "乙转会人"),
+        ("union_a_fs_cockpit", "/api/v1/members", "乙会员", "甲会员"),
+        ("union_a_fs_cockpit", "/api/v1/members?q=乙", "乙会员", ""),
+        ("union_a_fs_cockpit", "/api/v1/applications", "乙申请人", "甲申请人"),
+        ("union_a_fs_cockpit", "/api/v1/transfers", "乙转会人", "房山转会人"),
     ],
 )
 def test_api_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
@@ -434,3 +446,274 @@ def test_api_member_lists_show_only_the_scope(persona, route, hidden, visible, t
     assert hidden not in names
     if visible:
         assert visible in names
+
+
+# --- Every console list follows its own flag (issue 7, item 3) ------------------------------------
+# A list shows only records in orgs where the viewer holds the list's flag, not everything their
+# grants put in scope. The persona who broke this: 甲公司工会's clerk who also holds cockpit_viewer
+# on 房山 (``union_a_fs_cockpit``): their scope is the district, their lists are 甲公司工会's.
+#
+# Every console route is in one of two tables: LIST_ROUTES (the flag its list follows) or
+# NOT_LISTS (why it lists nothing of the scope). A new console route in neither fails
+# test_every_console_route_is_classified; a list route whose view does not narrow to its flag
+# (``staff_required(perm=..., lists=True)``) fails it too, and every list route has a row in
+# LIST_ROWS showing that the two-role persona does not see a record of 房山 outside 甲公司工会.
+
+LIST_ROUTES = {
+    "org_tree": "orgs.view",
+    "org_children": "orgs.view",
+    "org_pick": "orgs.view",
+    "org_move": "orgs.change",
+    "enterprise_list": "enterprises.view",
+    "member_employer_pick": "enterprises.view",
+    "role_grants": "roles.view",
+    "staff_pick": "roles.grant",
+    "audit_log": "audit.view",
+    "member_list": "members.view",
+    "application_queue": "members.view",
+    "transfer_queue": "members.view",
+    "roster_home": "members.view",
+    "roster_export": "members.view",
+}
+# List routes whose view narrows by itself, for a part of the page (scope_with_perm inside): the
+# children of a node (after require_perm on it), the picker (to the flag its form asks for), the
+# candidate parents of a move (orgs.change).
+NARROWED_INSIDE = {"org_children", "org_pick", "org_move"}
+NOT_LISTS = {
+    "home": "counts only, each counted in its list's flag (test_home_counts_what_the_lists_show)",
+    "login": "sign-in",
+    "login_otp": "sign-in",
+    "login_enrol": "sign-in",
+    "logout": "sign-in",
+    "set_language": "a preference",
+    "password_change": "the user's own account",
+    "org_detail": "one organisation, opened with orgs.view on it; each panel lists under its own flag",
+    "org_add": "a form on one organisation",
+    "org_edit": "a form on one organisation",
+    "org_delete": "a form on one organisation",
+    "enterprise_add": "a form",
+    "enterprise_detail": "one enterprise",
+    "enterprise_edit": "a form on one enterprise",
+    "enterprise_delete": "a form on one enterprise",
+    "role_grant": "a form",
+    "role_revoke": "a form on one grant",
+    "staff_add": "a form",
+    "staff_reset_authenticator": "a form on one staff account",
+    "calendar": "the installation's holiday calendar: no organisation owns it",
+    "calendar_override_add": "the holiday calendar",
+    "calendar_override_edit": "the holiday calendar",
+    "calendar_override_delete": "the holiday calendar",
+    "calendar_notice": "the holiday calendar",
+    "calendar_notice_delete": "the holiday calendar",
+    "member_add": "a form",
+    "member_detail": "one person, opened with members.view on their union",
+    "member_unmask": "one person",
+    "member_status": "one person",
+    "member_edit": "one person",
+    "member_transfer": "one person",
+    "member_transfer_pick": "public: the unions a worker may move to (public_* selectors), as on the join page",
+    "application_detail": "one application",
+    "transfer_detail": "one transfer",
+    "transfer_cancel": "one transfer",
+    "roster_template": "a blank template",
+    "roster_import_detail": "one import, opened with members.view on its union",
+}
+
+
+def console_routes() -> dict[str, object]:
+    """URL name -> view of every route in the console namespace, from the URL resolver."""
+    from django.urls import URLResolver, get_resolver
+
+    found: dict[str, object] = {}
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif namespace == "console":
+                found[pattern.name] = pattern.callback
+
+    walk(get_resolver().url_patterns, None)
+    return found
+
+
+def list_rule_problems(routes: dict, lists: dict, not_lists: dict, narrowed_inside: set) -> list[str]:
+    """What is wrong with the routes against the tables (empty: every list follows its flag)."""
+    problems = []
+    for name, view in sorted(routes.items()):
+        declared = getattr(view, "list_perm", None)  # set by staff_required
+        if name in lists:
+            if name in narrowed_inside:
+                if declared not in (None, "", lists[name]):
+                    problems.append(f"{name}: lists under {declared}, the table says {lists[name]}")
+            elif declared != lists[name]:
+                problems.append(
+                    f"{name}: a list of {lists[name]} must run in staff_required(perm={lists[name]!r}, lists=True)"
+                )
+        elif name in not_lists:
+            if declared:
+                problems.append(f"{name}: lists under {declared}, but NOT_LISTS says it lists nothing")
+        else:
+            problems.append(f"{name}: a console route in neither LIST_ROUTES nor NOT_LISTS")
+    for name in sorted((set(lists) | set(not_lists)) - set(routes)):
+        problems.append(f"{name}: in the tables but not a console route")
+    return problems
+
+
+def test_every_console_route_is_classified_and_every_list_follows_its_flag():
+    assert list_rule_problems(console_routes(), LIST_ROUTES, NOT_LISTS, NARROWED_INSIDE) == []
+    assert not set(LIST_ROUTES) & set(NOT_LISTS)
+
+
+def test_the_route_check_fails_on_a_list_that_does_not_follow_its_flag():
+    from smartunion.console.helpers import staff_required
+
+    def view(request):  # pragma: no cover - never called
+        raise AssertionError
+
+    routes = {
+        **console_routes(),
+        "new_list": staff_required(perm="members.view", lists=True)(view),  # in no table
+        "unnarrowed_list": staff_required(perm="members.view")(view),  # listed, not narrowed
+        "wrong_flag_list": staff_required(perm="orgs.view", lists=True)(view),
+    }
+    lists = {**LIST_ROUTES, "unnarrowed_list": "members.view", "wrong_flag_list": "members.view"}
+    problems = list_rule_problems(routes, lists, NOT_LISTS, NARROWED_INSIDE)
+    assert [p.split(":")[0] for p in problems] == ["new_list", "unnarrowed_list", "wrong_flag_list"]
+    # A list route declared as listing nothing is caught as well.
+    not_lists = {**NOT_LISTS, "member_list": "a form"}
+    lists = {k: v for k, v in LIST_ROUTES.items() if k != "member_list"}
+    assert list_rule_problems(console_routes(), lists, not_lists, NARROWED_INSIDE) == [
+        "member_list: lists under members.view, but NOT_LISTS says it lists nothing"
+    ]
+
+
+@dataclass(frozen=True)
+class ListRow:
+    route_name: str
+    url: str
+    expected: int
+    hidden: str  # a record of 房山 outside 甲公司工会, which the persona must not see listed
+    target: str  # the object holding it, which must exist before the request
+    visible: str = ""  # a record of 甲公司工会, which the list still shows
+    method: str = "GET"
+    body: tuple = ()
+    persona: str = "union_a_fs_cockpit"
+
+    def __str__(self):
+        return f"{self.persona} {self.method} {self.url} {dict(self.body)} hides {self.hidden}"
+
+
+LIST_ROWS = [
+    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", "甲会员"),
+    ListRow("member_list", "/console/members/?q=乙", 200, "乙会员", "person_b"),
+    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", method="POST",
+            body=(("q", "{person_b.id_number}"),)),
+    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", method="POST",
+            body=(("q", "{person_b.mobile}"),)),
+    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", "甲会员", method="POST",
+            body=(("q", "{person_a.id_number}"),)),
+    ListRow("member_list", "/console/members/?org={union_b.pk}", 200, "乙会员", "person_b"),
+    ListRow("application_queue", "/console/applications/", 200, "乙申请人", "application_b", "甲申请人"),
+    ListRow("application_queue", "/console/applications/?tab=escalated", 200, "乙申请人", "application_b"),
+    ListRow("transfer_queue", "/console/transfers/", 200, "乙转会人", "transfer_b", "房山转会人"),
+    ListRow("enterprise_list", "/console/enterprises/?q=公司", 200, "乙科技有限公司", "enterprise_b", "甲物流有限公司"),
+    ListRow("member_employer_pick", "/console/members/employers/?q=公司", 200, "乙科技有限公司", "enterprise_b",
+            "甲物流有限公司"),
+    ListRow("org_tree", "/console/orgs/?q=工会", 200, "乙公司工会", "union_b", "甲公司工会"),
+    ListRow("org_tree", "/console/orgs/", 200, "拱辰街道总工会", "street_fs", "甲公司工会"),
+    ListRow("org_children", "/console/orgs/{street_fs.pk}/children/", 403, "乙公司工会", "union_b"),
+    ListRow("org_pick", "/console/orgs/pick/?field=org&perm=members.view&q=工会", 200, "乙公司工会", "union_b",
+            "甲公司工会"),
+    ListRow("org_move", "/console/orgs/{union_a.pk}/move/?q=工会", 403, "乙公司工会", "union_b"),
+    ListRow("role_grants", "/console/roles/", 403, "fangshan.staff", "grant_fangshan_staff"),
+    ListRow("staff_pick", "/console/roles/staff/pick/?q=staff", 403, "fangshan.staff", "grant_fangshan_staff"),
+    ListRow("audit_log", "/console/audit/", 403, "乙公司工会", "union_b"),
+    ListRow("roster_home", "/console/roster/", 200, "乙公司工会名册.xlsx", "roster_import_b", "甲公司工会名册.xlsx"),
+    ListRow("roster_home", "/console/roster/?org={union_b.pk}", 404, "乙公司工会", "union_b"),
+    ListRow("roster_export", "/console/roster/export/?org={union_b.pk}", 404, "乙公司工会", "union_b"),
+    ListRow("roster_export", "/console/roster/export/", 404, "乙会员", "person_b", method="POST",
+            body=ROSTER_EXPORT_B),
+]
+
+
+def test_every_list_route_has_a_row_for_the_two_role_persona():
+    assert {row.route_name for row in LIST_ROWS} == set(LIST_ROUTES)
+    assert all(row.hidden for row in LIST_ROWS)
+
+
+def _list_objects(tree, personas) -> dict:
+    objects = {**_objects(tree, personas), **_member_objects(tree)}
+    with scopes_disabled():
+        objects["grant_fangshan_staff"] = RoleGrant.objects.get(user=personas["fangshan_staff"])
+    return objects
+
+
+@pytest.mark.parametrize("row", LIST_ROWS, ids=str)
+def test_two_role_persona_lists_only_where_the_flag_is_held(row, tree, personas, client):
+    objects = _list_objects(tree, personas)
+    assert _snapshot(objects[row.target]) is not None, "the data that could leak must exist"
+    staff_login(client, personas[row.persona])
+    body = {k: v.format(**objects) for k, v in row.body}
+    response = client.generic(row.method, row.url.format(**objects), data=_urlencode(body),
+                              content_type="application/x-www-form-urlencoded")
+    content = response.content.decode()
+    assert response.status_code == row.expected, content[:500]
+    assert row.hidden not in content
+    if row.visible:
+        assert row.visible in content
+
+
+def test_the_two_role_persona_lists_only_its_union_on_the_real_server(default_roles, real_server, tree, personas):
+    """The trial's case end to end: gunicorn, a real sign-in with password and TOTP, the list pages."""
+    from html import unescape
+    from urllib.parse import quote
+
+    from tests.factories import STAFF_PASSWORD
+
+    objects = _member_objects(tree)
+    user = personas["union_a_fs_cockpit"]
+    server = real_server()
+    client = server.client()
+    client.post_form("/console/login/", {"username": user.username, "password": STAFF_PASSWORD})
+    home = client.post_form("/console/login/otp/", {"otp": totp_now(user)})
+    assert home.status == 200 and "union_a.fs_cockpit" in home.text, home.text[:500]
+
+    for url, hidden, visible in (
+        ("/console/members/", "乙会员", "甲会员"),
+        ("/console/applications/", "乙申请人", "甲申请人"),
+        ("/console/transfers/", "乙转会人", "房山转会人"),
+        ("/console/enterprises/?q=公司", "乙科技有限公司", "甲物流有限公司"),
+        ("/console/orgs/?q=工会", "乙公司工会", "甲公司工会"),
+        ("/console/roster/", "乙公司工会名册.xlsx", "甲公司工会名册.xlsx"),
+    ):
+        page = client.get(quote(url, safe="/?=&"))
+        text = unescape(page.text)
+        assert page.status == 200, (url, page.status)
+        assert visible in text and hidden not in text, url
+    # Nor is a member of 乙公司工会 found by their full ID number or mobile.
+    person_b = objects["person_b"]
+    with scopes_disabled():
+        numbers = (person_b.id_number, person_b.mobile)
+    for number in numbers:
+        found = unescape(client.post_form("/console/members/", {"q": number}).text)
+        assert "乙会员" not in found and "乙公司工会" not in found
+    assert server.alive()
+
+
+@pytest.mark.parametrize("field", ["id_number", "mobile"])
+def test_api_search_by_number_finds_nobody_outside_the_flag(field, tree, personas, client):
+    """POST /members/search with the full number of 乙公司工会's member, as the two-role persona."""
+    objects = _member_objects(tree)
+    with scopes_disabled():
+        number = getattr(objects["person_b"], field)
+        own = getattr(objects["person_a"], field)
+    token = _api_token(client, personas["union_a_fs_cockpit"])
+
+    def search(q):
+        response = client.post("/api/v1/members/search", {"q": q}, content_type="application/json",
+                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        return [item["real_name"] for item in response.json()["items"]]
+
+    assert search(number) == []
+    assert search(own) == ["甲会员"]

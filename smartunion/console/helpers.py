@@ -80,6 +80,8 @@ def staff_required(view: Callable | None = None, *, perm: str = "", lists: bool 
             except Forbidden as exc:
                 return error_page(request, 403, exc.message)
 
+        # What the route lists under (tests/test_scope_matrix.py reads it off every console route).
+        wrapper.list_perm = perm if lists else ""
         return wrapper
 
     return decorate(view) if view is not None else decorate

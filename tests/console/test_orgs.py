@@ -215,8 +215,8 @@ def test_delete_is_refused_with_the_reasons(signed_in, tree):
     assert "该组织暂不能删除" in page
     assert zh("it still has %(n)d organisations under it", n=2) in page
     fangshan = page_text(client.get(f"/console/orgs/{tree.fangshan.pk}/delete/"))
-    # 3 staff accounts and 3 role grants belong to 房山
-    assert zh("staff accounts or role grants still belong to it (%(n)d)", n=6) in fangshan
+    # 3 staff accounts and 4 role grants belong to 房山 (one: union_a_fs_cockpit's cockpit on it)
+    assert zh("staff accounts or role grants still belong to it (%(n)d)", n=7) in fangshan
 
     response = client.post(f"/console/orgs/{tree.street_fs.pk}/delete/")
     assert zh("it still has %(n)d organisations under it", n=2) in page_text(response)

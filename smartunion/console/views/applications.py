@@ -28,7 +28,7 @@ QUEUE_KEYS = ("due_date", "id")
 
 
 @require_http_methods(["GET"])
-@staff_required(perm="members.view")
+@staff_required(perm="members.view", lists=True)
 def application_queue(request):
     tab = "escalated" if request.GET.get("tab") == "escalated" else "open"
     if tab == "escalated":

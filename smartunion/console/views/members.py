@@ -137,7 +137,7 @@ def first_page_url(request) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required(perm="members.view")
+@staff_required(perm="members.view", lists=True)
 def member_list(request):
     """The search form posts, so a full mobile or ID number never stands in a URL (or a server
     log); the next-page link carries only a name prefix, the filters and the cursor."""
@@ -376,9 +376,10 @@ def member_add(request):
 
 
 @require_GET
-@staff_required(perm="members.view")
+@staff_required(perm="enterprises.view", lists=True)
 def member_employer_pick(request):
-    """The choices of the employer picker (htmx): enterprises in scope, by name or credit code."""
+    """The choices of the employer picker (htmx): enterprises the user may list, by name or credit
+    code."""
     q = request.GET.get("q", "").strip()
     enterprises = enterprise_search(q=q)[:PICKER_LIMIT] if q else []
     return render(

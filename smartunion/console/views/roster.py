@@ -73,7 +73,7 @@ def _picked_org(request):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required(perm="members.view")
+@staff_required(perm="members.view", lists=True)
 def roster_home(request):
     can_import = has_perm(request.user, "members.change")
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -161,7 +161,7 @@ def roster_import_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required(perm="members.view")
+@staff_required(perm="members.view", lists=True)
 def roster_export_view(request):
     may_unmask = has_perm(request.user, "members.unmask")
     form = RosterExportForm(request.POST or None, may_unmask=may_unmask)

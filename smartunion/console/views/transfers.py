@@ -20,7 +20,7 @@ from smartunion.members.services import transfer_cancel, transfer_cancel_allowed
 
 
 @require_GET
-@staff_required(perm="members.view")
+@staff_required(perm="members.view", lists=True)
 def transfer_queue(request):
     rows, cursor, followed = cursor_page(
         request, transfers_open(), list_name="transfers", keys=("created_at", "id"), limit=PAGE_SIZE
