@@ -234,7 +234,7 @@ def test_every_send_code_button_counts_down_once_a_code_is_sent(client, tree, ur
     before = client.get(url).content.decode()
     button = re.search(r'<button[^>]*value="send_code"[^>]*>', before)
     assert button, url
-    assert 'data-wait-label="{s} 秒后可重新发送"' in button[0] and "data-countdown" not in button[0]
+    assert 'data-wait-label="{s} 秒后重发"' in button[0] and "data-countdown" not in button[0]
     assert '<script src="/static/mobile/send-code.js" defer></script>' in before
 
     after = client.post(url, {"mobile": make_mobile(), "action": "send_code"}, headers={"HX-Request": "true"})
