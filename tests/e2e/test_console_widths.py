@@ -169,7 +169,7 @@ def test_the_sign_in_pages_fit_a_phone(
     page.goto(f"{live_server.url}/console/login/")
     assert on_first_screen(page, ".auth-card")  # the card, not the pitch beside it, comes first
     assert overflow(page) == []
-    screenshot(page, "console-375-login")
+    screenshot(page, "console-375-signin")
 
     page.fill("#id_username", admin.username)
     page.fill("#id_password", STAFF_PASSWORD)
@@ -236,5 +236,17 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
             if found:
                 problems[f"{viewport['width']} {url}"] = found
             screenshot(page, f"console-{viewport['width']}-{name}")
+    # The tree on a phone: opened two levels down, the names show in full beside their kind.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/console/orgs/")
+    page.locator("summary", has_text="北京市总工会").locator(".kind").click()
+    page.locator("summary", has_text="房山区总工会").locator(".kind").click()
+    page.locator("summary", has_text="拱辰街道总工会").locator(".kind").click()
+    name = page.get_by_role("link", name="甲公司工会")
+    expect(name).to_be_visible()
+    assert name.evaluate("a => a.closest('.tree-name').scrollWidth <= a.closest('.tree-name').clientWidth")
+    if found := overflow(page):
+        problems["375 /console/orgs/ opened"] = found
+    screenshot(page, "console-375-org-tree-open")
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
     assert page.console_errors == []

@@ -17,7 +17,8 @@
       Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
         var column = 0;
         Array.prototype.forEach.call(row.children, function (cell) {
-          if (!cell.hasAttribute("data-label") && labels[column]) {
+          // A cell spanning several columns (a "nothing here" row) belongs to none of them.
+          if (!cell.hasAttribute("data-label") && labels[column] && cell.colSpan <= 1) {
             cell.setAttribute("data-label", labels[column]);
           }
           column += cell.colSpan || 1;
