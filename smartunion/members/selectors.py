@@ -1,8 +1,10 @@
 """Reads of people, memberships, applications and transfers; all through the scoped managers.
 
-Search at a million members: a full mobile or ID number is an exact blind-index lookup; anything
-else is a name prefix (an index range scan on ``real_name``). Lists use keyset pagination on
-(key, id) and never COUNT(*).
+Search at a million members: a full mobile (the contact number on the record, or the sign-in number
+of the worker account linked to it) or a full ID number is an exact blind-index lookup; digits
+short of a full number are refused with a message (they cannot match a blind index, and as a name
+prefix they would find nobody); anything else is a name prefix (an index range scan on
+``real_name``). Lists use keyset pagination on (key, id) and never COUNT(*).
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.core import crypto
 from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
-from smartunion.core.errors import NotFound
+from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.scoping import path_upper_bound, scope_sql, subtree_q
 from smartunion.members.models import (
     HOLDING_STATUSES,
@@ -32,11 +34,13 @@ from smartunion.members.services import id_number_index, mobile_index
 from smartunion.orgs.models import Org
 
 _ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
+# Digits (with the spaces, dashes and "+" people type in numbers) and nothing else.
+_DIGITS_RE = re.compile(r"^\+?[0-9][0-9\s-]*$")
 
 
 @dataclass(frozen=True)
 class SearchKind:
-    kind: str  # "mobile" | "id_number" | "name" | "all"
+    kind: str  # "mobile" | "id_number" | "name" | "all" | "partial_number"
     value: str
 
 
@@ -48,16 +52,46 @@ def classify_query(q: str) -> SearchKind:
         return SearchKind("mobile", normalise_mobile(q))
     if _ID_RE.match(q):
         return SearchKind("id_number", q.upper())
+    if _DIGITS_RE.match(q):
+        return SearchKind("partial_number", q)
     return SearchKind("name", q)
 
 
+def member_query_error(kind: SearchKind) -> ValidationFailed | None:
+    """Digits short of a full number find nobody (numbers are matched whole, through their blind
+    index): say what to type instead of answering with an empty list. On the field ``q``."""
+    if kind.kind != "partial_number":
+        return None
+    digits = re.sub(r"\D", "", kind.value)
+    if len(digits) <= 11:
+        message = _("Enter the full 11-digit mobile number.")
+    else:
+        message = _("Enter the full 18-character ID number.")
+    return ValidationFailed(fields={"q": [message]})
+
+
+def _mobile_match(value: str) -> Q:
+    """The contact mobile on the record, or the sign-in mobile of the worker account linked to it
+    (both carry the same blind index)."""
+    from smartunion.accounts.models import User
+
+    index = mobile_index(value)
+    # A scalar subquery (the sign-in mobile is unique), so PostgreSQL ORs two index scans instead
+    # of joining every person to the accounts table.
+    account = Subquery(User.objects.filter(mobile_index=index).values("pk")[:1])
+    return Q(mobile_index=index) | Q(user_id=account)
+
+
 def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> QuerySet[Person]:
-    """People in scope matching ``q`` (full mobile, full ID number, or name prefix), ordered for
-    keyset pagination by (real_name, id)."""
+    """People in scope matching ``q`` (full contact or sign-in mobile, full ID number, or name
+    prefix), ordered for keyset pagination by (real_name, id). Digits short of a full number raise
+    ``ValidationFailed`` on ``q``."""
     kind = classify_query(q)
+    if (error := member_query_error(kind)) is not None:
+        raise error
     qs = Person.objects.filter(closed_at__isnull=True).select_related("org", "employer")
     if kind.kind == "mobile":
-        qs = qs.filter(mobile_index=mobile_index(kind.value))
+        qs = qs.filter(_mobile_match(kind.value))
     elif kind.kind == "id_number":
         qs = qs.filter(id_number_index=id_number_index(kind.value))
     elif kind.kind == "name":
@@ -230,15 +264,17 @@ class MemberRow:
 def member_rows(
     *, q: str = "", org: Org | None = None, status: str = "", after: tuple[str, int] | None = None, limit: int
 ) -> list[MemberRow]:
-    """Up to ``limit`` people in scope matching ``q`` (as ``person_search``: a full mobile or ID
-    number exactly, anything else as a name prefix), ordered by (real_name, id), after the row
-    ``after``.
+    """Up to ``limit`` people in scope matching ``q`` (as ``person_search``: a full contact or
+    sign-in mobile or ID number exactly, digits short of one refused, anything else as a name
+    prefix), ordered by (real_name, id), after the row ``after``.
 
     The hot path of member search (bench/member_search.py, PERFORMANCE.md): one statement, written
     in SQL because building and compiling the equivalent queryset costs more than the database
     takes to answer it. Scope comes from the one mechanism (``core.scoping.scope_sql``), which fails
     closed like the managers; tests/members/test_member_rows.py holds it to ``person_search``."""
     kind = classify_query(q)
+    if (error := member_query_error(kind)) is not None:
+        raise error
     ops = connection.ops
     person_scope, person_params = scope_sql(Person, org="o.path")
     membership_scope, membership_params = scope_sql(Membership, org="mo.path")
@@ -246,8 +282,11 @@ def member_rows(
     where = [person_scope, "p.closed_at IS NULL"]
     params: list = [*person_params]
     if kind.kind == "mobile":
-        where.append("p.mobile_index = %s")
-        params.append(mobile_index(kind.value))
+        # The contact mobile, or the sign-in mobile of the linked account (unique: at most one).
+        where.append(
+            "(p.mobile_index = %s OR p.user_id = (SELECT u.id FROM accounts_user u WHERE u.mobile_index = %s))"
+        )
+        params += [mobile_index(kind.value)] * 2
     elif kind.kind == "id_number":
         where.append("p.id_number_index = %s")
         params.append(id_number_index(kind.value))

@@ -121,11 +121,36 @@ def test_search_by_full_mobile_and_full_id_number(api_as, tree, member_a, member
     # Full numbers go in a POST body, out of URLs (GET refuses them: test_members_review.py).
     by_mobile = api.post("/api/v1/members/search", {"q": MOBILE_A})
     by_id = api.post("/api/v1/members/search", {"q": ID_A.lower()})
-    partial = api.get("/api/v1/members", {"q": MOBILE_A[:7]})
 
     assert [m["real_name"] for m in by_mobile.json()["items"]] == ["张三"]
     assert [m["real_name"] for m in by_id.json()["items"]] == ["张三"]
-    assert partial.json()["items"] == []  # a partial number is a name prefix, and matches no name
+
+
+def test_part_of_a_number_is_refused_with_what_to_type(api_as, tree, member_a):
+    # Issue 7, item 23: not read as the start of a name (which found nobody, silently).
+    api = api_as("fangshan_staff")
+    for answer, field in (
+        (api.get("/api/v1/members", {"q": MOBILE_A[:7]}), "query.q"),
+        (api.post("/api/v1/members/search", {"q": MOBILE_A[:7]}), "body.q"),
+    ):
+        assert answer.status_code == 422
+        assert answer.json()["fields"] == {field: ["请输入完整的 11 位手机号"]}
+    partial_id = api.post("/api/v1/members/search", {"q": ID_A[:14]})
+    assert partial_id.json()["fields"] == {"body.q": ["请输入完整的 18 位身份证号"]}
+
+
+def test_a_member_is_found_by_the_sign_in_mobile_too(api_as, tree):
+    # The worker signs in with one number and gave the union another as the contact.
+    account = WorkerFactory(mobile="13700001111")
+    person, _m = make_person(org=tree.union_a, real_name="赵登录", mobile="13700002222", user=account)
+    make_person(org=tree.union_c, real_name="钱别处", user=WorkerFactory(mobile="13700003333"))
+    api = api_as("fangshan_staff")
+    for number in ("13700001111", "13700002222", "137 0000 1111"):
+        found = api.post("/api/v1/members/search", {"q": number}).json()["items"]
+        assert [m["real_name"] for m in found] == ["赵登录"], number
+        assert found[0]["mobile"] == "137****2222"  # the contact number, masked
+    # Another district's member is not found by their sign-in number either.
+    assert api.post("/api/v1/members/search", {"q": "13700003333"}).json()["items"] == []
 
 
 def test_filters_by_org_and_status_and_pages_walk_every_row_once(api_as, tree, member_a, member_b):

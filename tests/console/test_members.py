@@ -82,9 +82,26 @@ def test_search_by_full_mobile_full_id_and_name_prefix(signed_in, three_people):
     by_name = page_text(client.post("/console/members/", {"q": "王"}))
     assert "王小明" in by_name and "王大力" in by_name and "李四" not in by_name
 
-    # Part of a mobile is not a mobile: it is read as the start of a name, and finds nobody.
-    partial = page_text(client.post("/console/members/", {"q": "1391111"}))
-    assert "王小明" not in partial and "没有找到与“1391111”相符的会员" in partial
+    # Part of a number is not read as the start of a name (which finds nobody): it is refused with
+    # what to type instead (issue 7, item 23).
+    partial = client.post("/console/members/", {"q": "1391111"})
+    assert form_error_near(partial, "id_q") == "请输入完整的 11 位手机号"
+    assert "王小明" not in page_text(partial) and "没有找到与“1391111”相符的会员" not in page_text(partial)
+
+
+def test_a_member_is_found_by_the_sign_in_mobile_too(signed_in, tree):
+    # Issue 7, item 23: the worker's account signs in with one number; the record holds another.
+    from tests.factories import WorkerFactory
+
+    account = WorkerFactory(mobile="13700001111")
+    make_person(org=tree.union_a, real_name="赵登录", mobile="13700002222", user=account)
+    client = signed_in("union_a_staff")
+    for number in ("13700001111", "13700002222"):
+        text = page_text(client.post("/console/members/", {"q": number}))
+        assert "赵登录" in text and "137****2222" in text, number
+        assert "13700001111" not in text.replace(f'value="{number}"', "")  # only in the search box
+    short = client.post("/console/members/", {"q": "137000"})
+    assert form_error_near(short, "id_q") == "请输入完整的 11 位手机号"
 
 
 def test_search_filters_by_union_and_status(signed_in, tree, three_people):

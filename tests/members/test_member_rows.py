@@ -10,7 +10,7 @@ from smartunion.accounts.permissions import scope_with_perm
 from smartunion.core.scoping import EMPTY_SCOPE, ScopeError, activate, scope_sql, scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.members.selectors import member_rows, person_search
-from tests.factories import make_person
+from tests.factories import WorkerFactory, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -25,13 +25,16 @@ def people(tree):
         "zhang_c": make_person(org=tree.union_c, real_name="张伟"),
         "li_a": make_person(org=tree.union_a, real_name="李四", status=MembershipStatus.LEFT),
         "percent": make_person(org=tree.union_a, real_name="100%_张"),
+        # Found by the sign-in mobile of the linked account, too (issue 7, item 23).
+        "signed_up": make_person(org=tree.union_b, real_name="赵登录", mobile="13700002222",
+                                 user=WorkerFactory(mobile="13700001111")),
     }
     with scopes_disabled():  # left union_a, applying at union_b: union_a's staff must not see it
         Membership.objects.create(person=made["li_a"][0], org=tree.union_b, status=MembershipStatus.APPLYING)
     return {key: person for key, (person, _membership) in made.items()}
 
 
-QUERIES = ["", "张", "张三", "张三丰", "李", "100%", "100%_", "王", "13911112222"]
+QUERIES = ["", "张", "张三", "张三丰", "李", "100%", "100%_", "王", "13911112222", "13700001111", "13700002222"]
 
 
 @pytest.mark.parametrize("persona", ["city_admin", "fangshan_staff", "union_a_staff", "shunyi_staff"])

@@ -147,10 +147,15 @@ def member_list(request):
     q = filters.get("q", "")
     kind = classify_query(q).kind
     newest_first = Membership.objects.order_by("-created_at", "-id")
-    qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
-        Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
-    )
-    rows, cursor, followed = cursor_page(request, qs, list_name="members", limit=PAGE_SIZE)
+    try:
+        qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
+            Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
+        )
+    except ValidationFailed as exc:  # digits short of a full number: say what to type
+        apply_domain_error(form, exc)
+        rows, cursor, followed = [], "", False
+    else:
+        rows, cursor, followed = cursor_page(request, qs, list_name="members", limit=PAGE_SIZE)
     params = {
         "q": q if kind == "name" else "",
         "org": filters["org"].pk if filters.get("org") else "",
