@@ -126,7 +126,9 @@ def password_reset_code(request: HttpRequest, payload: PasswordResetCodeIn):
     `body.mobile`; a limited number an hour and a day per number and per client address, 429
     `throttled` with `Retry-After`). The answer is the same whether or not the number is
     registered."""
-    one_time_code_send(mobile=payload.mobile, purpose=RESET_CODE_PURPOSE, client_address=request_address(request))
+    one_time_code_send(
+        mobile=payload.mobile, purpose=RESET_CODE_PURPOSE, client_address=request_address(request)
+    )
     return Status(204, None)
 
 
@@ -144,7 +146,9 @@ def password_reset_confirm(request: HttpRequest, payload: PasswordResetIn):
     `body.mobile`, told only after the code is right; a staff account is 403 `wrong_end` (an
     administrator resets staff passwords). Every token issued before is revoked."""
     password_reset(
-        mobile=payload.mobile, code=payload.code, new_password=payload.new_password,
+        mobile=payload.mobile,
+        code=payload.code,
+        new_password=payload.new_password,
         client_address=request_address(request),
     )
     return Status(204, None)
@@ -166,7 +170,9 @@ def signin_mobile_code(request: HttpRequest, payload: SigninMobileCodeIn):
     number, under the same limits as every code (422 on `body.mobile` within a minute, 429
     `throttled`). Workers only (403 for staff)."""
     _require_worker(request.auth)
-    one_time_code_send(mobile=payload.mobile, purpose=MOBILE_CHANGE_PURPOSE, client_address=request_address(request))
+    one_time_code_send(
+        mobile=payload.mobile, purpose=MOBILE_CHANGE_PURPOSE, client_address=request_address(request)
+    )
     return Status(204, None)
 
 
@@ -185,7 +191,10 @@ def signin_mobile_update(request: HttpRequest, payload: SigninMobileIn):
     inbox. Your contact mobile on the member record is not changed (`PATCH /me/contact`)."""
     _require_worker(request.auth)
     user = signin_mobile_change(
-        user=request.auth, password=payload.password, mobile=payload.mobile, code=payload.code,
+        user=request.auth,
+        password=payload.password,
+        mobile=payload.mobile,
+        code=payload.code,
         client_address=request_address(request),
     )
     return {"mobile": user.mobile_masked}

@@ -66,7 +66,9 @@ class RegisterIn(InputSchema):
 
 
 class PasswordResetCodeIn(InputSchema):
-    mobile: str = Field(..., max_length=20, description="The worker's registered mobile; the code is sent to it.")
+    mobile: str = Field(
+        ..., max_length=20, description="The worker's registered mobile; the code is sent to it."
+    )
 
 
 class PasswordResetIn(InputSchema):

@@ -94,9 +94,12 @@ class OrgForm(forms.Form):
         help_text=_("Gig and platform workers, and workers whose employer has no union, may join here."),
     )
 
-    def __init__(self, *args, phone_hint: str = "", **kwargs):
+    def __init__(self, *args, phone_hint: str = "", kinds: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region_code"].widget.attrs.update(inputmode="numeric")
+        if kinds:
+            # Only the kinds that may stand where the node goes (the service's rule, KIND_RANK).
+            self.fields["kind"].choices = [(k, label) for k, label in OrgKind.choices if k in kinds]
         if phone_hint:
             # The stored number is not shown in the page: blank keeps it.
             self.fields["contact_phone"].widget.attrs["placeholder"] = phone_hint
@@ -160,7 +163,13 @@ class EnterpriseForm(forms.Form):
 
 
 class RoleGrantForm(ConfirmForm):
-    username = forms.CharField(label=_("Staff username"), max_length=150)
+    # Chosen in the staff picker (search by name, console/_staff_picker.html), not typed.
+    username = forms.CharField(
+        label=_("Staff username"),
+        max_length=150,
+        widget=forms.HiddenInput,
+        error_messages={"required": _("Search for the staff member by name and choose them.")},
+    )
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all(), empty_label="—")
     org = OrgField(label=_("On the organisation"))
     field_order = ["username", "role", "org", "confirm"]

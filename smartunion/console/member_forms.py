@@ -102,7 +102,10 @@ class MemberEditForm(forms.Form):
 
 
 class StatusChangeForm(forms.Form):
-    to = forms.ChoiceField(choices=MembershipStatus.choices)
+    # Nothing is chosen in advance: suspending or ending a membership is a decision, never a default.
+    to = forms.ChoiceField(
+        choices=MembershipStatus.choices, error_messages={"required": _("Choose the new status.")}
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 

@@ -38,6 +38,7 @@ urlpatterns = [
     path("enterprises/<int:pk>/delete/", enterprises.enterprise_delete, name="enterprise_delete"),
     path("roles/", roles.role_grants, name="role_grants"),
     path("roles/grant/", roles.role_grant_view, name="role_grant"),
+    path("roles/staff/pick/", roles.staff_pick, name="staff_pick"),
     path("roles/<int:pk>/revoke/", roles.role_revoke_view, name="role_revoke"),
     path("staff/new/", roles.staff_add, name="staff_add"),
     path("staff/<int:pk>/reset-authenticator/", roles.staff_reset_authenticator, name="staff_reset_authenticator"),

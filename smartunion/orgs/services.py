@@ -68,6 +68,31 @@ def kind_fits_under(kind: str, parent_kind: str | None) -> bool:
     return parent_kind not in SERVICE_KINDS and KIND_RANK[kind] > KIND_RANK[parent_kind]
 
 
+# The kind a new node under a parent of a kind usually is: what "add an organisation" starts on.
+USUAL_CHILD_KIND = {
+    OrgKind.NATIONAL_FEDERATION: OrgKind.PROVINCIAL_FEDERATION,
+    OrgKind.PROVINCIAL_FEDERATION: OrgKind.CITY_FEDERATION,
+    OrgKind.CITY_FEDERATION: OrgKind.DISTRICT_UNION,
+    OrgKind.DISTRICT_UNION: OrgKind.STREET_UNION,
+    OrgKind.INDUSTRY_UNION: OrgKind.ENTERPRISE_UNION,
+    OrgKind.STREET_UNION: OrgKind.ENTERPRISE_UNION,
+    OrgKind.ENTERPRISE_UNION: OrgKind.MEDIATION_CENTRE,  # the enterprise's labour-dispute mediation committee
+    OrgKind.JOINT_UNION: OrgKind.MEDIATION_CENTRE,
+}
+
+
+def kinds_allowed_under(parent_kind: str | None) -> list[str]:
+    """The kinds a node may have under a parent of ``parent_kind`` (None: at the top), in
+    OrgKind's order."""
+    return [kind for kind in OrgKind.values if kind_fits_under(kind, parent_kind)]
+
+
+def usual_child_kind(parent_kind: str | None) -> str | None:
+    if parent_kind is None:
+        return OrgKind.CITY_FEDERATION
+    return USUAL_CHILD_KIND.get(parent_kind)
+
+
 def _kind_error(kind: str, parent_kind: str | None) -> str:
     if parent_kind is None:
         return _("Only a federation can stand at the top of the tree.")

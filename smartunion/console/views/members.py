@@ -260,6 +260,11 @@ def member_status(request, pk):
     person = person_get(pk=pk)
     current = next((m for m in person_memberships(person=person) if m.status in HOLDING_STATUSES), None)
     form = StatusChangeForm(request.POST)
+    if current is not None and not request.POST.get("to"):
+        # No status chosen (none is chosen in advance): say so on the form, with the reason kept.
+        form.full_clean()
+        context = _detail_context(request, person, status_form=form)
+        return render_page(request, "console/member_detail.html", context, status=400)
     if current is None or not form.is_valid():
         messages.error(request, _("This change of status is not possible for this membership now."))
         return redirect("console:member_detail", pk=person.pk)

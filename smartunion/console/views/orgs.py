@@ -35,11 +35,13 @@ from smartunion.orgs.selectors import (
 )
 from smartunion.orgs.services import (
     kind_fits_under,
+    kinds_allowed_under,
     org_create,
     org_delete,
     org_delete_blockers,
     org_move,
     org_update,
+    usual_child_kind,
 )
 
 PICKER_LIMIT = 20
@@ -139,7 +141,13 @@ def _org_data(form: OrgForm, *, keep_phone: bool = False) -> dict:
 def org_add(request, pk):
     parent = org_get(pk=pk)
     require_perm(request.user, "orgs.change", parent)
-    form = OrgForm(request.POST or None, initial={"region_code": parent.region_code})
+    # Offer only the kinds allowed under the parent, starting on the usual one (a street union under
+    # a district); under a service body nothing is allowed and the service says why.
+    form = OrgForm(
+        request.POST or None,
+        initial={"region_code": parent.region_code, "kind": usual_child_kind(parent.kind)},
+        kinds=kinds_allowed_under(parent.kind),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             org = org_create(
@@ -164,7 +172,13 @@ def org_edit(request, pk):
     org = org_get(pk=pk)
     require_perm(request.user, "orgs.change", org)
     initial = {f: getattr(org, f) for f in OrgForm.base_fields if f != "contact_phone"}
-    form = OrgForm(request.POST or None, initial=initial, phone_hint=mask_phone(org.contact_phone))
+    kinds = kinds_allowed_under(org.parent.kind if org.parent else None)
+    form = OrgForm(
+        request.POST or None,
+        initial=initial,
+        phone_hint=mask_phone(org.contact_phone),
+        kinds=[*kinds, org.kind] if org.kind not in kinds else kinds,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             org_update(

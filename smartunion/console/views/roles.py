@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -34,6 +35,26 @@ def _grantee(actor, username: str) -> User | None:
         return User.objects.filter(
             username=username, kind=UserKind.STAFF, home_org__in=Org.objects.all()
         ).first()
+
+
+STAFF_PICK_LIMIT = 20
+
+
+@require_GET
+@staff_required(perm="roles.grant", lists=True)
+def staff_pick(request):
+    """The choices of the grant form's staff picker (htmx): staff accounts homed where the user may
+    grant roles (the same rule as ``_grantee``), by part of the name or username."""
+    q = request.GET.get("q", "").strip()
+    staff = []
+    if q:
+        staff = list(
+            User.objects.filter(kind=UserKind.STAFF, home_org__in=Org.objects.all())
+            .filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+            .select_related("home_org")
+            .order_by("display_name", "username")[:STAFF_PICK_LIMIT]
+        )
+    return render(request, "console/_staff_picker.html#choices", {"staff": staff, "q": q})
 
 
 @require_GET
@@ -92,7 +113,13 @@ def role_grant_view(request):
         if form.is_bound and hasattr(form, "cleaned_data")
         else initial.get("org")
     )
-    return render_page(request, "console/role_grant_form.html", {"form": form, "picked_org": picked})
+    username = (request.POST if form.is_bound else initial).get("username", "")
+    context = {
+        "form": form,
+        "picked_org": picked,
+        "picked_staff": _grantee(request.user, username) if username else None,
+    }
+    return render_page(request, "console/role_grant_form.html", context)
 
 
 def _grant_get(pk) -> RoleGrant:
