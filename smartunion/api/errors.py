@@ -33,6 +33,23 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     return {status: ErrorOut for status in statuses}
 
 
+def document_input_errors(api: NinjaAPI) -> None:
+    """Document on every operation the answers ninja gives before its view runs, so a generated
+    client knows them: 400 where the body is not JSON, 422 where a body, path or query value does
+    not validate (a path id that is not an integer). Run once, after the routers are added; an
+    operation that documents them itself keeps its own entry."""
+    for _prefix, router in api._routers:  # ninja keeps the added routers here (1.x)
+        for path_view in router.path_operations.values():
+            for operation in path_view.operations:
+                sources = {model.__ninja_param_source__ for model in operation.models}
+                statuses = [400, 422] if "body" in sources else []
+                if sources & {"path", "query"}:
+                    statuses.append(422)
+                for status in statuses:
+                    if status not in operation.response_models:
+                        operation.response_models[status] = operation._create_response_model(ErrorOut)
+
+
 def error_response(
     api: NinjaAPI,
     request: HttpRequest,

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from smartunion.api import auth, cards, enterprises, members, membership, orgs, ping
-from smartunion.api.errors import install_error_handlers, method_not_allowed_as_error
+from smartunion.api.errors import document_input_errors, install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
 api = NinjaAPI(
@@ -36,6 +36,7 @@ api.add_router("/members", members.members_router)
 api.add_router("/applications", members.applications_router)
 api.add_router("/transfers", members.transfers_router)
 api.add_router("/ping", ping.router)
+document_input_errors(api)
 
 
 @csrf_exempt
