@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "demo.seed": _("Demo data created (organisations and accounts)"),
     "demo.members": _("Demo data created (members)"),
     "audit.rekey": _("Audit chain keyed from here on (re-key record)"),
+    "password.reset": _("Worker reset their password by one-time code"),
+    "account.mobile_change": _("Worker changed their sign-in number"),
 }
 
 
