@@ -203,6 +203,28 @@ def test_the_password_again_gives_no_fresh_guesses_at_the_code(client, personas)
     assert client.get("/console/").status_code == 302
 
 
+def test_wrong_codes_at_enrolment_end_in_the_lockout_message(client, tree):
+    user = StaffFactory(username="enrol.guess", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)])
+    with scopes_disabled():
+        user.totp_device.delete()
+    password_step(client, user)
+    page = client.get("/console/login/enrol/")
+    user.totp_secret = re.search(r'<p class="secret"><code>([A-Z2-7 ]+)</code>', page.content.decode())[1].replace(" ", "")
+    wrong = f"{(int(totp_now(user)) + 500_000) % 1_000_000:06d}"
+    for _ in range(5):
+        response = client.post("/console/login/enrol/", {"otp": wrong})
+        assert form_error_near(response, "id_otp") == zh("The verification code is wrong.")
+
+    response = client.post("/console/login/enrol/", {"otp": totp_now(user)})
+
+    assert response.status_code == 200
+    assert zh(
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+    ) in page_text(response)
+    with scopes_disabled():
+        assert TotpDevice.objects.get(user=user).confirmed_at is None
+
+
 def test_workers_are_refused_with_a_clear_message(client, db):
     worker = WorkerFactory(mobile="13900001111")
     response = client.post("/console/login/", {"username": "13900001111", "password": "Worker-Pass-2026!"})
@@ -252,3 +274,27 @@ def test_staff_session_idle_timeout_is_refreshed_on_each_page(signed_in):
     client = signed_in("fangshan_staff")
     client.get("/console/orgs/")
     assert client.session.get_expiry_age() == 1800
+
+
+def test_re_authentication_in_the_console_ends_in_the_lockout_message(signed_in, personas):
+    """Wrong codes at a re-confirmation count like wrong passwords; the right password then meets the
+    lockout, said on the form (it was a server error) and nothing is revoked."""
+    from smartunion.accounts.models import RoleGrant
+
+    admin, staff = personas["fangshan_admin"], personas["fangshan_staff"]
+    with scopes_disabled():
+        grant = RoleGrant.objects.get(user=staff)
+    client = signed_in("fangshan_admin")
+    url = f"/console/roles/{grant.pk}/revoke/"
+    wrong = f"{(int(totp_now(admin)) + 500_000) % 1_000_000:06d}"
+    for _ in range(5):
+        client.post(url, {"confirm": wrong})
+
+    response = client.post(url, {"confirm": STAFF_PASSWORD})
+
+    assert response.status_code == 200
+    assert zh(
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+    ) in page_text(response)
+    with scopes_disabled():
+        assert RoleGrant.objects.filter(pk=grant.pk).exists()

@@ -132,7 +132,7 @@ def login_enrol(request):
             codes = totp_enrol_confirm(
                 user=user, code=form.cleaned_data["otp"], client_address=request_address(request)
             )
-        except (ValidationFailed, Conflict) as exc:
+        except (ValidationFailed, Conflict, Locked) as exc:
             apply_domain_error(form, exc)
         else:
             request.session[ENROLLED] = user.pk

@@ -22,7 +22,7 @@ from smartunion.console.helpers import (
     render_page,
     staff_required,
 )
-from smartunion.core.errors import NotFound, ValidationFailed
+from smartunion.core.errors import Locked, NotFound, ValidationFailed
 from smartunion.orgs.models import Org
 from smartunion.orgs.selectors import org_get
 
@@ -99,7 +99,7 @@ def role_grant_view(request):
                     confirm=form.cleaned_data["confirm"],
                     client_address=request_address(request),
                 )
-            except ValidationFailed as exc:
+            except (ValidationFailed, Locked) as exc:  # Locked: too many wrong re-confirmations
                 apply_domain_error(form, exc, aliases={"user": "username"})
             else:
                 messages.success(
@@ -143,7 +143,7 @@ def role_revoke_view(request, pk):
                 confirm=form.cleaned_data["confirm"],
                 client_address=request_address(request),
             )
-        except ValidationFailed as exc:
+        except (ValidationFailed, Locked) as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(
@@ -197,7 +197,7 @@ def staff_reset_authenticator(request, pk):
             totp_reset(
                 actor=request.user, user=staff, confirm=form.cleaned_data["confirm"], client_address=request_address(request)
             )
-        except ValidationFailed as exc:
+        except (ValidationFailed, Locked) as exc:
             apply_domain_error(form, exc)
         else:
             messages.success(
