@@ -335,3 +335,22 @@ def test_staff_get_403_for_a_new_sign_in_mobile(api_as):
     client = api_as("fangshan_staff")
     response = client.post("/api/v1/me/mobile/code", {"mobile": make_mobile()})
     assert response.status_code == 403 and response.json()["code"] == "forbidden"
+
+
+def test_staff_cannot_reset_a_password_by_code_through_the_api(api, personas):
+    staff = personas["fangshan_staff"]
+    mobile = make_mobile()
+    with scopes_disabled():
+        staff.set_mobile(mobile)
+        staff.save(update_fields=["mobile_index", "mobile_encrypted"])
+    api.post("/api/v1/auth/password-reset/code", {"mobile": mobile})
+
+    response = api.post(
+        "/api/v1/auth/password-reset",
+        {"mobile": mobile, "code": senders.OUTBOX[mobile], "new_password": "Fresh-Start-2026!"},
+    )
+
+    assert response.status_code == 403 and response.json()["code"] == "wrong_end"
+    assert is_chinese(response.json()["message"])
+    staff.refresh_from_db()
+    assert staff.check_password(STAFF_PASSWORD)
