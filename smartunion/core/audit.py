@@ -2,13 +2,15 @@
 
 Each record's hash is an HMAC (HMAC-SHA256, or HMAC-SM3 when ``BLIND_INDEX_ALGORITHM=hmac-sm3``)
 keyed with ``AUDIT_CHAIN_KEY``, which is kept outside the database: someone who can write to the
-database but does not hold the key cannot edit a record and recompute the hashes after it. Chains
-begun before the key existed carry plain SHA-256 hashes up to one re-key record (``audit.rekey``,
-written by migration core 0006); the re-key record and everything after it are keyed.
+database but does not hold the key cannot edit a record and recompute the hashes after it. Records
+written before the key existed carry plain SHA-256 hashes; a keyed re-key record (``audit.rekey``,
+written by migration core 0006) vouches for them by sequence number, so that a record given a
+recomputed plain hash later is vouched for by nobody.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import hmac
 import json
@@ -153,13 +155,30 @@ class ExportedHead:
     hash: str
 
 
-def _rejected(event) -> str:
-    if event.action == REKEY_ACTION:
-        return f"record #{event.seq}, the re-key record, was altered or written without AUDIT_CHAIN_KEY"
-    return (
-        f"record #{event.seq} was altered (its content does not match its hash; or AUDIT_CHAIN_KEY "
-        "is not the key the chain was written with)"
-    )
+@dataclass(frozen=True)
+class _Vouched:
+    """The unkeyed records authentic re-key records vouch for: sorted ranges of sequence numbers,
+    each with the hash of its last record (ranges, not a set: a legacy chain may hold millions)."""
+
+    firsts: list[int]
+    ranges: list[tuple[int, int, str]]
+
+    @classmethod
+    def load(cls, key: str | None) -> _Vouched:
+        # Only re-key records whose own HMAC verifies count: without the key nobody can vouch for a
+        # record, so a record altered and given a recomputed plain hash is vouched for by nobody.
+        ranges = []
+        for rekey in AuditEvent.objects.filter(action=REKEY_ACTION).order_by("seq"):
+            if hmac.compare_digest(keyed_hash(rekey, key=key), rekey.hash):
+                ranges += [
+                    (int(first), int(last), str(h)) for first, last, h in rekey.data.get("unkeyed", [])
+                ]
+        ranges.sort()
+        return cls([r[0] for r in ranges], ranges)
+
+    def range_of(self, seq: int) -> tuple[int, int, str] | None:
+        i = bisect.bisect_right(self.firsts, seq) - 1
+        return self.ranges[i] if i >= 0 and self.ranges[i][1] >= seq else None
 
 
 def audit_verify(
@@ -167,8 +186,10 @@ def audit_verify(
 ) -> VerifyResult:
     """Walk the chain in order; name the first record that was altered, removed or reordered.
 
-    Records are keyed from the first one, or plain SHA-256 up to the one re-key record and keyed from
-    it on. With ``head``, the chain must also reach that exported head and agree with it there."""
+    Every record is keyed, except records written before the chain was keyed (or by a server still
+    running older code during the upgrade), which carry plain SHA-256 and must be vouched for by a
+    later, keyed re-key record. With ``head``, the chain must also reach that exported head and
+    agree with it there."""
     with scopes_disabled():
         chain_head = AuditChainHead.objects.filter(pk=1).first()
         head_seq = chain_head.seq if chain_head else 0
@@ -177,35 +198,43 @@ def audit_verify(
         def broken(seq: int, reason: str, checked: int) -> VerifyResult:
             return VerifyResult(False, checked, head_seq, head_hash, seq, reason)
 
+        vouched = _Vouched.load(key)
         expected_prev = GENESIS_HASH
         expected_seq = 1
         checked = 0
         last_at = None
-        keyed: bool | None = None  # unknown before the first record; False in an unkeyed prefix
         hash_at_exported_head = None
         for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
-            if event.seq != expected_seq:
+            seq = event.seq
+            if seq != expected_seq:
                 return broken(
-                    expected_seq, f"record #{expected_seq} is missing (next present is #{event.seq})", checked
+                    expected_seq, f"record #{expected_seq} is missing (next present is #{seq})", checked
                 )
             if event.prev_hash != expected_prev:
                 return broken(
-                    event.seq,
-                    f"record #{event.seq} does not follow #{event.seq - 1} (removed or reordered)",
-                    checked,
+                    seq, f"record #{seq} does not follow #{seq - 1} (removed or reordered)", checked
                 )
-            mac = keyed_hash(event, key=key)
-            if hmac.compare_digest(mac, event.hash) and (keyed is not False or event.action == REKEY_ACTION):
-                keyed = True
-            elif (
-                not keyed
-                and event.action != REKEY_ACTION
-                and hmac.compare_digest(plain_hash(event), event.hash)
-            ):
-                keyed = False  # written before the chain was keyed; a re-key record must follow
-            else:
-                return broken(event.seq, _rejected(event), checked)
-            if head is not None and event.seq == head.seq:
+            if not hmac.compare_digest(keyed_hash(event, key=key), event.hash):
+                if event.action == REKEY_ACTION:
+                    reason = f"record #{seq}, a re-key record, was altered or written without AUDIT_CHAIN_KEY"
+                    return broken(seq, reason, checked)
+                if not hmac.compare_digest(plain_hash(event), event.hash):
+                    reason = (
+                        f"record #{seq} was altered (its content does not match its hash; or "
+                        "AUDIT_CHAIN_KEY is not the key the chain was written with)"
+                    )
+                    return broken(seq, reason, checked)
+                claim = vouched.range_of(seq)
+                if claim is None:
+                    reason = (
+                        f"record #{seq} was altered or written without AUDIT_CHAIN_KEY (it carries a plain "
+                        "SHA-256 hash that no re-key record vouches for)"
+                    )
+                    return broken(seq, reason, checked)
+                if seq == claim[1] and not hmac.compare_digest(claim[2], event.hash):
+                    reason = f"record #{seq} was rewritten after a re-key record sealed it"
+                    return broken(seq, reason, checked)
+            if head is not None and seq == head.seq:
                 hash_at_exported_head = event.hash
             expected_prev = event.hash
             expected_seq += 1
@@ -216,13 +245,6 @@ def audit_verify(
             return broken(
                 last_seq + 1,
                 f"the chain ends at #{last_seq} but its head says #{head_seq}: records were removed from the end",
-                checked,
-            )
-        if keyed is False:
-            return broken(
-                1,
-                f"records #1 to #{last_seq} are not keyed and no re-key record follows them: they were "
-                "written or rewritten without AUDIT_CHAIN_KEY",
                 checked,
             )
         if head is not None:
@@ -243,15 +265,43 @@ def audit_verify(
 
 
 def seal_unkeyed_chain(*, event_model=AuditEvent, head_model=AuditChainHead) -> int | None:
-    """Move a chain written before AUDIT_CHAIN_KEY existed to the keyed form: append one keyed
-    re-key record naming the last unkeyed record. Records before it keep their plain hashes (the
-    canonical fields are unchanged) and still verify. Returns the re-key record's number, or None
-    when the chain is empty or already keyed. Takes the models so the data migration can pass its
-    historical ones."""
+    """Move records written without AUDIT_CHAIN_KEY to the keyed chain: append one keyed re-key
+    record (``audit.rekey``) that vouches for them, by ranges of sequence numbers with the hash of
+    each range's last record. Their plain hashes stay (the canonical fields are unchanged) and
+    verify up to it. Returns the re-key record's number, or None when there is nothing to seal.
+    Takes the models so the data migration can pass its historical ones.
+
+    What it vouches for: a chain written entirely before the key existed (migration core 0006), and
+    runs of unkeyed records that a keyed record follows (written by a server still running older
+    code during an upgrade, ``audit_verify --rekey``): a keyed record seals everything before it
+    through ``prev_hash``, so those cannot have been forged since. Never unkeyed records at the end
+    of a chain that has keyed ones: they may be a forgery (records altered and rehashed without the
+    key); once the server writes its next, keyed record, they can be sealed."""
     with transaction.atomic(), scopes_disabled():
         head, _ = head_model.objects.select_for_update().get_or_create(pk=1)
-        last = event_model.objects.order_by("-seq").first()
-        if last is None or hmac.compare_digest(keyed_hash(last), last.hash):
+        earlier = [
+            (int(first), int(last))
+            for rekey in event_model.objects.filter(action=REKEY_ACTION)
+            if hmac.compare_digest(keyed_hash(rekey), rekey.hash)
+            for first, last, _hash in rekey.data.get("unkeyed", [])
+        ]
+        ranges: list[list] = []
+        run: list | None = None  # the current run of unkeyed records not vouched for yet
+        seen_keyed = False
+        for event in event_model.objects.order_by("seq").iterator(chunk_size=5000):
+            if hmac.compare_digest(keyed_hash(event), event.hash):
+                if run:
+                    ranges.append(run)
+                run, seen_keyed = None, True
+            elif any(first <= event.seq <= last for first, last in earlier):
+                run = None
+            elif hmac.compare_digest(plain_hash(event), event.hash):
+                run = [run[0], event.seq, event.hash] if run else [event.seq, event.seq, event.hash]
+            else:
+                run = None  # altered: audit_verify names it; nothing before it is vouched for here
+        if run and not seen_keyed:
+            ranges.append(run)
+        if not ranges:
             return None
         event = event_model(
             seq=head.seq + 1,
@@ -263,7 +313,7 @@ def seal_unkeyed_chain(*, event_model=AuditEvent, head_model=AuditChainHead) -> 
             object_repr="",
             address="",
             outcome=AuditOutcome.SUCCESS,
-            data={"sealed_seq": last.seq, "sealed_hash": last.hash, "algorithm": chain_algorithm()},
+            data={"unkeyed": ranges, "algorithm": chain_algorithm()},
             prev_hash=head.hash,
         )
         event.hash = keyed_hash(event)

@@ -84,7 +84,8 @@ def test_rewriting_the_whole_chain_without_the_key_is_caught(tree):
     _rehash_from(1)
     result = audit_verify()
     assert (result.ok, result.first_bad_seq) == (False, 1)
-    assert "not keyed and no re-key record follows" in result.reason
+    assert "record #1 was altered or written without AUDIT_CHAIN_KEY" in result.reason
+    assert "no re-key record vouches for" in result.reason
 
 
 @pytest.mark.django_db
@@ -167,7 +168,7 @@ def test_an_unkeyed_chain_moves_to_the_keyed_form_with_a_rekey_record(tree):
     # A chain written before the key existed: plain SHA-256 throughout.
     _rehash_from(1)
     before = _tail_seq()
-    assert "not keyed" in audit_verify().reason
+    assert "no re-key record vouches for" in audit_verify().reason
 
     # The data migration's own code, with the historical models it is given.
     state = MigrationExecutor(connection).loader.project_state(("core", "0006_audit_chain_rekey"))
@@ -180,7 +181,7 @@ def test_an_unkeyed_chain_moves_to_the_keyed_form_with_a_rekey_record(tree):
         rekey = AuditEvent.objects.get(seq=rekey_seq)
         sealed = AuditEvent.objects.get(seq=before)
     assert rekey.action == REKEY_ACTION
-    assert rekey.data == {"sealed_seq": before, "sealed_hash": sealed.hash, "algorithm": "hmac-sha256"}
+    assert rekey.data == {"unkeyed": [[1, before, sealed.hash]], "algorithm": "hmac-sha256"}
     assert seal_unkeyed_chain() is None  # once only
     org_update(actor=None, org=tree.union_a, name="甲公司工会委员会")
     result = audit_verify()
@@ -193,14 +194,54 @@ def test_an_unkeyed_chain_moves_to_the_keyed_form_with_a_rekey_record(tree):
 
 
 @pytest.mark.django_db
-def test_rewriting_the_unkeyed_part_breaks_the_rekey_record(tree):
+def test_rewriting_the_unkeyed_part_after_the_rekey_is_caught(tree):
     _rehash_from(1)
+    sealed_last = _tail_seq()
     rekey_seq = seal_unkeyed_chain()
+    # The attacker rewrites record 2 and the plain hashes after it, up to the re-key record, whose
+    # own hash they cannot recompute.
     _raw("UPDATE core_auditevent SET object_repr = %s WHERE seq = 2", ["篡改"])
-    _rehash_from(2)  # plain up to and including the re-key record, as the attacker can
+    with scopes_disabled():
+        rekey = AuditEvent.objects.get(seq=rekey_seq)
+    _rehash_from(2)
+    _raw(
+        "UPDATE core_auditevent SET prev_hash = %s, hash = %s WHERE seq = %s",
+        [rekey.prev_hash, rekey.hash, rekey_seq],
+    )
     result = audit_verify()
-    assert (result.ok, result.first_bad_seq) == (False, rekey_seq)
-    assert "the re-key record, was altered" in result.reason
+    assert (result.ok, result.first_bad_seq) == (False, sealed_last)
+    assert "was rewritten after a re-key record sealed it" in result.reason
+    # Rehashing the re-key record too makes it unauthentic: nothing is vouched for any more.
+    _rehash_from(2)
+    assert "no re-key record vouches for" in audit_verify().reason
+
+
+def test_records_an_old_server_writes_during_the_upgrade_can_be_vouched_for(tree):
+    """migrate runs before the restart: the old code still writes unkeyed records after the re-key."""
+    _rehash_from(1)
+    seal_unkeyed_chain()
+    org_update(actor=None, org=tree.union_a, name="甲公司工会委员会")
+    org_update(actor=None, org=tree.union_b, name="乙公司工会委员会")
+    stray = _tail_seq() - 1
+    _rehash_from(stray)  # the old code's two records: plain SHA-256
+    result = audit_verify()
+    assert (result.ok, result.first_bad_seq) == (False, stray)
+    # At the end of the chain they may be a forgery: not vouched for yet.
+    with pytest.raises(
+        CommandError, match=rf"#{stray}: .*no re-key record vouches for.*audit_verify --rekey"
+    ):
+        call_command("audit_verify", rekey=True)
+    # The upgraded server writes a keyed record after them: now they are sealed, and vouched for.
+    org_update(actor=None, org=tree.union_c, name="丙公司工会委员会")
+    call_command("audit_verify", rekey=True)
+    with scopes_disabled():
+        rekey = AuditEvent.objects.order_by("-seq").first()
+        last_stray = AuditEvent.objects.get(seq=stray + 1)
+    assert rekey.action == REKEY_ACTION
+    assert rekey.data["unkeyed"] == [[stray, stray + 1, last_stray.hash]]
+    assert audit_verify().ok
+    call_command("audit_verify", rekey=True)  # nothing more to vouch for
+    assert _tail_seq() == rekey.seq
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
-"""Move an audit chain begun before AUDIT_CHAIN_KEY existed to the keyed form: one re-key record
-(``audit.rekey``, keyed) is appended after the last unkeyed record. Records before it keep their
-plain SHA-256 hashes and still verify; from the re-key record on, every hash is keyed. An empty
-chain (a new installation) is keyed from its first record and gets no re-key record. See
-docs/security.md, "Audit log"."""
+"""Move an audit chain begun before AUDIT_CHAIN_KEY existed to the keyed form: one keyed re-key
+record (``audit.rekey``) is appended that vouches for the unkeyed records before it. They keep
+their plain SHA-256 hashes and still verify; from the re-key record on, every hash is keyed. An
+empty chain (a new installation) is keyed from its first record and gets no re-key record. See
+docs/security.md, "Audit"."""
 
 from django.db import migrations
 

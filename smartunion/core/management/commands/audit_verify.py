@@ -6,7 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from smartunion.core.audit import ExportedHead, audit_verify, chain_algorithm
+from smartunion.core.audit import ExportedHead, audit_verify, chain_algorithm, seal_unkeyed_chain
+
+UNVOUCHED_HINT = (
+    " If a server still running older code wrote it during an upgrade, run `audit_verify --rekey` "
+    "once the upgraded server has written a newer record."
+)
 
 
 def _read_head(path: str) -> ExportedHead:
@@ -50,14 +55,28 @@ class Command(BaseCommand):
             metavar="FILE",
             help="after a successful check, write the head to FILE ('-' for standard output)",
         )
+        parser.add_argument(
+            "--rekey",
+            action="store_true",
+            help="first vouch, with one keyed re-key record, for records written without AUDIT_CHAIN_KEY "
+            "that a keyed record follows (an upgrade from an unkeyed version)",
+        )
 
     def handle(self, *args, **options):
         head = _read_head(options["head"]) if options["head"] else None
+        if options["rekey"]:
+            rekey_seq = seal_unkeyed_chain()
+            self.stderr.write(
+                f"Re-key record #{rekey_seq} vouches for the records written without AUDIT_CHAIN_KEY."
+                if rekey_seq
+                else "Nothing to re-key."
+            )
         result = audit_verify(head=head)
         if not result.ok:
+            hint = UNVOUCHED_HINT if "no re-key record vouches" in result.reason else ""
             raise CommandError(
                 f"Audit chain BROKEN at record #{result.first_bad_seq}: {result.reason}. "
-                f"{result.checked} records verified before it."
+                f"{result.checked} records verified before it.{hint}"
             )
         message = f"Audit chain intact: {result.checked} records; head #{result.head_seq} {result.head_hash}"
         if head is not None:
