@@ -19,7 +19,7 @@ from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import RosterImport
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login
-from tests.factories import totp_now
+from tests.factories import make_person, totp_now
 
 
 @dataclass(frozen=True)
@@ -506,7 +506,7 @@ NOT_LISTS = {
     "calendar_notice": "the holiday calendar",
     "calendar_notice_delete": "the holiday calendar",
     "member_add": "a form",
-    "member_detail": "one person, opened with members.view on their union",
+    "member_detail": "one person, opened with members.view on their union; its panels list under it",
     "member_unmask": "one person",
     "member_status": "one person",
     "member_edit": "one person",
@@ -717,3 +717,23 @@ def test_api_search_by_number_finds_nobody_outside_the_flag(field, tree, persona
 
     assert search(number) == []
     assert search(own) == ["甲会员"]
+
+
+def test_a_record_lists_only_the_memberships_its_flag_shows(tree, personas, client):
+    """A member of 甲公司工会 who was once suspended at 乙公司工会: the clerk who also reads 房山's
+    cockpit opens the record and sees neither 乙公司工会's membership nor its reason, in the console
+    and the API, as 甲公司工会's clerk alone would."""
+    from smartunion.members.models import Membership, MembershipEvent
+
+    person, _m = make_person(org=tree.union_a, real_name="甲会员")
+    with scopes_disabled():
+        earlier = Membership.objects.create(person=person, org=tree.union_b, status="left")
+        MembershipEvent.objects.create(membership=earlier, from_status="active", to_status="suspended",
+                                       reason="乙工会的停会原因")
+    user = personas["union_a_fs_cockpit"]
+    page = staff_login(client, user).get(f"/console/members/{person.pk}/").content.decode()
+    assert "甲会员" in page and "甲公司工会" in page
+    assert "乙公司工会" not in page and "乙工会的停会原因" not in page
+    token = _api_token(client, user)
+    body = client.get(f"/api/v1/members/{person.pk}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [m["union"]["name"] for m in body["memberships"]] == ["甲公司工会"]

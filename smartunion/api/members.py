@@ -180,7 +180,8 @@ def member_detail(request: HttpRequest, person_id: int):
     user = request.auth
     require_staff(user)
     person = person_open(actor=user, pk=person_id, client_address=request_address(request))
-    person.memberships_in_scope = list(person_memberships(person=person))
+    with scope_with_perm(user, "members.view"):  # the memberships a list of members would show
+        person.memberships_in_scope = list(person_memberships(person=person))
     return person
 
 

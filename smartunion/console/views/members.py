@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
 from smartunion.console.member_forms import (
     MemberEditForm,
@@ -192,18 +192,22 @@ def _labelled(events) -> list:
 
 def _detail_context(request, person: Person, **extra) -> dict:
     user = request.user
-    memberships = list(person_memberships(person=person))
+    # The record's own lists (memberships, their history, transfers) follow members.view too: a
+    # second role's wider scope does not show another union's memberships and reasons.
+    with scope_with_perm(user, "members.view"):
+        memberships = list(person_memberships(person=person))
+        history = _labelled(membership_history(person=person))
+        transfers = list(person_transfers(person=person))
     current = next(
         (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)), None
     )
     can_change = has_perm(user, "members.change", person.org)
     moves = membership_staff_moves(current) if current is not None and can_change else []
-    transfers = list(person_transfers(person=person))
     context = {
         "person": person,
         "memberships": memberships,
         "current": current,
-        "history": _labelled(membership_history(person=person)),
+        "history": history,
         "transfers": transfers,
         "tags": person.occupation_tags.all(),
         "can_change": can_change,
