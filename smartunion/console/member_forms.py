@@ -59,12 +59,20 @@ class MemberSearchForm(forms.Form):
     )
 
 
+def _real_name_field() -> forms.CharField:
+    # Not stripped nor cut here: the service applies the one rule for names (core.personal), as the
+    # roster import does. maxlength only guides the browser.
+    return forms.CharField(
+        label=_("Real name"), strip=False, widget=forms.TextInput(attrs={"maxlength": 100})
+    )
+
+
 class MemberEnrolForm(forms.Form):
     org = OrgField(label=_("Grassroots union"))
-    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    real_name = _real_name_field()
     id_number = forms.CharField(
         label=_("Resident ID number"),
-        max_length=18,
+        max_length=40,
         help_text=_("18 characters; birth date and sex are read from it."),
     )
     mobile = forms.CharField(label=_("Mobile number"), max_length=20)
@@ -78,7 +86,7 @@ class MemberEnrolForm(forms.Form):
 
 
 class MemberEditForm(forms.Form):
-    real_name = forms.CharField(label=_("Real name"), max_length=100)
+    real_name = _real_name_field()
     mobile = forms.CharField(label=_("Mobile number"), max_length=20, required=False)
     employment_form = forms.ChoiceField(label=_("Employment form"), choices=EmploymentForm.choices)
     wage_bracket = forms.ChoiceField(

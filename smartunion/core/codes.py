@@ -25,6 +25,20 @@ def normalise_input(value: str) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
+# What a number copied from a spreadsheet, a chat or a web page carries besides its digits: zero-width
+# characters and the byte-order mark (U+FEFF), and Excel's text marker, a leading apostrophe.
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_TEXT_MARKERS = "'\u2018\u2019`"
+
+
+def describe_character(character: str) -> str:
+    """A character as a message shows it: “。” (U+3002); an invisible one by its code point only."""
+    code = f"U+{ord(character):04X}"
+    if not character.isprintable() or character.isspace():
+        return code
+    return f"“{character}”" if character.isascii() else f"“{character}” ({code})"
+
+
 def division_code_error(value: str) -> str | None:
     """GB/T 2260 division code: 6 digits (province/city/county), or 9/12 for streets and townships."""
     if not _DIVISION_RE.match(value):
@@ -88,11 +102,23 @@ def id_number_check_char(first17: str) -> str:
     return _ID_CHECK[2 * int(first17, 13) % 11]
 
 
+def normalise_id_number(value: str) -> str:
+    """An ID number as people paste it: full-width digits and ｘ (NFKC), spaces anywhere, zero-width
+    characters, a byte-order mark, a leading apostrophe (Excel's text marker); x as X."""
+    value = _ZERO_WIDTH.sub("", unicodedata.normalize("NFKC", value or ""))
+    return "".join(value.split()).lstrip(_TEXT_MARKERS).upper()
+
+
 def id_number_error(value: str, *, today: date | None = None) -> str | None:
     # 17 ASCII digits, then a digit or X; str methods take a third of a regex's time (a roster import
     # checks 100,000 numbers).
     if not (len(value) == 18 and value.isascii() and value[:17].isdigit() and value[17] in "0123456789X"):
-        return _("An ID number has 17 digits and a check digit or X.")
+        for position, character in enumerate(value):
+            if not ("0" <= character <= "9" or (character == "X" and position == 17)):
+                return _("An ID number has 17 digits and a check digit or X; it cannot contain %(char)s.") % {
+                    "char": describe_character(character)
+                }
+        return _("An ID number has 18 characters; this one has %(n)d.") % {"n": len(value)}
     try:
         birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
@@ -105,7 +131,7 @@ def id_number_error(value: str, *, today: date | None = None) -> str | None:
 
 
 def validate_id_number(value: str, *, field: str = "id_number") -> str:
-    value = normalise_input(value).upper()
+    value = normalise_id_number(value)
     error = id_number_error(value)
     if error:
         raise field_error(field, error)
@@ -116,9 +142,15 @@ _MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_mobile(value: str) -> str:
-    value = re.sub(r"[\s-]", "", normalise_input(value))
-    if value.startswith("+86"):
-        value = value[3:]
+    """A mobile as people write it: full-width digits, spaces, dots, dashes of every kind (en and
+    em dashes too), brackets, zero-width characters, a leading apostrophe, and the country code as
+    +86, (+86), 0086 or 86 in front. What is left is judged by ``mobile_error``."""
+    value = _PHONE_SEPARATORS.sub("", _ZERO_WIDTH.sub("", normalise_input(value))).lstrip(_TEXT_MARKERS)
+    for prefix in ("+86", "0086"):
+        if value.startswith(prefix):
+            return value[len(prefix) :]
+    if len(value) == 13 and value.startswith("86"):
+        return value[2:]
     return value
 
 
@@ -126,10 +158,23 @@ def is_mobile(value: str) -> bool:
     return bool(_MOBILE_RE.match(normalise_mobile(value)))
 
 
+def mobile_error(value: str) -> str | None:
+    """Why a normalised mobile is refused, naming a character that has no place in it; None if valid."""
+    if _MOBILE_RE.match(value):
+        return None
+    for character in value:
+        if not "0" <= character <= "9":
+            return _("A mainland mobile number has 11 digits; it cannot contain %(char)s.") % {
+                "char": describe_character(character)
+            }
+    return _("A mainland mobile number has 11 digits and starts with 13 to 19.")
+
+
 def validate_mobile(value: str, *, field: str = "mobile") -> str:
     value = normalise_mobile(value)
-    if not _MOBILE_RE.match(value):
-        raise field_error(field, _("A mainland mobile number has 11 digits and starts with 13 to 19."))
+    error = mobile_error(value)
+    if error:
+        raise field_error(field, error)
     return value
 
 

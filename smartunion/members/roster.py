@@ -89,10 +89,13 @@ from smartunion.core.codes import (
     id_number_error,
     mask_id_number,
     mask_mobile,
+    mobile_error,
+    normalise_id_number,
     normalise_mobile,
 )
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.locks import advisory_lock
+from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scope_for_orgs, scopes_disabled, subtree_q
 from smartunion.core.tasks import run_in_background
 from smartunion.members.models import (
@@ -144,7 +147,21 @@ COLUMNS: tuple[Column, ...] = (
     Column("tags", "职业标签", False, gettext_lazy("Optional; occupation tags separated by commas.")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-HEADER_KEYS = {c.header: c.key for c in COLUMNS}
+# Other headers clerks write for the same columns (their own rosters, the tax or social-security
+# export). The first of two columns for one key is read; the other is listed as not read.
+HEADER_VARIANTS: dict[str, tuple[str, ...]] = {
+    "id_number": ("身份证号码", "公民身份号码", "证件号码", "身份证"),
+    "mobile": ("手机号码", "联系电话", "联系方式", "手机"),
+    "employment_form": ("用工性质",),
+    "credit_code": ("统一社会信用代码",),
+    "join_date": ("入会时间",),
+    "wage_bracket": ("月工资", "工资"),
+}
+HEADER_KEYS = {c.header: c.key for c in COLUMNS} | {
+    variant: key for key, variants in HEADER_VARIANTS.items() for variant in variants
+}
+# A row whose first words are one of these is the sheet's totals, not a member.
+TOTALS_WORDS = ("合计", "总计", "小计", "共计")
 
 # Accepted names of the employment forms (the first of each is the template's choice).
 EMPLOYMENT_FORM_NAMES: dict[str, tuple[str, ...]] = {
@@ -278,6 +295,7 @@ class Table:
     rows: list[list[Any]]
     columns: dict[str, int]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (line, column index)
+    header: list[Any] = field(default_factory=list)  # the header row's cells, as read
 
 
 def _normalise_header(value: Any) -> str:
@@ -339,7 +357,7 @@ def read_roster(path: Path, file_format: str) -> Table:
             rows.append(row)
     if not rows:
         raise file_error(_("The roster has its column headers but no member rows."))
-    return Table(lines=lines, rows=rows, columns=columns, formula_cells=formulas)
+    return Table(lines=lines, rows=rows, columns=columns, formula_cells=formulas, header=raw_rows[header_index])
 
 
 def _cell_present(value: Any) -> bool:
@@ -460,6 +478,8 @@ class Checked:
     skipped: int
     total: int
     seconds: float = 0.0
+    # What the preview says beside the errors: see ``RosterImport.report`` and ``_report``.
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 def _text(value: Any) -> str:
@@ -534,6 +554,63 @@ def _wage_bracket(value: Any) -> str | None:
 
 
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
+# What Excel writes for a long number it holds as a number when it saves a CSV: 1.10105E+17.
+_SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
+SUMMARY_GROUPS = 20
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _unread_columns(table: Table) -> list[str]:
+    """The columns the import does not read, by header, or by letter when a column has data but no
+    header: the preview lists them, so no data is dropped without a word."""
+    used = set(table.columns.values())
+    header = table.header
+    unread, headerless = [], []
+    for position, cell in enumerate(header):
+        if position not in used:
+            text = _normalise_header(cell)
+            if text:
+                unread.append(text)
+            else:
+                headerless.append(position)
+    width = max(map(len, table.rows), default=0)
+    headerless += range(len(header), width)
+    for position in headerless:
+        if any(position < len(row) and _cell_present(row[position]) for row in table.rows):
+            unread.append(_("column %(letter)s (no header)") % {"letter": _column_letters(position)})
+    return unread
+
+
+def _totals_word(row: list[Any]) -> str | None:
+    """The totals word (合计) a row starts a cell with, or None: only rows with errors are asked."""
+    for cell in row:
+        if cell.__class__ is str:
+            text = "".join(cell.split())
+            for word in TOTALS_WORDS:
+                if text.startswith(word):
+                    return word
+    return None
+
+
+def _summary(errors: list[tuple[int, str, str]], labels: dict[str, str]) -> list[dict]:
+    """The errors counted per column and kind, the most frequent first, when a kind repeats: at
+    90,000 errors the first 1,000 lines do not show what is wrong with the file."""
+    counts: dict[tuple[str, str], int] = {}
+    for _line, header, reason in errors:
+        key = (header, labels.get(reason, reason))
+        counts[key] = counts.get(key, 0) + 1
+    if not counts or max(counts.values()) < 2:
+        return []
+    ranked = sorted(counts.items(), key=lambda item: -item[1])[:SUMMARY_GROUPS]
+    return [{"field": header, "problem": problem, "rows": rows} for (header, problem), rows in ranked]
 
 
 def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checked:
@@ -555,13 +632,18 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     formula_cells = table.formula_cells
     msg_formula = _("This cell is a formula; paste the value instead.")
     msg_required = _("This field is required.")
-    msg_injection = _("A name cannot start with = + - or @ (it would act as a spreadsheet formula).")
-    msg_name_long = _("A name has at most 100 characters.")
     msg_id_numeric = _(
         "Excel stored this ID number as a number (%(value)s) and lost its last digits. Format the column "
         "as text and type the number again."
     )
-    msg_mobile = _("A mainland mobile number has 11 digits and starts with 13 to 19.")
+    msg_mobile_numeric = _(
+        "Excel stored this mobile number as a number (%(value)s) and lost its last digits. Format the column "
+        "as text and type the number again."
+    )
+    # The errors whose wording names the row's value are counted together in the summary.
+    label_numeric = _("stored as numbers, their digits lost")
+    labels: dict[str, str] = {}
+    totals: list[tuple[int, str]] = []
     msg_form = _("Unknown employment form. Use one of: %(names)s.") % {
         "names": "、".join(n[0] for n in EMPLOYMENT_FORM_NAMES.values())
     }
@@ -572,8 +654,9 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
         "names": "、".join(n[0] for n in WAGE_BRACKET_NAMES.values())
     }
     mobile_re = re.compile(r"^1[3-9]\d{9}$")
-    # A missing optional column reads the empty cell added past the row's end.
-    width = max(columns.values()) + 1
+    # A missing optional column reads the empty cell added past the row's end (past the longest row:
+    # a column the import does not read may follow the last one it reads).
+    width = max(max(columns.values()) + 1, max(map(len, table.rows), default=0))
     p_name, p_id, p_mobile, p_form, p_code, p_join, p_wage, p_tags = (
         width if position[key] is None else position[key]
         for key in ("real_name", "id_number", "mobile", "employment_form", "credit_code", "join_date",
@@ -597,33 +680,46 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                 if (line, index) in formula_cells:
                     errors.append((line, h[key], msg_formula))
             if len(errors) != before:
+                word = _totals_word(row)
+                if word is not None:  # a SUM under the wages, say
+                    del errors[before:]
+                    totals.append((line, word))
                 continue
 
+        # The one rule for names, which the join form, enrolment and the member edit apply too.
         real_name = row[p_name]
-        real_name = real_name.strip() if real_name.__class__ is str else text(real_name)
+        real_name, problem = real_name_clean(real_name if real_name.__class__ is str else text(real_name))
         if not real_name:
             errors.append((line, h["real_name"], msg_required))
-        elif real_name.startswith(FORMULA_PREFIXES):
-            errors.append((line, h["real_name"], msg_injection))
-        elif len(real_name) > 100:
-            errors.append((line, h["real_name"], msg_name_long))
+        elif problem:
+            errors.append((line, h["real_name"], problem))
 
         raw_id = row[p_id]
         id_number = ""
         birth = sex = None
         if raw_id.__class__ is not str and isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
-            errors.append((line, h["id_number"], msg_id_numeric % {"value": f"{raw_id:.14g}"}))
+            problem = msg_id_numeric % {"value": f"{raw_id:.14g}"}
+            labels[problem] = label_numeric
+            errors.append((line, h["id_number"], problem))
         else:
-            id_number = (raw_id.strip() if raw_id.__class__ is str else text(raw_id)).replace(" ", "").upper()
+            id_number = raw_id if raw_id.__class__ is str else text(raw_id)
+            if len(id_number) == 18 and id_number.isascii() and id_number.isalnum():
+                id_number = id_number.upper()
+            else:  # full-width digits, spaces, zero-width characters, Excel's leading '
+                id_number = normalise_id_number(id_number)
             if not id_number:
                 errors.append((line, h["id_number"], msg_required))
             else:
                 problem = id_number_error(id_number, today=today)
                 if problem:
+                    if _SCIENTIFIC.fullmatch(id_number):  # a CSV Excel saved: the same loss
+                        problem = msg_id_numeric % {"value": id_number}
+                        labels[problem] = label_numeric
                     errors.append((line, h["id_number"], problem))
                 elif id_number in seen_ids:
-                    errors.append((line, h["id_number"], _("The same ID number is on line %(line)d.")
-                                   % {"line": seen_ids[id_number]}))
+                    problem = _("The same ID number is on line %(line)d.") % {"line": seen_ids[id_number]}
+                    labels[problem] = _("the same ID number as an earlier line")
+                    errors.append((line, h["id_number"], problem))
                 else:
                     seen_ids[id_number] = line
                     # As members.services.birth_and_sex: characters 7-14 are the birth date (valid:
@@ -634,19 +730,25 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                     sex = male if id_number[16] in "13579" else female
 
         mobile = row[p_mobile]
-        mobile = mobile.strip() if mobile.__class__ is str else text(mobile)
+        mobile = written = mobile.strip() if mobile.__class__ is str else text(mobile)
         if len(mobile) == 11 and mobile.isascii() and mobile.isdigit():
             valid_mobile = mobile[0] == "1" and mobile[1] in "3456789"  # mobile_re, without the regex
         else:
-            mobile = normalise_mobile(mobile)
+            mobile = normalise_mobile(mobile)  # +86, 0086, dashes, spaces, full-width digits
             valid_mobile = mobile_re.match(mobile) is not None
         if not mobile:
             errors.append((line, h["mobile"], msg_required))
         elif not valid_mobile:
-            errors.append((line, h["mobile"], msg_mobile))
+            if _SCIENTIFIC.fullmatch(written):
+                problem = msg_mobile_numeric % {"value": written}
+                labels[problem] = label_numeric
+            else:
+                problem = mobile_error(mobile)
+            errors.append((line, h["mobile"], problem))
         elif mobile in seen_mobiles:
-            errors.append((line, h["mobile"], _("The same mobile number is on line %(line)d.")
-                           % {"line": seen_mobiles[mobile]}))
+            problem = _("The same mobile number is on line %(line)d.") % {"line": seen_mobiles[mobile]}
+            labels[problem] = _("the same mobile number as an earlier line")
+            errors.append((line, h["mobile"], problem))
         else:
             seen_mobiles[mobile] = line
 
@@ -715,9 +817,15 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
             found, unknown = tag_lists[raw_tags]
             tag_ids = list(found)
             if unknown:
-                errors.append((line, h["tags"], _("Unknown occupation tags: %(names)s.") % {"names": "、".join(unknown)}))
+                problem = _("Unknown occupation tags: %(names)s.") % {"names": "、".join(unknown)}
+                labels[problem] = _("unknown occupation tags")
+                errors.append((line, h["tags"], problem))
 
         if len(errors) != before:
+            word = _totals_word(row)
+            if word is not None:  # the sheet's totals: skipped, and the preview says so
+                del errors[before:]
+                totals.append((line, word))
             continue
         # Positional: the order of CheckedRow's fields (a keyword call costs a third more).
         checked.append(CheckedRow(line, real_name, id_number, mobile, form, credit_code, join_date, wage, tag_ids,
@@ -748,7 +856,7 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     for row, id_index, mob_index in zip(kept, id_indexes, mobile_indexes, strict=True):
         row.id_index, row.mobile_index = id_index, mob_index
 
-    verdicts = database_check([(r.line, r.id_index, r.mobile_index) for r in kept], org=org)
+    verdicts = database_check([(r.line, r.id_index, r.mobile_index, r.real_name) for r in kept], org=org)
     rows = []
     for row in kept:
         verdict = verdicts.get(row.line)
@@ -762,8 +870,27 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     skipped = sum(1 for v in verdicts.values() if v[0] == "skip")
     order = {c.header: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
-    return Checked(rows=rows, errors=errors, skipped=skipped, total=len(table.rows),
-                   seconds=time.perf_counter() - started)
+    warnings = sorted((line, h[key], reason) for line, verdict in verdicts.items() if verdict[0] != "error"
+                      for key, reason in verdict[-1])
+    report = _report(unread=_unread_columns(table), totals=totals, summary=_summary(errors, labels),
+                     warnings=warnings)
+    return Checked(rows=rows, errors=errors, skipped=skipped, total=len(table.rows) - len(totals),
+                   seconds=time.perf_counter() - started, report=report)
+
+
+def _report(*, unread: list[str], totals: list[tuple[int, str]], summary: list[dict],
+            warnings: list[tuple[int, str, str]]) -> dict[str, Any]:
+    """``RosterImport.report``: only what there is to say."""
+    report: dict[str, Any] = {}
+    if unread:
+        report["unread_columns"] = unread
+    if totals:
+        report["totals"] = [{"line": line, "word": word} for line, word in totals]
+    if summary:
+        report["summary"] = summary
+    if warnings:
+        report["warnings"] = _error_dicts(warnings)
+    return report
 
 
 def _chunks(values: list, size: int | None = None) -> Iterator[list]:
@@ -794,25 +921,28 @@ def _select_in(sql: str, column: str, values: list) -> Iterator[tuple]:
             yield from cursor.fetchall()
 
 
-def database_check(entries: list[tuple[int, str, str]], *, org: Org) -> dict[int, tuple]:
+def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dict[int, tuple]:
     """Rows against the people already registered, by blind index and in bulk.
 
-    ``entries``: (line, ID-number index, mobile index). Returns, for the lines that need it,
-    ("skip",) — already a member of this union: re-running a file is safe; ("existing", person id)
-    — a registered person with no current membership, who joins again; or ("error", column key,
-    reason)."""
+    ``entries``: (line, ID-number index, mobile index, name). Returns, for the lines that need it,
+    ("skip", warnings) — already a member of this union: re-running a file is safe; ("existing",
+    person id, warnings) — a registered person with no current membership, who joins again; or
+    ("error", column key, reason). ``warnings``: (column key, reason) for what the row says
+    otherwise than the record, which the import does not change; a returning person under another
+    name is an error, as in staff enrolment."""
     if not entries:
         return {}
-    by_id: dict[str, tuple[int, str | None]] = {}
+    by_id: dict[str, tuple[int, str | None, str]] = {}
     mobile_owners: dict[str, set[int]] = {}
     current: dict[int, tuple[int, str]] = {}
     person = Person._meta.db_table
     membership = Membership._meta.db_table
-    for pk, index, mob in _select_in(
-        f"SELECT id, id_number_index, mobile_index FROM {person} WHERE {{in}}", "id_number_index",  # noqa: S608
+    for pk, index, mob, name in _select_in(
+        f"SELECT id, id_number_index, mobile_index, real_name FROM {person} WHERE {{in}}",  # noqa: S608
+        "id_number_index",
         list({e[1] for e in entries}),  # in any order: PostgreSQL sorts the array for the index scan
     ):
-        by_id[index] = (pk, mob)
+        by_id[index] = (pk, mob, name)
     for pk, mob in _select_in(
         f"SELECT id, mobile_index FROM {person} WHERE {{in}}", "mobile_index", list({e[2] for e in entries}),  # noqa: S608
     ):
@@ -820,7 +950,7 @@ def database_check(entries: list[tuple[int, str, str]], *, org: Org) -> dict[int
     statuses = ", ".join(f"'{s}'" for s in [*HOLDING_STATUSES, MembershipStatus.APPLYING])
     for person_id, org_id, status in _select_in(
         f"SELECT person_id, org_id, status FROM {membership} WHERE status IN ({statuses}) AND {{in}}",  # noqa: S608
-        "person_id", [pk for pk, _mob in by_id.values()],
+        "person_id", [found[0] for found in by_id.values()],
     ):
         current[person_id] = (org_id, status)
     verdicts: dict[int, tuple] = {}
@@ -829,26 +959,44 @@ def database_check(entries: list[tuple[int, str, str]], *, org: Org) -> dict[int
     elsewhere = _("This person is already a member of another union; a change of union is a transfer.")
     applying = _("This person has an application waiting for an answer; decide it in the application queue.")
     mobile_taken = _("This mobile number is registered to another person.")
+    other_name = _("This ID number is on file under another name: check the number.")
+    other_name_here = _(
+        "Already a member of this union, on file under another name; the record is not changed. "
+        "Correct the name on the member's page if it changed."
+    )
+    other_mobile = _(
+        "The record keeps the mobile number on file; the roster's number is not taken. The member changes it "
+        "themselves, or staff on the member's page."
+    )
     no_owners: set[int] = set()
-    for line, id_index, mob_index in entries:
+    for line, id_index, mob_index, name in entries:
         person = by_id.get(id_index)
         owners = mobile_owners.get(mob_index, no_owners)
         if person is None and not owners:
             continue  # a new person with a mobile nobody has
         person_id = person[0] if person else None
+        # What the row says otherwise than the record: the import changes neither silently.
+        warnings = []
+        if person is not None and person[1] is not None and person[1] != mob_index:
+            warnings.append(("mobile", other_mobile))
         if person_id is not None and person_id in current:
             org_id, status = current[person_id]
             if status == MembershipStatus.APPLYING:
                 verdicts[line] = ("error", "id_number", applying)
             elif org_id == org.pk:
-                verdicts[line] = ("skip",)
+                if name != person[2]:
+                    warnings.insert(0, ("real_name", other_name_here))
+                verdicts[line] = ("skip", warnings)
             else:
                 verdicts[line] = ("error", "id_number", elsewhere)
             continue
         if owners - {person_id}:
             verdicts[line] = ("error", "mobile", mobile_taken)
         elif person_id is not None:
-            verdicts[line] = ("existing", person_id)
+            if name != person[2]:
+                verdicts[line] = ("error", "real_name", other_name)
+            else:
+                verdicts[line] = ("existing", person_id, warnings)
     return verdicts
 
 
@@ -1067,11 +1215,15 @@ def write_staged(
     Tags = Person.occupation_tags.through  # noqa: N806
     if again:
         # People registered before (they left, or their record was kept) join again here.
+        # The name and a mobile on file stay (the check warned of a different one); a record with no
+        # mobile takes the roster's.
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {ops.quote_name(Person._meta.db_table)} SET org_id = %s, employer_id = %s, platform_id = %s, "  # noqa: S608
-                "employment_form = %s, wage_bracket = %s, updated_at = %s WHERE id = %s",
-                [(org.pk, r[9], r[10], r[8], r[11], stamp, r[14]) for r in again],
+                "employment_form = %s, wage_bracket = %s, updated_at = %s, "
+                "mobile_encrypted = CASE WHEN mobile_index IS NULL THEN %s ELSE mobile_encrypted END, "
+                "mobile_index = COALESCE(mobile_index, %s) WHERE id = %s",
+                [(org.pk, r[9], r[10], r[8], r[11], stamp, crypto.encrypt(r[4]), r[5], r[14]) for r in again],
             )
         for chunk in _chunks([r[14] for r in again]):
             Tags.objects.filter(person_id__in=chunk).delete()
@@ -1191,10 +1343,15 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
             org=org, uploaded_by=actor if actor is not None and actor.pk else None,
             original_filename=(getattr(upload, "name", "") or "")[-255:], file_format=file_format,
             file_size=stored.stat().st_size, total_rows=checked.total, skipped_count=checked.skipped,
-            errors=_error_dicts(checked.errors), error_count=len(checked.errors),
+            errors=_error_dicts(checked.errors), error_count=len(checked.errors), report=checked.report,
         )
         if checked.errors:
             roster_import.status = RosterImportStatus.INVALID
+            roster_import.finished_at = timezone.now()
+        elif not checked.rows:
+            # Everyone in the file is a member here already: nothing to import, and the preview says
+            # so instead of offering to import 0 members.
+            roster_import.status = RosterImportStatus.DONE
             roster_import.finished_at = timezone.now()
         else:
             started = time.perf_counter()
@@ -1374,7 +1531,7 @@ def _check_and_write(roster_import: RosterImport, *, actor, client_address: str,
     started = time.perf_counter()
     staged = _read_staged(roster_import.stored_path)
     # The database may have changed since the check: look again, in bulk.
-    verdicts = database_check([(r[0], r[3], r[5]) for r in staged], org=org)
+    verdicts = database_check([(r[0], r[3], r[5], r[1]) for r in staged], org=org)
     errors, rows, skipped = [], [], 0
     headers = {c.key: c.header for c in COLUMNS}
     for r in staged:

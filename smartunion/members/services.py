@@ -10,7 +10,6 @@ Rules encoded here:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +35,7 @@ from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
     HOLDING_STATUSES,
@@ -92,16 +92,13 @@ def clean_person_data(
     errors: dict[str, list[str]] = {}
     cleaned = {k: data[k] for k in PERSON_FIELDS if k in data}
     if "real_name" in cleaned:
-        name = unicodedata.normalize("NFKC", cleaned["real_name"] or "").strip()
-        visible = "".join(c for c in name if unicodedata.category(c)[0] not in {"C", "Z"})
+        # The one rule for names, which the roster import applies too (core.personal).
+        name, problem = real_name_clean(cleaned["real_name"] or "")
         cleaned["real_name"] = name
-        if not visible:
+        if not name:
             errors["real_name"] = [_("Please enter the real name.")]
-        elif len(name) > 100:
-            errors["real_name"] = [_("A name has at most 100 characters.")]
-        elif name[0] in "=+-@" or visible != name.replace(" ", ""):
-            # Formula-looking or invisible characters: a name is letters (and · or spaces).
-            errors["real_name"] = [_("A name cannot start with = + - @ or contain invisible characters.")]
+        elif problem:
+            errors["real_name"] = [problem]
     for field, validator in (("id_number", validate_id_number), ("mobile", validate_mobile)):
         if field in cleaned:
             try:

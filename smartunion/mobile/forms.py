@@ -133,15 +133,17 @@ class JoinApplyForm(MobileForm):
     """The application form. Rules (ID check character, birth date, duplicates, consent, who may
     join where) are the service's: its errors come back onto these fields."""
 
+    # Not stripped nor cut here: the service applies the one rule for names (core.personal), as the
+    # roster import does. maxlength only guides the browser.
     real_name = forms.CharField(
         label=pgettext_lazy("mobile", "Real name"),
-        max_length=100,
+        strip=False,
         required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 100}),
     )
     id_number = forms.CharField(
         label=pgettext_lazy("mobile", "Resident ID number"),
-        max_length=24,
+        max_length=40,
         required=False,
         widget=forms.TextInput(
             attrs={

@@ -341,7 +341,7 @@ def test_post_search_by_number_stays_in_the_scope(api_as, tree):
     [
         (
             '=HYPERLINK("http://example.com","点我")',
-            "A name cannot start with = + - @ or contain invisible characters.",
+            "A name cannot start with = + - or @ (it would act as a spreadsheet formula).",
         ),
         ("\u200b", "Please enter the real name."),
     ],

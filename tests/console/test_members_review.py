@@ -235,7 +235,7 @@ FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
 @pytest.mark.parametrize(
     "name, message",
     [
-        (FORMULA_NAME, "A name cannot start with = + - @ or contain invisible characters."),
+        (FORMULA_NAME, "A name cannot start with = + - or @ (it would act as a spreadsheet formula)."),
         ("\u200b", "Please enter the real name."),
     ],
 )

@@ -65,7 +65,7 @@ def test_a_roster_with_errors_lists_line_field_and_reason_and_writes_nothing(sig
 
 def test_a_file_that_is_not_a_roster_is_refused_on_the_form(signed_in, tree):
     client = signed_in("union_a_staff")
-    response = upload(client, tree.union_a, xlsx_file([], ["姓名", "身份证"]))
+    response = upload(client, tree.union_a, xlsx_file([], ["姓名", "证件"]))
     assert response.status_code == 200
     text = page_text(response)
     assert "名册缺少以下列：身份证号、手机号、用工形式、用人单位统一社会信用代码" in text

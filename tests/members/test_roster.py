@@ -191,9 +191,11 @@ def test_running_the_same_file_again_creates_nothing(tree, staff):
     commit(staff, validate(staff, tree.union_a, xlsx_file(rows)))
     before = counts()
     again = validate(staff, tree.union_a, xlsx_file(rows))
-    assert (again.status, again.total_rows, again.skipped_count, again.error_count) == ("ready", 4, 4, 0)
-    again = commit(staff, again)
-    assert (again.status, again.created_count, again.skipped_count) == ("done", 0, 4)
+    # Nothing new: done at the check, with nothing staged and nothing offered to import.
+    assert (again.status, again.total_rows, again.skipped_count, again.error_count) == ("done", 4, 4, 0)
+    assert (again.created_count, again.stored_path) == (0, "")
+    with pytest.raises(Conflict):
+        commit(staff, again)
     assert counts() == before == (4, 4, 4)
 
 
@@ -302,8 +304,8 @@ def test_a_formula_cell_and_an_id_number_stored_as_a_number_are_refused(tree, st
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (lambda e: xlsx_file([], ["姓名", "身份证号码", "手机", "用工形式", "用人单位统一社会信用代码"]),
-         "名册缺少以下列：身份证号、手机号。请使用模板中的列名。 无法识别的列：身份证号码、手机。"),
+        (lambda e: xlsx_file([], ["姓名", "证件", "电话", "用工形式", "用人单位统一社会信用代码"]),
+         "名册缺少以下列：身份证号、手机号。请使用模板中的列名。 无法识别的列：证件、电话。"),
         (lambda e: SimpleUploadedFile("名册.xlsx", b""), "文件是空的。"),
         (lambda e: csv_file([]), "名册只有列名，没有会员数据行。"),
         (lambda e: SimpleUploadedFile("名册.xlsx", b"PK\x03\x04 this is not really a workbook" * 10),
@@ -537,7 +539,7 @@ def test_a_change_since_the_check_is_caught_in_the_background_too(settings, chan
     elif change == "mobile_taken":
         make_person(org=other, mobile=rows[5][2])
     else:
-        left, _membership = make_person(org=other, id_number=rows[5][1], status="left")
+        left, _membership = make_person(org=other, id_number=rows[5][1], real_name=rows[5][0], status="left")
     before = counts()
     roster_import = commit(staff, roster_import)
     deadline = time.monotonic() + 30
@@ -719,4 +721,5 @@ def test_an_export_reimports_into_a_fresh_union(tree, personas):
         roster_import = roster_import_validate(
             actor=admin, org=tree.union_a, upload=SimpleUploadedFile("back.xlsx", _read(export))
         )
-    assert (roster_import.status, roster_import.skipped_count) == ("ready", 1)
+    assert (roster_import.status, roster_import.skipped_count) == ("done", 1)  # nothing new
+    assert roster_import.report["unread_columns"] == ["会员编号", "所属工会", "会员状态", "性别", "出生日期", "用人单位"]

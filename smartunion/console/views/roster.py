@@ -142,7 +142,9 @@ def roster_import_detail(request, pk):
         except Conflict as exc:
             messages.error(request, exc.message)
         else:
-            if roster_import.status == RosterImportStatus.DONE:
+            if roster_import.status == RosterImportStatus.DONE and not roster_import.created_count:
+                messages.info(request, _("Nothing new to import."))
+            elif roster_import.status == RosterImportStatus.DONE:
                 messages.success(request, _("The roster was imported."))
         return redirect("console:roster_import_detail", pk=roster_import.pk)
     processed = roster_import_progress(roster_import)
@@ -156,6 +158,7 @@ def roster_import_detail(request, pk):
         "percent": int(100 * processed / to_write) if to_write and processed is not None else 100,
         "errors": roster_import.errors,
         "more_errors": roster_import.error_count - len(roster_import.errors),
+        "report": roster_import.report,
     }
     return render_page(request, "console/roster_import.html", context, partial="progress")
 
