@@ -173,6 +173,25 @@ class JoinApplyForm(MobileForm):
         super().__init__(*args, **kwargs)
         if tags is not None:
             self.fields["occupation_tags"].queryset = tags
+        if new_employment:
+            # A union for new-employment-form workers (工会法 第三条), or a platform as the employer:
+            # its applicants are riders, couriers and drivers, so their forms come first, and the
+            # field starts on the rider's rather than on a standard employee's.
+            field = self.fields["employment_form"]
+            choices = EmploymentForm.choices
+            field.choices = [
+                (
+                    pgettext_lazy("mobile", "New forms of employment"),
+                    [c for c in choices if c[0] in NEW_EMPLOYMENT_FORMS],
+                ),
+                (
+                    pgettext_lazy("mobile", "Other forms of employment"),
+                    [c for c in choices if c[0] not in NEW_EMPLOYMENT_FORMS],
+                ),
+            ]
+            field.initial = EmploymentForm.FOOD_DELIVERY
+        else:
+            self.fields["employment_form"].initial = EmploymentForm.STANDARD
 
 
 class ContactUpdateForm(MobileForm):
@@ -201,22 +220,3 @@ class CloseAccountForm(MobileForm):
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-        if new_employment:
-            # A union for new-employment-form workers (工会法 第三条), or a platform as the employer:
-            # its applicants are riders, couriers and drivers, so their forms come first, and the
-            # field starts on the rider's rather than on a standard employee's.
-            field = self.fields["employment_form"]
-            choices = EmploymentForm.choices
-            field.choices = [
-                (
-                    pgettext_lazy("mobile", "New forms of employment"),
-                    [c for c in choices if c[0] in NEW_EMPLOYMENT_FORMS],
-                ),
-                (
-                    pgettext_lazy("mobile", "Other forms of employment"),
-                    [c for c in choices if c[0] not in NEW_EMPLOYMENT_FORMS],
-                ),
-            ]
-            field.initial = EmploymentForm.FOOD_DELIVERY
-        else:
-            self.fields["employment_form"].initial = EmploymentForm.STANDARD
