@@ -2,12 +2,13 @@
 exports the members in its scope.
 
 The file format (the downloadable template, ``roster_template``): one header row, then one member
-a row. Columns are found by their header, in any order; other columns are ignored.
+a row. Columns are found by their header (or a common variant, HEADER_VARIANTS), in any order; the
+columns not read are listed in the preview.
 
 ===========================  ========  ===============================================================
 header                       required  content
 ===========================  ========  ===============================================================
-姓名                          yes       real name, at most 100 characters; may not start with = + - @
+姓名                          yes       real name, by the one rule for names (core.personal)
 身份证号                       yes       18-character resident ID number (GB 11643); the birth date and
                                        sex are taken from it. Keep the column as text in Excel: a number
                                        loses its last digits (1.1010519491231e+17) and is refused
