@@ -216,6 +216,9 @@ CARD_VERIFY_RATE = os.environ.get("CARD_VERIFY_RATE", "60/m")
 # rosters of more rows than ROSTER_SYNC_ROWS are imported by a background task.
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", "2000"))
+# At most this many member rows in one roster: a sheet that holds cells further down is refused before
+# it is read (split the roster into files), whatever the file declares.
+ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
 ROSTER_MAX_ERRORS = int(os.environ.get("ROSTER_MAX_ERRORS", "1000"))
 
 # --- Personal-data encryption -------------------------------------------------------------------

@@ -67,9 +67,7 @@ import tempfile
 import threading
 import time
 import uuid
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -99,6 +97,7 @@ from smartunion.core.locks import advisory_lock
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scope_for_orgs, scopes_disabled, subtree_q
 from smartunion.core.tasks import run_in_background
+from smartunion.members import roster_files
 from smartunion.members.models import (
     HOLDING_STATUSES,
     EmploymentForm,
@@ -297,6 +296,9 @@ class Table:
     columns: dict[str, int]
     formula_cells: set[tuple[int, int]] = field(default_factory=set)  # (line, column index)
     header: list[Any] = field(default_factory=list)  # the header row's cells, as read
+    sheet_name: str = ""  # the workbook's sheet that was read ("" for a CSV)
+    sheet_count: int = 1
+    hidden_lines: list[int] = field(default_factory=list)  # member rows Excel hides (filtered, folded)
 
 
 def _normalise_header(value: Any) -> str:
@@ -335,17 +337,36 @@ def _header_error(columns: dict[str, int], unknown: list[str]) -> str | None:
 
 
 def read_roster(path: Path, file_format: str) -> Table:
-    """Read the data rows; raise ValidationFailed on ``file`` for a file that cannot be a roster."""
+    """Read the data rows; raise ValidationFailed on ``file`` for a file that cannot be a roster.
+
+    An .xlsx is read bounded whatever it declares (members/roster_files.py). Of its sheets, the
+    active one is read if its header names the required columns, else the first other sheet whose
+    header does; the table says which sheet was read."""
+    file_format = roster_files.sniff_format(path, file_format)
     if file_format == "xlsx":
-        raw_rows, start_line, formulas = _read_xlsx(path)
+        sheets = roster_files.read_xlsx_sheets(path)
     else:
-        raw_rows, start_line, formulas = _read_csv(path), 1, set()
-    if not any(any(_cell_present(c) for c in row) for row in raw_rows):
-        raise file_error(_("The file is empty."))
-    header_index, columns, unknown = _find_header(raw_rows)
-    error = _header_error(columns, unknown)
-    if error:
-        raise file_error(error)
+        sheets = iter([roster_files.Sheet(rows=roster_files.read_csv_rows(path))])
+    chosen = best = None
+    for sheet in sheets:
+        if not any(any(_cell_present(c) for c in row) for row in sheet.rows):
+            continue
+        found = (sheet, *_find_header(sheet.rows))
+        if _header_error(found[2], found[3]) is None:
+            chosen = found
+            break
+        if best is None or len(found[2]) > len(best[2]):
+            best = found
+    if chosen is None:
+        if best is None:
+            raise file_error(_("The file is empty."))
+        message = _header_error(best[2], best[3])
+        if best[0].sheet_count > 1:
+            message = _("No sheet of the workbook has the roster's columns. In the sheet %(sheet)s: %(problem)s") % {
+                "sheet": best[0].name, "problem": message}
+        raise file_error(message)
+    sheet, header_index, columns, _unknown = chosen
+    raw_rows, start_line = sheet.rows, 1
     lines, rows = [], []
     positions = list(columns.values())
     first = columns["real_name"]  # required, and filled on every member row: looked at first
@@ -358,95 +379,17 @@ def read_roster(path: Path, file_format: str) -> Table:
             rows.append(row)
     if not rows:
         raise file_error(_("The roster has its column headers but no member rows."))
-    return Table(lines=lines, rows=rows, columns=columns, formula_cells=formulas, header=raw_rows[header_index])
+    if len(rows) > settings.ROSTER_MAX_ROWS:
+        raise file_error(_("The roster has %(rows)s member rows; at most %(limit)s can be imported at once. Split it "
+                           "into files of at most %(limit)s rows.")
+                         % {"rows": f"{len(rows):,}", "limit": f"{settings.ROSTER_MAX_ROWS:,}"})
+    hidden = sorted(set(lines).intersection(sheet.hidden_lines)) if sheet.hidden_lines else []
+    return Table(lines=lines, rows=rows, columns=columns, formula_cells=sheet.formula_cells, header=raw_rows[header_index],
+                 sheet_name=sheet.name, sheet_count=sheet.sheet_count, hidden_lines=hidden)
 
 
 def _cell_present(value: Any) -> bool:
     return value is not None and (value.__class__ is not str or bool(value.strip()))
-
-
-def _read_xlsx(path: Path) -> tuple[list[list[Any]], int, set[tuple[int, int]]]:
-    from python_calamine import CalamineError, CalamineWorkbook
-
-    corrupt = _("The file cannot be read as an Excel workbook (.xlsx): it is damaged, or it is another kind of file renamed .xlsx.")
-    # The formula scan runs beside calamine, which lets go of the GIL while it parses the sheet.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="roster-formulas") as pool:
-        formulas = pool.submit(_xlsx_formula_cells, path)
-        try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            if not workbook.sheet_names:
-                raise file_error(_("The file is empty."))
-            # Not skipping the empty area keeps rows and columns where Excel shows them.
-            rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        except CalamineError as exc:
-            raise file_error(corrupt) from exc
-        except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            raise file_error(corrupt) from exc
-        return rows, 1, formulas.result()
-
-
-_CELL_WITH_FORMULA = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?(?<!/)>\s*<f[\s>/]')
-
-
-def _xlsx_formula_cells(path: Path) -> set[tuple[int, int]]:
-    """(line, column index) of the first sheet's formula cells: calamine gives a formula's cached
-    value, so a formula would otherwise pass unnoticed."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            sheet_path = _first_sheet_path(archive)
-            if sheet_path is None:
-                return set()
-            data = archive.read(sheet_path)
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return set()
-    if not re.search(rb"<f[\s>/]", data):
-        return set()
-    cells = set()
-    for match in _CELL_WITH_FORMULA.finditer(data):
-        letters, number = match.group(1).decode(), int(match.group(2))
-        column = 0
-        for letter in letters:
-            column = column * 26 + (ord(letter) - 64)
-        cells.add((number, column - 1))
-    return cells
-
-
-def _first_sheet_path(archive: zipfile.ZipFile) -> str | None:
-    try:
-        workbook = archive.read("xl/workbook.xml")
-        rels = archive.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return None
-    sheet = re.search(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"', workbook)
-    if sheet is None:
-        return None
-    rel_id = sheet.group(1)
-    for rel in re.finditer(rb"<Relationship\b[^>]*>", rels):
-        if re.search(rb'\bId="' + re.escape(rel_id) + rb'"', rel.group(0)):
-            target = re.search(rb'\bTarget="([^"]+)"', rel.group(0))
-            if target:
-                name = target.group(1).decode()
-                return name.lstrip("/") if name.startswith("/") else f"xl/{name}"
-    return None
-
-
-def _read_csv(path: Path) -> list[list[str]]:
-    data = path.read_bytes()
-    if b"\x00" in data[:65536]:
-        raise file_error(_("The file is not a text CSV file. Save the roster as CSV (UTF-8) or .xlsx."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise file_error(_("The file's text encoding is not recognised. Save it as CSV (UTF-8).")) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise file_error(_("The CSV file is malformed: %(error)s") % {"error": exc}) from exc
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -1275,7 +1218,7 @@ def _require_import_org(actor, org: Org) -> None:
 def _format_of(filename: str) -> str:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in FORMATS:
-        raise file_error(_("Upload the roster as an .xlsx or .csv file."))
+        raise roster_files.unsupported_suffix_error(suffix) or file_error(_("Upload the roster as an .xlsx or .csv file."))
     return FORMATS[suffix]
 
 
@@ -1294,6 +1237,17 @@ def _error_dicts(errors: list[tuple[int, str, str]]) -> list[dict]:
 
 
 STAGED_MAX_AGE = timedelta(days=7)
+HIDDEN_LINES_SHOWN = 20
+
+
+def _reading_report(table: Table) -> dict[str, Any]:
+    """What the preview says of the reading: which sheet was read, and member rows Excel hides."""
+    report: dict[str, Any] = {}
+    if table.sheet_name:
+        report["sheet"] = {"name": table.sheet_name, "of": table.sheet_count}
+    if table.hidden_lines:
+        report["hidden_rows"] = {"count": len(table.hidden_lines), "lines": table.hidden_lines[:HIDDEN_LINES_SHOWN]}
+    return report
 
 
 def roster_imports_expire() -> int:
@@ -1336,6 +1290,7 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
         timings = {}
         started = time.perf_counter()
         table = read_roster(stored, file_format)
+        reading = _reading_report(table)
         timings["read_s"] = round(time.perf_counter() - started, 3)
         checked = check_roster(table, org=org)
         del table  # see below
@@ -1346,6 +1301,7 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
             file_size=stored.stat().st_size, total_rows=checked.total, skipped_count=checked.skipped,
             errors=_error_dicts(checked.errors), error_count=len(checked.errors), report=checked.report,
         )
+        roster_import.report.update(reading)
         if checked.errors:
             roster_import.status = RosterImportStatus.INVALID
             roster_import.finished_at = timezone.now()
