@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
@@ -58,12 +59,13 @@ from smartunion.orgs.selectors import (
 
 PICKER_LIMIT = 20
 
-# What each staff move is called on its button.
+# What each staff move is called on its button (lazy: translated when a page shows it, in the
+# viewer's language, not once at import).
 MOVE_LABELS = {
-    MembershipStatus.SUSPENDED: _("Suspend"),
-    MembershipStatus.ACTIVE: _("Reinstate"),
-    MembershipStatus.RETAINED: _("Retain (retired or between jobs)"),
-    MembershipStatus.LEFT: _("Mark as left"),
+    MembershipStatus.SUSPENDED: gettext_lazy("Suspend"),
+    MembershipStatus.ACTIVE: gettext_lazy("Reinstate"),
+    MembershipStatus.RETAINED: gettext_lazy("Retain (retired or between jobs)"),
+    MembershipStatus.LEFT: gettext_lazy("Mark as left"),
 }
 
 
