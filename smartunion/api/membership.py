@@ -99,7 +99,8 @@ def unions_joinable(
     """Public, no token needed. Without `enterprise`: the unions that accept direct joining (gig and
     platform workers, and anyone whose employer has no union). With `enterprise`: the grassroots
     union covering each matching employer, with the employer (send its id as `employer` when
-    applying). Only what a union publishes about itself: name, kind and district."""
+    applying). Only what a union publishes about itself: name, kind, district and its office's
+    address, contact and phone (a mobile masked)."""
     if enterprise.strip():
         found = public_enterprise_search(q=enterprise)
         return {"items": [_public(e.union, enterprise=e) for e in found if e.union is not None]}
@@ -113,6 +114,9 @@ def _public(union, *, enterprise=None) -> dict:
         "kind": union.kind,
         "kind_label": str(union.kind_label),
         "district": union.district,
+        "address": union.address,
+        "contact_name": union.contact_name,
+        "contact_phone": union.contact_phone,  # masked by the selector when it is a mobile
         "enterprise": {"id": enterprise.pk, "name": enterprise.name} if enterprise is not None else None,
     }
 

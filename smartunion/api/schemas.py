@@ -199,6 +199,7 @@ class EnterpriseOut(Schema):
     industry_label: str
     headcount: int
     is_platform: bool
+    brand_names: list[str] = Field(..., description="Brand names and aliases workers know it by (美团, 饿了么).")
     org: UnionRefOut = Field(
         ..., description="The responsible union; `id` and `name` are null when you may not view it."
     )
@@ -215,6 +216,10 @@ class EnterpriseOut(Schema):
         return str(enterprise.get_industry_display())
 
     @staticmethod
+    def resolve_brand_names(enterprise) -> list[str]:
+        return enterprise.brand_name_list
+
+    @staticmethod
     def resolve_org(enterprise, context) -> dict | None:
         return _union_ref(enterprise.org, context)
 
@@ -223,7 +228,6 @@ class EnterpriseOut(Schema):
         return _union_ref(enterprise.covering_union, context)
 
 
-    brand_names: list[str] = Field(..., description="Brand names and aliases workers know it by (美团, 饿了么).")
 class EnterprisePage(Page):
     items: list[EnterpriseOut]
 
@@ -235,13 +239,12 @@ class EnterpriseCreateIn(InputSchema):
     headcount: int = Field(0, ge=0, le=10_000_000)
     address: str = Field("", max_length=300)
     is_platform: bool = False
+    brand_names: list[str] = Field(
+        [], max_length=20, description="Brand names and aliases (美团, 美团外卖), 50 characters each at most."
+    )
     org: int = Field(..., description="Id of the responsible union node.")
     covering_union: int | None = Field(None, description="Id of the grassroots union covering it.")
 
-
-    @staticmethod
-    def resolve_brand_names(enterprise) -> list[str]:
-        return enterprise.brand_name_list
 
 class EnterpriseUpdateIn(InputSchema):
     name: str | None = Field(None, max_length=200)
@@ -250,6 +253,7 @@ class EnterpriseUpdateIn(InputSchema):
     headcount: int | None = Field(None, ge=0, le=10_000_000)
     address: str | None = Field(None, max_length=300)
     is_platform: bool | None = None
+    brand_names: list[str] | None = Field(None, max_length=20, description="Replaces the list; [] clears it.")
     covering_union: int | None = Field(
         None, description="Id of the covering grassroots union; null clears it."
     )
@@ -263,21 +267,22 @@ class EnterpriseUpdateIn(InputSchema):
         return value
 
 
-    brand_names: list[str] = Field(
-        [], max_length=20, description="Brand names and aliases (美团, 美团外卖), 50 characters each at most."
-    )
 # --- Joining and the worker's own membership -------------------------------------------------------
 
 
 class PublicUnionOut(Schema):
-    """What a union publishes about itself: no staff, contacts or tree internals."""
+    """What a union publishes about itself, its office included: no staff or tree internals."""
 
     id: int
     name: str
     kind: str
     kind_label: str
     district: str = Field(..., description="The district union above it, or empty.")
-    brand_names: list[str] | None = Field(None, max_length=20, description="Replaces the list; [] clears it.")
+    address: str = Field(..., description="The union office's address, or empty.")
+    contact_name: str = Field(..., description="The contact person, or empty.")
+    contact_phone: str = Field(
+        ..., description="The contact phone: an office landline as entered, a mobile masked (139****0001)."
+    )
     enterprise: RefOut | None = Field(..., description="With `enterprise=`: the employer this union covers.")
 
 

@@ -34,6 +34,9 @@ def direct_union(tree):
         parent=tree.fangshan,
         region_code="110111",
         accepts_direct_joining=True,
+        address="房山区良乡东路1号",
+        contact_name="赵联络",
+        contact_phone="0086 138 0013 0008",
     )
 
 
@@ -94,11 +97,16 @@ def test_joinable_unions_are_public_and_show_only_public_fields(api, tree, direc
             "kind": "joint_union",
             "kind_label": "联合工会",
             "district": "房山区总工会",
+            # The union's office, as it publishes it; a contact mobile masked (issue 7, item 18).
+            "address": "房山区良乡东路1号",
+            "contact_name": "赵联络",
+            "contact_phone": "138****0008",
             "enterprise": None,
         }
     ]
     assert [u["name"] for u in by_name.json()["items"]] == ["顺义区快递行业联合工会"]
     assert "甲公司工会" not in everything.content.decode()  # not a direct-joining union
+    assert "0013" not in everything.content.decode()
 
 
 def test_an_enterprise_leads_to_its_covering_union(api, tree):
@@ -113,6 +121,9 @@ def test_an_enterprise_leads_to_its_covering_union(api, tree):
             "kind": "enterprise_union",
             "kind_label": "企业工会",
             "district": "房山区总工会",
+            "address": "",
+            "contact_name": "",
+            "contact_phone": "",
             "enterprise": {"id": tree.enterprise_a.pk, "name": "甲物流有限公司"},
         }
     ]
