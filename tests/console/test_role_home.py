@@ -13,7 +13,7 @@ from smartunion.accounts.permissions import DEFAULT_ROLES
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership
 from smartunion.members.services import transfer_request
-from tests.conftest import as_staff
+from tests.conftest import as_staff, staff_login
 from tests.console.conftest import page_text
 from tests.factories import StaffFactory, make_person
 
@@ -69,6 +69,18 @@ def test_every_menu_and_start_page_link_opens_for_every_role(staff_client, tree,
         if status in (403, 404):
             refused[link] = status
     assert refused == {}, f"{role} is shown links it may not open"
+
+
+def test_every_menu_and_start_page_link_opens_for_every_persona(client, personas, work):
+    refused = {}
+    for name, user in personas.items():
+        staff_login(client, user)
+        for link in console_links(client.get("/console/").content.decode()):
+            status = client.get(link).status_code
+            if status in (403, 404):
+                refused[f"{name} {link}"] = status
+        client.logout()
+    assert refused == {}
 
 
 def test_roles_see_only_their_menu(staff_client, tree):
