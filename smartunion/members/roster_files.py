@@ -163,8 +163,8 @@ def sniff_format(path: Path, file_format: str) -> str:
 
 def _check_directory(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     infos = archive.infolist()
-    if len(infos) > MAX_ENTRIES:
-        raise _corrupt()
+    if len(infos) > MAX_ENTRIES or len({info.filename for info in infos}) != len(infos):
+        raise _corrupt()  # a part named twice: this check and calamine could each read another
     total = 0
     for info in infos:
         if info.flag_bits & 0x1:
@@ -497,6 +497,8 @@ def _workbook_sheets(
             if position == active_position:
                 active = len(sheets)
             sheets.append((html.unescape(name.group(1).decode()), targets[rel_id.group(1)]))
+    if len({name for name, _part in sheets}) != len(sheets):
+        raise _corrupt()  # two sheets of one name: calamine would read the first, whatever was checked
     return sheets, active, shared
 
 

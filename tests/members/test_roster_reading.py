@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import resource
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -248,3 +249,24 @@ def test_an_xlsb_renamed_xlsx_is_told_to_be_saved_as_xlsx(tree, staff):
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("xl/workbook.bin", b"\x83\x01\x00")
     assert OLD_FORMAT in refused(staff, tree.union_a, "名册.xlsx", buffer.getvalue())
+
+
+CORRUPT = "无法作为 Excel 工作簿（.xlsx）读取这个文件"
+
+
+def test_a_part_named_twice_is_refused(tree, staff):
+    """The checks here and calamine could each read another of the two: refused whole."""
+    good = bombs.workbook([("名册", bombs.sheet_xml(bombs.roster_rows_xml(tree.enterprise_a, 2)))])
+    buffer = io.BytesIO(good)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.writestr("xl/worksheets/sheet1.xml", bombs.sheet_xml(bombs.row_xml(1, ["x"])))
+    assert CORRUPT in refused(staff, tree.union_a, "名册.xlsx", buffer.getvalue())
+
+
+def test_two_sheets_of_one_name_are_refused(tree, staff):
+    sheet = bombs.sheet_xml(bombs.roster_rows_xml(tree.enterprise_a, 2))
+    assert CORRUPT in refused(
+        staff, tree.union_a, "名册.xlsx", bombs.workbook([("名册", sheet), ("名册", sheet)])
+    )
