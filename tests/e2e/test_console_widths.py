@@ -22,7 +22,7 @@ from smartunion.members.roster import roster_import_validate
 from smartunion.members.services import transfer_request
 from tests.conftest import as_staff
 from tests.e2e.conftest import DESKTOP, PHONE
-from tests.factories import STAFF_PASSWORD, make_person, totp_now
+from tests.factories import STAFF_PASSWORD, StaffFactory, make_person, totp_now
 from tests.members.test_roster import csv_file, roster_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -253,4 +253,19 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
         problems["375 /console/orgs/ opened"] = found
     screenshot(page, "console-375-org-tree-open")
     assert problems == {}, "\n".join(f"{where}: {found}" for where, found in problems.items())
+    assert page.console_errors == []
+
+
+def test_a_merchant_clerk_on_a_phone_is_told_what_is_not_built(
+    live_server, phone_page, screenshot, default_roles, tree
+):
+    clerk = StaffFactory(
+        username="shop.clerk", display_name="早餐店店员", roles=[("merchant_clerk", tree.fangshan)]
+    )
+    page = phone_page
+    sign_in(page, live_server.url, clerk)
+    expect(page.locator("#not-built")).to_contain_text("核销消费券和早餐卡")
+    expect(page.locator(".mainnav a")).to_have_count(0)  # no page of theirs exists yet: no menu to a 403
+    assert overflow(page) == []
+    screenshot(page, "console-375-merchant-clerk-home")
     assert page.console_errors == []
