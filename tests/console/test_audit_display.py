@@ -72,6 +72,15 @@ def test_organisations_enterprises_and_staff_by_name(signed_in, tree, personas):
     assert "甲物流有限公司" in rows and "/console/enterprises/" not in rows
 
 
+def test_a_staff_account_as_object_is_named(signed_in, tree, personas):
+    admin, staff = personas["city_admin"], personas["union_a_staff"]
+    with scopes_disabled():
+        audit_record(action="2fa.reset", actor=admin, obj=staff, org=tree.union_a)
+    rows = _rows(signed_in("auditor").get("/console/audit/?action=2fa.reset"))
+    assert f'{staff.display_name} <span class="muted code">union_a.staff</span>' in rows
+    assert f'{admin.display_name} <span class="muted code">city.admin</span>' in rows
+
+
 def test_role_names_are_translated(signed_in, tree, personas, client):
     admin, staff = personas["city_admin"], personas["fangshan_staff"]
     with scopes_disabled():

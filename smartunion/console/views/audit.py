@@ -91,6 +91,11 @@ def _subjects(events: list[AuditEvent], user) -> None:
     staff_ids = by_type["grant.user"] | _ids(
         e.actor_id for e in events if e.actor_id and not e.actor_label.startswith("worker#")
     )
+    staff_ids |= _ids(
+        e.object_id
+        for e in events
+        if e.object_type == "accounts.user" and not e.object_repr.startswith("worker#")
+    )
     if staff_ids:
         with scopes_disabled():  # staff accounts are not org-owned rows; only their names are shown
             staff = {
