@@ -16,13 +16,22 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
+from smartunion.accounts.models import Role
+from smartunion.accounts.services import role_grant
 from smartunion.core.models import InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, OccupationTag
 from smartunion.members.services import transfer_request
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff, staff_login
-from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory, WorkerFactory, make_person
+from tests.factories import (
+    STAFF_PASSWORD,
+    EnterpriseFactory,
+    OrgFactory,
+    StaffFactory,
+    WorkerFactory,
+    make_person,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +129,7 @@ NAMES = {
         "worker": "Rider Wu",
         "message": "Welcome aboard",
         "reason": "Moved house",
+        "helper": "Helper Sun",
     },
     "zh": {
         "city": "北京市总工会",
@@ -135,6 +145,7 @@ NAMES = {
         "worker": "吴师傅",
         "message": "欢迎加入工会",
         "reason": "搬家",
+        "helper": "孙助理",
     },
 }
 
@@ -154,6 +165,17 @@ def build(language: str) -> World:
     staff = StaffFactory(
         username="clerk", display_name=names["clerk"], home_org=city, roles=[("federation_admin", city)]
     )
+    # A role granted through the service, so the audit log and the lists show a role by its name.
+    helper = StaffFactory(username="helper", display_name=names["helper"], home_org=district)
+    with as_staff(staff):
+        role_grant(
+            actor=staff,
+            user=helper,
+            role=Role.objects.get(code="union_staff"),
+            org=district,
+            confirm=STAFF_PASSWORD,
+            client_address="127.0.0.1",
+        )
     worker = WorkerFactory(display_name=names["worker"])
     member, _m = make_person(org=union, real_name=names["member"], employer=enterprise, user=worker)
     _p, application = make_person(org=union, real_name=names["applicant"], status="applying")
@@ -187,7 +209,14 @@ def build(language: str) -> World:
     mobile_pages = ["/m/", "/m/membership/", "/m/messages/", "/m/me/", "/m/me/data/", "/m/card/", "/m/join/"]
     # Occupation tags are rows an administrator edits, in Chinese only: data, not chrome.
     tags = [str(name) for name in OccupationTag.objects.values_list("name", flat=True)]
-    data = [*names.values(), staff.username, enterprise.credit_code, *tags, *CHINESE_EXAMPLES]
+    data = [
+        *names.values(),
+        staff.username,
+        helper.username,
+        enterprise.credit_code,
+        *tags,
+        *CHINESE_EXAMPLES,
+    ]
     return World(staff, worker, data, console_pages, mobile_pages)
 
 
