@@ -270,3 +270,27 @@ def test_two_sheets_of_one_name_are_refused(tree, staff):
     assert CORRUPT in refused(
         staff, tree.union_a, "名册.xlsx", bombs.workbook([("名册", sheet), ("名册", sheet)])
     )
+
+
+def unnumbered_row(values) -> str:
+    """A row as some generators write it: no r="" on the row or its cells; calamine counts them."""
+    cells = "".join(f'<c t="inlineStr"><is><t>{value}</t></is></c>' for value in values)
+    return f"<row>{cells}</row>"
+
+
+def test_a_sheet_without_cell_numbers_is_read(tree, staff):
+    rows = unnumbered_row(bombs.HEADERS) + "".join(
+        unnumbered_row(values) for values in bombs.member_values(tree.enterprise_a, 3)
+    )
+    roster_import = validate(
+        staff, tree.union_a, "名册.xlsx", bombs.workbook([("名册", bombs.sheet_xml(rows))])
+    )
+    assert roster_import.status == RosterImportStatus.READY, roster_import.errors
+    assert roster_import.total_rows == 3
+
+
+def test_a_wide_row_without_cell_numbers_is_measured_too(tree, staff):
+    rows = unnumbered_row(bombs.HEADERS) + "<row>" + "<c><v>1</v></c>" * 16_384 + "</row>"
+    rows += "".join(unnumbered_row(values) for values in bombs.member_values(tree.enterprise_a, 600))
+    message = refused(staff, tree.union_a, "名册.xlsx", bombs.workbook([("名册", bombs.sheet_xml(rows))]))
+    assert "最右到第 XFD 列还有内容" in message
