@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 
 
@@ -113,12 +113,17 @@ def _active_for(model) -> Scope:
     return active
 
 
-def scope_sql(model, **path_columns: str) -> tuple[str, list[str]]:
+def scope_sql(model, *, prefix_test: bool = False, **path_columns: str) -> tuple[str, list[str]]:
     """The active scope as a SQL condition, for the few hot reads written in SQL rather than built
     by the ORM (``members.selectors.member_rows``): the rule ``ScopedManager`` applies to
     ``model``, stated on ``path_columns``, the SQL expressions holding the materialized path of the
     org behind each of the model's scope fields (``scope_sql(Person, org="o.path")``). It fails
-    closed the same way: no active scope raises ``ScopeError``; an empty scope matches nothing."""
+    closed the same way: no active scope raises ``ScopeError``; an empty scope matches nothing.
+
+    ``prefix_test=True`` states each subtree as PostgreSQL's ``starts_with(path, prefix)`` instead
+    of the half-open range (the same rows: paths compare bytewise). A range on an expression the
+    planner cannot see into makes it expect few rows and keep planning a statement anew on every
+    run; ``starts_with`` lets it reuse one plan (``member_rows``). Elsewhere it is the range."""
     manager = model._default_manager
     if not isinstance(manager, ScopedManager) or set(path_columns) != set(manager.scope_fields):
         raise TypeError(f"{model.__name__} is scoped by {getattr(manager, 'scope_fields', ())}, not {tuple(path_columns)}")
@@ -127,11 +132,16 @@ def scope_sql(model, **path_columns: str) -> tuple[str, list[str]]:
         return "1 = 1", []
     parts: list[str] = []
     params: list[str] = []
+    prefix_test = prefix_test and connection.vendor == "postgresql"
     for prefix in active.prefixes:
         for field in manager.scope_fields:
             column = path_columns[field]
-            parts.append(f"({column} >= %s AND {column} < %s)")
-            params += [prefix, path_upper_bound(prefix)]
+            if prefix_test:
+                parts.append(f"starts_with({column}, %s)")
+                params.append(prefix)
+            else:
+                parts.append(f"({column} >= %s AND {column} < %s)")
+                params += [prefix, path_upper_bound(prefix)]
     if manager.null_visible_at_root and active.includes_a_root:
         parts += [f"{path_columns[field]} IS NULL" for field in manager.scope_fields]
     return ("(" + " OR ".join(parts) + ")", params) if parts else ("1 = 0", [])
