@@ -571,7 +571,11 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     code_problems: dict[str, str | None] = {}
     seen_ids: dict[str, int] = {}
     seen_mobiles: dict[str, int] = {}
+    # A problem names the column as the file does (联系电话, not the template's 手机号).
     h = {c.key: c.header for c in COLUMNS}
+    for key, index in columns.items():
+        if index < len(table.header) and _normalise_header(table.header[index]):
+            h[key] = _normalise_header(table.header[index])
     position = {key: columns.get(key) for key in COLUMN_BY_KEY}
     formula_cells = table.formula_cells
     msg_formula = _("This cell is a formula; paste the value instead.")
@@ -812,7 +816,7 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
         elif verdict[0] == "error":
             errors.append((row.line, h[verdict[1]], verdict[2]))
     skipped = sum(1 for v in verdicts.values() if v[0] == "skip")
-    order = {c.header: i for i, c in enumerate(COLUMNS)}
+    order = {h[c.key]: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
     warnings = sorted((line, h[key], reason) for line, verdict in verdicts.items() if verdict[0] != "error"
                       for key, reason in verdict[-1])

@@ -74,6 +74,17 @@ def test_every_common_header_variant_is_read(tree, staff, key, variant):
     assert "unread_columns" not in roster_import.report
 
 
+def test_a_problem_names_the_column_as_the_file_does(tree, staff):
+    headers = ["姓名", "公民身份号码", "联系电话", "用工性质", "统一社会信用代码"]
+    rows = [row[:5] for row in roster_rows(tree.enterprise_a, 2)]
+    rows[0][2] = "010-12345678"  # a landline under 联系电话
+    rows[1][1] = rows[1][1][:17]
+    assert errors_of(validate(staff, tree.union_a, csv_file(rows, headers))) == {
+        2: ("联系电话", zh("A mainland mobile number has 11 digits and starts with 13 to 19.")),
+        3: ("公民身份号码", "身份证号应为 18 位，这个是 17 位。"),
+    }
+
+
 def test_the_issues_variants_all_at_once_and_the_columns_not_read_are_listed(tree, staff, signed_in):
     headers = [
         "序号",
