@@ -95,3 +95,8 @@ def test_my_data_shows_on_screen_what_the_download_holds(client, rider, tree):
     assert "<dt>语言</dt><dd>简体中文</dd>" in text and "建档时间" in text
     assert f"<dt>会员号</dt><dd>{membership.number}</dd>" in text and "<dt>入会日期</dt>" in text
     assert '1 条消息（1 条未读） <a href="/m/messages/">查看消息</a>' in text
+
+
+def test_my_page_leads_to_the_messages_too(client, rider):
+    text = page(client.get(reverse("mobile:me")))
+    assert '<a href="/m/messages/">消息</a>' in text
