@@ -245,8 +245,11 @@ class Server:
 
 
 @pytest.fixture
-def real_server(transactional_db):
-    """Start gunicorn on the test database: ``real_server(env=..., workers=1, memory_mb=None)``."""
+def real_server(default_roles):
+    """Start gunicorn on the test database: ``real_server(env=..., workers=1, memory_mb=None)``.
+
+    Takes ``default_roles`` (tests/conftest.py): the committed test database starts with the
+    migrations' roles and tags even when an earlier transactional test flushed them."""
     started: list[Server] = []
 
     def start(
