@@ -617,8 +617,16 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
 
 
 def password_change(*, user: User, old_password: str, new_password: str, client_address: str) -> None:
-    if not user.check_password(old_password):
+    # The current password is a re-authentication: a stolen session gets no unlimited guesses at
+    # it, so wrong ones count towards the lockout like failed sign-ins (and a right one is no
+    # complete sign-in: the account's earlier failures keep counting).
+    key = account_key(user.mobile if user.mobile_encrypted else user.username)
+    attempt = attempt_begin(key=key, client_address=client_address)
+    if not user.check_password(old_password or ""):
+        attempt_failed(key=key, client_address=client_address, action="password.change", user=user,
+                       reason="bad_password")
         raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
+    attempt_succeeded(row=attempt, complete=False)
     try:
         validate_password(new_password, user)
     except DjangoValidationError as exc:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.services import password_change
 from smartunion.console.helpers import apply_domain_error, render_page, staff_required
-from smartunion.core.errors import ValidationFailed
+from smartunion.core.errors import Locked, ValidationFailed
 
 
 class PasswordChangeForm(forms.Form):
@@ -40,7 +40,7 @@ def password_change_view(request):
                 new_password=form.cleaned_data["new_password"],
                 client_address=request_address(request),
             )
-        except ValidationFailed as exc:
+        except (ValidationFailed, Locked) as exc:  # wrong current passwords count towards the lockout
             apply_domain_error(form, exc)
         else:
             update_session_auth_hash(request, request.user)  # stay signed in on this device
