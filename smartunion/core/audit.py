@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
@@ -264,7 +264,14 @@ def audit_verify(
         return VerifyResult(True, checked, head_seq, head_hash, head_at=last_at)
 
 
-def seal_unkeyed_chain(*, event_model=AuditEvent, head_model=AuditChainHead) -> int | None:
+# How long after the upgrade's re-key record a server still running older code may have written
+# unkeyed records (``audit_verify --rekey``): a rolling restart takes minutes, not days.
+STRAGGLER_WINDOW = timedelta(days=1)
+
+
+def seal_unkeyed_chain(
+    *, event_model=AuditEvent, head_model=AuditChainHead, stragglers_only: bool = False
+) -> int | None:
     """Move records written without AUDIT_CHAIN_KEY to the keyed chain: append one keyed re-key
     record (``audit.rekey``) that vouches for them, by ranges of sequence numbers with the hash of
     each range's last record. Their plain hashes stay (the canonical fields are unchanged) and
@@ -276,26 +283,51 @@ def seal_unkeyed_chain(*, event_model=AuditEvent, head_model=AuditChainHead) -> 
     code during an upgrade, ``audit_verify --rekey``): a keyed record seals everything before it
     through ``prev_hash``, so those cannot have been forged since. Never unkeyed records at the end
     of a chain that has keyed ones: they may be a forgery (records altered and rehashed without the
-    key); once the server writes its next, keyed record, they can be sealed."""
+    key); once the server writes its next, keyed record, they can be sealed.
+
+    ``stragglers_only`` (``audit_verify --rekey``): only runs that an upgrade can explain, that is
+    after the upgrade's own (first authentic) re-key record and begun within ``STRAGGLER_WINDOW`` of
+    it, as the keyed record before each run proves. Anyone who can write to the database can rewrite
+    the tail of a keyed chain with plain hashes and wait for the server's next keyed record; such a
+    run, on a chain that was keyed from its first record or long after the upgrade, is never
+    vouched for."""
     with transaction.atomic(), scopes_disabled():
         head, _ = head_model.objects.select_for_update().get_or_create(pk=1)
+        rekeys = [
+            rekey
+            for rekey in event_model.objects.filter(action=REKEY_ACTION).order_by("seq")
+            if hmac.compare_digest(keyed_hash(rekey), rekey.hash)
+        ]
         earlier = [
             (int(first), int(last))
-            for rekey in event_model.objects.filter(action=REKEY_ACTION)
-            if hmac.compare_digest(keyed_hash(rekey), rekey.hash)
+            for rekey in rekeys
             for first, last, _hash in rekey.data.get("unkeyed", [])
         ]
+        upgrade = rekeys[0] if rekeys else None
+        if stragglers_only and upgrade is None:
+            return None  # keyed from its first record: no older code ever wrote to this chain
+
+        def may_begin(seq: int, keyed_at) -> bool:
+            return not stragglers_only or (
+                seq > upgrade.seq
+                and keyed_at is not None
+                and keyed_at <= upgrade.created_at + STRAGGLER_WINDOW
+            )
+
         ranges: list[list] = []
         run: list | None = None  # the current run of unkeyed records not vouched for yet
         seen_keyed = False
+        keyed_at = None  # the time of the last keyed record, which its key vouches for
         for event in event_model.objects.order_by("seq").iterator(chunk_size=5000):
             if hmac.compare_digest(keyed_hash(event), event.hash):
                 if run:
                     ranges.append(run)
-                run, seen_keyed = None, True
+                run, seen_keyed, keyed_at = None, True, event.created_at
             elif any(first <= event.seq <= last for first, last in earlier):
                 run = None
-            elif hmac.compare_digest(plain_hash(event), event.hash):
+            elif hmac.compare_digest(plain_hash(event), event.hash) and (
+                run or may_begin(event.seq, keyed_at)
+            ):
                 run = [run[0], event.seq, event.hash] if run else [event.seq, event.seq, event.hash]
             else:
                 run = None  # altered: audit_verify names it; nothing before it is vouched for here

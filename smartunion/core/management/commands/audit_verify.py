@@ -9,8 +9,9 @@ from django.utils import timezone
 from smartunion.core.audit import ExportedHead, audit_verify, chain_algorithm, seal_unkeyed_chain
 
 UNVOUCHED_HINT = (
-    " If a server still running older code wrote it during an upgrade, run `audit_verify --rekey` "
-    "once the upgraded server has written a newer record."
+    " If a server still running older code wrote it during an upgrade (within a day of the upgrade's "
+    "re-key record), run `audit_verify --rekey` once the upgraded server has written a newer record; "
+    "--rekey vouches for nothing else, and such a record was otherwise altered."
 )
 
 
@@ -65,7 +66,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         head = _read_head(options["head"]) if options["head"] else None
         if options["rekey"]:
-            rekey_seq = seal_unkeyed_chain()
+            rekey_seq = seal_unkeyed_chain(stragglers_only=True)
             self.stderr.write(
                 f"Re-key record #{rekey_seq} vouches for the records written without AUDIT_CHAIN_KEY."
                 if rekey_seq
