@@ -50,6 +50,9 @@ RATIO_FROM = 1024 * 1024
 MAX_CELL_CHARS = 32_767
 MAX_CELL_BYTES = 256 * 1024
 MAX_GRID_CELLS = 8_000_000  # calamine keeps 32 bytes a cell: 256 MB
+# The grids of all the sheets looked through for the roster's header, together: a workbook of a
+# thousand tiny sheets each declaring a full-size grid must not cost a thousand full reads.
+MAX_WORKBOOK_CELLS = 2 * MAX_GRID_CELLS
 MAX_STRING_BYTES = 256 * 1024 * 1024
 MAX_CSV_COLUMNS = 16_384  # as Excel
 TITLE_ROWS = 10  # rows above the header a roster may have (members.roster.HEADER_SEARCH_ROWS)
@@ -525,6 +528,7 @@ def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
                         pass
             order = [active, *(i for i in range(len(sheets)) if i != active)]
             workbook = None
+            cells_read = 0
             for index in order:
                 name, part = sheets[index]
                 if part not in infos:
@@ -557,6 +561,10 @@ def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
                     and (_string_bytes(_part_chunks(handle, infos[part]), strings) > MAX_STRING_BYTES)
                 ):
                     raise _too_many_copies()
+                # Up to column Z the scan does not measure the width (26 columns fit any grid): count it all.
+                cells_read += max(scan.last_row, 1) * max(width, 26)
+                if cells_read > MAX_WORKBOOK_CELLS:
+                    return  # the sheets read so far are all that is looked through
                 if workbook is None:
                     workbook = CalamineWorkbook.from_path(str(path))
                 # Not skipping the empty area keeps rows and columns where Excel shows them.

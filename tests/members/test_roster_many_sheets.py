@@ -1,0 +1,24 @@
+"""A workbook of many sheets, each small on disk but declaring a large grid (issue 7, item 2):
+looking through them for the roster's header reads a bounded number of cells in all, not one
+full-size grid per sheet."""
+
+from __future__ import annotations
+
+from smartunion.members import roster_files
+from tests.members import roster_bombs as bombs
+
+
+def test_many_sheets_declaring_large_grids_are_read_within_one_budget(tmp_path):
+    # Each sheet: a word in A1 and one in AN100000, so calamine builds 100,000 rows x 40 columns.
+    far = bombs.sheet_xml(bombs.row_xml(1, ["x"]) + bombs.row_xml(100_000, [""] * 39 + ["y"]))
+    path = tmp_path / "sheets.xlsx"
+    path.write_bytes(bombs.workbook([(f"表{i}", far) for i in range(1, 13)]))
+
+    read = cells = 0
+    for sheet in roster_files.read_xlsx_sheets(path):
+        read += 1
+        cells += len(sheet.rows) * max(len(row) for row in sheet.rows)
+        assert sheet.sheet_count == 12
+
+    # Two full-size grids' worth (16,000,000 cells): 4 of the 12 sheets, not all 12.
+    assert (read, cells) == (4, 16_000_000)
