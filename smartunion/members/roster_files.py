@@ -401,16 +401,27 @@ def _scan_unnumbered(chunks: Iterator[bytes], scan: SheetScan) -> None:
     """Rows or cells without their number: calamine places them by counting, so bound the grid
     as generously: every unnumbered row one further down, every row as wide as its cells."""
     widest = highest = unnumbered_rows = 0
+    cells = 0  # of the row being counted: a row may run on over several chunks
     rest = b""
-    for chunk in chunks:
-        data, rest = _split_at_last(rest + chunk, b"<")
-        for row in re.split(rb"<(?:\w+:)?row(?=[\s>/])", data)[1:]:
+
+    def count(data: bytes) -> None:
+        nonlocal widest, highest, unnumbered_rows, cells
+        pieces = re.split(rb"<(?:\w+:)?row(?=[\s>/])", data)
+        cells += len(re.findall(rb"<(?:\w+:)?c[\s>/]", pieces[0]))  # the row the last chunk ended in
+        for row in pieces[1:]:
+            widest = max(widest, cells)
             number = _R.search(row[: row.find(b">") + 1])
             if number:
                 highest = max(highest, int(number.group(1)))
             else:
                 unnumbered_rows += 1
-            widest = max(widest, len(re.findall(rb"<(?:\w+:)?c[\s>/]", row)))
+            cells = len(re.findall(rb"<(?:\w+:)?c[\s>/]", row))
+
+    for chunk in chunks:
+        data, rest = _split_at_last(rest + chunk, b"<")
+        count(data)
+    count(rest)
+    widest = max(widest, cells)
     scan.last_column += widest
     scan.last_row = max(scan.last_row, highest) + unnumbered_rows
 
