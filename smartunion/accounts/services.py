@@ -677,8 +677,10 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         errors["new_password"] = password_errors
     if errors:
         raise ValidationFailed(fields=errors)
+    # The number's failures stop counting only once a worker's password is reset: a staff account
+    # is refused below, and a text message must not give fresh guesses at its password.
     one_time_code_prove(mobile=mobile, code=code, purpose=RESET_CODE_PURPOSE, client_address=client_address,
-                        action="password.reset", signs_in=True)
+                        action="password.reset")
     with scopes_disabled():
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
     if user is None:
@@ -698,6 +700,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         user.save(update_fields=["password"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(action="password.reset", actor=user, obj=user, client_address=client_address)
+        clear_failures(key=account_key(mobile))
     return user
 
 

@@ -5,12 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from smartunion.accounts.services import password_change, signin_password
-from smartunion.core.errors import Locked, ValidationFailed
+from smartunion.accounts import senders
+from smartunion.accounts.services import (
+    RESET_CODE_PURPOSE,
+    WrongEnd,
+    one_time_code_send,
+    password_change,
+    password_reset,
+    signin_password,
+)
+from smartunion.core.errors import Locked, Unauthorized, ValidationFailed
 from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from tests.console.conftest import page_text, zh
-from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, WorkerFactory
+from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +69,47 @@ def test_the_console_says_the_lockout_after_wrong_current_passwords(client, pers
     assert locked in page_text(response)
     user.refresh_from_db()
     assert user.check_password(STAFF_PASSWORD)
+
+
+def test_a_refused_staff_password_reset_leaves_the_numbers_failures_counted(tree):
+    staff = StaffFactory(username="reset.counted", home_org=tree.city)
+    with scopes_disabled():
+        staff.set_mobile("13755550102")
+        staff.save(update_fields=["mobile_index", "mobile_encrypted"])
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            signin_password(username="13755550102", password="guess", client_address=ADDRESS)
+    one_time_code_send(mobile="13755550102", purpose=RESET_CODE_PURPOSE, client_address=ADDRESS)
+
+    with pytest.raises(WrongEnd):
+        password_reset(
+            mobile="13755550102",
+            code=senders.OUTBOX["13755550102"],
+            new_password=NEW_PASSWORD,
+            client_address=ADDRESS,
+        )
+
+    # The refused reset gave no fresh guesses: one more wrong password locks the number.
+    with pytest.raises(Unauthorized):
+        signin_password(username="13755550102", password="guess", client_address="10.8.8.8")
+    with pytest.raises(Locked):
+        signin_password(username="13755550102", password=STAFF_PASSWORD, client_address="10.8.8.8")
+
+
+def test_a_workers_password_reset_ends_the_numbers_count():
+    worker = WorkerFactory(mobile="13755550103")
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            signin_password(username="13755550103", password="guess", client_address=ADDRESS)
+    one_time_code_send(mobile="13755550103", purpose=RESET_CODE_PURPOSE, client_address=ADDRESS)
+    password_reset(
+        mobile="13755550103",
+        code=senders.OUTBOX["13755550103"],
+        new_password=NEW_PASSWORD,
+        client_address=ADDRESS,
+    )
+
+    for _ in range(4):
+        with pytest.raises(Unauthorized):
+            signin_password(username="13755550103", password="guess", client_address="10.8.8.8")
+    assert signin_password(username="13755550103", password=NEW_PASSWORD, client_address="10.8.8.8") == worker
