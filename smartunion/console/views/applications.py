@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths
+from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, scope_with_perm
 from smartunion.console.helpers import (
     PAGE_SIZE,
     apply_domain_error,
@@ -53,7 +53,10 @@ def application_queue(request):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view")
 def application_detail(request, pk):
-    application = application_get(pk=pk)
+    # Only in the unions where the user holds members.view: a second role's wider scope does not
+    # open other unions' applications (a refused decision would otherwise show the applicant).
+    with scope_with_perm(request.user, "members.view"):
+        application = application_get(pk=pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm
+from smartunion.accounts.permissions import has_perm, scope_with_perm
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
 from smartunion.console.member_forms import DecisionForm, TransferCancelForm
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
@@ -36,10 +36,17 @@ def transfer_queue(request):
     return render_page(request, "console/transfer_queue.html", context)
 
 
+def _transfer_i_may_view(user, pk):
+    """A transfer touching a union where the user holds members.view: another role's wider scope
+    (a cockpit viewer's district) does not open other unions' transfers (404, as out of scope)."""
+    with scope_with_perm(user, "members.view"):
+        return transfer_get(pk=pk)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view")
 def transfer_detail(request, pk):
-    transfer = transfer_get(pk=pk)
+    transfer = _transfer_i_may_view(request.user, pk)
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
@@ -90,7 +97,7 @@ def transfer_detail_page(request, transfer, *, form=None, cancel_form=None):
 @staff_required(perm="members.view")
 def transfer_cancel_view(request, pk):
     """Call off a waiting transfer: the sending union, or the receiving one (the service decides)."""
-    transfer = transfer_get(pk=pk)
+    transfer = _transfer_i_may_view(request.user, pk)
     form = TransferCancelForm(request.POST)
     if not form.is_valid():
         return transfer_detail_page(request, transfer, cancel_form=form)
