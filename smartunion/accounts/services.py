@@ -112,11 +112,22 @@ def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None
     to raise instead of the sign-in one."""
     with transaction.atomic():
         row = SignInFailure.objects.create(account_key=key, address=client_address or "")
+    _forget_old_failures(key=key, client_address=client_address)
     if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
         # lock would vanish with them. So the lock lasts the window after the last attempt.
         raise locked or _locked_error()
     return row
+
+
+def _forget_old_failures(*, key: str, client_address: str) -> None:
+    """Failures older than the window count for nothing (the audit chain keeps them): the account's
+    and the address's are removed as they try again, so the table holds about one window's
+    failures rather than every failure ever made (a complete sign-in only marks its rows)."""
+    since = _window_start()
+    SignInFailure.objects.filter(account_key=key, created_at__lt=since).delete()
+    if client_address:
+        SignInFailure.objects.filter(address=client_address, created_at__lt=since).delete()
 
 
 def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:

@@ -119,3 +119,30 @@ def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(setting
         signin_password(username="13755550002", password=WORKER_PASSWORD, client_address=ADDRESS)
     # Not the account, whose count the sign-in ended: from another address its owner signs in.
     assert signin_password(username="13755550001", password=WORKER_PASSWORD, client_address="10.8.8.8") == own
+
+
+def test_failures_older_than_the_window_are_removed_as_the_account_or_address_tries_again():
+    """A complete sign-in only marks its failures (the address keeps counting them), so the old ones
+    are removed once they count for nothing: the table holds about one window, not every failure."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    WorkerFactory(mobile="13900007777")
+    for _ in range(3):
+        with pytest.raises(Unauthorized):
+            signin_password(username="13900007777", password="wrong-password", client_address=ADDRESS)
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    SignInFailure.objects.update(created_at=an_hour_ago)
+    SignInFailure.objects.create(account_key="someone-else", address=ADDRESS, created_at=an_hour_ago)
+    SignInFailure.objects.create(account_key="someone-else", address="10.9.9.9", created_at=an_hour_ago)
+
+    with pytest.raises(Unauthorized):
+        signin_password(username="13900007777", password="wrong-password", client_address=ADDRESS)
+
+    left = list(SignInFailure.objects.values_list("account_key", "address"))
+    # This attempt's row, and another account's old failure from another address (removed when
+    # that account or address tries again).
+    assert len(left) == 2
+    assert ("someone-else", "10.9.9.9") in left
+    assert SignInFailure.objects.filter(created_at__gte=timezone.now() - timedelta(minutes=1)).count() == 1
