@@ -503,15 +503,6 @@ _SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
 SUMMARY_GROUPS = 20
 
 
-def _column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _unread_columns(table: Table) -> list[str]:
     """The columns the import does not read, by header, or by letter when a column has data but no
     header: the preview lists them, so no data is dropped without a word."""
@@ -529,7 +520,7 @@ def _unread_columns(table: Table) -> list[str]:
     headerless += range(len(header), width)
     for position in headerless:
         if any(position < len(row) and _cell_present(row[position]) for row in table.rows):
-            unread.append(_("column %(letter)s (no header)") % {"letter": _column_letters(position)})
+            unread.append(_("column %(letter)s (no header)") % {"letter": roster_files.column_letters(position)})
     return unread
 
 

@@ -561,7 +561,7 @@ def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
                         )
                         % {
                             "sheet": name,
-                            "column": _column_letters(width - 1),
+                            "column": column_letters(width - 1),
                             "rows": f"{scan.last_row:,}",
                             "columns": f"{width:,}",
                         }
@@ -593,7 +593,8 @@ def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
         raise _corrupt() from exc
 
 
-def _column_letters(index: int) -> str:
+def column_letters(index: int) -> str:
+    """Excel's name of the column at 0-based ``index``: A, B, … Z, AA, …"""
     letters = ""
     index += 1
     while index:
