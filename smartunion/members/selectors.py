@@ -470,7 +470,7 @@ def _covers_much_of_tree(org: Org | None) -> bool:
         in_scope, total = cursor.fetchone()
     broad = in_scope * 4 >= total
     if len(_breadth) >= _BREADTH_ENTRIES:
-        del _breadth[next(iter(_breadth))]
+        _breadth.pop(next(iter(_breadth), None), None)  # oldest out; safe if a thread got there first
     _breadth[key] = (now, broad)
     return broad
 
