@@ -200,15 +200,8 @@ def contact_mobile(value: str) -> str | None:
     """The 11-digit mainland mobile a contact phone field holds (``0086 138 0013 0008``,
     ``138.0013.0007``, ``+86-138-0013-0008``), or None when it holds something else (an office
     landline, an extension, two numbers)."""
-    digits = _PHONE_SEPARATORS.sub("", normalise_input(value))
-    for prefix in ("+86", "0086"):
-        if digits.startswith(prefix):
-            digits = digits[len(prefix) :]
-            break
-    else:
-        if len(digits) == 13 and digits.startswith("86"):
-            digits = digits[2:]
-    return digits if _MOBILE_RE.match(digits) else None
+    mobile = normalise_mobile(value)
+    return mobile if _MOBILE_RE.match(mobile) else None
 
 
 def normalise_contact_phone(value: str) -> str:
