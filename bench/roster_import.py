@@ -52,7 +52,9 @@ REGIONS = ["110101", "110102", "110105", "110106", "110108", "110111", "110113",
 
 
 def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="10,000 rows instead of 100,000")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL on 127.0.0.1:5432 instead of SQLite")
     parser.add_argument("--rows", type=int, help="rows in the roster (default 100,000; quick 10,000)")
@@ -109,12 +111,22 @@ def build_world():
     from smartunion.orgs.services import org_create
 
     with scopes_disabled():
-        city = org_create(actor=None, parent=None, name="基准市总工会", kind=OrgKind.CITY_FEDERATION, region_code="110000")
-        union = org_create(actor=None, parent=city, name="基准公司工会", kind=OrgKind.ENTERPRISE_UNION, region_code="110105")
+        city = org_create(
+            actor=None, parent=None, name="基准市总工会", kind=OrgKind.CITY_FEDERATION, region_code="110000"
+        )
+        union = org_create(
+            actor=None, parent=city, name="基准公司工会", kind=OrgKind.ENTERPRISE_UNION, region_code="110105"
+        )
         Enterprise.objects.bulk_create(
-            Enterprise(name=f"基准企业{i}有限公司", credit_code=credit_code(REGIONS[i % len(REGIONS)], 1000 + i),
-                       region_code=REGIONS[i % len(REGIONS)], industry="G", org=union, covering_union=union,
-                       is_platform=i % 10 == 0)
+            Enterprise(
+                name=f"基准企业{i}有限公司",
+                credit_code=credit_code(REGIONS[i % len(REGIONS)], 1000 + i),
+                region_code=REGIONS[i % len(REGIONS)],
+                industry="G",
+                org=union,
+                covering_union=union,
+                is_platform=i % 10 == 0,
+            )
             for i in range(ENTERPRISES)
         )
         codes = list(Enterprise.objects.order_by("id").values_list("credit_code", flat=True))
@@ -137,14 +149,23 @@ def roster_rows(count: int, codes: list[str], rng: random.Random) -> list[list[s
     for i in range(count):
         # 1,000 sequence numbers per (region, birth date): unique for any count used here.
         region = REGIONS[i % len(REGIONS)]
-        birth = (first + timedelta(days=(i // len(REGIONS)) // 1000 * 7 + (i // len(REGIONS)) % 7)).strftime("%Y%m%d")
+        birth = (first + timedelta(days=(i // len(REGIONS)) // 1000 * 7 + (i // len(REGIONS)) % 7)).strftime(
+            "%Y%m%d"
+        )
         first17 = f"{region}{birth}{(i // len(REGIONS)) % 1000:03d}"
         id_number = first17 + id_number_check_char(first17)
-        rows.append([
-            f"职工{i:06d}", id_number, f"1{3 + i % 7}{i:09d}"[:11], rng.choice(forms), rng.choice(codes),
-            f"20{10 + i % 14}-{1 + i % 12:02d}-{1 + i % 28:02d}", rng.choice(wages),
-            rng.choice(tags) if i % 3 == 0 else "",
-        ])
+        rows.append(
+            [
+                f"职工{i:06d}",
+                id_number,
+                f"1{3 + i % 7}{i:09d}"[:11],
+                rng.choice(forms),
+                rng.choice(codes),
+                f"20{10 + i % 14}-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                rng.choice(wages),
+                rng.choice(tags) if i % 3 == 0 else "",
+            ]
+        )
     return rows
 
 
@@ -178,8 +199,13 @@ def write_csv(path: Path, rows: list[list[str]]) -> None:
 # --- The measured runs ------------------------------------------------------------------------------
 
 
-MEMBER_TABLES = ("members_person_occupation_tags", "members_membershipevent", "members_membership",
-                 "members_person", "members_rosterimport")
+MEMBER_TABLES = (
+    "members_person_occupation_tags",
+    "members_membershipevent",
+    "members_membership",
+    "members_person",
+    "members_rosterimport",
+)
 
 
 def clear_members() -> None:
@@ -189,7 +215,9 @@ def clear_members() -> None:
 
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"TRUNCATE {', '.join(MEMBER_TABLES)} CASCADE")  # the bench has no other member data
+            cursor.execute(
+                f"TRUNCATE {', '.join(MEMBER_TABLES)} CASCADE"
+            )  # the bench has no other member data
         else:
             for table in MEMBER_TABLES:
                 cursor.execute(f"DELETE FROM {table}")
@@ -264,9 +292,30 @@ def prepared_tuples(path: Path, fmt: str, union, staff):
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     people, memberships, events, tags = [], [], [], []
     for i, r in enumerate(staged, start=1):
-        people.append((i, r[1], ids_encrypted[i - 1], r[3], mobiles_encrypted[i - 1], r[5], r[6], r[7], r[8], r[9],
-                       r[10], r[11], union.pk, None, None, stamp, stamp))
-        memberships.append((i, i, union.pk, f"R{i:09d}", "active", r[12], None, None, None, "", 1, stamp, stamp))
+        people.append(
+            (
+                i,
+                r[1],
+                ids_encrypted[i - 1],
+                r[3],
+                mobiles_encrypted[i - 1],
+                r[5],
+                r[6],
+                r[7],
+                r[8],
+                r[9],
+                r[10],
+                r[11],
+                union.pk,
+                None,
+                None,
+                stamp,
+                stamp,
+            )
+        )
+        memberships.append(
+            (i, i, union.pk, f"R{i:09d}", "active", r[12], None, None, None, "", 1, stamp, stamp)
+        )
         events.append((i, "", "active", staff.pk, "通过名册导入", stamp))
         tags.extend((i, t) for t in r[13])
     return people, memberships, events, tags
@@ -274,10 +323,10 @@ def prepared_tuples(path: Path, fmt: str, union, staff):
 
 RAW_SQL = {
     "members_person": "id, real_name, id_number_encrypted, id_number_index, mobile_encrypted, mobile_index, birth_date, "
-                      "sex, employment_form, employer_id, platform_id, wage_bracket, org_id, user_id, closed_at, "
-                      "created_at, updated_at",
+    "sex, employment_form, employer_id, platform_id, wage_bracket, org_id, user_id, closed_at, "
+    "created_at, updated_at",
     "members_membership": "id, person_id, org_id, number, status, join_date, applied_at, due_date, decided_at, reason, "
-                          "card_version, created_at, updated_at",
+    "card_version, created_at, updated_at",
     "members_membershipevent": "membership_id, from_status, to_status, actor_id, reason, created_at",
     "members_person_occupation_tags": "person_id, occupationtag_id",
 }
@@ -355,8 +404,16 @@ def main() -> int:
             db_stage = args.rows / median["db_stage_s"]
             raw_rate = args.rows / raw
             ratio = db_stage / raw_rate
-            for key in ("end_to_end_s", "validate_s", "read_s", "check_s", "stage_s", "commit_s", "recheck_s",
-                        "db_stage_s"):
+            for key in (
+                "end_to_end_s",
+                "validate_s",
+                "read_s",
+                "check_s",
+                "stage_s",
+                "commit_s",
+                "recheck_s",
+                "db_stage_s",
+            ):
                 figure(f"{fmt}_{key}", median[key], "s")
             figure(f"{fmt}_raw_load_s", raw, "s")
             figure(f"{fmt}_end_to_end_rows_per_s", float(round(end_to_end)), "rows/s")

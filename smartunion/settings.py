@@ -34,7 +34,9 @@ def _secret_from_var(name: str, nbytes: int = 50, *, key: bool = False) -> str:
     """A development secret kept in var/ so restarts keep sessions; never used in production."""
     path = VAR_DIR / name
     if not path.exists():
-        path.write_text(base64.b64encode(secrets.token_bytes(nbytes)).decode() if key else secrets.token_urlsafe(nbytes))
+        path.write_text(
+            base64.b64encode(secrets.token_bytes(nbytes)).decode() if key else secrets.token_urlsafe(nbytes)
+        )
         path.chmod(0o600)
     return path.read_text().strip()
 
@@ -49,7 +51,9 @@ else:
 
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",")
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(
+        ","
+    )
     if h.strip()
 ]
 

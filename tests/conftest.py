@@ -19,9 +19,9 @@ def _english_free_defaults(settings):
 @dataclass
 class Tree:
     """city ─┬─ fangshan ── street_fs ─┬─ union_a (enterprise union) ── enterprise_a
-             │                         └─ union_b (sibling)          ── enterprise_b
-             ├─ shunyi ─── street_sy ─── union_c                    ── enterprise_c
-             └─ mediation centre under fangshan"""
+    │                         └─ union_b (sibling)          ── enterprise_b
+    ├─ shunyi ─── street_sy ─── union_c                    ── enterprise_c
+    └─ mediation centre under fangshan"""
 
     city: Org
     fangshan: Org
@@ -42,8 +42,12 @@ def tree(db) -> Tree:
     city = OrgFactory(name="北京市总工会", kind=OrgKind.CITY_FEDERATION, region_code="110000")
     fangshan = OrgFactory(name="房山区总工会", kind=OrgKind.DISTRICT_UNION, region_code="110111", parent=city)
     shunyi = OrgFactory(name="顺义区总工会", kind=OrgKind.DISTRICT_UNION, region_code="110113", parent=city)
-    street_fs = OrgFactory(name="拱辰街道总工会", kind=OrgKind.STREET_UNION, region_code="110111004", parent=fangshan)
-    street_sy = OrgFactory(name="胜利街道总工会", kind=OrgKind.STREET_UNION, region_code="110113001", parent=shunyi)
+    street_fs = OrgFactory(
+        name="拱辰街道总工会", kind=OrgKind.STREET_UNION, region_code="110111004", parent=fangshan
+    )
+    street_sy = OrgFactory(
+        name="胜利街道总工会", kind=OrgKind.STREET_UNION, region_code="110113001", parent=shunyi
+    )
     union_a = OrgFactory(name="甲公司工会", parent=street_fs, region_code="110111")
     union_b = OrgFactory(name="乙公司工会", parent=street_fs, region_code="110111")
     union_c = OrgFactory(name="丙公司工会", parent=street_sy, region_code="110113")
@@ -53,37 +57,58 @@ def tree(db) -> Tree:
     ent_a = EnterpriseFactory(name="甲物流有限公司", org=union_a, covering_union=union_a)
     ent_b = EnterpriseFactory(name="乙科技有限公司", org=union_b, covering_union=union_b)
     ent_c = EnterpriseFactory(name="丙餐饮有限公司", org=union_c, covering_union=union_c)
-    return Tree(city, fangshan, shunyi, street_fs, street_sy, union_a, union_b, union_c, mediation_fs, ent_a, ent_b, ent_c)
+    return Tree(
+        city,
+        fangshan,
+        shunyi,
+        street_fs,
+        street_sy,
+        union_a,
+        union_b,
+        union_c,
+        mediation_fs,
+        ent_a,
+        ent_b,
+        ent_c,
+    )
 
 
 @pytest.fixture
 def personas(tree):
     """One staff account per persona used by the scope matrix and the console tests."""
     return {
-        "city_admin": StaffFactory(username="city.admin", home_org=tree.city, roles=[("federation_admin", tree.city)]),
+        "city_admin": StaffFactory(
+            username="city.admin", home_org=tree.city, roles=[("federation_admin", tree.city)]
+        ),
         "fangshan_admin": StaffFactory(
             username="fangshan.admin", home_org=tree.fangshan, roles=[("federation_admin", tree.fangshan)]
         ),
         "fangshan_staff": StaffFactory(
             username="fangshan.staff", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)]
         ),
-        "shunyi_staff": StaffFactory(username="shunyi.staff", home_org=tree.shunyi, roles=[("union_staff", tree.shunyi)]),
+        "shunyi_staff": StaffFactory(
+            username="shunyi.staff", home_org=tree.shunyi, roles=[("union_staff", tree.shunyi)]
+        ),
         "union_a_staff": StaffFactory(
             username="union_a.staff", home_org=tree.union_a, roles=[("grassroots_staff", tree.union_a)]
         ),
         "fangshan_viewer": StaffFactory(
             username="fangshan.viewer", home_org=tree.fangshan, roles=[("cockpit_viewer", tree.fangshan)]
         ),
-        "auditor": StaffFactory(username="city.auditor", home_org=tree.city, roles=[("audit_admin", tree.city)]),
+        "auditor": StaffFactory(
+            username="city.auditor", home_org=tree.city, roles=[("audit_admin", tree.city)]
+        ),
         # A grassroots union's staff who also reads the city's cockpit: a wider scope, no wider rights.
         "union_a_widened": StaffFactory(
-            username="union_a.widened", home_org=tree.union_a,
+            username="union_a.widened",
+            home_org=tree.union_a,
             roles=[("grassroots_staff", tree.union_a), ("cockpit_viewer", tree.city)],
         ),
         # Two roles from the security trial (issue 7): 甲公司工会's clerk who also reads 房山's cockpit.
         # Their scope reaches the whole district; every list still shows only 甲公司工会's records.
         "union_a_fs_cockpit": StaffFactory(
-            username="union_a.fs_cockpit", home_org=tree.union_a,
+            username="union_a.fs_cockpit",
+            home_org=tree.union_a,
             roles=[("grassroots_staff", tree.union_a), ("cockpit_viewer", tree.fangshan)],
         ),
     }
@@ -127,7 +152,9 @@ def restore_migration_data():
         class connection:  # noqa: N801
             vendor = "none"
 
-    importlib.import_module("smartunion.members.migrations.0002_name_collation_and_tags").forwards(apps, _Editor)
+    importlib.import_module("smartunion.members.migrations.0002_name_collation_and_tags").forwards(
+        apps, _Editor
+    )
 
 
 @pytest.fixture

@@ -49,36 +49,99 @@ MATRIX = [
     Row("fangshan_staff", "console", "GET", "/console/orgs/{shunyi.pk}/children/", 404, "shunyi"),
     Row("fangshan_staff", "console", "GET", "/console/orgs/{union_c.pk}/edit/", 404, "union_c"),
     Row("fangshan_staff", "console", "POST", "/console/orgs/{union_c.pk}/edit/", 404, "union_c", ORG_EDIT),
-    Row("fangshan_staff", "console", "POST", "/console/orgs/{union_c.pk}/move/", 404, "union_c",
-        (("parent", "{street_fs.pk}"),)),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/orgs/{union_c.pk}/move/",
+        404,
+        "union_c",
+        (("parent", "{street_fs.pk}"),),
+    ),
     Row("fangshan_staff", "console", "POST", "/console/orgs/{union_c.pk}/delete/", 404, "union_c"),
     Row("fangshan_staff", "console", "GET", "/console/enterprises/{enterprise_c.pk}/", 404, "enterprise_c"),
-    Row("fangshan_staff", "console", "POST", "/console/enterprises/{enterprise_c.pk}/edit/", 404, "enterprise_c",
-        ENT_EDIT),
-    Row("fangshan_staff", "console", "POST", "/console/enterprises/{enterprise_c.pk}/delete/", 404, "enterprise_c"),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_c.pk}/edit/",
+        404,
+        "enterprise_c",
+        ENT_EDIT,
+    ),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_c.pk}/delete/",
+        404,
+        "enterprise_c",
+    ),
     Row("shunyi_staff", "console", "GET", "/console/orgs/{union_a.pk}/", 404, "union_a"),
-    Row("fangshan_admin", "console", "POST", "/console/roles/{grant_shunyi_staff.pk}/revoke/", 404,
-        "grant_shunyi_staff", (("confirm", "Staff-Pass-2026!"),)),
-    Row("fangshan_admin", "console", "POST", "/console/staff/{staff_shunyi.pk}/reset-authenticator/", 404,
-        "staff_shunyi", (("confirm", "Staff-Pass-2026!"),)),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/roles/{grant_shunyi_staff.pk}/revoke/",
+        404,
+        "grant_shunyi_staff",
+        (("confirm", "Staff-Pass-2026!"),),
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/staff/{staff_shunyi.pk}/reset-authenticator/",
+        404,
+        "staff_shunyi",
+        (("confirm", "Staff-Pass-2026!"),),
+    ),
     # --- console: a grassroots union cannot reach its sibling ---------------------------------
     Row("union_a_staff", "console", "GET", "/console/orgs/{union_b.pk}/", 404, "union_b"),
     Row("union_a_staff", "console", "GET", "/console/enterprises/{enterprise_b.pk}/", 404, "enterprise_b"),
-    Row("union_a_staff", "console", "POST", "/console/enterprises/{enterprise_b.pk}/edit/", 404, "enterprise_b",
-        ENT_EDIT),
-    Row("union_a_staff", "console", "POST", "/console/enterprises/{enterprise_b.pk}/delete/", 404, "enterprise_b"),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_b.pk}/edit/",
+        404,
+        "enterprise_b",
+        ENT_EDIT,
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_b.pk}/delete/",
+        404,
+        "enterprise_b",
+    ),
     Row("union_a_staff", "console", "GET", "/console/orgs/{street_fs.pk}/", 404, "street_fs"),
     # --- a wider scope (cockpit on the city) gives no wider rights: 403 on records it now reaches -
     Row("union_a_widened", "console", "GET", "/console/orgs/{union_c.pk}/", 403, "union_c"),
     Row("union_a_widened", "console", "GET", "/console/enterprises/{enterprise_c.pk}/", 403, "enterprise_c"),
-    Row("union_a_widened", "console", "POST", "/console/enterprises/{enterprise_c.pk}/edit/", 403, "enterprise_c",
-        ENT_EDIT),
+    Row(
+        "union_a_widened",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_c.pk}/edit/",
+        403,
+        "enterprise_c",
+        ENT_EDIT,
+    ),
     Row("union_a_widened", "api", "GET", "/api/v1/enterprises/{enterprise_c.pk}", 403, "enterprise_c"),
     Row("union_a_widened", "console", "GET", "/console/enterprises/{enterprise_a.pk}/", 200, "enterprise_a"),
     # --- console: inside the scope, without the permission: 403 -------------------------------
     Row("fangshan_viewer", "console", "GET", "/console/orgs/{union_a.pk}/edit/", 403, "union_a"),
     Row("fangshan_viewer", "console", "GET", "/console/enterprises/{enterprise_a.pk}/", 403, "enterprise_a"),
-    Row("union_a_staff", "console", "POST", "/console/enterprises/{enterprise_a.pk}/delete/", 403, "enterprise_a"),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/enterprises/{enterprise_a.pk}/delete/",
+        403,
+        "enterprise_a",
+    ),
     Row("union_a_staff", "console", "POST", "/console/orgs/{union_a.pk}/edit/", 403, "union_a", ORG_EDIT),
     Row("fangshan_staff", "console", "GET", "/console/audit/", 403),
     # --- console: positive controls (the same routes work inside the scope) -------------------
@@ -88,69 +151,231 @@ MATRIX = [
     Row("auditor", "console", "GET", "/console/audit/", 200),
     # --- console: members, applications, transfers (data made by _member_objects) -----------
     Row("union_a_staff", "console", "GET", "/console/members/{person_b.pk}/", 404, "person_b"),
-    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/unmask/", 404, "person_b",
-        (("field", "id_number"),)),
-    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/status/", 404, "person_b",
-        (("to", "suspended"), ("reason", "越权"))),
-    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/edit/", 404, "person_b",
-        (("real_name", "改名"), ("employment_form", "courier"))),
-    Row("union_a_staff", "console", "POST", "/console/members/{person_b.pk}/transfer/", 404, "person_b",
-        (("to_org", "{union_a.pk}"),)),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/{person_b.pk}/unmask/",
+        404,
+        "person_b",
+        (("field", "id_number"),),
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/{person_b.pk}/status/",
+        404,
+        "person_b",
+        (("to", "suspended"), ("reason", "越权")),
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/{person_b.pk}/edit/",
+        404,
+        "person_b",
+        (("real_name", "改名"), ("employment_form", "courier")),
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/{person_b.pk}/transfer/",
+        404,
+        "person_b",
+        (("to_org", "{union_a.pk}"),),
+    ),
     Row("union_a_staff", "console", "GET", "/console/applications/{application_b.pk}/", 404, "application_b"),
-    Row("union_a_staff", "console", "POST", "/console/applications/{application_b.pk}/", 404, "application_b",
-        (("decision", "approve"),)),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/applications/{application_b.pk}/",
+        404,
+        "application_b",
+        (("decision", "approve"),),
+    ),
     Row("union_a_staff", "console", "GET", "/console/transfers/{transfer_b.pk}/", 404, "transfer_b"),
-    Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b.pk}/", 404, "transfer_b",
-        (("decision", "approve"),)),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/transfers/{transfer_b.pk}/",
+        404,
+        "transfer_b",
+        (("decision", "approve"),),
+    ),
     Row("fangshan_staff", "console", "GET", "/console/members/{person_c.pk}/", 404, "person_c"),
-    Row("fangshan_staff", "console", "POST", "/console/members/{person_c.pk}/status/", 404, "person_c",
-        (("to", "left"), ("reason", "越权"))),
-    Row("fangshan_admin", "console", "POST", "/console/members/{person_c.pk}/unmask/", 404, "person_c",
-        (("field", "mobile"),)),
-    Row("fangshan_staff", "console", "GET", "/console/applications/{application_c.pk}/", 404, "application_c"),
-    Row("fangshan_staff", "console", "POST", "/console/applications/{application_c.pk}/", 404, "application_c",
-        (("decision", "reject"), ("reason", "越权"))),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/members/{person_c.pk}/status/",
+        404,
+        "person_c",
+        (("to", "left"), ("reason", "越权")),
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/members/{person_c.pk}/unmask/",
+        404,
+        "person_c",
+        (("field", "mobile"),),
+    ),
+    Row(
+        "fangshan_staff", "console", "GET", "/console/applications/{application_c.pk}/", 404, "application_c"
+    ),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/applications/{application_c.pk}/",
+        404,
+        "application_c",
+        (("decision", "reject"), ("reason", "越权")),
+    ),
     Row("shunyi_staff", "console", "GET", "/console/transfers/{transfer_fs.pk}/", 404, "transfer_fs"),
-    Row("shunyi_staff", "console", "POST", "/console/transfers/{transfer_fs.pk}/", 404, "transfer_fs",
-        (("decision", "approve"),)),
+    Row(
+        "shunyi_staff",
+        "console",
+        "POST",
+        "/console/transfers/{transfer_fs.pk}/",
+        404,
+        "transfer_fs",
+        (("decision", "approve"),),
+    ),
     # inside the scope, without the flag: 403
     Row("fangshan_viewer", "console", "GET", "/console/members/{person_a.pk}/", 403, "person_a"),
-    Row("fangshan_viewer", "console", "GET", "/console/applications/{application_b.pk}/", 403, "application_b"),
-    Row("union_a_staff", "console", "POST", "/console/members/{person_a.pk}/unmask/", 403, "person_a",
-        (("field", "id_number"),)),
-    Row("fangshan_staff", "console", "POST", "/console/members/{person_a.pk}/unmask/", 403, "person_a",
-        (("field", "mobile"),)),
-    Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b_from_a.pk}/", 403, "transfer_b_from_a",
-        (("decision", "approve"),)),
+    Row(
+        "fangshan_viewer", "console", "GET", "/console/applications/{application_b.pk}/", 403, "application_b"
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/{person_a.pk}/unmask/",
+        403,
+        "person_a",
+        (("field", "id_number"),),
+    ),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/members/{person_a.pk}/unmask/",
+        403,
+        "person_a",
+        (("field", "mobile"),),
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/transfers/{transfer_b_from_a.pk}/",
+        403,
+        "transfer_b_from_a",
+        (("decision", "approve"),),
+    ),
     # positive controls
     Row("union_a_staff", "console", "GET", "/console/members/{person_a.pk}/", 200, "person_a"),
     Row("fangshan_staff", "console", "GET", "/console/members/{person_b.pk}/", 200, "person_b"),
-    Row("fangshan_staff", "console", "GET", "/console/applications/{application_b.pk}/", 200, "application_b"),
+    Row(
+        "fangshan_staff", "console", "GET", "/console/applications/{application_b.pk}/", 200, "application_b"
+    ),
     Row("union_a_staff", "console", "GET", "/console/transfers/{transfer_fs.pk}/", 200, "transfer_fs"),
     Row("shunyi_staff", "console", "GET", "/console/transfers/{transfer_b.pk}/", 200, "transfer_b"),
     Row("city_admin", "console", "GET", "/console/members/{person_c.pk}/", 200, "person_c"),
     # --- console: roster import and export (data made by _member_objects) -------------------
-    Row("union_a_staff", "console", "GET", "/console/roster/imports/{roster_import_b.pk}/", 404, "roster_import_b"),
-    Row("union_a_staff", "console", "POST", "/console/roster/imports/{roster_import_b.pk}/", 404, "roster_import_b"),
+    Row(
+        "union_a_staff",
+        "console",
+        "GET",
+        "/console/roster/imports/{roster_import_b.pk}/",
+        404,
+        "roster_import_b",
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/roster/imports/{roster_import_b.pk}/",
+        404,
+        "roster_import_b",
+    ),
     Row("union_a_staff", "console", "GET", "/console/roster/?org={union_b.pk}", 404, "union_b"),
     Row("union_a_staff", "console", "POST", "/console/roster/", 404, "union_b", (("org", "{union_b.pk}"),)),
     Row("union_a_staff", "console", "POST", "/console/roster/export/", 404, "person_b", ROSTER_EXPORT_B),
-    Row("fangshan_staff", "console", "POST", "/console/roster/export/", 404, "person_c",
-        (("org", "{union_c.pk}"), ("content", "masked"), ("file_format", "xlsx"))),
-    Row("shunyi_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 404, "roster_import_a"),
-    Row("fangshan_viewer", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 403, "roster_import_a"),
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/roster/export/",
+        404,
+        "person_c",
+        (("org", "{union_c.pk}"), ("content", "masked"), ("file_format", "xlsx")),
+    ),
+    Row(
+        "shunyi_staff",
+        "console",
+        "GET",
+        "/console/roster/imports/{roster_import_a.pk}/",
+        404,
+        "roster_import_a",
+    ),
+    Row(
+        "fangshan_viewer",
+        "console",
+        "GET",
+        "/console/roster/imports/{roster_import_a.pk}/",
+        403,
+        "roster_import_a",
+    ),
     Row("fangshan_viewer", "console", "GET", "/console/roster/", 403),
-    Row("union_a_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 200, "roster_import_a"),
-    Row("fangshan_staff", "console", "GET", "/console/roster/imports/{roster_import_a.pk}/", 200, "roster_import_a"),
+    Row(
+        "union_a_staff",
+        "console",
+        "GET",
+        "/console/roster/imports/{roster_import_a.pk}/",
+        200,
+        "roster_import_a",
+    ),
+    Row(
+        "fangshan_staff",
+        "console",
+        "GET",
+        "/console/roster/imports/{roster_import_a.pk}/",
+        200,
+        "roster_import_a",
+    ),
     Row("fangshan_staff", "console", "GET", "/console/roster/export/?org={union_b.pk}", 200, "union_b"),
     # --- API ----------------------------------------------------------------------------------
     Row("fangshan_staff", "api", "GET", "/api/v1/orgs/{union_c.pk}", 404, "union_c"),
     Row("fangshan_staff", "api", "GET", "/api/v1/enterprises/{enterprise_c.pk}", 404, "enterprise_c"),
-    Row("fangshan_staff", "api", "PATCH", "/api/v1/enterprises/{enterprise_c.pk}", 404, "enterprise_c", ENT_EDIT),
+    Row(
+        "fangshan_staff",
+        "api",
+        "PATCH",
+        "/api/v1/enterprises/{enterprise_c.pk}",
+        404,
+        "enterprise_c",
+        ENT_EDIT,
+    ),
     Row("fangshan_staff", "api", "DELETE", "/api/v1/enterprises/{enterprise_c.pk}", 404, "enterprise_c"),
     Row("union_a_staff", "api", "GET", "/api/v1/orgs/{union_b.pk}", 404, "union_b"),
     Row("union_a_staff", "api", "GET", "/api/v1/enterprises/{enterprise_b.pk}", 404, "enterprise_b"),
-    Row("union_a_staff", "api", "PATCH", "/api/v1/enterprises/{enterprise_b.pk}", 404, "enterprise_b", ENT_EDIT),
+    Row(
+        "union_a_staff",
+        "api",
+        "PATCH",
+        "/api/v1/enterprises/{enterprise_b.pk}",
+        404,
+        "enterprise_b",
+        ENT_EDIT,
+    ),
     Row("union_a_staff", "api", "DELETE", "/api/v1/enterprises/{enterprise_b.pk}", 404, "enterprise_b"),
     Row("fangshan_viewer", "api", "GET", "/api/v1/enterprises/{enterprise_a.pk}", 403, "enterprise_a"),
     Row("union_a_staff", "api", "DELETE", "/api/v1/enterprises/{enterprise_a.pk}", 403, "enterprise_a"),
@@ -158,82 +383,253 @@ MATRIX = [
     Row("union_a_staff", "api", "GET", "/api/v1/enterprises/{enterprise_a.pk}", 200, "enterprise_a"),
     # --- API: members, applications, transfers (data made by _member_objects) ---------------
     Row("union_a_staff", "api", "GET", "/api/v1/members/{person_b.pk}", 404, "person_b"),
-    Row("union_a_staff", "api", "POST", "/api/v1/members/{person_b.pk}/unmask", 404, "person_b",
-        (("field", "id_number"),)),
-    Row("union_a_staff", "api", "POST", "/api/v1/applications/{application_b.pk}/decision", 404, "application_b",
-        (("approve", "true"),)),
-    Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b.pk}/decision", 404, "transfer_b",
-        (("approve", "true"),)),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/members/{person_b.pk}/unmask",
+        404,
+        "person_b",
+        (("field", "id_number"),),
+    ),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/applications/{application_b.pk}/decision",
+        404,
+        "application_b",
+        (("approve", "true"),),
+    ),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/transfers/{transfer_b.pk}/decision",
+        404,
+        "transfer_b",
+        (("approve", "true"),),
+    ),
     Row("fangshan_staff", "api", "GET", "/api/v1/members/{person_c.pk}", 404, "person_c"),
-    Row("fangshan_staff", "api", "POST", "/api/v1/applications/{application_c.pk}/decision", 404, "application_c",
-        (("approve", "false"), ("reason", "越权"))),
-    Row("shunyi_staff", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/decision", 404, "transfer_fs",
-        (("approve", "true"),)),
+    Row(
+        "fangshan_staff",
+        "api",
+        "POST",
+        "/api/v1/applications/{application_c.pk}/decision",
+        404,
+        "application_c",
+        (("approve", "false"), ("reason", "越权")),
+    ),
+    Row(
+        "shunyi_staff",
+        "api",
+        "POST",
+        "/api/v1/transfers/{transfer_fs.pk}/decision",
+        404,
+        "transfer_fs",
+        (("approve", "true"),),
+    ),
     # a person named in the body that the caller cannot see reads like one that does not exist
-    Row("union_a_staff", "api", "POST", "/api/v1/transfers", 422, "person_b",
-        (("person", "{person_b.pk}"), ("to_org", "{union_a.pk}"))),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/transfers",
+        422,
+        "person_b",
+        (("person", "{person_b.pk}"), ("to_org", "{union_a.pk}")),
+    ),
     # inside the scope, without the flag: 403
     Row("fangshan_viewer", "api", "GET", "/api/v1/members/{person_a.pk}", 403, "person_a"),
     Row("fangshan_viewer", "api", "GET", "/api/v1/members", 403),
-    Row("fangshan_viewer", "api", "POST", "/api/v1/applications/{application_b.pk}/decision", 403, "application_b",
-        (("approve", "true"),)),
-    Row("fangshan_staff", "api", "POST", "/api/v1/members/{person_a.pk}/unmask", 403, "person_a",
-        (("field", "mobile"),)),
-    Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b_from_a.pk}/decision", 403,
-        "transfer_b_from_a", (("approve", "true"),)),
+    Row(
+        "fangshan_viewer",
+        "api",
+        "POST",
+        "/api/v1/applications/{application_b.pk}/decision",
+        403,
+        "application_b",
+        (("approve", "true"),),
+    ),
+    Row(
+        "fangshan_staff",
+        "api",
+        "POST",
+        "/api/v1/members/{person_a.pk}/unmask",
+        403,
+        "person_a",
+        (("field", "mobile"),),
+    ),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/transfers/{transfer_b_from_a.pk}/decision",
+        403,
+        "transfer_b_from_a",
+        (("approve", "true"),),
+    ),
     # positive controls
     Row("union_a_staff", "api", "GET", "/api/v1/members/{person_a.pk}", 200, "person_a"),
     Row("fangshan_staff", "api", "GET", "/api/v1/members/{person_b.pk}", 200, "person_b"),
     Row("city_admin", "api", "GET", "/api/v1/members/{person_c.pk}", 200, "person_c"),
-    Row("city_admin", "api", "POST", "/api/v1/members/{person_c.pk}/unmask", 200, "person_c",
-        (("field", "mobile"),)),
+    Row(
+        "city_admin",
+        "api",
+        "POST",
+        "/api/v1/members/{person_c.pk}/unmask",
+        200,
+        "person_c",
+        (("field", "mobile"),),
+    ),
     # --- after the membership review: searching by POST, cancelling a transfer -----------------
     Row("union_a_staff", "console", "POST", "/console/transfers/{transfer_b.pk}/cancel/", 404, "transfer_b"),
     Row("shunyi_staff", "console", "POST", "/console/transfers/{transfer_fs.pk}/cancel/", 404, "transfer_fs"),
-    Row("fangshan_viewer", "console", "POST", "/console/transfers/{transfer_fs.pk}/cancel/", 403, "transfer_fs"),
+    Row(
+        "fangshan_viewer",
+        "console",
+        "POST",
+        "/console/transfers/{transfer_fs.pk}/cancel/",
+        403,
+        "transfer_fs",
+    ),
     Row("union_a_staff", "api", "POST", "/api/v1/transfers/{transfer_b.pk}/cancel", 404, "transfer_b"),
     Row("shunyi_staff", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 404, "transfer_fs"),
     Row("fangshan_viewer", "api", "POST", "/api/v1/transfers/{transfer_fs.pk}/cancel", 403, "transfer_fs"),
     Row("fangshan_viewer", "api", "POST", "/api/v1/members/search", 403, "", (("q", "乙"),)),
     # --- activation: linking a record is for a worker's own account; a staff token, whatever its
     # scope, claims nobody's record through it (and the record stays without an account)
-    Row("union_a_staff", "api", "POST", "/api/v1/me/membership/link", 403, "person_b",
-        (("mobile", "{person_b.mobile}"), ("code", "123456"))),
-    Row("city_admin", "api", "POST", "/api/v1/me/membership/link", 403, "person_a",
-        (("mobile", "{person_a.mobile}"), ("code", "123456"))),
-    Row("union_a_staff", "api", "POST", "/api/v1/me/membership/link/code", 403, "person_a",
-        (("mobile", "{person_a.mobile}"),)),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/me/membership/link",
+        403,
+        "person_b",
+        (("mobile", "{person_b.mobile}"), ("code", "123456")),
+    ),
+    Row(
+        "city_admin",
+        "api",
+        "POST",
+        "/api/v1/me/membership/link",
+        403,
+        "person_a",
+        (("mobile", "{person_a.mobile}"), ("code", "123456")),
+    ),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/me/membership/link/code",
+        403,
+        "person_a",
+        (("mobile", "{person_a.mobile}"),),
+    ),
     # --- the sign-in number is a worker's own: no staff token moves an account to a member's number
-    Row("union_a_staff", "api", "POST", "/api/v1/me/mobile/code", 403, "person_a",
-        (("mobile", "{person_a.mobile}"),)),
-    Row("city_admin", "api", "POST", "/api/v1/me/mobile", 403, "person_a",
-        (("password", "Staff-Pass-2026!"), ("mobile", "{person_a.mobile}"), ("code", "123456"))),
-    Row("union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)),
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/me/mobile/code",
+        403,
+        "person_a",
+        (("mobile", "{person_a.mobile}"),),
+    ),
+    Row(
+        "city_admin",
+        "api",
+        "POST",
+        "/api/v1/me/mobile",
+        403,
+        "person_a",
+        (("password", "Staff-Pass-2026!"), ("mobile", "{person_a.mobile}"), ("code", "123456")),
+    ),
+    Row(
+        "union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)
+    ),
     # --- console: the holiday calendar belongs to the whole installation: no subtree hides it, so
     # whoever lacks calendar.change on a top-level node gets 403 on every route, existing row or not
     # (a district's federation administrator holds the flag, but only on the district).
     Row("fangshan_admin", "console", "GET", "/console/calendar/", 403),
-    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/new/", 403, "holiday_override",
-        HOLIDAY_ADD),
-    Row("fangshan_admin", "console", "GET", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
-        "holiday_override"),
-    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
-        "holiday_override", HOLIDAY_EDIT),
-    Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/delete/", 403,
-        "holiday_override"),
-    Row("fangshan_admin", "console", "POST", "/console/calendar/notice/", 403, "holiday_override", HOLIDAY_NOTICE),
-    Row("fangshan_admin", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/calendar/overrides/new/",
+        403,
+        "holiday_override",
+        HOLIDAY_ADD,
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "GET",
+        "/console/calendar/overrides/{holiday_override.pk}/edit/",
+        403,
+        "holiday_override",
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/calendar/overrides/{holiday_override.pk}/edit/",
+        403,
+        "holiday_override",
+        HOLIDAY_EDIT,
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/calendar/overrides/{holiday_override.pk}/delete/",
+        403,
+        "holiday_override",
+    ),
+    Row(
+        "fangshan_admin",
+        "console",
+        "POST",
+        "/console/calendar/notice/",
+        403,
+        "holiday_override",
+        HOLIDAY_NOTICE,
+    ),
+    Row(
+        "fangshan_admin", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"
+    ),
     Row("fangshan_admin", "console", "POST", "/console/calendar/overrides/999999/delete/", 403),
     Row("auditor", "console", "GET", "/console/calendar/", 403),  # on the root, without the flag
-    Row("union_a_widened", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/edit/", 403,
-        "holiday_override", HOLIDAY_EDIT),
-    Row("union_a_staff", "console", "POST", "/console/calendar/overrides/{holiday_override.pk}/delete/", 403,
-        "holiday_override"),
-    Row("fangshan_staff", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"),
+    Row(
+        "union_a_widened",
+        "console",
+        "POST",
+        "/console/calendar/overrides/{holiday_override.pk}/edit/",
+        403,
+        "holiday_override",
+        HOLIDAY_EDIT,
+    ),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/calendar/overrides/{holiday_override.pk}/delete/",
+        403,
+        "holiday_override",
+    ),
+    Row(
+        "fangshan_staff", "console", "POST", "/console/calendar/notice/2027/delete/", 403, "holiday_override"
+    ),
     # positive controls
     Row("city_admin", "console", "GET", "/console/calendar/", 200),
-    Row("city_admin", "console", "GET", "/console/calendar/overrides/{holiday_override.pk}/edit/", 200,
-        "holiday_override"),
+    Row(
+        "city_admin",
+        "console",
+        "GET",
+        "/console/calendar/overrides/{holiday_override.pk}/edit/",
+        200,
+        "holiday_override",
+    ),
     Row("city_admin", "console", "GET", "/console/calendar/notice/2027/delete/", 200, "holiday_override"),
 ]
 
@@ -280,7 +676,11 @@ def _member_objects(tree) -> dict:
             objects[key] = transfer_request(actor=mover, person=person, to_org=to_org)
         for key, org in (("roster_import_a", tree.union_a), ("roster_import_b", tree.union_b)):
             objects[key] = RosterImport.objects.create(
-                org=org, original_filename=f"{org.name}名册.xlsx", file_format="xlsx", status="ready", total_rows=1
+                org=org,
+                original_filename=f"{org.name}名册.xlsx",
+                file_format="xlsx",
+                status="ready",
+                total_rows=1,
             )
     return objects
 
@@ -327,12 +727,18 @@ def test_scope_matrix(row, tree, personas, client):
     user = personas[row.persona]
     if row.end == "console":
         staff_login(client, user)
-        response = client.generic(row.method, route, data=_urlencode(body),
-                                  content_type="application/x-www-form-urlencoded")
+        response = client.generic(
+            row.method, route, data=_urlencode(body), content_type="application/x-www-form-urlencoded"
+        )
     else:
         token = _api_token(client, user)
-        response = client.generic(row.method, route, data=__import__("json").dumps(body) if body else "",
-                                  content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.generic(
+            row.method,
+            route,
+            data=__import__("json").dumps(body) if body else "",
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
     assert response.status_code == row.expected, response.content[:500]
     if row.expected in (403, 404):
         # Nothing leaked and nothing changed.
@@ -392,7 +798,9 @@ def test_console_lists_show_only_the_scope(persona, route, hidden, tree, persona
 )
 def test_console_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
     objects = _member_objects(tree)
-    assert hidden in {n for o in objects.values() for n in _leak_names(o)}, "the data that could leak must exist"
+    assert hidden in {n for o in objects.values() for n in _leak_names(o)}, (
+        "the data that could leak must exist"
+    )
     staff_login(client, personas[persona])
     content = client.get(route).content.decode()
     assert hidden not in content
@@ -438,8 +846,11 @@ def test_api_lists_show_only_the_scope(persona, route, hidden, visible, tree, pe
 def test_api_member_lists_show_only_the_scope(persona, route, hidden, visible, tree, personas, client):
     objects = _member_objects(tree)
     with scopes_disabled():
-        assert any(getattr(o, "real_name", None) == hidden or getattr(getattr(o, "person", None), "real_name", None)
-                   == hidden for o in objects.values()), "the data that could leak must exist"
+        assert any(
+            getattr(o, "real_name", None) == hidden
+            or getattr(getattr(o, "person", None), "real_name", None) == hidden
+            for o in objects.values()
+        ), "the data that could leak must exist"
     token = _api_token(client, personas[persona])
     items = client.get(route, HTTP_AUTHORIZATION=f"Bearer {token}").json()["items"]
     names = [item.get("real_name") or item["person"]["real_name"] for item in items]
@@ -607,33 +1018,90 @@ class ListRow:
 LIST_ROWS = [
     ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", "甲会员"),
     ListRow("member_list", "/console/members/?q=乙", 200, "乙会员", "person_b"),
-    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", method="POST",
-            body=(("q", "{person_b.id_number}"),)),
-    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", method="POST",
-            body=(("q", "{person_b.mobile}"),)),
-    ListRow("member_list", "/console/members/", 200, "乙会员", "person_b", "甲会员", method="POST",
-            body=(("q", "{person_a.id_number}"),)),
+    ListRow(
+        "member_list",
+        "/console/members/",
+        200,
+        "乙会员",
+        "person_b",
+        method="POST",
+        body=(("q", "{person_b.id_number}"),),
+    ),
+    ListRow(
+        "member_list",
+        "/console/members/",
+        200,
+        "乙会员",
+        "person_b",
+        method="POST",
+        body=(("q", "{person_b.mobile}"),),
+    ),
+    ListRow(
+        "member_list",
+        "/console/members/",
+        200,
+        "乙会员",
+        "person_b",
+        "甲会员",
+        method="POST",
+        body=(("q", "{person_a.id_number}"),),
+    ),
     ListRow("member_list", "/console/members/?org={union_b.pk}", 200, "乙会员", "person_b"),
     ListRow("application_queue", "/console/applications/", 200, "乙申请人", "application_b", "甲申请人"),
     ListRow("application_queue", "/console/applications/?tab=escalated", 200, "乙申请人", "application_b"),
     ListRow("transfer_queue", "/console/transfers/", 200, "乙转会人", "transfer_b", "房山转会人"),
-    ListRow("enterprise_list", "/console/enterprises/?q=公司", 200, "乙科技有限公司", "enterprise_b", "甲物流有限公司"),
-    ListRow("member_employer_pick", "/console/members/employers/?q=公司", 200, "乙科技有限公司", "enterprise_b",
-            "甲物流有限公司"),
+    ListRow(
+        "enterprise_list",
+        "/console/enterprises/?q=公司",
+        200,
+        "乙科技有限公司",
+        "enterprise_b",
+        "甲物流有限公司",
+    ),
+    ListRow(
+        "member_employer_pick",
+        "/console/members/employers/?q=公司",
+        200,
+        "乙科技有限公司",
+        "enterprise_b",
+        "甲物流有限公司",
+    ),
     ListRow("org_tree", "/console/orgs/?q=工会", 200, "乙公司工会", "union_b", "甲公司工会"),
     ListRow("org_tree", "/console/orgs/", 200, "拱辰街道总工会", "street_fs", "甲公司工会"),
     ListRow("org_children", "/console/orgs/{street_fs.pk}/children/", 403, "乙公司工会", "union_b"),
-    ListRow("org_pick", "/console/orgs/pick/?field=org&perm=members.view&q=工会", 200, "乙公司工会", "union_b",
-            "甲公司工会"),
+    ListRow(
+        "org_pick",
+        "/console/orgs/pick/?field=org&perm=members.view&q=工会",
+        200,
+        "乙公司工会",
+        "union_b",
+        "甲公司工会",
+    ),
     ListRow("org_move", "/console/orgs/{union_a.pk}/move/?q=工会", 403, "乙公司工会", "union_b"),
     ListRow("role_grants", "/console/roles/", 403, "fangshan.staff", "grant_fangshan_staff"),
-    ListRow("staff_pick", "/console/roles/staff/pick/?q=staff", 403, "fangshan.staff", "grant_fangshan_staff"),
+    ListRow(
+        "staff_pick", "/console/roles/staff/pick/?q=staff", 403, "fangshan.staff", "grant_fangshan_staff"
+    ),
     ListRow("audit_log", "/console/audit/", 403, "乙公司工会", "union_b"),
-    ListRow("roster_home", "/console/roster/", 200, "乙公司工会名册.xlsx", "roster_import_b", "甲公司工会名册.xlsx"),
+    ListRow(
+        "roster_home",
+        "/console/roster/",
+        200,
+        "乙公司工会名册.xlsx",
+        "roster_import_b",
+        "甲公司工会名册.xlsx",
+    ),
     ListRow("roster_home", "/console/roster/?org={union_b.pk}", 404, "乙公司工会", "union_b"),
     ListRow("roster_export", "/console/roster/export/?org={union_b.pk}", 404, "乙公司工会", "union_b"),
-    ListRow("roster_export", "/console/roster/export/", 404, "乙会员", "person_b", method="POST",
-            body=ROSTER_EXPORT_B),
+    ListRow(
+        "roster_export",
+        "/console/roster/export/",
+        404,
+        "乙会员",
+        "person_b",
+        method="POST",
+        body=ROSTER_EXPORT_B,
+    ),
 ]
 
 
@@ -655,8 +1123,12 @@ def test_two_role_persona_lists_only_where_the_flag_is_held(row, tree, personas,
     assert _snapshot(objects[row.target]) is not None, "the data that could leak must exist"
     staff_login(client, personas[row.persona])
     body = {k: v.format(**objects) for k, v in row.body}
-    response = client.generic(row.method, row.url.format(**objects), data=_urlencode(body),
-                              content_type="application/x-www-form-urlencoded")
+    response = client.generic(
+        row.method,
+        row.url.format(**objects),
+        data=_urlencode(body),
+        content_type="application/x-www-form-urlencoded",
+    )
     content = response.content.decode()
     assert response.status_code == row.expected, content[:500]
     assert row.hidden not in content
@@ -664,7 +1136,9 @@ def test_two_role_persona_lists_only_where_the_flag_is_held(row, tree, personas,
         assert row.visible in content
 
 
-def test_the_two_role_persona_lists_only_its_union_on_the_real_server(default_roles, real_server, tree, personas):
+def test_the_two_role_persona_lists_only_its_union_on_the_real_server(
+    default_roles, real_server, tree, personas
+):
     """The trial's case end to end: gunicorn, a real sign-in with password and TOTP, the list pages."""
     from html import unescape
     from urllib.parse import quote
@@ -711,8 +1185,12 @@ def test_api_search_by_number_finds_nobody_outside_the_flag(field, tree, persona
     token = _api_token(client, personas["union_a_fs_cockpit"])
 
     def search(q):
-        response = client.post("/api/v1/members/search", {"q": q}, content_type="application/json",
-                               HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = client.post(
+            "/api/v1/members/search",
+            {"q": q},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        )
         return [item["real_name"] for item in response.json()["items"]]
 
     assert search(number) == []
@@ -728,8 +1206,9 @@ def test_a_record_lists_only_the_memberships_its_flag_shows(tree, personas, clie
     person, _m = make_person(org=tree.union_a, real_name="甲会员")
     with scopes_disabled():
         earlier = Membership.objects.create(person=person, org=tree.union_b, status="left")
-        MembershipEvent.objects.create(membership=earlier, from_status="active", to_status="suspended",
-                                       reason="乙工会的停会原因")
+        MembershipEvent.objects.create(
+            membership=earlier, from_status="active", to_status="suspended", reason="乙工会的停会原因"
+        )
     user = personas["union_a_fs_cockpit"]
     page = staff_login(client, user).get(f"/console/members/{person.pk}/").content.decode()
     assert "甲会员" in page and "甲公司工会" in page

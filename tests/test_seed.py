@@ -205,7 +205,9 @@ def test_accounts_file_has_every_role_at_the_city_fangshan_and_shunyi(seeded, sy
 @pytest.mark.django_db
 def test_a_demo_staff_member_signs_in_with_password_and_totp(seeded, system_scope):
     account = next(s for s in seeded.accounts["staff"] if s["username"] == "fangshan.union_staff")
-    user = signin_password(username=account["username"], password=account["password"], client_address="127.0.0.1")
+    user = signin_password(
+        username=account["username"], password=account["password"], client_address="127.0.0.1"
+    )
     code = pyotp.TOTP(account["totp_secret"]).now()
     assert second_factor_verify(user=user, code=code, client_address="127.0.0.1") == "totp"
     fangshan = Org.objects.get(name="房山区总工会")
@@ -217,7 +219,9 @@ def test_demo_workers_sign_in_with_mobile_and_password(seeded, system_scope):
     workers = seeded.accounts["workers"]
     assert len(workers) >= 2
     for account in workers:
-        user = signin_password(username=account["mobile"], password=account["password"], client_address="127.0.0.1")
+        user = signin_password(
+            username=account["mobile"], password=account["password"], client_address="127.0.0.1"
+        )
         assert user.kind == UserKind.WORKER and user.mobile == account["mobile"]
         assert user.display_name == account["display_name"]
 

@@ -77,12 +77,16 @@ class StaffSessionMiddleware:
                     logout(request)
                 else:
                     request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
-                    if user.password_change_required and request.path.startswith("/console/") and (
-                        request.path not in _PASSWORD_CHANGE_EXEMPT
+                    if (
+                        user.password_change_required
+                        and request.path.startswith("/console/")
+                        and (request.path not in _PASSWORD_CHANGE_EXEMPT)
                     ):
                         return redirect("console:password_change")
-            if user.is_authenticated and user.language in SUPPORTED and (
-                settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+            if (
+                user.is_authenticated
+                and user.language in SUPPORTED
+                and (settings.LANGUAGE_COOKIE_NAME not in request.COOKIES)
             ):
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language

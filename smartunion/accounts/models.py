@@ -36,7 +36,11 @@ class User(AbstractBaseUser):
     mobile_index = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     mobile_encrypted = models.TextField(blank=True, editable=False)
     home_org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        "orgs.Org",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="staff_users",
     )
     language = models.CharField(_("language"), max_length=10, blank=True)

@@ -46,8 +46,16 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
     ),
     "union_staff": (
         gettext_noop("Union staff"),
-        ["orgs.view", "orgs.change", "enterprises.view", "enterprises.change", "members.view",
-         "members.change", "roles.view", "cockpit.view"],
+        [
+            "orgs.view",
+            "orgs.change",
+            "enterprises.view",
+            "enterprises.change",
+            "members.view",
+            "members.change",
+            "roles.view",
+            "cockpit.view",
+        ],
         "District, street or industry union staff overseeing a subtree.",
     ),
     "grassroots_staff": (
@@ -55,13 +63,27 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
         ["orgs.view", "enterprises.view", "enterprises.change", "members.view", "members.change"],
         "Keeps a grassroots union's roster, approves joins and transfers.",
     ),
-    "mediator": (gettext_noop("Mediator"), ["orgs.view", "enterprises.view", "cases.mediate"], "Labour-dispute mediation."),
-    "legal_aid_officer": (
-        gettext_noop("Legal-aid officer"), ["orgs.view", "enterprises.view", "cases.legal_aid"], "Legal aid for workers.",
+    "mediator": (
+        gettext_noop("Mediator"),
+        ["orgs.view", "enterprises.view", "cases.mediate"],
+        "Labour-dispute mediation.",
     ),
-    "merchant_clerk": (gettext_noop("Merchant clerk"), ["benefits.redeem"], "Verifies vouchers and breakfast cards."),
+    "legal_aid_officer": (
+        gettext_noop("Legal-aid officer"),
+        ["orgs.view", "enterprises.view", "cases.legal_aid"],
+        "Legal aid for workers.",
+    ),
+    "merchant_clerk": (
+        gettext_noop("Merchant clerk"),
+        ["benefits.redeem"],
+        "Verifies vouchers and breakfast cards.",
+    ),
     "cockpit_viewer": (gettext_noop("Cockpit viewer"), ["cockpit.view"], "Reads the data cockpit."),
-    "audit_admin": (gettext_noop("Audit administrator"), ["orgs.view", "audit.view", "roles.view"], "Reviews the audit log."),
+    "audit_admin": (
+        gettext_noop("Audit administrator"),
+        ["orgs.view", "audit.view", "roles.view"],
+        "Reviews the audit log.",
+    ),
 }
 
 

@@ -62,6 +62,8 @@ class WrongEnd(Unauthorized):
 
     code = "wrong_end"
     status = 403
+
+
 RECOVERY_CODE_COUNT = 10
 
 
@@ -93,9 +95,9 @@ def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
         settings.LOCKOUT_ACCOUNT_FAILURES - 1 + allowance
     ):
         return True
-    return bool(client_address) and SignInFailure.objects.filter(address=client_address, created_at__gte=since).count() > (
-        settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance
-    )
+    return bool(client_address) and SignInFailure.objects.filter(
+        address=client_address, created_at__gte=since
+    ).count() > (settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance)
 
 
 def check_lockout(*, key: str, client_address: str) -> None:
@@ -174,24 +176,38 @@ def signin_password(
         user = authenticate(username=username, password=password)
         if user is None:
             attempt_failed(
-                key=key, client_address=client_address, action="signin.password", user=find_user(username), reason="bad_credentials"
+                key=key,
+                client_address=client_address,
+                action="signin.password",
+                user=find_user(username),
+                reason="bad_credentials",
             )
             raise Unauthorized(
-                _("The username or password is wrong."), fields={"password": [_("The username or password is wrong.")]}
+                _("The username or password is wrong."),
+                fields={"password": [_("The username or password is wrong.")]},
             )
         if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
             attempt_succeeded(row=attempt, complete=False)
-            audit_record(action="signin.password", actor=user, client_address=client_address, outcome=AuditOutcome.DENIED,
-                         data={"reason": "wrong_end"})
+            audit_record(
+                action="signin.password",
+                actor=user,
+                client_address=client_address,
+                outcome=AuditOutcome.DENIED,
+                data={"reason": "wrong_end"},
+            )
             raise WrongEnd(
-                _("Staff sign in on the console.") if user.is_staff_member else _("Workers sign in on the mobile web.")
+                _("Staff sign in on the console.")
+                if user.is_staff_member
+                else _("Workers sign in on the mobile web.")
             )
         with transaction.atomic():
             # A staff member's right password is half a sign-in: the failures (of the second factor
             # too) keep counting until the second factor is right.
             attempt_succeeded(row=attempt, complete=not user.is_staff_member)
             audit_record(
-                action="signin.password", actor=user, client_address=client_address,
+                action="signin.password",
+                actor=user,
+                client_address=client_address,
                 org=user.home_org if user.is_staff_member else None,
                 data={"stage": "first_factor"} if user.is_staff_member else {},
             )
@@ -241,7 +257,13 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
             ).update(used_at=timezone.now())
             reason = None if used == 1 else "bad_recovery_code"
         if reason is not None:
-            attempt_failed(key=key, client_address=client_address, action="signin.second_factor", user=user, reason=reason)
+            attempt_failed(
+                key=key,
+                client_address=client_address,
+                action="signin.second_factor",
+                user=user,
+                reason=reason,
+            )
             message = (
                 _("This code has already been used. Wait for the next code.")
                 if reason == "code_reused"
@@ -250,8 +272,13 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
             raise Unauthorized(message, fields={"otp": [message]})
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
-            audit_record(action="signin.second_factor", actor=user, client_address=client_address, org=user.home_org,
-                         data={"method": method})
+            audit_record(
+                action="signin.second_factor",
+                actor=user,
+                client_address=client_address,
+                org=user.home_org,
+                data={"method": method},
+            )
         return method
 
 
@@ -281,7 +308,9 @@ def totp_enrol_begin(*, user: User) -> TotpDevice:
         if device is not None and device.confirmed_at is not None:
             raise Conflict(_("An authenticator is already enrolled."))
         if device is None:
-            device = TotpDevice.objects.create(user=user, secret_encrypted=crypto.encrypt(pyotp.random_base32()))
+            device = TotpDevice.objects.create(
+                user=user, secret_encrypted=crypto.encrypt(pyotp.random_base32())
+            )
         return device
 
 
@@ -321,7 +350,9 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
     codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
     with transaction.atomic():
         RecoveryCode.objects.filter(user=user).delete()
-        RecoveryCode.objects.bulk_create([RecoveryCode(user=user, code_hash=_hash_recovery(c)) for c in codes])
+        RecoveryCode.objects.bulk_create(
+            [RecoveryCode(user=user, code_hash=_hash_recovery(c)) for c in codes]
+        )
     return codes
 
 
@@ -362,7 +393,9 @@ def token_user(raw: str) -> User | None:
 
 def token_revoke(*, raw: str, client_address: str) -> None:
     with transaction.atomic():
-        token = ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw), revoked_at=None).first()
+        token = (
+            ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw), revoked_at=None).first()
+        )
         if token is None:
             raise NotFound(_("This token does not exist or was already revoked."))
         token.revoked_at = timezone.now()
@@ -395,8 +428,12 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
         now = timezone.now()
         with transaction.atomic():
             pending = OneTimeCode.objects.create(
-                mobile_index=index, purpose=purpose, code_hash=_code_hash(mobile, code),
-                address=client_address or "", created_at=now, expires_at=now,
+                mobile_index=index,
+                purpose=purpose,
+                code_hash=_code_hash(mobile, code),
+                address=client_address or "",
+                created_at=now,
+                expires_at=now,
             )
         refusal = _send_refusal(pending=pending)
         if refusal is not None:
@@ -429,11 +466,20 @@ def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
             (3600, settings.CODE_SEND_PER_ADDRESS_HOUR),
             (24 * 3600, settings.CODE_SEND_PER_ADDRESS_DAY),
         ):
-            sent = OneTimeCode.objects.filter(address=pending.address, created_at__gt=now - timedelta(seconds=window))
+            sent = OneTimeCode.objects.filter(
+                address=pending.address, created_at__gt=now - timedelta(seconds=window)
+            )
             if sent.count() > limit:
                 return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)
-    if OneTimeCode.objects.filter(mobile_index=pending.mobile_index, created_at__gt=now - timedelta(seconds=60)).count() > 1:
-        return ValidationFailed(fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]})
+    if (
+        OneTimeCode.objects.filter(
+            mobile_index=pending.mobile_index, created_at__gt=now - timedelta(seconds=60)
+        ).count()
+        > 1
+    ):
+        return ValidationFailed(
+            fields={"mobile": [_("A code was sent less than a minute ago. Please wait.")]}
+        )
     # One number is not to be flooded with texts from many addresses (SMS bombing), whoever asks.
     for window, limit in (
         (3600, settings.CODE_SEND_PER_NUMBER_HOUR),
@@ -456,7 +502,9 @@ def _sends_throttled(*, sent, window: int, limit: int, now: datetime, to_number:
     leaving = len(times) - limit + 1  # how many must leave the window before one more fits in it
     retry_after = 60
     if leaving > 0:
-        retry_after = max(60, math.ceil((times[leaving - 1] + timedelta(seconds=window) - now).total_seconds()))
+        retry_after = max(
+            60, math.ceil((times[leaving - 1] + timedelta(seconds=window) - now).total_seconds())
+        )
     minutes = math.ceil(retry_after / 60)
     in_hours = minutes > 90
     count = math.ceil(minutes / 60) if in_hours else minutes
@@ -500,7 +548,11 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     index = mobile_blind_index(mobile)
     candidate = (
         OneTimeCode.objects.filter(
-            mobile_index=index, purpose=purpose, used_at__isnull=True, expires_at__gt=timezone.now(), attempts__lt=5
+            mobile_index=index,
+            purpose=purpose,
+            used_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            attempts__lt=5,
         )
         .order_by("-created_at")
         .first()
@@ -508,9 +560,13 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     if candidate is None:
         return False
     if not hmac.compare_digest(candidate.code_hash, _code_hash(mobile, (code or "").strip())):
-        OneTimeCode.objects.filter(pk=candidate.pk).update(attempts=F("attempts") + 1)  # one statement: no lost update
+        OneTimeCode.objects.filter(pk=candidate.pk).update(
+            attempts=F("attempts") + 1
+        )  # one statement: no lost update
         return False
-    return OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
+    return (
+        OneTimeCode.objects.filter(pk=candidate.pk, used_at__isnull=True).update(used_at=timezone.now()) == 1
+    )
 
 
 def password_confirm(*, user: User, password: str, client_address: str) -> None:
@@ -519,7 +575,9 @@ def password_confirm(*, user: User, password: str, client_address: str) -> None:
     key = account_key(user.mobile if user.mobile_encrypted else user.username)
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(password or ""):
-        attempt_failed(key=key, client_address=client_address, action="reauth", user=user, reason="bad_password")
+        attempt_failed(
+            key=key, client_address=client_address, action="reauth", user=user, reason="bad_password"
+        )
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
 
@@ -549,8 +607,16 @@ def worker_register_check(*, mobile: str, password: str, display_name: str, agre
     return mobile
 
 
-def one_time_code_prove(*, mobile: str, code: str, purpose: str, client_address: str, action: str,
-                        user: User | None = None, signs_in: bool = False) -> None:
+def one_time_code_prove(
+    *,
+    mobile: str,
+    code: str,
+    purpose: str,
+    client_address: str,
+    action: str,
+    user: User | None = None,
+    signs_in: bool = False,
+) -> None:
     """Possession of ``mobile``, proved by the code sent to it for ``purpose``, under the sign-in
     lockout of that number: the attempt counts before the code is checked, a wrong code stays
     counted and is audited as a failed ``action``; a right one is not counted. The number's earlier
@@ -561,8 +627,12 @@ def one_time_code_prove(*, mobile: str, code: str, purpose: str, client_address:
     with scopes_disabled():
         attempt = attempt_begin(key=key, client_address=client_address)
         if not _one_time_code_consume(mobile=mobile, code=code, purpose=purpose):
-            attempt_failed(key=key, client_address=client_address, action=action, user=user, reason="bad_code")
-            raise ValidationFailed(fields={"code": [_("The code is wrong or has expired. Request a new one.")]})
+            attempt_failed(
+                key=key, client_address=client_address, action=action, user=user, reason="bad_code"
+            )
+            raise ValidationFailed(
+                fields={"code": [_("The code is wrong or has expired. Request a new one.")]}
+            )
         attempt_succeeded(row=attempt, complete=signs_in)
 
 
@@ -575,15 +645,25 @@ def worker_account_create(*, mobile: str, password: str, display_name: str, clie
             raise ValidationFailed(
                 fields={"mobile": [_("This mobile number is already registered. Sign in instead.")]}
             )
-        user = User(username=f"w-{secrets.token_hex(8)}", kind=UserKind.WORKER, display_name=display_name.strip())
+        user = User(
+            username=f"w-{secrets.token_hex(8)}", kind=UserKind.WORKER, display_name=display_name.strip()
+        )
         user.set_mobile(mobile)
         user.set_password(password)
         try:
             with transaction.atomic():
                 user.save()
         except IntegrityError as exc:  # two registrations of one mobile at once
-            raise ValidationFailed(fields={"mobile": [_("This mobile number is already registered.")]}) from exc
-        audit_record(action="worker.register", actor=user, obj=user, client_address=client_address, data={"privacy_notice": True})
+            raise ValidationFailed(
+                fields={"mobile": [_("This mobile number is already registered.")]}
+            ) from exc
+        audit_record(
+            action="worker.register",
+            actor=user,
+            obj=user,
+            client_address=client_address,
+            data={"privacy_notice": True},
+        )
         return user
 
 
@@ -594,10 +674,17 @@ def worker_register(
     ``members.services.worker_activate``, which also links the record union staff entered)."""
     mobile = worker_register_check(mobile=mobile, password=password, display_name=display_name, agree=agree)
     # The code first: only the owner of the mobile learns whether it is already registered.
-    one_time_code_prove(mobile=mobile, code=code, purpose="register", client_address=client_address,
-                        action="worker.register", signs_in=True)
-    return worker_account_create(mobile=mobile, password=password, display_name=display_name,
-                                 client_address=client_address)
+    one_time_code_prove(
+        mobile=mobile,
+        code=code,
+        purpose="register",
+        client_address=client_address,
+        action="worker.register",
+        signs_in=True,
+    )
+    return worker_account_create(
+        mobile=mobile, password=password, display_name=display_name, client_address=client_address
+    )
 
 
 def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User:
@@ -612,14 +699,23 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
         with transaction.atomic():
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:
-            attempt_failed(key=key, client_address=client_address, action="signin.code", user=user, reason="bad_code")
+            attempt_failed(
+                key=key, client_address=client_address, action="signin.code", user=user, reason="bad_code"
+            )
             raise Unauthorized(
-                _("The code is wrong or has expired."), fields={"code": [_("The code is wrong or has expired.")]}
+                _("The code is wrong or has expired."),
+                fields={"code": [_("The code is wrong or has expired.")]},
             )
         if user.is_staff_member:
             attempt_succeeded(row=attempt, complete=False)
-            audit_record(action="signin.code", actor=user, client_address=client_address, outcome=AuditOutcome.DENIED,
-                         org=user.home_org, data={"reason": "wrong_end"})
+            audit_record(
+                action="signin.code",
+                actor=user,
+                client_address=client_address,
+                outcome=AuditOutcome.DENIED,
+                org=user.home_org,
+                data={"reason": "wrong_end"},
+            )
             raise WrongEnd(_("Staff sign in on the console."))
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
@@ -634,8 +730,9 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
     key = account_key(user.mobile if user.mobile_encrypted else user.username)
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(old_password or ""):
-        attempt_failed(key=key, client_address=client_address, action="password.change", user=user,
-                       reason="bad_password")
+        attempt_failed(
+            key=key, client_address=client_address, action="password.change", user=user, reason="bad_password"
+        )
         raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
     try:
@@ -648,8 +745,13 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
         user.save(update_fields=["password", "password_change_required"])
         # Tokens issued under the old password stop working (a stolen token must not outlive it).
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="password.change", actor=user, obj=user, client_address=client_address,
-                     org=user.home_org if user.is_staff_member else None)
+        audit_record(
+            action="password.change",
+            actor=user,
+            obj=user,
+            client_address=client_address,
+            org=user.home_org if user.is_staff_member else None,
+        )
 
 
 # --- Workers: account recovery and the sign-in number ---------------------------------------------
@@ -690,8 +792,13 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         raise ValidationFailed(fields=errors)
     # The number's failures stop counting only once a worker's password is reset: a staff account
     # is refused below, and a text message must not give fresh guesses at its password.
-    one_time_code_prove(mobile=mobile, code=code, purpose=RESET_CODE_PURPOSE, client_address=client_address,
-                        action="password.reset")
+    one_time_code_prove(
+        mobile=mobile,
+        code=code,
+        purpose=RESET_CODE_PURPOSE,
+        client_address=client_address,
+        action="password.reset",
+    )
     with scopes_disabled():
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
     if user is None:
@@ -699,9 +806,18 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
             fields={"mobile": [_("No account is registered with this mobile number. Register instead.")]}
         )
     if user.is_staff_member:
-        audit_record(action="password.reset", actor=user, obj=user, client_address=client_address,
-                     outcome=AuditOutcome.DENIED, org=user.home_org, data={"reason": "staff"})
-        raise WrongEnd(_("Staff passwords are reset by an administrator on the console, not by a text message."))
+        audit_record(
+            action="password.reset",
+            actor=user,
+            obj=user,
+            client_address=client_address,
+            outcome=AuditOutcome.DENIED,
+            org=user.home_org,
+            data={"reason": "staff"},
+        )
+        raise WrongEnd(
+            _("Staff passwords are reset by an administrator on the console, not by a text message.")
+        )
     with scopes_disabled(), transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         password_errors = _new_password_errors(new_password, user)
@@ -740,9 +856,17 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
     if errors:
         raise ValidationFailed(fields=errors)
     password_confirm(user=user, password=password, client_address=client_address)
-    one_time_code_prove(mobile=mobile, code=code, purpose=MOBILE_CHANGE_PURPOSE, client_address=client_address,
-                        action="account.mobile_change", user=user)
-    taken = ValidationFailed(fields={"mobile": [_("This mobile number is already registered to another account.")]})
+    one_time_code_prove(
+        mobile=mobile,
+        code=code,
+        purpose=MOBILE_CHANGE_PURPOSE,
+        client_address=client_address,
+        action="account.mobile_change",
+        user=user,
+    )
+    taken = ValidationFailed(
+        fields={"mobile": [_("This mobile number is already registered to another account.")]}
+    )
     with scopes_disabled(), transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exclude(pk=user.pk).exists():
@@ -808,7 +932,9 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
 
     missing = [p for p in role.permissions if not has_perm(actor, p, org)]
     if missing:
-        raise ValidationFailed(fields={"role": [_("You cannot grant a role with rights you do not hold here.")]})
+        raise ValidationFailed(
+            fields={"role": [_("You cannot grant a role with rights you do not hold here.")]}
+        )
     reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         grant, created = RoleGrant.objects.get_or_create(
@@ -817,7 +943,11 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
         if not created:
             raise ValidationFailed(fields={"role": [_("This person already holds this role here.")]})
         audit_record(
-            action="role.grant", actor=actor, obj=grant, org=org, client_address=client_address,
+            action="role.grant",
+            actor=actor,
+            obj=grant,
+            org=org,
+            client_address=client_address,
             data={"user": user.pk, "role": role.code},
         )
     forget_grants(user)
@@ -843,19 +973,26 @@ def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: 
     if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
         raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
     if grant.user_id == actor.pk:
-        raise ValidationFailed(fields={"confirm": [_("You cannot revoke your own role; ask another administrator.")]})
+        raise ValidationFailed(
+            fields={"confirm": [_("You cannot revoke your own role; ask another administrator.")]}
+        )
     reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         audit_record(
-            action="role.revoke", actor=actor, obj=grant, org=grant.org, client_address=client_address,
+            action="role.revoke",
+            actor=actor,
+            obj=grant,
+            org=grant.org,
+            client_address=client_address,
             data={"user": grant.user_id, "role": grant.role.code},
         )
         grant.delete()
     forget_grants(grant.user)
 
 
-def staff_create(*, actor: User | None, username: str, display_name: str, password: str, home_org, client_address: str = ""
-                 ) -> User:
+def staff_create(
+    *, actor: User | None, username: str, display_name: str, password: str, home_org, client_address: str = ""
+) -> User:
     if actor is not None:
         require_perm(actor, "roles.grant", home_org)
     errors: dict[str, list[str]] = {}
@@ -869,11 +1006,18 @@ def staff_create(*, actor: User | None, username: str, display_name: str, passwo
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
         # The creator knows this password: the new staff member must choose their own at first sign-in.
-        user = User(username=username, kind=UserKind.STAFF, display_name=display_name, home_org=home_org,
-                    password_change_required=actor is not None)
+        user = User(
+            username=username,
+            kind=UserKind.STAFF,
+            display_name=display_name,
+            home_org=home_org,
+            password_change_required=actor is not None,
+        )
         user.set_password(password)
         user.save()
-        audit_record(action="staff.create", actor=actor, obj=user, org=home_org, client_address=client_address)
+        audit_record(
+            action="staff.create", actor=actor, obj=user, org=home_org, client_address=client_address
+        )
     return user
 
 
@@ -905,4 +1049,6 @@ def totp_reset(*, actor: User, user: User, confirm: str, client_address: str) ->
         TotpDevice.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="2fa.reset", actor=actor, obj=user, org=user.home_org, client_address=client_address)
+        audit_record(
+            action="2fa.reset", actor=actor, obj=user, org=user.home_org, client_address=client_address
+        )

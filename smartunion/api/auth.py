@@ -101,16 +101,27 @@ def register(request: HttpRequest, payload: RegisterIn):
     after the code is right."""
     client_address = request_address(request)
     activation = worker_activate(
-        mobile=payload.mobile, code=payload.code, password=payload.password, display_name=payload.display_name,
-        agree=payload.agree, client_address=client_address,
+        mobile=payload.mobile,
+        code=payload.code,
+        password=payload.password,
+        display_name=payload.display_name,
+        agree=payload.agree,
+        client_address=client_address,
     )
     token, expires_at = token_issue(user=activation.user, client_address=client_address)
     if activation.person is not None:
         member_record = "linked"
     else:
         member_record = "several" if activation.several else "none"
-    return Status(201, {"token": token, "expires_at": expires_at, "member_record": member_record,
-                        "membership": activation.membership})
+    return Status(
+        201,
+        {
+            "token": token,
+            "expires_at": expires_at,
+            "member_record": member_record,
+            "membership": activation.membership,
+        },
+    )
 
 
 @router.post(

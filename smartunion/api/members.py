@@ -197,7 +197,9 @@ def member_unmask(request: HttpRequest, response: HttpResponse, person_id: int, 
     user = request.auth
     require_staff(user)
     person = person_get(pk=person_id)
-    value = person_unmask(actor=user, person=person, field=payload.field, client_address=request_address(request))
+    value = person_unmask(
+        actor=user, person=person, field=payload.field, client_address=request_address(request)
+    )
     response["Cache-Control"] = "no-store"
     return {"field": payload.field, "value": value}
 
@@ -295,7 +297,11 @@ def transfer_create(request: HttpRequest, payload: TransferIn):
     except NotFound:
         raise ValidationFailed(fields={"body.to_org": [_("No union with this id exists.")]}) from None
     transfer = transfer_request(
-        actor=user, person=person, to_org=to_org, reason=payload.reason, client_address=request_address(request)
+        actor=user,
+        person=person,
+        to_org=to_org,
+        reason=payload.reason,
+        client_address=request_address(request),
     )
     return Status(201, transfer)
 
@@ -314,7 +320,9 @@ def transfer_cancel_endpoint(request: HttpRequest, transfer_id: int, payload: Tr
     require_staff(user)
     transfer = transfer_get(pk=transfer_id)
     reason = payload.reason if payload is not None else ""
-    return transfer_cancel(actor=user, transfer=transfer, reason=reason, client_address=request_address(request))
+    return transfer_cancel(
+        actor=user, transfer=transfer, reason=reason, client_address=request_address(request)
+    )
 
 
 @transfers_router.post(

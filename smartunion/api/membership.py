@@ -181,7 +181,9 @@ def membership_link(request: HttpRequest, payload: LinkIn):
     for an account has the number; 409 when your account already has one, or the number is on
     several records."""
     require_worker(request.auth)
-    person_link(user=request.auth, mobile=payload.mobile, code=payload.code, client_address=request_address(request))
+    person_link(
+        user=request.auth, mobile=payload.mobile, code=payload.code, client_address=request_address(request)
+    )
     state = worker_membership(user=request.auth)
     return {"membership": state.membership, "history": state.history}
 
@@ -219,7 +221,11 @@ def application_create(request: HttpRequest, payload: ApplicationIn):
     if employer is not None:
         data["employer"] = employer
     membership = join_apply(
-        user=user, org=org, data=data, consent=payload.sensitive_consent, client_address=request_address(request)
+        user=user,
+        org=org,
+        data=data,
+        consent=payload.sensitive_consent,
+        client_address=request_address(request),
     )
     return Status(201, membership)
 

@@ -199,7 +199,9 @@ class EnterpriseOut(Schema):
     industry_label: str
     headcount: int
     is_platform: bool
-    brand_names: list[str] = Field(..., description="Brand names and aliases workers know it by (美团, 饿了么).")
+    brand_names: list[str] = Field(
+        ..., description="Brand names and aliases workers know it by (美团, 饿了么)."
+    )
     org: UnionRefOut = Field(
         ..., description="The responsible union; `id` and `name` are null when you may not view it."
     )
@@ -304,15 +306,17 @@ class ApplicationIn(InputSchema):
     )
     employment_form: EmploymentForm
     employer: int | None = Field(
-        None, description="Id of the employer (from `GET /unions/joinable?enterprise=`); needed to apply "
-        "to an enterprise's own union."
+        None,
+        description="Id of the employer (from `GET /unions/joinable?enterprise=`); needed to apply "
+        "to an enterprise's own union.",
     )
     occupation_tags: list[str] = Field(
         default_factory=list, max_length=20, description="Codes from `GET /occupation-tags`."
     )
     sensitive_consent: bool = Field(
-        False, description="The worker's separate consent to the processing of their ID number, sensitive "
-        "personal information (PIPL 第二十九条); required."
+        False,
+        description="The worker's separate consent to the processing of their ID number, sensitive "
+        "personal information (PIPL 第二十九条); required.",
     )
 
 
@@ -373,8 +377,9 @@ class MembershipEventOut(Schema):
 
 class MyMembershipOut(Schema):
     membership: MembershipOut | None = Field(
-        ..., description="The membership held or the open application; otherwise the latest answer; null "
-        "before the first application."
+        ...,
+        description="The membership held or the open application; otherwise the latest answer; null "
+        "before the first application.",
     )
     history: list[MembershipEventOut] = Field(..., description="Every change, newest first.")
 
@@ -401,7 +406,9 @@ class LinkIn(InputSchema):
 
 
 class CardOut(Schema):
-    token: str = Field(..., description="Signed card token for the QR code; fetch a new one before it expires.")
+    token: str = Field(
+        ..., description="Signed card token for the QR code; fetch a new one before it expires."
+    )
     expires_in: int = Field(..., description="Seconds the token stays valid.")
     number: str
     union: RefOut
@@ -412,7 +419,9 @@ class CardOut(Schema):
 
 class AccessOut(Schema):
     at: datetime
-    action: str = Field(..., description="person.view, person.unmask, person.update or roster.export_unmasked.")
+    action: str = Field(
+        ..., description="person.view, person.unmask, person.update or roster.export_unmasked."
+    )
     action_label: str
     field: str = Field(..., description="For person.unmask: id_number or mobile.")
     by: str = Field(..., description="The staff member's name (never their login name).")
@@ -547,7 +556,9 @@ MEMBERS_DEFAULT_LIMIT = 20
 class MemberSearchIn(InputSchema):
     """The query of ``POST /members/search``: in the body, so a full number stays out of URLs."""
 
-    q: str = Field("", max_length=100, description="A full mobile number, a full ID number, or the start of a name.")
+    q: str = Field(
+        "", max_length=100, description="A full mobile number, a full ID number, or the start of a name."
+    )
     org: int | None = Field(None, description="Only this organisation's subtree.")
     status: MembershipStatus | None = Field(None, description="Only people with a membership in this status.")
     limit: int = Field(MEMBERS_DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

@@ -139,7 +139,9 @@ class EnterpriseForm(forms.Form):
         label=_("Brand names and aliases"),
         max_length=300,
         required=False,
-        help_text=_("The names workers know it by, separated by commas (美团, 美团外卖): searches find them."),
+        help_text=_(
+            "The names workers know it by, separated by commas (美团, 美团外卖): searches find them."
+        ),
     )
     industry = forms.ChoiceField(label=_("Industry"), choices=[("", "—"), *IndustrySection.choices])
     headcount = forms.IntegerField(label=_("Headcount"), min_value=0, max_value=MAX_HEADCOUNT, initial=0)

@@ -180,7 +180,11 @@ def encrypt_blob(data: bytes) -> bytes:
     algorithm = settings.FIELD_ENCRYPTION_ALGORITHM
     key = ring.keys[ring.current_version]
     nonce = os.urandom(12)
-    sealed = AESGCM(key).encrypt(nonce, data, algorithm.encode()) if algorithm == AES_GCM else _sm4_encrypt(key, nonce, data)
+    sealed = (
+        AESGCM(key).encrypt(nonce, data, algorithm.encode())
+        if algorithm == AES_GCM
+        else _sm4_encrypt(key, nonce, data)
+    )
     return f"{algorithm}${ring.current_version}$".encode() + nonce + sealed
 
 

@@ -24,7 +24,11 @@ class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     created_at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
     )
     actor_label = models.CharField(max_length=150, blank=True)
@@ -44,7 +48,10 @@ class AuditEvent(models.Model):
     objects = ScopedManager("org", null_visible_at_root=True)
 
     class Meta:
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["actor", "created_at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
         ordering = ["-seq"]
 
     def __str__(self) -> str:

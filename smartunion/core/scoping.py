@@ -126,7 +126,9 @@ def scope_sql(model, *, prefix_test: bool = False, **path_columns: str) -> tuple
     run; ``starts_with`` lets it reuse one plan (``member_rows``). Elsewhere it is the range."""
     manager = model._default_manager
     if not isinstance(manager, ScopedManager) or set(path_columns) != set(manager.scope_fields):
-        raise TypeError(f"{model.__name__} is scoped by {getattr(manager, 'scope_fields', ())}, not {tuple(path_columns)}")
+        raise TypeError(
+            f"{model.__name__} is scoped by {getattr(manager, 'scope_fields', ())}, not {tuple(path_columns)}"
+        )
     active = _active_for(model)
     if active.unrestricted:
         return "1 = 1", []

@@ -87,16 +87,27 @@ class Person(models.Model):
     )
     occupation_tags = models.ManyToManyField(OccupationTag, blank=True, verbose_name=_("occupation tags"))
     employer = models.ForeignKey(
-        "orgs.Enterprise", verbose_name=_("employer"), null=True, blank=True, on_delete=models.SET_NULL,
+        "orgs.Enterprise",
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="employees",
     )
     platform = models.ForeignKey(
-        "orgs.Enterprise", verbose_name=_("platform"), null=True, blank=True, on_delete=models.SET_NULL,
+        "orgs.Enterprise",
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="platform_workers",
     )
     wage_bracket = models.CharField(_("wage bracket"), max_length=12, choices=WageBracket.choices, blank=True)
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="people",
+        "orgs.Org",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="people",
         help_text=_("The union that holds this person's record."),
         db_index=False,  # the (org, real_name) index serves every lookup by org (decision 0007)
     )
@@ -165,12 +176,27 @@ HOLDING_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED, Members
 # The only moves membership_transition() allows (中国工会章程: voluntary application approved by the
 # grassroots committee; membership follows the work relationship; retired or unemployed keep it).
 MEMBERSHIP_TRANSITIONS: dict[str, set[str]] = {
-    MembershipStatus.APPLYING: {MembershipStatus.ACTIVE, MembershipStatus.REJECTED, MembershipStatus.WITHDRAWN},
-    MembershipStatus.ACTIVE: {
-        MembershipStatus.SUSPENDED, MembershipStatus.TRANSFERRED_OUT, MembershipStatus.LEFT, MembershipStatus.RETAINED,
+    MembershipStatus.APPLYING: {
+        MembershipStatus.ACTIVE,
+        MembershipStatus.REJECTED,
+        MembershipStatus.WITHDRAWN,
     },
-    MembershipStatus.SUSPENDED: {MembershipStatus.ACTIVE, MembershipStatus.LEFT, MembershipStatus.TRANSFERRED_OUT},
-    MembershipStatus.RETAINED: {MembershipStatus.ACTIVE, MembershipStatus.LEFT, MembershipStatus.TRANSFERRED_OUT},
+    MembershipStatus.ACTIVE: {
+        MembershipStatus.SUSPENDED,
+        MembershipStatus.TRANSFERRED_OUT,
+        MembershipStatus.LEFT,
+        MembershipStatus.RETAINED,
+    },
+    MembershipStatus.SUSPENDED: {
+        MembershipStatus.ACTIVE,
+        MembershipStatus.LEFT,
+        MembershipStatus.TRANSFERRED_OUT,
+    },
+    MembershipStatus.RETAINED: {
+        MembershipStatus.ACTIVE,
+        MembershipStatus.LEFT,
+        MembershipStatus.TRANSFERRED_OUT,
+    },
     MembershipStatus.TRANSFERRED_OUT: set(),
     MembershipStatus.LEFT: set(),
     MembershipStatus.REJECTED: set(),
@@ -182,7 +208,11 @@ class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     # db_index=False: the (org, status, due_date) index serves every lookup by org (decision 0007).
     org = models.ForeignKey(
-        "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="memberships", db_index=False
+        "orgs.Org",
+        verbose_name=_("union"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,
     )
     number = models.CharField(_("membership number"), max_length=20, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=MembershipStatus.choices)
@@ -202,7 +232,8 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(
-                fields=["person"], condition=Q(status__in=["active", "suspended", "retained"]),
+                fields=["person"],
+                condition=Q(status__in=["active", "suspended", "retained"]),
                 name="one_holding_membership_per_person",
             ),
             models.UniqueConstraint(
@@ -236,7 +267,9 @@ class MembershipEvent(models.Model):
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -263,7 +296,9 @@ class Transfer(models.Model):
         Membership, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers_in"
     )
     status = models.CharField(max_length=12, choices=TransferStatus.choices, default=TransferStatus.REQUESTED)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -303,9 +338,15 @@ class RosterImport(models.Model):
     """One roster file a grassroots union uploads: its check, then its all-or-nothing import
     (members/roster.py). The file itself is kept only until the import is done or found invalid."""
 
-    org = models.ForeignKey("orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports")
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports"
+    )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     original_filename = models.CharField(_("file name"), max_length=255)
     stored_path = models.CharField(max_length=500, blank=True, editable=False)

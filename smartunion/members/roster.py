@@ -133,17 +133,37 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("real_name", "姓名", True, gettext_lazy("Real name, at most 100 characters.")),
     Column(
-        "id_number", "身份证号", True,
-        gettext_lazy("18-character resident ID number; birth date and sex are taken from it. Keep the column as text."),
+        "id_number",
+        "身份证号",
+        True,
+        gettext_lazy(
+            "18-character resident ID number; birth date and sex are taken from it. Keep the column as text."
+        ),
     ),
-    Column("mobile", "手机号", True, gettext_lazy("Mainland mobile number, 11 digits; the member activates their account with it.")),
+    Column(
+        "mobile",
+        "手机号",
+        True,
+        gettext_lazy("Mainland mobile number, 11 digits; the member activates their account with it."),
+    ),
     Column("employment_form", "用工形式", True, gettext_lazy("One of the employment forms listed below.")),
     Column(
-        "credit_code", "用人单位统一社会信用代码", True,
-        gettext_lazy("The employer's unified social credit code; the employer must be in the enterprise register."),
+        "credit_code",
+        "用人单位统一社会信用代码",
+        True,
+        gettext_lazy(
+            "The employer's unified social credit code; the employer must be in the enterprise register."
+        ),
     ),
-    Column("join_date", "入会日期", False, gettext_lazy("Optional; for example 2024-03-01. Empty means today.")),
-    Column("wage_bracket", "工资档次", False, gettext_lazy("Optional; one of the wage brackets below, or the monthly wage.")),
+    Column(
+        "join_date", "入会日期", False, gettext_lazy("Optional; for example 2024-03-01. Empty means today.")
+    ),
+    Column(
+        "wage_bracket",
+        "工资档次",
+        False,
+        gettext_lazy("Optional; one of the wage brackets below, or the monthly wage."),
+    ),
     Column("tags", "职业标签", False, gettext_lazy("Optional; occupation tags separated by commas.")),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -184,8 +204,12 @@ WAGE_BRACKET_NAMES: dict[str, tuple[str, ...]] = {
     WageBracket.OVER_12000: ("12000元以上", "12000以上"),
 }
 # Monthly wage -> bracket: (upper bound exclusive, bracket).
-WAGE_BOUNDS = ((3000, WageBracket.UNDER_3000), (5000, WageBracket.FROM_3000), (8000, WageBracket.FROM_5000),
-               (12000, WageBracket.FROM_8000))
+WAGE_BOUNDS = (
+    (3000, WageBracket.UNDER_3000),
+    (5000, WageBracket.FROM_3000),
+    (8000, WageBracket.FROM_5000),
+    (12000, WageBracket.FROM_8000),
+)
 
 # A cell starting with one of these is a formula to a spreadsheet (CSV injection, OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -241,8 +265,16 @@ def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
     text = workbook.add_format({"num_format": "@"})  # text cells: Excel keeps an ID number's 18 digits
     bold = workbook.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1, "num_format": "@"})
     sheet = workbook.add_worksheet("会员名册")
-    widths = {"real_name": 12, "id_number": 22, "mobile": 15, "employment_form": 14, "credit_code": 26,
-              "join_date": 12, "wage_bracket": 14, "tags": 24}
+    widths = {
+        "real_name": 12,
+        "id_number": 22,
+        "mobile": 15,
+        "employment_form": 14,
+        "credit_code": 26,
+        "join_date": 12,
+        "wage_bracket": 14,
+        "tags": 24,
+    }
     for col, column in enumerate(COLUMNS):
         sheet.set_column(col, col, widths[column.key], text)
         sheet.write_string(0, col, column.header, bold)
@@ -250,21 +282,38 @@ def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
     sheet.freeze_panes(1, 0)
     last = 100_000
     form_col = [c.key for c in COLUMNS].index("employment_form")
-    sheet.data_validation(1, form_col, last, form_col, {
-        "validate": "list", "source": [names[0] for names in EMPLOYMENT_FORM_NAMES.values()],
-    })
+    sheet.data_validation(
+        1,
+        form_col,
+        last,
+        form_col,
+        {
+            "validate": "list",
+            "source": [names[0] for names in EMPLOYMENT_FORM_NAMES.values()],
+        },
+    )
     wage_col = [c.key for c in COLUMNS].index("wage_bracket")
-    sheet.data_validation(1, wage_col, last, wage_col, {
-        "validate": "list", "source": [names[0] for names in WAGE_BRACKET_NAMES.values()], "show_error": False,
-    })
+    sheet.data_validation(
+        1,
+        wage_col,
+        last,
+        wage_col,
+        {
+            "validate": "list",
+            "source": [names[0] for names in WAGE_BRACKET_NAMES.values()],
+            "show_error": False,
+        },
+    )
 
     notes = workbook.add_worksheet("填写说明")
     notes.set_column(0, 0, 26)
     notes.set_column(1, 1, 8)
     notes.set_column(2, 2, 90)
     row = 0
-    for values in (["列名", "必填", "说明"],
-                   *([c.header, "是" if c.required else "否", str(c.note)] for c in COLUMNS)):
+    for values in (
+        ["列名", "必填", "说明"],
+        *([c.header, "是" if c.required else "否", str(c.note)] for c in COLUMNS),
+    ):
         for col, value in enumerate(values):
             notes.write_string(row, col, value, bold if row == 0 else None)
         row += 1
@@ -279,7 +328,9 @@ def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
     notes.write_string(row, 2, "、".join(OccupationTag.objects.values_list("name", flat=True)))
     row += 1
     notes.write_string(row, 0, "注意", bold)
-    notes.write_string(row, 2, "第一行是列名，请勿修改；从第二行起每行一名会员。身份证号、手机号请保持文本格式。")
+    notes.write_string(
+        row, 2, "第一行是列名，请勿修改；从第二行起每行一名会员。身份证号、手机号请保持文本格式。"
+    )
     workbook.close()
     return buffer.getvalue(), "会员名册模板.xlsx", XLSX_CONTENT_TYPE
 
@@ -362,15 +413,16 @@ def read_roster(path: Path, file_format: str) -> Table:
             raise file_error(_("The file is empty."))
         message = _header_error(best[2], best[3])
         if best[0].sheet_count > 1:
-            message = _("No sheet of the workbook has the roster's columns. In the sheet %(sheet)s: %(problem)s") % {
-                "sheet": best[0].name, "problem": message}
+            message = _(
+                "No sheet of the workbook has the roster's columns. In the sheet %(sheet)s: %(problem)s"
+            ) % {"sheet": best[0].name, "problem": message}
         raise file_error(message)
     sheet, header_index, columns, _unknown = chosen
     raw_rows, start_line = sheet.rows, 1
     lines, rows = [], []
     positions = list(columns.values())
     first = columns["real_name"]  # required, and filled on every member row: looked at first
-    for offset, row in enumerate(raw_rows[header_index + 1:], start=header_index + 1):
+    for offset, row in enumerate(raw_rows[header_index + 1 :], start=header_index + 1):
         cell = row[first] if first < len(row) else None
         if (cell.strip() if cell.__class__ is str else cell is not None) or any(
             p < len(row) and _cell_present(row[p]) for p in positions
@@ -380,12 +432,24 @@ def read_roster(path: Path, file_format: str) -> Table:
     if not rows:
         raise file_error(_("The roster has its column headers but no member rows."))
     if len(rows) > settings.ROSTER_MAX_ROWS:
-        raise file_error(_("The roster has %(rows)s member rows; at most %(limit)s can be imported at once. Split it "
-                           "into files of at most %(limit)s rows.")
-                         % {"rows": f"{len(rows):,}", "limit": f"{settings.ROSTER_MAX_ROWS:,}"})
+        raise file_error(
+            _(
+                "The roster has %(rows)s member rows; at most %(limit)s can be imported at once. Split it "
+                "into files of at most %(limit)s rows."
+            )
+            % {"rows": f"{len(rows):,}", "limit": f"{settings.ROSTER_MAX_ROWS:,}"}
+        )
     hidden = sorted(set(lines).intersection(sheet.hidden_lines)) if sheet.hidden_lines else []
-    return Table(lines=lines, rows=rows, columns=columns, formula_cells=sheet.formula_cells, header=raw_rows[header_index],
-                 sheet_name=sheet.name, sheet_count=sheet.sheet_count, hidden_lines=hidden)
+    return Table(
+        lines=lines,
+        rows=rows,
+        columns=columns,
+        formula_cells=sheet.formula_cells,
+        header=raw_rows[header_index],
+        sheet_name=sheet.name,
+        sheet_count=sheet.sheet_count,
+        hidden_lines=hidden,
+    )
 
 
 def _cell_present(value: Any) -> bool:
@@ -482,7 +546,13 @@ def _wage_bracket(value: Any) -> str | None:
     else:
         if value in WAGE_LOOKUP:
             return WAGE_LOOKUP[value]
-        text = re.sub(r"[\s,，]", "", _text(value)).replace("–", "-").replace("—", "-").replace("~", "-").replace("至", "-")
+        text = (
+            re.sub(r"[\s,，]", "", _text(value))
+            .replace("–", "-")
+            .replace("—", "-")
+            .replace("~", "-")
+            .replace("至", "-")
+        )
         if text in WAGE_LOOKUP:
             return WAGE_LOOKUP[text]
         try:
@@ -520,7 +590,9 @@ def _unread_columns(table: Table) -> list[str]:
     headerless += range(len(header), width)
     for position in headerless:
         if any(position < len(row) and _cell_present(row[position]) for row in table.rows):
-            unread.append(_("column %(letter)s (no header)") % {"letter": roster_files.column_letters(position)})
+            unread.append(
+                _("column %(letter)s (no header)") % {"letter": roster_files.column_letters(position)}
+            )
     return unread
 
 
@@ -598,8 +670,16 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     width = max(max(columns.values()) + 1, max(map(len, table.rows), default=0))
     p_name, p_id, p_mobile, p_form, p_code, p_join, p_wage, p_tags = (
         width if position[key] is None else position[key]
-        for key in ("real_name", "id_number", "mobile", "employment_form", "credit_code", "join_date",
-                    "wage_bracket", "tags")
+        for key in (
+            "real_name",
+            "id_number",
+            "mobile",
+            "employment_form",
+            "credit_code",
+            "join_date",
+            "wage_bracket",
+            "tags",
+        )
     )
     padding = [""] * (width + 1)
 
@@ -702,7 +782,9 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                 errors.append((line, h["employment_form"], msg_form))
 
         raw_code = row[p_code]
-        credit_code = (raw_code.strip() if raw_code.__class__ is str else text(raw_code)).replace(" ", "").upper()
+        credit_code = (
+            (raw_code.strip() if raw_code.__class__ is str else text(raw_code)).replace(" ", "").upper()
+        )
         if not credit_code:
             errors.append((line, h["credit_code"], msg_required))
         else:
@@ -767,8 +849,11 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                 totals.append((line, word))
             continue
         # Positional: the order of CheckedRow's fields (a keyword call costs a third more).
-        checked.append(CheckedRow(line, real_name, id_number, mobile, form, credit_code, join_date, wage, tag_ids,
-                                  birth, sex))
+        checked.append(
+            CheckedRow(
+                line, real_name, id_number, mobile, form, credit_code, join_date, wage, tag_ids, birth, sex
+            )
+        )
 
     # The employers must be in the register: one query for all the codes.
     codes = {row.credit_code for row in checked}
@@ -779,7 +864,9 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                 "pk", "credit_code", "is_platform"
             ):
                 enterprises[code] = (pk, is_platform)
-    unknown_employer = _("No enterprise with this credit code is in the register. Register the employer first.")
+    unknown_employer = _(
+        "No enterprise with this credit code is in the register. Register the employer first."
+    )
     kept = []
     for row in checked:
         found = enterprises.get(row.credit_code)
@@ -809,16 +896,32 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     skipped = sum(1 for v in verdicts.values() if v[0] == "skip")
     order = {h[c.key]: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
-    warnings = sorted((line, h[key], reason) for line, verdict in verdicts.items() if verdict[0] != "error"
-                      for key, reason in verdict[-1])
-    report = _report(unread=_unread_columns(table), totals=totals, summary=_summary(errors, labels),
-                     warnings=warnings)
-    return Checked(rows=rows, errors=errors, skipped=skipped, total=len(table.rows) - len(totals),
-                   seconds=time.perf_counter() - started, report=report)
+    warnings = sorted(
+        (line, h[key], reason)
+        for line, verdict in verdicts.items()
+        if verdict[0] != "error"
+        for key, reason in verdict[-1]
+    )
+    report = _report(
+        unread=_unread_columns(table), totals=totals, summary=_summary(errors, labels), warnings=warnings
+    )
+    return Checked(
+        rows=rows,
+        errors=errors,
+        skipped=skipped,
+        total=len(table.rows) - len(totals),
+        seconds=time.perf_counter() - started,
+        report=report,
+    )
 
 
-def _report(*, unread: list[str], totals: list[tuple[int, str]], summary: list[dict],
-            warnings: list[tuple[int, str, str]]) -> dict[str, Any]:
+def _report(
+    *,
+    unread: list[str],
+    totals: list[tuple[int, str]],
+    summary: list[dict],
+    warnings: list[tuple[int, str, str]],
+) -> dict[str, Any]:
     """``RosterImport.report``: only what there is to say."""
     report: dict[str, Any] = {}
     if unread:
@@ -835,7 +938,7 @@ def _report(*, unread: list[str], totals: list[tuple[int, str]], summary: list[d
 def _chunks(values: list, size: int | None = None) -> Iterator[list]:
     size = size or (5000 if connection.vendor == "sqlite" else 20000)
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _select_in(sql: str, column: str, values: list) -> Iterator[tuple]:
@@ -883,13 +986,16 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
     ):
         by_id[index] = (pk, mob, name)
     for pk, mob in _select_in(
-        f"SELECT id, mobile_index FROM {person} WHERE {{in}}", "mobile_index", list({e[2] for e in entries}),  # noqa: S608
+        f"SELECT id, mobile_index FROM {person} WHERE {{in}}",  # noqa: S608
+        "mobile_index",
+        list({e[2] for e in entries}),
     ):
         mobile_owners.setdefault(mob, set()).add(pk)
     statuses = ", ".join(f"'{s}'" for s in [*HOLDING_STATUSES, MembershipStatus.APPLYING])
     for person_id, org_id, status in _select_in(
         f"SELECT person_id, org_id, status FROM {membership} WHERE status IN ({statuses}) AND {{in}}",  # noqa: S608
-        "person_id", [found[0] for found in by_id.values()],
+        "person_id",
+        [found[0] for found in by_id.values()],
     ):
         current[person_id] = (org_id, status)
     verdicts: dict[int, tuple] = {}
@@ -945,8 +1051,21 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
 # data rests on disk between the check and the import; the fields are encrypted one by one while
 # they are written, so that on PostgreSQL the encryption runs while the server indexes earlier rows.
 STAGED_FIELDS = (
-    "line", "real_name", "id_number", "id_number_index", "mobile", "mobile_index", "birth_date", "sex",
-    "employment_form", "employer_id", "platform_id", "wage_bracket", "join_date", "tag_ids", "existing_person_id",
+    "line",
+    "real_name",
+    "id_number",
+    "id_number_index",
+    "mobile",
+    "mobile_index",
+    "birth_date",
+    "sex",
+    "employment_form",
+    "employer_id",
+    "platform_id",
+    "wage_bracket",
+    "join_date",
+    "tag_ids",
+    "existing_person_id",
 )
 
 
@@ -966,9 +1085,25 @@ def stage_rows(rows: list[CheckedRow]) -> list[list]:
             joined = iso.get(joined) or iso.setdefault(joined, joined.isoformat())
         tags = tag_lists.setdefault(tuple(r.tag_ids), r.tag_ids)
         # str(): the choices are str subclasses, which marshal (and COPY) want as plain str.
-        append([r.line, r.real_name, r.id_number, r.id_index, r.mobile, r.mobile_index, birth, str(r.sex),
-                str(r.employment_form), r.employer_id, r.platform_id, str(r.wage_bracket), joined, tags,
-                r.existing_person_id])
+        append(
+            [
+                r.line,
+                r.real_name,
+                r.id_number,
+                r.id_index,
+                r.mobile,
+                r.mobile_index,
+                birth,
+                str(r.sex),
+                str(r.employment_form),
+                r.employer_id,
+                r.platform_id,
+                str(r.wage_bracket),
+                joined,
+                tags,
+                r.existing_person_id,
+            ]
+        )
     return staged
 
 
@@ -1024,7 +1159,9 @@ def _reserve_ids(model, count: int) -> list[int]:
             first, scattered = cursor.fetchone()
             return scattered if scattered is not None else list(range(first, first + count))
         if connection.vendor != "sqlite":
-            raise NotImplementedError("Roster import writes through PostgreSQL's COPY or SQLite's executemany.")
+            raise NotImplementedError(
+                "Roster import writes through PostgreSQL's COPY or SQLite's executemany."
+            )
         # SQLite: the import's transaction holds the database's write lock (BEGIN IMMEDIATE), so no
         # other writer can take these numbers; AUTOINCREMENT's counter moves past them by itself.
         quoted = connection.ops.quote_name(table)
@@ -1065,13 +1202,38 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> None:
 
 
 PERSON_INSERT_FIELDS = [
-    "id", "real_name", "id_number_encrypted", "id_number_index", "mobile_encrypted", "mobile_index", "birth_date",
-    "sex", "employment_form", "employer", "platform", "wage_bracket", "org", "user", "closed_at", "created_at",
+    "id",
+    "real_name",
+    "id_number_encrypted",
+    "id_number_index",
+    "mobile_encrypted",
+    "mobile_index",
+    "birth_date",
+    "sex",
+    "employment_form",
+    "employer",
+    "platform",
+    "wage_bracket",
+    "org",
+    "user",
+    "closed_at",
+    "created_at",
     "updated_at",
 ]
 MEMBERSHIP_INSERT_FIELDS = [
-    "id", "person", "org", "number", "status", "join_date", "applied_at", "due_date", "decided_at", "reason",
-    "card_version", "created_at", "updated_at",
+    "id",
+    "person",
+    "org",
+    "number",
+    "status",
+    "join_date",
+    "applied_at",
+    "due_date",
+    "decided_at",
+    "reason",
+    "card_version",
+    "created_at",
+    "updated_at",
 ]
 EVENT_INSERT_FIELDS = ["membership", "from_status", "to_status", "actor", "reason", "created_at"]
 TAG_INSERT_FIELDS = ["person", "occupationtag"]
@@ -1132,7 +1294,12 @@ class WriteResult:
 
 
 def write_staged(
-    staged: list[list], *, org: Org, actor, numbers: list[str], reason: str,
+    staged: list[list],
+    *,
+    org: Org,
+    actor,
+    numbers: list[str],
+    reason: str,
     progress: Callable[[int], None] | None = None,
 ) -> WriteResult:
     """The database stage: people, memberships, their first event and tags, in bulk. Call inside
@@ -1144,8 +1311,10 @@ def write_staged(
     if connection.vendor == "postgresql":  # binary COPY: dates as dates (a roster repeats them)
         as_date = functools.cache(date.fromisoformat)
     else:
+
         def as_date(text: str) -> str:
             return text
+
     actor_id = actor.pk if actor is not None and actor.pk else None
     new = [r for r in staged if r[14] is None]
     again = [r for r in staged if r[14] is not None]
@@ -1180,20 +1349,74 @@ def write_staged(
     fresh = [(person_of[i], r) for i, r in enumerate(staged) if r[14] is None]
     ids_encrypted = crypto.encrypt_iter(r[2] for _pk, r in fresh)
     mobiles_encrypted = crypto.encrypt_iter(r[4] for _pk, r in fresh)
-    insert_rows(Person, PERSON_INSERT_FIELDS, reporting((
-        (pk, r[1], id_enc, r[3], mobile_enc, r[5], as_date(r[6]), r[7], r[8], r[9], r[10], r[11], org.pk, None, None,
-         stamp, stamp)
-        for (pk, r), id_enc, mobile_enc in zip(fresh, ids_encrypted, mobiles_encrypted, strict=True)
-    ), 0.0, 0.5))
-    insert_rows(Membership, MEMBERSHIP_INSERT_FIELDS, reporting((
-        (membership_ids[i], person_of[i], org.pk, numbers[i], MembershipStatus.ACTIVE, as_date(r[12] or today),
-         None, None, None, "", 1, stamp, stamp)
-        for i, r in enumerate(staged)
-    ), 0.5, 0.75))
-    insert_rows(MembershipEvent, EVENT_INSERT_FIELDS, reporting((
-        (membership_ids[i], "", MembershipStatus.ACTIVE, actor_id, reason, stamp) for i in range(total)
-    ), 0.75, 0.95))
-    insert_rows(Tags, TAG_INSERT_FIELDS, ((person_of[i], tag_id) for i, r in enumerate(staged) for tag_id in r[13]))
+    insert_rows(
+        Person,
+        PERSON_INSERT_FIELDS,
+        reporting(
+            (
+                (
+                    pk,
+                    r[1],
+                    id_enc,
+                    r[3],
+                    mobile_enc,
+                    r[5],
+                    as_date(r[6]),
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[11],
+                    org.pk,
+                    None,
+                    None,
+                    stamp,
+                    stamp,
+                )
+                for (pk, r), id_enc, mobile_enc in zip(fresh, ids_encrypted, mobiles_encrypted, strict=True)
+            ),
+            0.0,
+            0.5,
+        ),
+    )
+    insert_rows(
+        Membership,
+        MEMBERSHIP_INSERT_FIELDS,
+        reporting(
+            (
+                (
+                    membership_ids[i],
+                    person_of[i],
+                    org.pk,
+                    numbers[i],
+                    MembershipStatus.ACTIVE,
+                    as_date(r[12] or today),
+                    None,
+                    None,
+                    None,
+                    "",
+                    1,
+                    stamp,
+                    stamp,
+                )
+                for i, r in enumerate(staged)
+            ),
+            0.5,
+            0.75,
+        ),
+    )
+    insert_rows(
+        MembershipEvent,
+        EVENT_INSERT_FIELDS,
+        reporting(
+            ((membership_ids[i], "", MembershipStatus.ACTIVE, actor_id, reason, stamp) for i in range(total)),
+            0.75,
+            0.95,
+        ),
+    )
+    insert_rows(
+        Tags, TAG_INSERT_FIELDS, ((person_of[i], tag_id) for i, r in enumerate(staged) for tag_id in r[13])
+    )
     if progress is not None:
         progress(total)
     return WriteResult(created=len(new), rejoined=len(again), seconds=time.perf_counter() - started)
@@ -1213,7 +1436,9 @@ def _require_import_org(actor, org: Org) -> None:
 def _format_of(filename: str) -> str:
     suffix = Path(filename or "").suffix.lower()
     if suffix not in FORMATS:
-        raise roster_files.unsupported_suffix_error(suffix) or file_error(_("Upload the roster as an .xlsx or .csv file."))
+        raise roster_files.unsupported_suffix_error(suffix) or file_error(
+            _("Upload the roster as an .xlsx or .csv file.")
+        )
     return FORMATS[suffix]
 
 
@@ -1228,7 +1453,10 @@ def _store_upload(upload, file_format: str) -> Path:
 
 
 def _error_dicts(errors: list[tuple[int, str, str]]) -> list[dict]:
-    return [{"line": line, "field": header, "reason": reason} for line, header, reason in errors[: settings.ROSTER_MAX_ERRORS]]
+    return [
+        {"line": line, "field": header, "reason": reason}
+        for line, header, reason in errors[: settings.ROSTER_MAX_ERRORS]
+    ]
 
 
 STAGED_MAX_AGE = timedelta(days=7)
@@ -1241,7 +1469,10 @@ def _reading_report(table: Table) -> dict[str, Any]:
     if table.sheet_name:
         report["sheet"] = {"name": table.sheet_name, "of": table.sheet_count}
     if table.hidden_lines:
-        report["hidden_rows"] = {"count": len(table.hidden_lines), "lines": table.hidden_lines[:HIDDEN_LINES_SHOWN]}
+        report["hidden_rows"] = {
+            "count": len(table.hidden_lines),
+            "lines": table.hidden_lines[:HIDDEN_LINES_SHOWN],
+        }
     return report
 
 
@@ -1249,13 +1480,17 @@ def roster_imports_expire() -> int:
     """Checked rosters nobody imported within a week are dropped with their staged file (PIPL
     第十九条: kept no longer than needed); the union uploads the file again if it still wants it."""
     with scopes_disabled():
-        stale = list(RosterImport.objects.filter(
-            status=RosterImportStatus.READY, created_at__lt=timezone.now() - STAGED_MAX_AGE
-        ).values_list("pk", "stored_path"))
+        stale = list(
+            RosterImport.objects.filter(
+                status=RosterImportStatus.READY, created_at__lt=timezone.now() - STAGED_MAX_AGE
+            ).values_list("pk", "stored_path")
+        )
         for pk, path in stale:
             _remove(path)
             RosterImport.objects.filter(pk=pk, status=RosterImportStatus.READY).update(
-                status=RosterImportStatus.FAILED, stored_path="", finished_at=timezone.now(),
+                status=RosterImportStatus.FAILED,
+                stored_path="",
+                finished_at=timezone.now(),
                 failure_reason=_("Not imported within a week; upload the roster again."),
             )
     return len(stale)
@@ -1272,16 +1507,26 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
     limit = settings.ROSTER_MAX_UPLOAD_BYTES
     if size is not None and size > limit:  # refused before a byte is read
         # In bytes too: a file one byte over the limit is "20.00 MB", which alone reads as within it.
-        raise file_error(_("The file is %(size_mb)s MB (%(size)s bytes), over the limit of %(limit_mb)s MB "
-                           "(%(limit)s bytes). Split the roster into smaller files.")
-                         % {"size_mb": f"{size / 1048576:.2f}", "size": f"{size:,}",
-                            "limit_mb": f"{limit / 1048576:.2f}".rstrip("0").rstrip("."), "limit": f"{limit:,}"})
+        raise file_error(
+            _(
+                "The file is %(size_mb)s MB (%(size)s bytes), over the limit of %(limit_mb)s MB "
+                "(%(limit)s bytes). Split the roster into smaller files."
+            )
+            % {
+                "size_mb": f"{size / 1048576:.2f}",
+                "size": f"{size:,}",
+                "limit_mb": f"{limit / 1048576:.2f}".rstrip("0").rstrip("."),
+                "limit": f"{limit:,}",
+            }
+        )
     if size == 0:
         raise file_error(_("The file is empty."))
     stored = _store_upload(upload, file_format)
     try:
         if stored.stat().st_size > limit:
-            raise file_error(_("The file is over the size limit of %(limit)s MB.") % {"limit": f"{limit / 1048576:.0f}"})
+            raise file_error(
+                _("The file is over the size limit of %(limit)s MB.") % {"limit": f"{limit / 1048576:.0f}"}
+            )
         timings = {}
         started = time.perf_counter()
         table = read_roster(stored, file_format)
@@ -1291,10 +1536,16 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
         del table  # see below
         timings["check_s"] = round(checked.seconds, 3)
         roster_import = RosterImport(
-            org=org, uploaded_by=actor if actor is not None and actor.pk else None,
-            original_filename=(getattr(upload, "name", "") or "")[-255:], file_format=file_format,
-            file_size=stored.stat().st_size, total_rows=checked.total, skipped_count=checked.skipped,
-            errors=_error_dicts(checked.errors), error_count=len(checked.errors), report=checked.report,
+            org=org,
+            uploaded_by=actor if actor is not None and actor.pk else None,
+            original_filename=(getattr(upload, "name", "") or "")[-255:],
+            file_format=file_format,
+            file_size=stored.stat().st_size,
+            total_rows=checked.total,
+            skipped_count=checked.skipped,
+            errors=_error_dicts(checked.errors),
+            error_count=len(checked.errors),
+            report=checked.report,
         )
         roster_import.report.update(reading)
         if checked.errors:
@@ -1320,8 +1571,14 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
         try:
             with transaction.atomic():
                 roster_import.save()
-                audit_record(action="roster.validate", actor=actor, obj=roster_import, org=org, client_address=client_address,
-                             data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped})
+                audit_record(
+                    action="roster.validate",
+                    actor=actor,
+                    obj=roster_import,
+                    org=org,
+                    client_address=client_address,
+                    data={"rows": checked.total, "errors": len(checked.errors), "skipped": checked.skipped},
+                )
         except Exception:
             _remove(roster_import.stored_path)  # no record points at it
             raise
@@ -1339,7 +1596,8 @@ def roster_import_get(*, pk) -> RosterImport:
         # The server process stopped (a restart, a crash) during the import: its transaction was
         # rolled back with the connection, so nothing was written. Say so, and let it be retried.
         RosterImport.objects.filter(pk=roster_import.pk, status=RosterImportStatus.COMMITTING).update(
-            status=RosterImportStatus.FAILED, finished_at=timezone.now(),
+            status=RosterImportStatus.FAILED,
+            finished_at=timezone.now(),
             failure_reason=_("The server stopped during the import and nothing was written. Try again."),
         )
         roster_import.refresh_from_db()
@@ -1390,11 +1648,17 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
     """Import a checked roster, all or nothing. Large rosters go to a background task; the
     returned import is then "committing" and its progress can be polled."""
     require_perm(actor, "members.change", roster_import.org)
-    claimed = RosterImport.objects.filter(
-        pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
-    ).exclude(stored_path="").update(
-        status=RosterImportStatus.COMMITTING, failure_reason="", processed_rows=0,
-        timings={**roster_import.timings, "worker": _worker_name()},
+    claimed = (
+        RosterImport.objects.filter(
+            pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
+        )
+        .exclude(stored_path="")
+        .update(
+            status=RosterImportStatus.COMMITTING,
+            failure_reason="",
+            processed_rows=0,
+            timings={**roster_import.timings, "worker": _worker_name()},
+        )
     )
     if not claimed:
         roster_import.refresh_from_db()
@@ -1406,7 +1670,9 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
     cache.set(_progress_key(roster_import.pk), 0, timeout=24 * 3600)
     to_write = roster_import.total_rows - roster_import.skipped_count
     if to_write > settings.ROSTER_SYNC_ROWS:
-        run_in_background(_commit_task, roster_import.pk, actor.pk if actor is not None else None, client_address)
+        run_in_background(
+            _commit_task, roster_import.pk, actor.pk if actor is not None else None, client_address
+        )
     else:
         _commit(roster_import.pk, actor, client_address)
     roster_import.refresh_from_db()
@@ -1450,7 +1716,9 @@ def _commit(pk: int, actor, client_address: str) -> None:
     written = False
     try:
         with roster_write_lock():
-            written = _check_and_write(roster_import, actor=actor, client_address=client_address, timings=timings)
+            written = _check_and_write(
+                roster_import, actor=actor, client_address=client_address, timings=timings
+            )
     except Exception as exc:
         logger.exception("Roster import %s failed", pk)
         reason = (
@@ -1500,8 +1768,12 @@ def _check_and_write(roster_import: RosterImport, *, actor, client_address: str,
     timings["recheck_s"] = round(time.perf_counter() - started, 3)
     if errors:
         RosterImport.objects.filter(pk=pk).update(
-            status=RosterImportStatus.INVALID, errors=_error_dicts(errors), error_count=len(errors),
-            finished_at=timezone.now(), stored_path="", timings=timings,
+            status=RosterImportStatus.INVALID,
+            errors=_error_dicts(errors),
+            error_count=len(errors),
+            finished_at=timezone.now(),
+            stored_path="",
+            timings=timings,
         )
         return False
     write_started = time.perf_counter()
@@ -1511,17 +1783,32 @@ def _check_and_write(roster_import: RosterImport, *, actor, client_address: str,
         cache.set(_progress_key(pk), done, timeout=24 * 3600)
 
     with bulk_write_session(), transaction.atomic():
-        result = write_staged(rows, org=org, actor=actor, numbers=numbers, progress=progress,
-                                reason=_("Imported from a roster"))
+        result = write_staged(
+            rows, org=org, actor=actor, numbers=numbers, progress=progress, reason=_("Imported from a roster")
+        )
         skipped_total = roster_import.skipped_count + skipped
-        audit_record(action="roster.import", actor=actor, obj=roster_import, org=org, client_address=client_address,
-                     data={"created": result.created, "rejoined": result.rejoined, "skipped": skipped_total,
-                           "rows": roster_import.total_rows})
+        audit_record(
+            action="roster.import",
+            actor=actor,
+            obj=roster_import,
+            org=org,
+            client_address=client_address,
+            data={
+                "created": result.created,
+                "rejoined": result.rejoined,
+                "skipped": skipped_total,
+                "rows": roster_import.total_rows,
+            },
+        )
         timings["write_s"] = round(time.perf_counter() - write_started, 3)
         RosterImport.objects.filter(pk=pk).update(
-            status=RosterImportStatus.DONE, created_count=result.created + result.rejoined,
-            skipped_count=skipped_total, processed_rows=roster_import.total_rows, finished_at=timezone.now(),
-            stored_path="", timings=timings,
+            status=RosterImportStatus.DONE,
+            created_count=result.created + result.rejoined,
+            skipped_count=skipped_total,
+            processed_rows=roster_import.total_rows,
+            finished_at=timezone.now(),
+            stored_path="",
+            timings=timings,
         )
     # The database stage in full: numbers, the bulk writes, the audit record and the COMMIT.
     timings["write_s"] = round(time.perf_counter() - write_started, 3)
@@ -1551,7 +1838,9 @@ def csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
-def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", client_address: str = "") -> RosterExport:
+def roster_export(
+    *, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", client_address: str = ""
+) -> RosterExport:
     """The members (active, suspended, retained) of ``org``'s subtree within the actor's scope.
     ID numbers and mobiles are masked unless the actor holds ``members.unmask`` and asks; an
     unmasked export is audited once, with the number of rows."""
@@ -1564,8 +1853,11 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
         raise ValidationFailed(fields={"format": [_("Choose .xlsx or .csv.")]})
     form_names = {code: names[0] for code, names in EMPLOYMENT_FORM_NAMES.items()}
     wage_names = {code: names[0] for code, names in WAGE_BRACKET_NAMES.items()}
-    status_names = {MembershipStatus.ACTIVE: "正常", MembershipStatus.SUSPENDED: "暂停",
-                    MembershipStatus.RETAINED: "保留会籍"}
+    status_names = {
+        MembershipStatus.ACTIVE: "正常",
+        MembershipStatus.SUSPENDED: "暂停",
+        MembershipStatus.RETAINED: "保留会籍",
+    }
     sex_names = {"M": "男", "F": "女"}
     tag_names = dict(OccupationTag.objects.values_list("id", "name"))
     Tags = Person.occupation_tags.through  # noqa: N806
@@ -1573,12 +1865,25 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
         Membership.objects.filter(subtree_q(org.path, field="org"), status__in=HOLDING_STATUSES)
         .order_by("org__path", "number", "id")
         .values_list(
-            "person_id", "person__real_name", "person__id_number_encrypted", "person__mobile_encrypted",
-            "person__employment_form", "person__employer__credit_code", "join_date", "person__wage_bracket",
-            "number", "org__name", "status", "person__sex", "person__birth_date", "person__employer__name",
+            "person_id",
+            "person__real_name",
+            "person__id_number_encrypted",
+            "person__mobile_encrypted",
+            "person__employment_form",
+            "person__employer__credit_code",
+            "join_date",
+            "person__wage_bracket",
+            "number",
+            "org__name",
+            "status",
+            "person__sex",
+            "person__birth_date",
+            "person__employer__name",
         )
     )
-    headers = [c.header for c in COLUMNS] + list(EXPORT_EXTRA_HEADERS_UNMASKED if unmask else EXPORT_EXTRA_HEADERS)
+    headers = [c.header for c in COLUMNS] + list(
+        EXPORT_EXTRA_HEADERS_UNMASKED if unmask else EXPORT_EXTRA_HEADERS
+    )
     decrypt = crypto.decrypt
 
     def records() -> Iterator[list[str]]:
@@ -1590,18 +1895,42 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
                 "person_id", "occupationtag_id"
             ):
                 tags.setdefault(person_id, []).append(tag_names.get(tag_id, ""))
-            for (person_id, name, id_enc, mobile_enc, form, credit, joined, wage, number, union, status, sex, birth,
-                 employer) in batch:
+            for (
+                person_id,
+                name,
+                id_enc,
+                mobile_enc,
+                form,
+                credit,
+                joined,
+                wage,
+                number,
+                union,
+                status,
+                sex,
+                birth,
+                employer,
+            ) in batch:
                 id_number = decrypt(id_enc) if id_enc else ""
                 mobile = decrypt(mobile_enc) if mobile_enc else ""
                 if not unmask:
                     id_number = mask_id_number(id_number) if id_number else ""
                     mobile = mask_mobile(mobile) if mobile else ""
                 yield [
-                    name, id_number, mobile, form_names.get(form, form), credit or "",
-                    joined.isoformat() if joined else "", wage_names.get(wage, ""), ",".join(tags.get(person_id, [])),
-                    number or "", union, status_names.get(status, status), sex_names.get(sex, ""),
-                    (birth.isoformat() if unmask else str(birth.year)) if birth else "", employer or "",
+                    name,
+                    id_number,
+                    mobile,
+                    form_names.get(form, form),
+                    credit or "",
+                    joined.isoformat() if joined else "",
+                    wage_names.get(wage, ""),
+                    ",".join(tags.get(person_id, [])),
+                    number or "",
+                    union,
+                    status_names.get(status, status),
+                    sex_names.get(sex, ""),
+                    (birth.isoformat() if unmask else str(birth.year)) if birth else "",
+                    employer or "",
                 ]
             batch.clear()
 
@@ -1628,8 +1957,15 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
     else:
         import xlsxwriter
 
-        workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
-                                             "strings_to_urls": False, "strings_to_numbers": False})
+        workbook = xlsxwriter.Workbook(
+            out,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
         sheet = workbook.add_worksheet("会员名册")
         bold = workbook.add_format({"bold": True})
         for col, header in enumerate(headers):
@@ -1644,8 +1980,12 @@ def roster_export(*, actor, org: Org, unmask: bool = False, file_format: str = "
     out.seek(0)
     with transaction.atomic():
         audit_record(
-            action="roster.export_unmasked" if unmask else "roster.export", actor=actor, obj=org, org=org,
-            client_address=client_address, data={"rows": count, "format": file_format},
+            action="roster.export_unmasked" if unmask else "roster.export",
+            actor=actor,
+            obj=org,
+            org=org,
+            client_address=client_address,
+            data={"rows": count, "format": file_format},
         )
     filename = f"会员名册-{org.name}-{stamp}{'-完整' if unmask else ''}.{file_format}"
     return RosterExport(file=out, filename=filename, content_type=content_type, rows=count)

@@ -106,7 +106,9 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
     return qs.order_by("real_name", "id")
 
 
-def keyset_page(qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")):
+def keyset_page(
+    qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")
+):
     """One page after the cursor ``after`` (the last row's key values); returns (rows, next_cursor)."""
     if after is not None:
         condition = Q()
@@ -144,7 +146,9 @@ def applications_escalated(*, roots: tuple[str, ...]) -> QuerySet[Membership]:
 
 def application_get(*, pk) -> Membership:
     try:
-        return Membership.objects.select_related("person", "org").get(pk=int(pk), status=MembershipStatus.APPLYING)
+        return Membership.objects.select_related("person", "org").get(
+            pk=int(pk), status=MembershipStatus.APPLYING
+        )
     except (Membership.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This application does not exist.")) from None
 
@@ -163,7 +167,9 @@ def person_get(*, pk) -> Person:
     """A person in scope, for an action on a record already opened (the action is audited itself;
     showing a record goes through services.person_open, which records the access)."""
     try:
-        return Person.objects.select_related("org", "employer", "platform").get(pk=int(pk), closed_at__isnull=True)
+        return Person.objects.select_related("org", "employer", "platform").get(
+            pk=int(pk), closed_at__isnull=True
+        )
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This person does not exist.")) from None
 
@@ -182,7 +188,9 @@ def person_transfers(*, person: Person) -> QuerySet[Transfer]:
 
 
 def transfers_open(*, org: Org | None = None) -> QuerySet[Transfer]:
-    qs = Transfer.objects.filter(status=TransferStatus.REQUESTED).select_related("person", "from_org", "to_org")
+    qs = Transfer.objects.filter(status=TransferStatus.REQUESTED).select_related(
+        "person", "from_org", "to_org"
+    )
     if org is not None:
         qs = qs.filter(subtree_q(org.path, field="to_org") | subtree_q(org.path, field="from_org"))
     return qs.order_by("created_at", "id")
@@ -214,18 +222,31 @@ def person_access_history(*, person: Person):
     from smartunion.core.scoping import scopes_disabled
 
     with scopes_disabled():
-        seen = Q(object_type="members.person", object_id=str(person.pk),
-                 action__in=["person.view", "person.unmask", "person.update", "person.enrol", "roster.export_unmasked"])
+        seen = Q(
+            object_type="members.person",
+            object_id=str(person.pk),
+            action__in=[
+                "person.view",
+                "person.unmask",
+                "person.update",
+                "person.enrol",
+                "roster.export_unmasked",
+            ],
+        )
         # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
         # once per person: it covers this person when it was taken over a union at or above one
         # they were a member of, while they were.
         member_then = Membership.objects.filter(
             Q(status__in=HOLDING_STATUSES) | Q(updated_at__gte=OuterRef("created_at")),
-            person=person, number__isnull=False, created_at__lte=OuterRef("created_at"),
+            person=person,
+            number__isnull=False,
+            created_at__lte=OuterRef("created_at"),
             org__path__startswith=OuterRef("org__path"),
         )
         seen |= Q(Exists(member_then), action="roster.export_unmasked", object_type="orgs.org")
-        return list(AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200])
+        return list(
+            AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200]
+        )
 
 
 # --- for the ends: one membership or application by id, a page's current memberships -------------
@@ -291,7 +312,20 @@ def member_rows(
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     rows = []
-    for pid, real_name, id_enc, mobile_enc, birth_date, sex, form, org_id, org_name, emp_id, emp_name, pair in fetched:
+    for (
+        pid,
+        real_name,
+        id_enc,
+        mobile_enc,
+        birth_date,
+        sex,
+        form,
+        org_id,
+        org_name,
+        emp_id,
+        emp_name,
+        pair,
+    ) in fetched:
         member_status, _sep, number = (pair or "").partition("|")
         rows.append(
             MemberRow(
@@ -368,7 +402,9 @@ def _current_membership_sql(*, prefix_test: bool) -> tuple[str, list]:
     return sql, [*_CURRENT_STATUSES, *membership_params]
 
 
-def _member_rows_sql(*, kind: SearchKind, org: Org | None, status: str, after, limit: int) -> tuple[str, list]:
+def _member_rows_sql(
+    *, kind: SearchKind, org: Org | None, status: str, after, limit: int
+) -> tuple[str, list]:
     """SQLite: one statement with the joins; nothing is planned ahead there."""
     person_scope, person_params = scope_sql(Person, org="o.path")
     current, current_params = _current_membership_sql(prefix_test=False)
@@ -455,7 +491,11 @@ def _covers_much_of_tree(org: Org | None) -> bool:
     organisations or more? Then walking people in name order finds a page after a few dozen rows;
     below that, starting from the unions is the safer plan."""
     active = current_scope()
-    key = (active.unrestricted if active else None, active.prefixes if active else (), org.path if org else "")
+    key = (
+        active.unrestricted if active else None,
+        active.prefixes if active else (),
+        org.path if org else "",
+    )
     now = time.monotonic()
     cached = _breadth.get(key)
     if cached is not None and now - cached[0] < _BREADTH_SECONDS:
@@ -506,7 +546,9 @@ def my_memberships(*, person: Person | None) -> list[Membership]:
         return list(
             Membership.objects.filter(person=person)
             .select_related("org")
-            .prefetch_related(Prefetch("events", queryset=MembershipEvent.objects.order_by("created_at", "id")))
+            .prefetch_related(
+                Prefetch("events", queryset=MembershipEvent.objects.order_by("created_at", "id"))
+            )
             .order_by("-created_at", "-id")
         )
 
@@ -532,7 +574,9 @@ def my_transfers(*, person: Person | None) -> list[Transfer]:
         return []
     with scopes_disabled():
         return list(
-            Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-created_at", "-id")
+            Transfer.objects.filter(person=person)
+            .select_related("from_org", "to_org")
+            .order_by("-created_at", "-id")
         )
 
 
@@ -578,7 +622,9 @@ def worker_membership(*, user) -> WorkerMembership:
         person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
         if person is None:
             return WorkerMembership(None, None, [])
-        memberships = list(Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id"))
+        memberships = list(
+            Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
+        )
         current = next(
             (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)),
             memberships[0] if memberships else None,
@@ -600,6 +646,8 @@ def occupation_tags_by_code(*, codes: list[str]) -> list:
     unknown = sorted(set(codes) - {tag.code for tag in tags})
     if unknown:
         raise ValidationFailed(
-            fields={"occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+            fields={
+                "occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]
+            }
         )
     return tags

@@ -81,7 +81,15 @@ def person_set_mobile(person: Person, mobile: str) -> None:
     person.mobile_index = mobile_index(mobile) if mobile else None
 
 
-PERSON_FIELDS = ("real_name", "id_number", "mobile", "employment_form", "employer", "platform", "wage_bracket")
+PERSON_FIELDS = (
+    "real_name",
+    "id_number",
+    "mobile",
+    "employment_form",
+    "employer",
+    "platform",
+    "wage_bracket",
+)
 
 
 def clean_person_data(
@@ -117,7 +125,9 @@ def clean_person_data(
             if instance is not None:
                 taken = taken.exclude(pk=instance.pk)
             if taken.exists():
-                errors["id_number"] = [id_number_taken or _("A person with this ID number is already registered.")]
+                errors["id_number"] = [
+                    id_number_taken or _("A person with this ID number is already registered.")
+                ]
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned
@@ -149,7 +159,9 @@ def allocate_membership_numbers(count: int) -> list[str]:
 # --- the one status transition -----------------------------------------------------------------------
 
 
-def membership_transition(*, membership: Membership, to: str, actor, reason: str = "", client_address: str = "") -> Membership:
+def membership_transition(
+    *, membership: Membership, to: str, actor, reason: str = "", client_address: str = ""
+) -> Membership:
     """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
     if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
         raise Conflict(
@@ -176,7 +188,11 @@ def membership_transition(*, membership: Membership, to: str, actor, reason: str
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )
         audit_record(
-            action="membership.transition", actor=actor, obj=membership, org=membership.org, client_address=client_address,
+            action="membership.transition",
+            actor=actor,
+            obj=membership,
+            org=membership.org,
+            client_address=client_address,
             data={"from": from_status, "to": to},
         )
     return membership
@@ -209,7 +225,9 @@ def join_apply(
     consent_errors: dict[str, list[str]] = {}
     if consent is False and (data.get("id_number") or "").strip():
         consent_errors["sensitive_consent"] = [
-            _("Your ID number is sensitive personal information: tick the box to consent to its use, or the union cannot register you.")
+            _(
+                "Your ID number is sensitive personal information: tick the box to consent to its use, or the union cannot register you."
+            )
         ]
     # Refusing an ID number that is on file tells the applicant it is on file: such refusals count
     # like wrong passwords (per account and per address, in the lockout window) and are audited, so
@@ -221,17 +239,31 @@ def join_apply(
             key=f"join-id:{user.pk}",
             client_address=client_address,
             locked=Locked(
-                _("Too many tries with ID numbers that are already on file. Try again in %(minutes)d minutes.")
+                _(
+                    "Too many tries with ID numbers that are already on file. Try again in %(minutes)d minutes."
+                )
                 % {"minutes": settings.LOCKOUT_WINDOW_SECONDS // 60}
             ),
         )
     try:
-        membership = _join_apply(user=user, org=org, data=data, consent=consent, consent_errors=consent_errors,
-                                 client_address=client_address)
+        membership = _join_apply(
+            user=user,
+            org=org,
+            data=data,
+            consent=consent,
+            consent_errors=consent_errors,
+            client_address=client_address,
+        )
     except ValidationFailed as exc:
         if lookup is not None and exc.fields.get("id_number") == [_id_number_on_file()]:
-            audit_record(action="membership.apply", actor=user, org=org, client_address=client_address,
-                         outcome=AuditOutcome.FAILURE, data={"reason": "id_number_on_file"})
+            audit_record(
+                action="membership.apply",
+                actor=user,
+                org=org,
+                client_address=client_address,
+                outcome=AuditOutcome.FAILURE,
+                data={"reason": "id_number_on_file"},
+            )
             lookup = None  # stays counted
         raise
     finally:
@@ -248,7 +280,9 @@ def _id_number_on_file() -> str:
     )
 
 
-def _join_apply(*, user, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str) -> Membership:
+def _join_apply(
+    *, user, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str
+) -> Membership:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         try:
@@ -260,30 +294,50 @@ def _join_apply(*, user, org: Org, data: dict[str, Any], consent, consent_errors
         employer = cleaned.get("employer", person.employer if person else None)
         if not joinable(org, employer=employer):
             raise ValidationFailed(
-                fields={"org": [_("This union does not take direct applications: choose your employer's union or a union that accepts direct joining.")]}
+                fields={
+                    "org": [
+                        _(
+                            "This union does not take direct applications: choose your employer's union or a union that accepts direct joining."
+                        )
+                    ]
+                }
             )
         if person is None:
-            missing = {f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)}
+            missing = {
+                f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)
+            }
             if missing:
                 raise ValidationFailed(fields=missing)
             person = Person(user=user, org=org)
         if person.closed_at is not None:
             raise Conflict(_("This account was closed."))
 
-        current = Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).first() if person.pk else None
+        current = (
+            Membership.objects.filter(
+                person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
+            ).first()
+            if person.pk
+            else None
+        )
         if current is not None and current.status == MembershipStatus.APPLYING:
-            raise Conflict(_("You already have an application waiting for an answer from %(org)s.") % {"org": current.org.name})
+            raise Conflict(
+                _("You already have an application waiting for an answer from %(org)s.")
+                % {"org": current.org.name}
+            )
         if current is not None:
             raise Conflict(
-                _("You are already a member of %(org)s. To change union, ask for a transfer.") % {"org": current.org.name}
+                _("You are already a member of %(org)s. To change union, ask for a transfer.")
+                % {"org": current.org.name}
             )
         if person.pk and person.id_number_encrypted:
             # The name and ID number on file stay: a re-application cannot rewrite an identity.
-            changed = [f for f in ("id_number", "real_name")
-                       if cleaned.get(f) and cleaned[f] != getattr(person, f)]
+            changed = [
+                f for f in ("id_number", "real_name") if cleaned.get(f) and cleaned[f] != getattr(person, f)
+            ]
             if changed:
-                raise ValidationFailed(fields={f: [_("This is on file already; ask your union to correct it.")]
-                                               for f in changed})
+                raise ValidationFailed(
+                    fields={f: [_("This is on file already; ask your union to correct it.")] for f in changed}
+                )
         # The contact mobile is the account's, which a one-time code proved; not a typed one.
         cleaned.pop("mobile", None)
         if user.mobile_encrypted and not person.mobile_encrypted:
@@ -304,8 +358,14 @@ def _join_apply(*, user, org: Org, data: dict[str, Any], consent, consent_errors
         if data.get("occupation_tags") is not None:  # OccupationTag rows; the ends resolve the codes
             person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
-        audit_record(action="membership.apply", actor=user, obj=membership, org=org, client_address=client_address,
-                     data={"sensitive_consent": True} if consent else None)
+        audit_record(
+            action="membership.apply",
+            actor=user,
+            obj=membership,
+            org=org,
+            client_address=client_address,
+            data={"sensitive_consent": True} if consent else None,
+        )
         inbox_send(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
@@ -314,7 +374,9 @@ def _join_apply(*, user, org: Org, data: dict[str, Any], consent, consent_errors
     return membership
 
 
-def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "", client_address: str = "") -> Membership:
+def join_decide(
+    *, actor, membership: Membership, approve: bool, reason: str = "", client_address: str = ""
+) -> Membership:
     require_perm(actor, "members.change", membership.org)
     if membership.status != MembershipStatus.APPLYING:
         raise Conflict(_("This application has already been answered."))
@@ -328,7 +390,9 @@ def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "
             membership_transition(
                 membership=membership,
                 to=MembershipStatus.ACTIVE if approve else MembershipStatus.REJECTED,
-                actor=actor, reason=reason.strip(), client_address=client_address,
+                actor=actor,
+                reason=reason.strip(),
+                client_address=client_address,
             )
         except IntegrityError as exc:
             raise Conflict(_("This person is already an active member elsewhere.")) from exc
@@ -338,7 +402,9 @@ def join_decide(*, actor, membership: Membership, approve: bool, reason: str = "
                 user=user,
                 title=(_("Welcome to %(org)s") if approve else _("%(org)s did not accept your application"))
                 % {"org": membership.org.name},
-                body=(_("Your membership number is %(number)s.") % {"number": membership.number}) if approve else reason,
+                body=(_("Your membership number is %(number)s.") % {"number": membership.number})
+                if approve
+                else reason,
             )
     return membership
 
@@ -376,7 +442,9 @@ def transfer_allowed(actor, person: Person) -> bool:
     return _can(actor, "members.change", person.org)
 
 
-def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", client_address: str = "") -> Transfer:
+def transfer_request(
+    *, actor, person: Person, to_org: Org, reason: str = "", client_address: str = ""
+) -> Transfer:
     """The member (their own account) or the sending union asks; the receiving union approves."""
     if not transfer_allowed(actor, person):
         if actor.is_staff_member:
@@ -396,21 +464,37 @@ def transfer_request(*, actor, person: Person, to_org: Org, reason: str = "", cl
         if Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).exists():
             raise Conflict(_("A transfer for this member is already waiting for approval."))
         transfer = Transfer.objects.create(
-            person=person, from_membership=current, from_org=current.org, to_org=to_org, requested_by=actor,
+            person=person,
+            from_membership=current,
+            from_org=current.org,
+            to_org=to_org,
+            requested_by=actor,
             reason=(reason or "").strip(),
         )
-        audit_record(action="transfer.request", actor=actor, obj=transfer, org=to_org, client_address=client_address,
-                     data={"from_org": current.org_id})
+        audit_record(
+            action="transfer.request",
+            actor=actor,
+            obj=transfer,
+            org=to_org,
+            client_address=client_address,
+            data={"from_org": current.org_id},
+        )
     return transfer
 
 
-def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "", client_address: str = "") -> Transfer:
+def transfer_decide(
+    *, actor, transfer: Transfer, approve: bool, reason: str = "", client_address: str = ""
+) -> Transfer:
     """The receiving union approves: in one transaction, with the person's row locked, the old
     membership becomes "transferred out" and the new one "active" — never none, never two."""
     require_perm(actor, "members.change", transfer.to_org)
     with scopes_disabled(), transaction.atomic():
         Person.objects.select_for_update().get(pk=transfer.person_id)
-        transfer = Transfer.objects.select_for_update().select_related("from_membership", "to_org").get(pk=transfer.pk)
+        transfer = (
+            Transfer.objects.select_for_update()
+            .select_related("from_membership", "to_org")
+            .get(pk=transfer.pk)
+        )
         if transfer.status != TransferStatus.REQUESTED:
             raise Conflict(_("This transfer has already been decided."))
         transfer.decided_by, transfer.decided_at = actor, timezone.now()
@@ -419,23 +503,42 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
                 raise ValidationFailed(fields={"reason": [_("Give a reason for the rejection.")]})
             transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
             transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-            audit_record(action="transfer.reject", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address)
+            audit_record(
+                action="transfer.reject",
+                actor=actor,
+                obj=transfer,
+                org=transfer.to_org,
+                client_address=client_address,
+            )
             return transfer
         old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
         if old.status not in TRANSFERABLE_STATUSES:
             raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
-        membership_transition(membership=old, to=MembershipStatus.TRANSFERRED_OUT, actor=actor,
-                              reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name}, client_address=client_address)
+        membership_transition(
+            membership=old,
+            to=MembershipStatus.TRANSFERRED_OUT,
+            actor=actor,
+            reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name},
+            client_address=client_address,
+        )
         # The membership number and the join date follow the member (membership follows the work
         # relationship and transfers with it): the number moves from the old row to the new one.
         number, join_date = old.number, old.join_date
         Membership.objects.filter(pk=old.pk).update(number=None)
         new = Membership.objects.create(
-            person_id=transfer.person_id, org=transfer.to_org, status=MembershipStatus.ACTIVE,
-            number=number or allocate_membership_numbers(1)[0], join_date=join_date or timezone.localdate(),
+            person_id=transfer.person_id,
+            org=transfer.to_org,
+            status=MembershipStatus.ACTIVE,
+            number=number or allocate_membership_numbers(1)[0],
+            join_date=join_date or timezone.localdate(),
         )
-        MembershipEvent.objects.create(membership=new, from_status="", to_status=MembershipStatus.ACTIVE, actor=actor,
-                                       reason=_("Transferred from %(org)s") % {"org": old.org.name})
+        MembershipEvent.objects.create(
+            membership=new,
+            from_status="",
+            to_status=MembershipStatus.ACTIVE,
+            actor=actor,
+            reason=_("Transferred from %(org)s") % {"org": old.org.name},
+        )
         Person.objects.filter(pk=transfer.person_id).update(org=transfer.to_org)
         transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
         user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
@@ -446,8 +549,14 @@ def transfer_decide(*, actor, transfer: Transfer, approve: bool, reason: str = "
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
             )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
-        audit_record(action="transfer.approve", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address,
-                     data={"from_org": old.org_id, "membership": new.pk})
+        audit_record(
+            action="transfer.approve",
+            actor=actor,
+            obj=transfer,
+            org=transfer.to_org,
+            client_address=client_address,
+            data={"from_org": old.org_id, "membership": new.pk},
+        )
     return transfer
 
 
@@ -458,10 +567,20 @@ def _can(user, perm: str, org: Org) -> bool:
 
 
 def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_address: str) -> None:
-    transfer.status, transfer.decided_by, transfer.decided_at = TransferStatus.CANCELLED, actor, timezone.now()
+    transfer.status, transfer.decided_by, transfer.decided_at = (
+        TransferStatus.CANCELLED,
+        actor,
+        timezone.now(),
+    )
     transfer.reason = reason
     transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(action="transfer.cancel", actor=actor, obj=transfer, org=transfer.to_org, client_address=client_address)
+    audit_record(
+        action="transfer.cancel",
+        actor=actor,
+        obj=transfer,
+        org=transfer.to_org,
+        client_address=client_address,
+    )
 
 
 def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
@@ -469,7 +588,9 @@ def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
     union), and so may the receiving union (it may also simply reject)."""
     with scopes_disabled():
         person = Person.objects.get(pk=transfer.person_id)
-    return transfer_allowed(actor, person) or (actor.is_staff_member and _can(actor, "members.change", transfer.to_org))
+    return transfer_allowed(actor, person) or (
+        actor.is_staff_member and _can(actor, "members.change", transfer.to_org)
+    )
 
 
 def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
@@ -480,7 +601,9 @@ def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_addre
         transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
         if transfer.status != TransferStatus.REQUESTED:
             raise Conflict(_("This transfer has already been decided."))
-        _transfer_cancel_locked(transfer=transfer, actor=actor, reason=(reason or "").strip(), client_address=client_address)
+        _transfer_cancel_locked(
+            transfer=transfer, actor=actor, reason=(reason or "").strip(), client_address=client_address
+        )
     return transfer
 
 
@@ -495,8 +618,13 @@ def join_withdraw(*, user, client_address: str = "") -> Membership:
         )
         if membership is None:
             raise Conflict(_("You have no application waiting for an answer."))
-        membership_transition(membership=membership, to=MembershipStatus.WITHDRAWN, actor=user,
-                              reason=_("Withdrawn by the applicant"), client_address=client_address)
+        membership_transition(
+            membership=membership,
+            to=MembershipStatus.WITHDRAWN,
+            actor=user,
+            reason=_("Withdrawn by the applicant"),
+            client_address=client_address,
+        )
     return membership
 
 
@@ -564,13 +692,26 @@ def person_unmask(*, actor, person: Person, field: str, client_address: str = ""
 
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
-        audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, client_address=client_address,
-                     outcome=AuditOutcome.DENIED, data={"field": field if field in {"id_number", "mobile"} else ""})
+        audit_record(
+            action="person.unmask",
+            actor=actor,
+            obj=person,
+            org=person.org,
+            client_address=client_address,
+            outcome=AuditOutcome.DENIED,
+            data={"field": field if field in {"id_number", "mobile"} else ""},
+        )
     require_perm(actor, "members.unmask", person.org)
     if field not in {"id_number", "mobile"}:
         raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
-    audit_record(action="person.unmask", actor=actor, obj=person, org=person.org, client_address=client_address,
-                 data={"field": field})
+    audit_record(
+        action="person.unmask",
+        actor=actor,
+        obj=person,
+        org=person.org,
+        client_address=client_address,
+        data={"field": field},
+    )
     return getattr(person, field)
 
 
@@ -587,8 +728,14 @@ def person_update(*, actor, person: Person, data: dict[str, Any], client_address
         if tags is not None:
             person.occupation_tags.set(tags)
             changed = sorted([*changed, "occupation_tags"])
-        audit_record(action="person.update", actor=actor, obj=person, org=person.org, client_address=client_address,
-                     data={"changed": changed})
+        audit_record(
+            action="person.update",
+            actor=actor,
+            obj=person,
+            org=person.org,
+            client_address=client_address,
+            data={"changed": changed},
+        )
     return person
 
 
@@ -599,7 +746,13 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
     require_perm(actor, "members.change", org)
     if org.kind not in GRASSROOTS_KINDS and not org.accepts_direct_joining:
         raise ValidationFailed(
-            fields={"org": [_("Members are enrolled in a grassroots union, or in a union that accepts direct joining.")]}
+            fields={
+                "org": [
+                    _(
+                        "Members are enrolled in a grassroots union, or in a union that accepts direct joining."
+                    )
+                ]
+            }
         )
     with scopes_disabled(), transaction.atomic():
         existing = None
@@ -610,7 +763,9 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
         if index is not None:
             existing = Person.objects.select_for_update().filter(id_number_index=index).first()
         cleaned = clean_person_data(data, instance=existing)
-        missing = {f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)}
+        missing = {
+            f: [_("This field is required.")] for f in ("real_name", "id_number") if not cleaned.get(f)
+        }
         if missing:
             raise ValidationFailed(fields=missing)
         if existing is not None:
@@ -620,12 +775,16 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
             if holding:
                 # The other union is not named: staff of one union must not learn where a person is.
                 raise Conflict(
-                    _("This person already holds a membership or has an application waiting elsewhere. "
-                      "A member changes union by transfer.")
+                    _(
+                        "This person already holds a membership or has an application waiting elsewhere. "
+                        "A member changes union by transfer."
+                    )
                 )
             if cleaned.get("real_name") and cleaned["real_name"] != existing.real_name:
                 raise ValidationFailed(
-                    fields={"id_number": [_("This ID number is on file under another name: check the number.")]}
+                    fields={
+                        "id_number": [_("This ID number is on file under another name: check the number.")]
+                    }
                 )
             # The record on file keeps its contact mobile; the person corrects it themselves.
             if existing.mobile_encrypted:
@@ -636,26 +795,46 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
         try:
             person.save()
             membership = Membership.objects.create(
-                person=person, org=org, status=MembershipStatus.ACTIVE,
-                number=allocate_membership_numbers(1)[0], join_date=timezone.localdate(),
+                person=person,
+                org=org,
+                status=MembershipStatus.ACTIVE,
+                number=allocate_membership_numbers(1)[0],
+                join_date=timezone.localdate(),
             )
         except IntegrityError as exc:  # enrolled or approved elsewhere a moment ago
             raise Conflict(_("This person is already a member elsewhere.")) from exc
-        MembershipEvent.objects.create(membership=membership, from_status="", to_status=MembershipStatus.ACTIVE,
-                                       actor=actor, reason=_("Enrolled by union staff"))
-        audit_record(action="member.enrol", actor=actor, obj=membership, org=org, client_address=client_address,
-                     data={"person": person.pk})
+        MembershipEvent.objects.create(
+            membership=membership,
+            from_status="",
+            to_status=MembershipStatus.ACTIVE,
+            actor=actor,
+            reason=_("Enrolled by union staff"),
+        )
+        audit_record(
+            action="member.enrol",
+            actor=actor,
+            obj=membership,
+            org=org,
+            client_address=client_address,
+            data={"person": person.pk},
+        )
         # On the person too, so the worker's access history shows who enrolled them.
         audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
         if person.user_id:
-            inbox_send(user_id=person.user_id, title=_("%(org)s enrolled you as a member") % {"org": org.name},
-                       body=_("Your membership number is %(number)s.") % {"number": membership.number})
+            inbox_send(
+                user_id=person.user_id,
+                title=_("%(org)s enrolled you as a member") % {"org": org.name},
+                body=_("Your membership number is %(number)s.") % {"number": membership.number},
+            )
     return membership
 
 
 # What staff may do to a membership by hand; applications and transfers have their own services.
 STAFF_STATUS_MOVES = (
-    MembershipStatus.SUSPENDED, MembershipStatus.ACTIVE, MembershipStatus.RETAINED, MembershipStatus.LEFT,
+    MembershipStatus.SUSPENDED,
+    MembershipStatus.ACTIVE,
+    MembershipStatus.RETAINED,
+    MembershipStatus.LEFT,
 )
 
 
@@ -667,18 +846,24 @@ def membership_staff_moves(membership: Membership) -> list[str]:
     return [s for s in STAFF_STATUS_MOVES if s in allowed]
 
 
-def membership_set_status(*, actor, membership: Membership, to: str, reason: str = "", client_address: str = "") -> Membership:
+def membership_set_status(
+    *, actor, membership: Membership, to: str, reason: str = "", client_address: str = ""
+) -> Membership:
     """Suspend, reinstate, mark as left or retained, with a reason (kept in the history)."""
     require_perm(actor, "members.change", membership.org)
     if to not in membership_staff_moves(membership):
         raise Conflict(_("This change of status is not possible for this membership now."))
     if not (reason or "").strip():
-        raise ValidationFailed(fields={"reason": [_("Give a reason for this change; it is kept in the history.")]})
+        raise ValidationFailed(
+            fields={"reason": [_("Give a reason for this change; it is kept in the history.")]}
+        )
     with transaction.atomic():
         locked = Membership.objects.select_for_update().get(pk=membership.pk)
         if to not in membership_staff_moves(locked):
             raise Conflict(_("This membership changed meanwhile; reload the page."))
-        membership_transition(membership=locked, to=to, actor=actor, reason=reason.strip(), client_address=client_address)
+        membership_transition(
+            membership=locked, to=to, actor=actor, reason=reason.strip(), client_address=client_address
+        )
         user = locked.person.user
         if user is not None:
             inbox_send(
@@ -719,7 +904,9 @@ def _unclaimed_people_locked(mobile: str) -> list[Person]:
 
 
 def _current_membership(person: Person) -> Membership | None:
-    memberships = Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
+    memberships = (
+        Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
+    )
     held = memberships.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).first()
     return held or memberships.first()
 
@@ -736,16 +923,26 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
     except IntegrityError as exc:  # this account was linked to another record a moment ago
         raise Conflict(_("Your account already has a member record.")) from exc
     if linked != 1:
-        raise Conflict(_("This member record was linked to an account a moment ago. Sign in with that account."))
+        raise Conflict(
+            _("This member record was linked to an account a moment ago. Sign in with that account.")
+        )
     person.user = user
     membership = _current_membership(person)
-    audit_record(action="worker.activate", actor=user, obj=person, org=person.org, client_address=client_address,
-                 data={"via": via})
+    audit_record(
+        action="worker.activate",
+        actor=user,
+        obj=person,
+        org=person.org,
+        client_address=client_address,
+        data={"via": via},
+    )
     if membership is not None:
         inbox_send(
             user=user,
             title=_("Your membership of %(org)s is linked to this account") % {"org": membership.org.name},
-            body=(_("Your membership number is %(number)s.") % {"number": membership.number}) if membership.number else "",
+            body=(_("Your membership number is %(number)s.") % {"number": membership.number})
+            if membership.number
+            else "",
         )
     return membership
 
@@ -761,17 +958,26 @@ def worker_activate(
     number learns that it is registered, or on a record. A number on several records waiting for an
     account links none of them (``several``): the worker asks their union to correct the others."""
     mobile = worker_register_check(mobile=mobile, password=password, display_name=display_name, agree=agree)
-    one_time_code_prove(mobile=mobile, code=code, purpose="register", client_address=client_address,
-                        action="worker.register", signs_in=True)
+    one_time_code_prove(
+        mobile=mobile,
+        code=code,
+        purpose="register",
+        client_address=client_address,
+        action="worker.register",
+        signs_in=True,
+    )
     with scopes_disabled(), transaction.atomic():
         # The records first, then the account and the audit chain: the same lock order as person_link.
         candidates = _unclaimed_people_locked(mobile)
-        user = worker_account_create(mobile=mobile, password=password, display_name=display_name,
-                                     client_address=client_address)
+        user = worker_account_create(
+            mobile=mobile, password=password, display_name=display_name, client_address=client_address
+        )
         if len(candidates) != 1:
             return Activation(user=user, several=len(candidates) > 1)
         person = candidates[0]
-        membership = _person_link_locked(person=person, user=user, via="register", client_address=client_address)
+        membership = _person_link_locked(
+            person=person, user=user, via="register", client_address=client_address
+        )
     return Activation(user=user, person=person, membership=membership)
 
 
@@ -788,20 +994,30 @@ def person_link(*, user, mobile: str, code: str, client_address: str = "") -> Pe
             raise Conflict(_("Your account already has a member record."))
     mobile = validate_mobile(mobile)
     # Outside the transaction below, so that a wrong code stays counted.
-    one_time_code_prove(mobile=mobile, code=code, purpose="link", client_address=client_address,
-                        action="worker.activate", user=user)
+    one_time_code_prove(
+        mobile=mobile,
+        code=code,
+        purpose="link",
+        client_address=client_address,
+        action="worker.activate",
+        user=user,
+    )
     with scopes_disabled(), transaction.atomic():
         candidates = _unclaimed_people_locked(mobile)
         if not candidates:
-            raise NotFound(_(
-                "No member record waiting for an account has this mobile number. If your union has "
-                "another number on file, link with that one, or ask your union to correct it."
-            ))
+            raise NotFound(
+                _(
+                    "No member record waiting for an account has this mobile number. If your union has "
+                    "another number on file, link with that one, or ask your union to correct it."
+                )
+            )
         if len(candidates) > 1:
-            raise Conflict(_(
-                "This mobile number is on more than one member record, so none was linked. Ask your "
-                "union to correct the records, then link again."
-            ))
+            raise Conflict(
+                _(
+                    "This mobile number is on more than one member record, so none was linked. Ask your "
+                    "union to correct the records, then link again."
+                )
+            )
         person = candidates[0]
         _person_link_locked(person=person, user=user, via="link", client_address=client_address)
     return person
@@ -819,16 +1035,28 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
             raise NotFound(_("There is no member record for this account yet."))
     cleaned = clean_person_data({"mobile": mobile})
     # Outside the transaction below, so that a wrong code stays counted.
-    one_time_code_prove(mobile=cleaned["mobile"], code=code, purpose="contact", client_address=client_address,
-                        action="person.self_update", user=user)
+    one_time_code_prove(
+        mobile=cleaned["mobile"],
+        code=code,
+        purpose="contact",
+        client_address=client_address,
+        action="person.self_update",
+        user=user,
+    )
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user, closed_at__isnull=True).first()
         if person is None:
             raise NotFound(_("There is no member record for this account yet."))
         person_set_mobile(person, cleaned["mobile"])
         person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
-        audit_record(action="person.self_update", actor=user, obj=person, org=person.org, client_address=client_address,
-                     data={"changed": ["mobile"]})
+        audit_record(
+            action="person.self_update",
+            actor=user,
+            obj=person,
+            org=person.org,
+            client_address=client_address,
+            data={"changed": ["mobile"]},
+        )
     return person
 
 
@@ -840,12 +1068,25 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         if person is not None:
-            for membership in Membership.objects.filter(person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]):
-                to = MembershipStatus.WITHDRAWN if membership.status == MembershipStatus.APPLYING else MembershipStatus.LEFT
-                membership_transition(membership=membership, to=to, actor=user, reason=_("Account closed"),
-                                      client_address=client_address)
+            for membership in Membership.objects.filter(
+                person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
+            ):
+                to = (
+                    MembershipStatus.WITHDRAWN
+                    if membership.status == MembershipStatus.APPLYING
+                    else MembershipStatus.LEFT
+                )
+                membership_transition(
+                    membership=membership,
+                    to=to,
+                    actor=user,
+                    reason=_("Account closed"),
+                    client_address=client_address,
+                )
             for transfer in Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED):
-                _transfer_cancel_locked(transfer=transfer, actor=user, reason=_("Account closed"), client_address=client_address)
+                _transfer_cancel_locked(
+                    transfer=transfer, actor=user, reason=_("Account closed"), client_address=client_address
+                )
             person.real_name = _("(closed)")
             person.id_number_encrypted, person.id_number_index = "", None
             person.mobile_encrypted, person.mobile_index = "", None
@@ -855,21 +1096,45 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
             person.employer = person.platform = None
             person.closed_at = timezone.now()
             person.user = None
-            person.save(update_fields=[
-                "real_name", "id_number_encrypted", "id_number_index", "mobile_encrypted", "mobile_index",
-                "birth_date", "employer", "platform", "closed_at", "user", "updated_at",
-            ])
+            person.save(
+                update_fields=[
+                    "real_name",
+                    "id_number_encrypted",
+                    "id_number_index",
+                    "mobile_encrypted",
+                    "mobile_index",
+                    "birth_date",
+                    "employer",
+                    "platform",
+                    "closed_at",
+                    "user",
+                    "updated_at",
+                ]
+            )
             person.occupation_tags.clear()
         user.display_name = ""
         user.mobile_encrypted, user.mobile_index = "", None
         user.is_active = False
         user.set_unusable_password()
         user.username = f"closed-{user.pk}"
-        user.save(update_fields=["display_name", "mobile_encrypted", "mobile_index", "is_active", "password",
-                                 "username"])
+        user.save(
+            update_fields=[
+                "display_name",
+                "mobile_encrypted",
+                "mobile_index",
+                "is_active",
+                "password",
+                "username",
+            ]
+        )
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="account.close", actor=user, obj=person, org=person.org if person else None,
-                     client_address=client_address)
+        audit_record(
+            action="account.close",
+            actor=user,
+            obj=person,
+            org=person.org if person else None,
+            client_address=client_address,
+        )
 
 
 def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
@@ -888,15 +1153,23 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
     with scopes_disabled(), transaction.atomic():
         person = (
             Person.objects.select_related("org", "employer", "platform")
-            .filter(user=user, closed_at__isnull=True).first()
+            .filter(user=user, closed_at__isnull=True)
+            .first()
         )
         export: dict[str, Any] = {
             "generated_at": when(timezone.now()),
             "account": {
-                "username": user.username, "display_name": user.display_name, "mobile": user.mobile,
-                "language": user.language, "registered_at": when(user.date_joined),
+                "username": user.username,
+                "display_name": user.display_name,
+                "mobile": user.mobile,
+                "language": user.language,
+                "registered_at": when(user.date_joined),
             },
-            "person": None, "memberships": [], "membership_history": [], "transfers": [], "access_history": [],
+            "person": None,
+            "memberships": [],
+            "membership_history": [],
+            "transfers": [],
+            "access_history": [],
             "inbox": [
                 {"title": m.title, "body": m.body, "sent_at": when(m.created_at), "read_at": when(m.read_at)}
                 for m in InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
@@ -904,63 +1177,97 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
         }
         if person is not None:
             export["person"] = {
-                "real_name": person.real_name, "id_number": person.id_number, "mobile": person.mobile,
-                "birth_date": when(person.birth_date), "sex": person.sex,
+                "real_name": person.real_name,
+                "id_number": person.id_number,
+                "mobile": person.mobile,
+                "birth_date": when(person.birth_date),
+                "sex": person.sex,
                 "sex_label": str(person.get_sex_display()) if person.sex else "",
                 "employment_form": person.employment_form,
                 "employment_form_label": str(person.get_employment_form_display()),
                 "occupation_tags": [str(tag.name) for tag in person.occupation_tags.all()],
                 "employer": {"name": person.employer.name, "credit_code": person.employer.credit_code}
-                if person.employer else None,
+                if person.employer
+                else None,
                 "platform": {"name": person.platform.name, "credit_code": person.platform.credit_code}
-                if person.platform else None,
+                if person.platform
+                else None,
                 "wage_bracket": person.wage_bracket,
                 "union": union(person.org),
-                "created_at": when(person.created_at), "updated_at": when(person.updated_at),
+                "created_at": when(person.created_at),
+                "updated_at": when(person.updated_at),
             }
             export["memberships"] = [
                 {
-                    "union": union(m.org), "number": m.number or "", "status": m.status,
-                    "status_label": str(m.get_status_display()), "join_date": when(m.join_date),
-                    "applied_at": when(m.applied_at), "answer_due": when(m.due_date),
-                    "decided_at": when(m.decided_at), "reason": m.reason,
+                    "union": union(m.org),
+                    "number": m.number or "",
+                    "status": m.status,
+                    "status_label": str(m.get_status_display()),
+                    "join_date": when(m.join_date),
+                    "applied_at": when(m.applied_at),
+                    "answer_due": when(m.due_date),
+                    "decided_at": when(m.decided_at),
+                    "reason": m.reason,
                 }
-                for m in Membership.objects.filter(person=person).select_related("org").order_by("created_at", "id")
+                for m in Membership.objects.filter(person=person)
+                .select_related("org")
+                .order_by("created_at", "id")
             ]
             export["membership_history"] = [
                 {
-                    "union": union(e.membership.org), "from_status": e.from_status, "to_status": e.to_status,
-                    "reason": e.reason, "at": when(e.created_at),
+                    "union": union(e.membership.org),
+                    "from_status": e.from_status,
+                    "to_status": e.to_status,
+                    "reason": e.reason,
+                    "at": when(e.created_at),
                 }
                 for e in MembershipEvent.objects.filter(membership__person=person)
-                .select_related("membership__org").order_by("created_at", "id")
+                .select_related("membership__org")
+                .order_by("created_at", "id")
             ]
             export["transfers"] = [
                 {
-                    "from_union": union(t.from_org), "to_union": union(t.to_org), "status": t.status,
-                    "status_label": str(t.get_status_display()), "reason": t.reason,
-                    "requested_at": when(t.created_at), "decided_at": when(t.decided_at),
+                    "from_union": union(t.from_org),
+                    "to_union": union(t.to_org),
+                    "status": t.status,
+                    "status_label": str(t.get_status_display()),
+                    "reason": t.reason,
+                    "requested_at": when(t.created_at),
+                    "decided_at": when(t.decided_at),
                 }
-                for t in Transfer.objects.filter(person=person).select_related("from_org", "to_org")
+                for t in Transfer.objects.filter(person=person)
+                .select_related("from_org", "to_org")
                 .order_by("created_at", "id")
             ]
             # Staff by name and organisation, as the pages show them (members.display), never by login.
             events = person_access_history(person=person)
             export["access_history"] = [
                 {
-                    "at": when(e.created_at), "action": e.action, "by": entry.by, "by_org": entry.by_org,
-                    "refused": entry.refused, "union": union(e.org), "field": entry.field,
+                    "at": when(e.created_at),
+                    "action": e.action,
+                    "by": entry.by,
+                    "by_org": entry.by_org,
+                    "refused": entry.refused,
+                    "union": union(e.org),
+                    "field": entry.field,
                 }
                 for e, entry in zip(events, access_entries(events), strict=True)
             ]
-        audit_record(action="person.self_export", actor=user, obj=person if person is not None else user,
-                     org=person.org if person is not None else None, client_address=client_address)
+        audit_record(
+            action="person.self_export",
+            actor=user,
+            obj=person if person is not None else user,
+            org=person.org if person is not None else None,
+            client_address=client_address,
+        )
     return export
 
 
 def _members_block_org_delete(org: Org) -> str | None:
     with scopes_disabled():
-        count = Membership.objects.filter(org=org, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).count()
+        count = Membership.objects.filter(
+            org=org, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
+        ).count()
     return _("%(n)d members or applicants still belong to it") % {"n": count} if count else None
 
 
@@ -969,4 +1276,3 @@ def register_org_delete_blocker() -> None:
 
     if _members_block_org_delete not in DELETE_BLOCKER_CHECKS:
         DELETE_BLOCKER_CHECKS.append(_members_block_org_delete)
-

@@ -211,8 +211,10 @@ def register(request: HttpRequest) -> HttpResponse:
             if activation.several:
                 messages.warning(
                     request,
-                    _("Welcome! Your account has been created. Your mobile number is on more than one member "
-                      "record, so none was linked: ask your union to correct the records, then link yours here."),
+                    _(
+                        "Welcome! Your account has been created. Your mobile number is on more than one member "
+                        "record, so none was linked: ask your union to correct the records, then link yours here."
+                    ),
                 )
                 return redirect("mobile:membership")
             messages.success(request, _("Welcome! Your account has been created."))

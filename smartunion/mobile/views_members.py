@@ -195,7 +195,9 @@ def membership_link(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             form.add_domain_error(exc)
         else:
-            messages.success(request, membership_linked_message(worker_membership(user=request.user).membership))
+            messages.success(
+                request, membership_linked_message(worker_membership(user=request.user).membership)
+            )
             return redirect("mobile:membership")
     return render(request, "mobile/membership_link.html", context)
 
@@ -371,7 +373,9 @@ def close_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             account_close(
-                user=request.user, password=form.cleaned_data["password"], client_address=request_address(request)
+                user=request.user,
+                password=form.cleaned_data["password"],
+                client_address=request_address(request),
             )
         except DomainError as exc:
             form.add_domain_error(exc)

@@ -55,7 +55,12 @@ class Org(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=PATH_MAX_LENGTH, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(editable=False)
@@ -157,7 +162,9 @@ class Enterprise(models.Model):
         help_text=_("The names workers know it by, separated by commas: 美团, 美团外卖."),
     )
     is_platform = models.BooleanField(
-        _("platform company"), default=False, help_text=_("Delivery, ride-hailing and other platform companies.")
+        _("platform company"),
+        default=False,
+        help_text=_("Delivery, ride-hailing and other platform companies."),
     )
     org = models.ForeignKey(
         Org,

@@ -140,9 +140,9 @@ def _public_unions(orgs: list[Org]) -> dict[int, PublicUnion]:
     ancestor_paths = {path for org in orgs for path in org.ancestor_paths()}
     districts = {
         path: name
-        for path, name in Org.objects.filter(path__in=ancestor_paths, kind=OrgKind.DISTRICT_UNION).values_list(
-            "path", "name"
-        )
+        for path, name in Org.objects.filter(
+            path__in=ancestor_paths, kind=OrgKind.DISTRICT_UNION
+        ).values_list("path", "name")
     }
     result = {}
     for org in orgs:
@@ -184,11 +184,15 @@ def public_direct_joining_unions(*, district=None, q: str = "", region: str = ""
         if (region or "").strip():
             qs = qs.filter(region_code__startswith=region.strip())
         if district:
-            parent = Org.objects.filter(pk=_int_or_none(district), kind=OrgKind.DISTRICT_UNION).only("path").first()
+            parent = (
+                Org.objects.filter(pk=_int_or_none(district), kind=OrgKind.DISTRICT_UNION)
+                .only("path")
+                .first()
+            )
             if parent is None:
                 return []
             qs = qs.filter(subtree_q(parent.path))
-        orgs = list(qs.order_by("path")[:PUBLIC_SEARCH_LIMIT * 5])
+        orgs = list(qs.order_by("path")[: PUBLIC_SEARCH_LIMIT * 5])
         return list(_public_unions(orgs).values())
 
 
@@ -201,12 +205,17 @@ def public_enterprise_search(*, q: str) -> list[PublicEnterprise]:
     with scopes_disabled():
         qs = Enterprise.objects.only("id", "name", "brand_names", "covering_union")
         code = q.upper()
-        qs = qs.filter(credit_code=code) if len(code) == 18 and code.isalnum() else qs.filter(_name_or_brand(q))
+        qs = (
+            qs.filter(credit_code=code)
+            if len(code) == 18 and code.isalnum()
+            else qs.filter(_name_or_brand(q))
+        )
         enterprises = list(qs.order_by("name", "pk")[:PUBLIC_SEARCH_LIMIT])
         union_ids = {e.covering_union_id for e in enterprises if e.covering_union_id}
         unions = _public_unions(list(Org.objects.filter(pk__in=union_ids).only(*PUBLIC_UNION_FIELDS)))
     return [
-        PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id), tuple(e.brand_name_list)) for e in enterprises
+        PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id), tuple(e.brand_name_list))
+        for e in enterprises
     ]
 
 
@@ -233,7 +242,9 @@ def public_enterprise_get(*, pk) -> Enterprise:
     """An employer chosen on the join page: its name, covering union and whether it is a platform."""
     with scopes_disabled():
         enterprise = (
-            Enterprise.objects.filter(pk=_int_or_none(pk)).only("id", "name", "covering_union", "is_platform").first()
+            Enterprise.objects.filter(pk=_int_or_none(pk))
+            .only("id", "name", "covering_union", "is_platform")
+            .first()
         )
     if enterprise is None:
         raise NotFound(_("This enterprise does not exist."))

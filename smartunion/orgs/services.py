@@ -36,7 +36,15 @@ from smartunion.orgs.models import (
     encode_step,
 )
 
-ORG_FIELDS = ("name", "kind", "region_code", "address", "contact_name", "contact_phone", "accepts_direct_joining")
+ORG_FIELDS = (
+    "name",
+    "kind",
+    "region_code",
+    "address",
+    "contact_name",
+    "contact_phone",
+    "accepts_direct_joining",
+)
 
 
 def _lock_tree() -> None:
@@ -99,7 +107,8 @@ def _kind_error(kind: str, parent_kind: str | None) -> str:
     if parent_kind in SERVICE_KINDS:
         return _("A service body cannot have organisations under it.")
     return _("A %(kind)s cannot stand under a %(parent)s.") % {
-        "kind": OrgKind(kind).label, "parent": OrgKind(parent_kind).label,
+        "kind": OrgKind(kind).label,
+        "parent": OrgKind(parent_kind).label,
     }
 
 
@@ -155,9 +164,7 @@ def _next_child_path(parent: Org | None) -> str:
     return path
 
 
-def org_create(
-    *, actor, parent: Org | None, client_address: str = "", **data: Any
-) -> Org:
+def org_create(*, actor, parent: Org | None, client_address: str = "", **data: Any) -> Org:
     if actor is not None:
         if parent is None:
             raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
@@ -175,7 +182,13 @@ def org_create(
         org.save(force_insert=True)
         if parent is not None:
             Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-        audit_record(action="org.create", actor=actor, obj=org, client_address=client_address, data={"fields": _audit_fields(cleaned)})
+        audit_record(
+            action="org.create",
+            actor=actor,
+            obj=org,
+            client_address=client_address,
+            data={"fields": _audit_fields(cleaned)},
+        )
     return org
 
 
@@ -194,12 +207,20 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
             child_kinds = set(Org.objects.filter(parent=org).values_list("kind", flat=True))
             covers = Enterprise.objects.filter(covering_union=org).exists()
         if new_kind in SERVICE_KINDS and child_kinds:
-            raise ValidationFailed(fields={"kind": [_("An organisation with children cannot become a service body.")]})
+            raise ValidationFailed(
+                fields={"kind": [_("An organisation with children cannot become a service body.")]}
+            )
         if any(not kind_fits_under(k, new_kind) for k in child_kinds):
-            raise ValidationFailed(fields={"kind": [_("Some organisations under it could not stand under this kind.")]})
+            raise ValidationFailed(
+                fields={"kind": [_("Some organisations under it could not stand under this kind.")]}
+            )
         if covers and new_kind not in GRASSROOTS_KINDS:
             raise ValidationFailed(
-                fields={"kind": [_("It still covers enterprises: only an enterprise or joint union can cover them.")]}
+                fields={
+                    "kind": [
+                        _("It still covers enterprises: only an enterprise or joint union can cover them.")
+                    ]
+                }
             )
     with transaction.atomic():
         changed = {k: v for k, v in cleaned.items() if getattr(org, k) != v}
@@ -208,8 +229,13 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
             setattr(org, key, value)
         if changed:
             org.save(update_fields=[*stored, "updated_at"])
-            audit_record(action="org.update", actor=actor, obj=org, client_address=client_address,
-                         data={"changed": sorted(changed)})
+            audit_record(
+                action="org.update",
+                actor=actor,
+                obj=org,
+                client_address=client_address,
+                data={"changed": sorted(changed)},
+            )
     return org
 
 
@@ -225,7 +251,9 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
         new_parent = Org.objects.select_for_update().get(pk=new_parent.pk)
         if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
             raise ValidationFailed(
-                fields={"parent": [_("An organisation cannot be moved under itself or one of its own branches.")]}
+                fields={
+                    "parent": [_("An organisation cannot be moved under itself or one of its own branches.")]
+                }
             )
         _check_parent_kind(org, new_parent)
         if org.parent_id == new_parent.pk:
@@ -246,7 +274,10 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
         Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
         org.refresh_from_db()
         audit_record(
-            action="org.move", actor=actor, obj=org, client_address=client_address,
+            action="org.move",
+            actor=actor,
+            obj=org,
+            client_address=client_address,
             data={"from_parent": old_parent_id, "to_parent": new_parent.pk},
         )
     return org
@@ -268,10 +299,18 @@ def org_delete(*, actor, org: Org, client_address: str = "") -> None:
         org = Org.objects.select_for_update().get(pk=org.pk)
         reasons = org_delete_blockers(org)
         if reasons:
-            raise Conflict(_("This organisation cannot be deleted: %(reasons)s.") % {"reasons": "; ".join(reasons)})
+            raise Conflict(
+                _("This organisation cannot be deleted: %(reasons)s.") % {"reasons": "; ".join(reasons)}
+            )
         parent = org.parent
-        audit_record(action="org.delete", actor=actor, obj=org, org=parent, client_address=client_address,
-                     data={"name": org.name, "path": org.path})
+        audit_record(
+            action="org.delete",
+            actor=actor,
+            obj=org,
+            org=parent,
+            client_address=client_address,
+            data={"name": org.name, "path": org.path},
+        )
         org.delete()
         if parent is not None:
             Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") - 1)
@@ -323,6 +362,7 @@ def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
 def require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
     if not enterprise_has_perm(user, perm, enterprise):
         require_perm(user, perm, enterprise.org)  # raises Forbidden with the usual message
+
 
 ENTERPRISE_FIELDS = (
     "name",
@@ -396,22 +436,29 @@ def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> d
     return cleaned
 
 
-def enterprise_create(
-    *, actor, org: Org, client_address: str = "", **data: Any
-) -> Enterprise:
+def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any) -> Enterprise:
     if actor is not None:
         require_perm(actor, "enterprises.change", org)
-    missing = {f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)}
+    missing = {
+        f: [_("This field is required.")] for f in ("name", "credit_code", "industry") if not data.get(f)
+    }
     if missing:
         raise ValidationFailed(fields=missing)
     if org.kind in SERVICE_KINDS:
-        raise ValidationFailed(fields={"org": [_("Enterprises are registered with a union, not with a service body.")]})
+        raise ValidationFailed(
+            fields={"org": [_("Enterprises are registered with a union, not with a service body.")]}
+        )
     cleaned = _clean_enterprise(data, instance=None)
     try:
         with transaction.atomic():
             enterprise = Enterprise.objects.create(org=org, **cleaned)
-            audit_record(action="enterprise.create", actor=actor, obj=enterprise, client_address=client_address,
-                         data={"credit_code": enterprise.credit_code})
+            audit_record(
+                action="enterprise.create",
+                actor=actor,
+                obj=enterprise,
+                client_address=client_address,
+                data={"credit_code": enterprise.credit_code},
+            )
     except IntegrityError as exc:  # the same code registered at the same moment by someone else
         raise ValidationFailed(
             fields={"credit_code": [_("An enterprise with this credit code is already registered.")]}
@@ -419,9 +466,7 @@ def enterprise_create(
     return enterprise
 
 
-def enterprise_update(
-    *, actor, enterprise: Enterprise, client_address: str = "", **data: Any
-) -> Enterprise:
+def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = "", **data: Any) -> Enterprise:
     if actor is not None:
         require_enterprise_perm(actor, "enterprises.change", enterprise)
     cleaned = _clean_enterprise(data, instance=enterprise)
@@ -432,8 +477,13 @@ def enterprise_update(
                 setattr(enterprise, key, value)
             if changed:
                 enterprise.save(update_fields=[*changed, "updated_at"])
-                audit_record(action="enterprise.update", actor=actor, obj=enterprise, client_address=client_address,
-                             data={"changed": sorted(changed)})
+                audit_record(
+                    action="enterprise.update",
+                    actor=actor,
+                    obj=enterprise,
+                    client_address=client_address,
+                    data={"changed": sorted(changed)},
+                )
     except IntegrityError as exc:
         raise ValidationFailed(
             fields={"credit_code": [_("An enterprise with this credit code is already registered.")]}
@@ -445,8 +495,11 @@ def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = ""
     if actor is not None:
         require_enterprise_perm(actor, "enterprises.delete", enterprise)
     with transaction.atomic():
-        audit_record(action="enterprise.delete", actor=actor, obj=enterprise, client_address=client_address,
-                     data={"credit_code": enterprise.credit_code})
+        audit_record(
+            action="enterprise.delete",
+            actor=actor,
+            obj=enterprise,
+            client_address=client_address,
+            data={"credit_code": enterprise.credit_code},
+        )
         enterprise.delete()
-
-

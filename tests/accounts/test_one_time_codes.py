@@ -64,13 +64,22 @@ def together(jobs) -> list:
 
 def send_code(client: Client, url: str, mobile: str, *, address: str = ADDRESS, token: str | None = None):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return client.post(url, json.dumps({"mobile": mobile}), content_type="application/json", headers=headers,
-                       REMOTE_ADDR=address)
+    return client.post(
+        url,
+        json.dumps({"mobile": mobile}),
+        content_type="application/json",
+        headers=headers,
+        REMOTE_ADDR=address,
+    )
 
 
 def api_token(client: Client, worker) -> str:
-    response = client.post("/api/v1/auth/token", {"username": worker.mobile, "password": WORKER_PASSWORD},
-                           content_type="application/json", REMOTE_ADDR="10.1.2.3")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": worker.mobile, "password": WORKER_PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="10.1.2.3",
+    )
     return response.json()["token"]
 
 
@@ -110,7 +119,10 @@ def test_a_wrong_contact_code_is_counted_and_audited_like_a_failed_sign_in(tree)
     my_contact_update(user=worker, mobile=new_mobile, code=real, client_address=ADDRESS)
     assert contact_person(person).mobile == new_mobile
     with scopes_disabled():
-        assert SignInFailure.objects.filter(account_key=account_key(new_mobile), account_cleared=False).count() == 1
+        assert (
+            SignInFailure.objects.filter(account_key=account_key(new_mobile), account_cleared=False).count()
+            == 1
+        )
 
 
 @pytest.mark.django_db
@@ -136,8 +148,13 @@ def test_the_api_answers_a_locked_contact_change_with_429(tree, client, settings
     assert send_code(client, "/api/v1/me/contact/code", new_mobile, token=token).status_code == 204
     headers = {"Authorization": f"Bearer {token}"}
     answers = [
-        client.patch("/api/v1/me/contact", json.dumps({"mobile": new_mobile, "code": wrong(senders.OUTBOX[new_mobile])}),
-                     content_type="application/json", headers=headers, REMOTE_ADDR=ADDRESS)
+        client.patch(
+            "/api/v1/me/contact",
+            json.dumps({"mobile": new_mobile, "code": wrong(senders.OUTBOX[new_mobile])}),
+            content_type="application/json",
+            headers=headers,
+            REMOTE_ADDR=ADDRESS,
+        )
         for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES + 1)
     ]
 
@@ -259,13 +276,17 @@ def test_one_number_gets_a_limited_number_of_codes_whoever_asks(client, settings
         assert [a.status_code for a in answers[mobile]] == [204, 204, 204, 429]
         over = answers[mobile][-1].json()
         assert over["code"] == "throttled"
-        assert over["message"].startswith("该手机号获取验证码次数过多，请") and over["message"].endswith("分钟后再试。")
+        assert over["message"].startswith("该手机号获取验证码次数过多，请") and over["message"].endswith(
+            "分钟后再试。"
+        )
         assert over["fields"] == {"body.mobile": [over["message"]]}
         with scopes_disabled():
             assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == 3
     assert answers[registered][-1].json()["message"] == answers[fresh][-1].json()["message"]
     # Another number from the same addresses is not affected.
-    assert send_code(client, "/api/v1/auth/register/code", make_mobile(), address="10.42.1.0").status_code == 204
+    assert (
+        send_code(client, "/api/v1/auth/register/code", make_mobile(), address="10.42.1.0").status_code == 204
+    )
 
 
 @pytest.mark.django_db
@@ -273,7 +294,9 @@ def test_one_number_gets_a_limited_number_of_codes_a_day(client, settings):
     settings.CODE_SEND_PER_NUMBER_DAY = 2
     mobile = make_mobile()
     for n in range(2):
-        assert send_code(client, "/api/v1/auth/register/code", mobile, address=f"10.43.0.{n}").status_code == 204
+        assert (
+            send_code(client, "/api/v1/auth/register/code", mobile, address=f"10.43.0.{n}").status_code == 204
+        )
         with scopes_disabled():
             OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
                 created_at=timezone.now() - timedelta(hours=5)
@@ -294,17 +317,26 @@ def test_every_code_sending_end_is_limited_per_address(client, settings, tree):
     token = api_token(client, WorkerFactory())
     pages = ["/m/login/code/", "/m/register/"]
     for url in pages:
-        response = client.post(url, {"mobile": make_mobile(), "action": "send_code"}, HTTP_HX_REQUEST="true",
-                               REMOTE_ADDR=ADDRESS)
+        response = client.post(
+            url, {"mobile": make_mobile(), "action": "send_code"}, HTTP_HX_REQUEST="true", REMOTE_ADDR=ADDRESS
+        )
         assert "验证码已发送" in response.content.decode()
     assert send_code(client, "/api/v1/me/membership/link/code", make_mobile(), token=token).status_code == 204
     client.force_login(worker)
-    response = client.post("/m/me/contact/", {"mobile": make_mobile(), "action": "send_code"},
-                           HTTP_HX_REQUEST="true", REMOTE_ADDR=ADDRESS)
+    response = client.post(
+        "/m/me/contact/",
+        {"mobile": make_mobile(), "action": "send_code"},
+        HTTP_HX_REQUEST="true",
+        REMOTE_ADDR=ADDRESS,
+    )
     assert "验证码已发送" in response.content.decode()
 
-    refused = client.post("/m/register/", {"mobile": make_mobile(), "action": "send_code"}, HTTP_HX_REQUEST="true",
-                          REMOTE_ADDR=ADDRESS)
+    refused = client.post(
+        "/m/register/",
+        {"mobile": make_mobile(), "action": "send_code"},
+        HTTP_HX_REQUEST="true",
+        REMOTE_ADDR=ADDRESS,
+    )
     text = refused.content.decode()
     assert TOO_MANY in text and "验证码已发送" not in text
     assert send_code(client, "/api/v1/me/contact/code", make_mobile(), token=token).status_code == 429
@@ -342,7 +374,9 @@ def test_a_burst_of_parallel_sends_to_one_number_sends_one_code(default_roles):
     mobile = make_mobile()
 
     def request(n):
-        return lambda: send_code(Client(), "/api/v1/auth/register/code", mobile, address=f"10.41.0.{n}").status_code
+        return lambda: (
+            send_code(Client(), "/api/v1/auth/register/code", mobile, address=f"10.41.0.{n}").status_code
+        )
 
     outcomes = together([request(n) for n in range(10)])
 
@@ -354,7 +388,9 @@ def test_a_burst_of_parallel_sends_to_one_number_sends_one_code(default_roles):
     else:
         assert outcomes.count(204) <= 1, outcomes
     with scopes_disabled():
-        assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == outcomes.count(204)
+        assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == outcomes.count(
+            204
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -367,8 +403,11 @@ def test_a_double_tap_sends_one_code_on_postgresql(default_roles):
         mobile = make_mobile()
 
         def request(tap, mobile=mobile, n=n):
-            return lambda: send_code(Client(), "/api/v1/auth/register/code", mobile,
-                                     address=f"10.44.{n}.{tap}").status_code
+            return lambda: (
+                send_code(
+                    Client(), "/api/v1/auth/register/code", mobile, address=f"10.44.{n}.{tap}"
+                ).status_code
+            )
 
         outcomes = together([request(1), request(2)])
 

@@ -28,7 +28,13 @@ def code_for(api, url: str, mobile: str) -> str:
 
 
 def register_body(mobile: str, code: str) -> dict:
-    return {"mobile": mobile, "code": code, "password": WORKER_PASSWORD, "display_name": "孙师傅", "agree": True}
+    return {
+        "mobile": mobile,
+        "code": code,
+        "password": WORKER_PASSWORD,
+        "display_name": "孙师傅",
+        "agree": True,
+    }
 
 
 def wrong(code: str) -> str:
@@ -56,7 +62,9 @@ def test_registering_with_the_number_on_a_record_links_it_and_the_card_works(api
 
 def test_a_new_worker_registers_through_the_api(api, tree):
     mobile = make_mobile()
-    response = api.post("/api/v1/auth/register", register_body(mobile, code_for(api, "/api/v1/auth/register/code", mobile)))
+    response = api.post(
+        "/api/v1/auth/register", register_body(mobile, code_for(api, "/api/v1/auth/register/code", mobile))
+    )
     assert response.status_code == 201
     assert response.json()["member_record"] == "none" and response.json()["membership"] is None
     api.token = response.json()["token"]
@@ -67,15 +75,24 @@ def test_a_number_on_two_records_is_several(api, tree):
     mobile = make_mobile()
     make_person(org=tree.union_a, mobile=mobile)
     make_person(org=tree.union_b, mobile=mobile)
-    response = api.post("/api/v1/auth/register", register_body(mobile, code_for(api, "/api/v1/auth/register/code", mobile)))
+    response = api.post(
+        "/api/v1/auth/register", register_body(mobile, code_for(api, "/api/v1/auth/register/code", mobile))
+    )
     assert response.status_code == 201 and response.json()["member_record"] == "several"
 
 
 def test_form_errors_come_before_the_code_and_on_their_paths(api):
-    response = api.post("/api/v1/auth/register", {"mobile": "12345", "code": "1", "password": "weak",
-                                                 "display_name": "", "agree": False})
+    response = api.post(
+        "/api/v1/auth/register",
+        {"mobile": "12345", "code": "1", "password": "weak", "display_name": "", "agree": False},
+    )
     assert response.status_code == 422
-    assert set(response.json()["fields"]) == {"body.mobile", "body.password", "body.display_name", "body.agree"}
+    assert set(response.json()["fields"]) == {
+        "body.mobile",
+        "body.password",
+        "body.display_name",
+        "body.agree",
+    }
 
 
 def test_a_wrong_code_is_422_and_the_sixth_attempt_is_locked(api, tree, settings):
@@ -108,8 +125,10 @@ def test_until_the_code_is_proved_every_number_is_answered_alike(api, tree):
 
 def test_a_registered_number_gets_422_on_mobile_after_the_code(api):
     worker = WorkerFactory()
-    response = api.post("/api/v1/auth/register",
-                        register_body(worker.mobile, code_for(api, "/api/v1/auth/register/code", worker.mobile)))
+    response = api.post(
+        "/api/v1/auth/register",
+        register_body(worker.mobile, code_for(api, "/api/v1/auth/register/code", worker.mobile)),
+    )
     assert response.status_code == 422 and list(response.json()["fields"]) == ["body.mobile"]
 
 
@@ -150,6 +169,9 @@ def test_link_errors(api, tree, personas):
     assert refused.status_code == 403
     assert api.post("/api/v1/me/membership/link/code", {"mobile": someone.mobile}).status_code == 403
     api.token = None
-    assert api.post("/api/v1/me/membership/link", {"mobile": someone.mobile, "code": "123456"}).status_code == 401
+    assert (
+        api.post("/api/v1/me/membership/link", {"mobile": someone.mobile, "code": "123456"}).status_code
+        == 401
+    )
     with scopes_disabled():
         assert Person.objects.get(pk=someone.pk).user is None

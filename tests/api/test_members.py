@@ -109,7 +109,9 @@ def test_a_page_of_members_is_exactly_the_schema_it_declares(api_as, tree, membe
     assert with_employer["employer"] == {"id": tree.enterprise_a.pk, "name": tree.enterprise_a.name}
     assert with_employer["status"] == "applying"
     assert with_employer["status_label"] == ("申请中" if language == "zh-hans" else "Applying")
-    assert items[0]["employment_form_label"] == ("全日制用工" if language == "zh-hans" else "Standard employee")
+    assert items[0]["employment_form_label"] == (
+        "全日制用工" if language == "zh-hans" else "Standard employee"
+    )
     assert bare["employer"] is None and bare["status"] == "" and bare["status_label"] == ""
     assert bare["id_number"] == "" and bare["mobile"] == ""
     assert rest["next_cursor"] is None
@@ -274,8 +276,11 @@ def test_unmasking_needs_the_flag_and_is_audited(api_as, tree, member_a):
             AuditEvent.objects.filter(action="person.unmask").order_by("seq").values_list("outcome", "data")
         )
     # The refused attempt is on record too, then the two shown fields.
-    assert data == [("denied", {"field": "id_number"}), ("success", {"field": "id_number"}),
-                    ("success", {"field": "mobile"})]
+    assert data == [
+        ("denied", {"field": "id_number"}),
+        ("success", {"field": "id_number"}),
+        ("success", {"field": "mobile"}),
+    ]
     assert ID_A not in str(data)
 
 

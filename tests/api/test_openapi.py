@@ -46,9 +46,13 @@ EXPECTED = {
 }
 # Public: no token needed (and so no 401).
 PUBLIC = {
-    ("/api/v1/auth/token", "post"), ("/api/v1/auth/register/code", "post"), ("/api/v1/auth/register", "post"),
-    ("/api/v1/unions/joinable", "get"), ("/api/v1/occupation-tags", "get"),
-    ("/api/v1/auth/password-reset/code", "post"), ("/api/v1/auth/password-reset", "post"),
+    ("/api/v1/auth/token", "post"),
+    ("/api/v1/auth/register/code", "post"),
+    ("/api/v1/auth/register", "post"),
+    ("/api/v1/unions/joinable", "get"),
+    ("/api/v1/occupation-tags", "get"),
+    ("/api/v1/auth/password-reset/code", "post"),
+    ("/api/v1/auth/password-reset", "post"),
 }
 
 

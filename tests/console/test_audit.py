@@ -112,7 +112,8 @@ class _ActionFinder(ast.NodeVisitor):
         self.constants = {
             target.id: node.value.value
             for node in module.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
             for target in node.targets
             if isinstance(target, ast.Name)
@@ -173,8 +174,14 @@ def audit_actions_in_code() -> dict[str, str]:
 def test_every_audit_action_in_the_code_has_a_chinese_label():
     actions = audit_actions_in_code()
     # The finder sees the actions of every layer, including those passed on to audit_record.
-    assert {"org.create", "signin.code", "worker.activate", "person.self_update", "demo.seed",
-            "roster.export_unmasked"} <= set(actions)
+    assert {
+        "org.create",
+        "signin.code",
+        "worker.activate",
+        "person.self_update",
+        "demo.seed",
+        "roster.export_unmasked",
+    } <= set(actions)
 
     missing = {action: at for action, at in actions.items() if action not in ACTION_LABELS}
     assert not missing, f"add these to ACTION_LABELS in console/templatetags/console.py: {missing}"

@@ -123,7 +123,10 @@ def test_adding_changing_and_deleting_a_date(admin_client):
     assert response.status_code == 302
     override = HolidayOverride.objects.get()
     assert (override.date, override.is_workday, override.note, override.notice_year) == (
-        date(2026, 12, 1), False, "本市劳模表彰日", None
+        date(2026, 12, 1),
+        False,
+        "本市劳模表彰日",
+        None,
     )
     page = page_text(admin_client.get(response["Location"]))
     assert "已将 2026-12-01 加入日历。" in page and "本市劳模表彰日" in page and "单日调整" in page
@@ -141,16 +144,20 @@ def test_adding_changing_and_deleting_a_date(admin_client):
     assert response.status_code == 302
     assert "2026-12-05 的调整已删除。" in page_text(admin_client.get(response["Location"]))
     assert HolidayOverride.objects.count() == 0
-    assert [e.action for e in _events("holiday.create") + _events("holiday.update") + _events("holiday.delete")] == [
-        "holiday.create", "holiday.update", "holiday.delete"
-    ]
+    assert [
+        e.action for e in _events("holiday.create") + _events("holiday.update") + _events("holiday.delete")
+    ] == ["holiday.create", "holiday.update", "holiday.delete"]
     assert _events("holiday.create")[0].address == "10.9.8.7"
 
 
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({"date": "2027-02-30", "kind": "off"}, "id_date", "“2027-02-30”不是日历上存在的日期（该月没有这一天）。"),
+        (
+            {"date": "2027-02-30", "kind": "off"},
+            "id_date",
+            "“2027-02-30”不是日历上存在的日期（该月没有这一天）。",
+        ),
         ({"date": "2017-10-01", "kind": "off"}, "id_date", "2017-10-01 在已经过去的年份"),
         ({"date": "2027-03-01"}, "id_kind", "请选择这一天是休息日还是上班日。"),
         ({"date": "", "kind": "work"}, "id_date", "请填写日期，例如 2027-01-01。"),
@@ -165,7 +172,9 @@ def test_a_bad_date_is_shown_on_its_field_and_nothing_is_written(admin_client, d
 
 def test_deleting_a_notice_takes_every_date_of_it(admin_client):
     admin_client.post("/console/calendar/notice/", {"year": "2027", "text": NOTICE, "save": "1"})
-    assert "2027 年通知的 13 个日期将被删除" in page_text(admin_client.get("/console/calendar/notice/2027/delete/"))
+    assert "2027 年通知的 13 个日期将被删除" in page_text(
+        admin_client.get("/console/calendar/notice/2027/delete/")
+    )
     response = admin_client.post("/console/calendar/notice/2027/delete/")
     assert response.status_code == 302
     assert HolidayOverride.objects.count() == 0
@@ -200,7 +209,9 @@ def test_the_warning_follows_the_open_applications_and_the_month(signed_in, tree
 def test_the_application_page_warns_only_when_its_own_deadline_is_provisional(signed_in, tree, november_2026):
     application = _application(tree.union_a, applied=date(2026, 11, 20), name="年内申请人")
     assert application.due_date.year == 2026
-    assert WARNING not in page_text(signed_in("union_a_staff").get(f"/console/applications/{application.pk}/"))
+    assert WARNING not in page_text(
+        signed_in("union_a_staff").get(f"/console/applications/{application.pk}/")
+    )
 
 
 @pytest.mark.parametrize("persona", ["fangshan_admin", "auditor", "union_a_staff"])

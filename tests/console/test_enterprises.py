@@ -168,8 +168,12 @@ def test_the_covering_union_opens_and_edits_the_enterprise(signed_in, covered_el
     assert f"/console/enterprises/{covered_elsewhere.pk}/edit/" in text
     response = client.post(
         f"/console/enterprises/{covered_elsewhere.pk}/edit/",
-        {**enterprise_form(covered_elsewhere.org), "name": "戊快递（北京）有限公司",
-         "credit_code": covered_elsewhere.credit_code, "covering_union": str(covered_elsewhere.covering_union_id)},
+        {
+            **enterprise_form(covered_elsewhere.org),
+            "name": "戊快递（北京）有限公司",
+            "credit_code": covered_elsewhere.credit_code,
+            "covering_union": str(covered_elsewhere.covering_union_id),
+        },
         follow=True,
     )
     assert "修改已保存" in page_text(response)

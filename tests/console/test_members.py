@@ -413,7 +413,9 @@ def test_overdue_applications_escalate_to_the_district(signed_in, tree):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_the_queue_runs_a_fixed_number_of_queries(signed_in, tree, django_assert_num_queries, count, november_2026):
+def test_the_queue_runs_a_fixed_number_of_queries(
+    signed_in, tree, django_assert_num_queries, count, november_2026
+):
     for i in range(count):
         apply(tree, name=f"郑{i}号")
     client = signed_in("union_a_staff")

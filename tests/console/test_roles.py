@@ -187,6 +187,8 @@ def test_the_grant_form_does_not_tell_which_usernames_exist_elsewhere(signed_in,
             )
             assert form_error_near(response, "id_username") == unknown, (username, confirm)
     with scopes_disabled():
-        assert not RoleGrant.objects.filter(org=tree.union_a, role=role).exclude(
-            user__username__in=["union_a.staff", "union_a.widened", "union_a.fs_cockpit"]
-        ).exists()
+        assert (
+            not RoleGrant.objects.filter(org=tree.union_a, role=role)
+            .exclude(user__username__in=["union_a.staff", "union_a.widened", "union_a.fs_cockpit"])
+            .exists()
+        )

@@ -56,7 +56,9 @@ def test_a_roster_with_errors_lists_line_field_and_reason_and_writes_nothing(sig
     assert response.status_code == 302
     text = page_text(client.get(response["Location"]))
     assert "这份名册有 2 处问题。没有导入任何会员" in text
-    cells = re.findall(r"<tr><td class=\"num\">(\d+)</td><td class=\"nowrap\">(.*?)</td><td>(.*?)</td></tr>", text)
+    cells = re.findall(
+        r"<tr><td class=\"num\">(\d+)</td><td class=\"nowrap\">(.*?)</td><td>(.*?)</td></tr>", text
+    )
     assert [(line, field) for line, field, _reason in cells] == [("3", "手机号"), ("4", "姓名")]
     assert "公式" in cells[1][2]
     assert "名会员</button>" not in text  # no import button
@@ -96,8 +98,12 @@ def test_a_good_roster_is_previewed_then_imported(signed_in, tree):
 def test_the_progress_is_polled_while_committing_and_stops_when_done(signed_in, tree, personas):
     with scopes_disabled():
         roster_import = RosterImport.objects.create(
-            org=tree.union_a, uploaded_by=personas["union_a_staff"], original_filename="大名册.xlsx",
-            file_format="xlsx", status=RosterImportStatus.COMMITTING, total_rows=40_000,
+            org=tree.union_a,
+            uploaded_by=personas["union_a_staff"],
+            original_filename="大名册.xlsx",
+            file_format="xlsx",
+            status=RosterImportStatus.COMMITTING,
+            total_rows=40_000,
         )
     cache.set(f"roster-import:{roster_import.pk}:progress", 10_000)
     client = signed_in("union_a_staff")
@@ -118,8 +124,13 @@ def test_the_progress_is_polled_while_committing_and_stops_when_done(signed_in, 
 def test_a_failed_import_shows_the_reason_and_offers_to_retry(signed_in, tree, personas):
     with scopes_disabled():
         roster_import = RosterImport.objects.create(
-            org=tree.union_a, uploaded_by=personas["union_a_staff"], original_filename="名册.xlsx", file_format="xlsx",
-            status=RosterImportStatus.FAILED, total_rows=2, stored_path="/nonexistent.staged",
+            org=tree.union_a,
+            uploaded_by=personas["union_a_staff"],
+            original_filename="名册.xlsx",
+            file_format="xlsx",
+            status=RosterImportStatus.FAILED,
+            total_rows=2,
+            stored_path="/nonexistent.staged",
             failure_reason="导入失败，没有写入任何数据（IntegrityError）。",
         )
     client = signed_in("union_a_staff")
@@ -132,12 +143,18 @@ def test_a_failed_import_shows_the_reason_and_offers_to_retry(signed_in, tree, p
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_the_recent_imports_run_a_fixed_number_of_queries(signed_in, tree, personas, django_assert_num_queries,
-                                                          count):
+def test_the_recent_imports_run_a_fixed_number_of_queries(
+    signed_in, tree, personas, django_assert_num_queries, count
+):
     with scopes_disabled():
         for i in range(count):
-            RosterImport.objects.create(org=tree.union_a, uploaded_by=personas["union_a_staff"],
-                                        original_filename=f"名册{i}号.xlsx", file_format="xlsx", status="invalid")
+            RosterImport.objects.create(
+                org=tree.union_a,
+                uploaded_by=personas["union_a_staff"],
+                original_filename=f"名册{i}号.xlsx",
+                file_format="xlsx",
+                status="invalid",
+            )
     client = signed_in("union_a_staff")
     # session, user, grants, the recent imports with their union, the union to preselect, and the
     # session save (savepoint, release)
@@ -154,16 +171,19 @@ def test_the_masked_export_downloads_without_full_values(signed_in, tree):
     client = signed_in("union_a_staff")
     text = page_text(client.get("/console/roster/export/"))
     assert "导出会员名册" in text and "完整显示" not in text  # no unmasking offered
-    response = client.post("/console/roster/export/", {"org": tree.union_a.pk, "content": "masked",
-                                                        "file_format": "xlsx"})
+    response = client.post(
+        "/console/roster/export/", {"org": tree.union_a.pk, "content": "masked", "file_format": "xlsx"}
+    )
     assert "attachment" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     assert rows[1][:3] == ["孙会员", person.id_number_masked, "137****1111"]
     assert person.id_number not in str(rows)
     # Asking for the full values without the permission is not possible.
-    response = client.post("/console/roster/export/", {"org": tree.union_a.pk, "content": "full",
-                                                        "file_format": "xlsx", "confirm": "on"})
+    response = client.post(
+        "/console/roster/export/",
+        {"org": tree.union_a.pk, "content": "full", "file_format": "xlsx", "confirm": "on"},
+    )
     assert response.status_code == 200 and "attachment" not in response.get("Content-Disposition", "")
     with scopes_disabled():
         assert not AuditEvent.objects.filter(action="roster.export_unmasked").exists()
@@ -185,16 +205,18 @@ def test_the_full_export_must_be_confirmed_and_is_audited(signed_in, tree):
 
 def test_another_unions_roster_cannot_be_imported_exported_or_opened(signed_in, tree, personas):
     with scopes_disabled():
-        theirs = RosterImport.objects.create(org=tree.union_b, original_filename="乙.xlsx", file_format="xlsx",
-                                             status="ready", total_rows=1)
+        theirs = RosterImport.objects.create(
+            org=tree.union_b, original_filename="乙.xlsx", file_format="xlsx", status="ready", total_rows=1
+        )
     make_person(org=tree.union_b, real_name="乙会员")
     client = signed_in("union_a_staff")
     assert client.get(f"/console/roster/imports/{theirs.pk}/").status_code == 404
     assert client.post(f"/console/roster/imports/{theirs.pk}/").status_code == 404
     response = upload(client, tree.union_b, xlsx_file(roster_rows(tree.enterprise_b, 1)))
     assert response.status_code == 404 and "乙公司工会" not in page_text(response)
-    response = client.post("/console/roster/export/", {"org": tree.union_b.pk, "content": "masked",
-                                                        "file_format": "xlsx"})
+    response = client.post(
+        "/console/roster/export/", {"org": tree.union_b.pk, "content": "masked", "file_format": "xlsx"}
+    )
     assert response.status_code == 404 and "乙会员" not in page_text(response)
     with scopes_disabled():
         assert RosterImport.objects.get(pk=theirs.pk).status == "ready"

@@ -204,12 +204,16 @@ def test_the_password_again_gives_no_fresh_guesses_at_the_code(client, personas)
 
 
 def test_wrong_codes_at_enrolment_end_in_the_lockout_message(client, tree):
-    user = StaffFactory(username="enrol.guess", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)])
+    user = StaffFactory(
+        username="enrol.guess", home_org=tree.fangshan, roles=[("union_staff", tree.fangshan)]
+    )
     with scopes_disabled():
         user.totp_device.delete()
     password_step(client, user)
     page = client.get("/console/login/enrol/")
-    user.totp_secret = re.search(r'<p class="secret"><code>([A-Z2-7 ]+)</code>', page.content.decode())[1].replace(" ", "")
+    user.totp_secret = re.search(r'<p class="secret"><code>([A-Z2-7 ]+)</code>', page.content.decode())[
+        1
+    ].replace(" ", "")
     wrong = f"{(int(totp_now(user)) + 500_000) % 1_000_000:06d}"
     for _ in range(5):
         response = client.post("/console/login/enrol/", {"otp": wrong})
@@ -219,7 +223,8 @@ def test_wrong_codes_at_enrolment_end_in_the_lockout_message(client, tree):
 
     assert response.status_code == 200
     assert zh(
-        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.",
+        minutes=15,
     ) in page_text(response)
     with scopes_disabled():
         assert TotpDevice.objects.get(user=user).confirmed_at is None
@@ -238,7 +243,9 @@ def test_a_worker_on_the_console_is_recorded_as_refused_not_signed_in(client, db
     client.post("/console/login/", {"username": "13900002222", "password": "Worker-Pass-2026!"})
     with scopes_disabled():
         outcomes = list(
-            AuditEvent.objects.filter(action="signin.password", actor=worker).values_list("outcome", flat=True)
+            AuditEvent.objects.filter(action="signin.password", actor=worker).values_list(
+                "outcome", flat=True
+            )
         )
     assert outcomes == [AuditOutcome.DENIED]
 
@@ -294,7 +301,8 @@ def test_re_authentication_in_the_console_ends_in_the_lockout_message(signed_in,
 
     assert response.status_code == 200
     assert zh(
-        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.", minutes=15
+        "Too many failed sign-ins. This account is locked for %(minutes)d minutes; try again later.",
+        minutes=15,
     ) in page_text(response)
     with scopes_disabled():
         assert RoleGrant.objects.filter(pk=grant.pk).exists()

@@ -40,9 +40,15 @@ def test_each_end_signs_in_its_own_kind_and_records_no_success_for_the_other(per
     with pytest.raises(WrongEnd):
         signin_password(username="13744445555", password=WORKER_PASSWORD, client_address="", staff_only=True)
     with pytest.raises(WrongEnd):
-        signin_password(username="fangshan.staff", password=STAFF_PASSWORD, client_address="", worker_only=True)
+        signin_password(
+            username="fangshan.staff", password=STAFF_PASSWORD, client_address="", worker_only=True
+        )
     with scopes_disabled():
-        outcomes = set(AuditEvent.objects.filter(action="signin.password", actor=worker).values_list("outcome", flat=True))
+        outcomes = set(
+            AuditEvent.objects.filter(action="signin.password", actor=worker).values_list(
+                "outcome", flat=True
+            )
+        )
     assert outcomes == {"denied"}
 
 
@@ -54,10 +60,16 @@ def test_staff_sign_in_events_belong_to_their_organisation(tree, personas):
 
 
 def test_a_district_admin_cannot_take_over_a_city_admin_homed_in_the_district(tree, personas):
-    city_admin_homed_low = StaffFactory(username="city.admin2", home_org=tree.fangshan,
-                                        roles=[("federation_admin", tree.city)])
+    city_admin_homed_low = StaffFactory(
+        username="city.admin2", home_org=tree.fangshan, roles=[("federation_admin", tree.city)]
+    )
     with pytest.raises(Forbidden):
-        totp_reset(actor=personas["fangshan_admin"], user=city_admin_homed_low, confirm=STAFF_PASSWORD, client_address="")
+        totp_reset(
+            actor=personas["fangshan_admin"],
+            user=city_admin_homed_low,
+            confirm=STAFF_PASSWORD,
+            client_address="",
+        )
     assert TotpDevice.objects.filter(user=city_admin_homed_low).exists()
 
 
@@ -66,7 +78,9 @@ def test_revoking_needs_the_rights_of_the_role_and_not_ones_own(tree, personas):
         city_grant = RoleGrant.objects.get(user=personas["city_admin"])
         own = RoleGrant.objects.get(user=personas["fangshan_admin"])
     with pytest.raises(Forbidden), scopes_disabled():
-        role_revoke(actor=personas["fangshan_admin"], grant=city_grant, confirm=STAFF_PASSWORD, client_address="")
+        role_revoke(
+            actor=personas["fangshan_admin"], grant=city_grant, confirm=STAFF_PASSWORD, client_address=""
+        )
     with pytest.raises(ValidationFailed), scopes_disabled():
         role_revoke(actor=personas["fangshan_admin"], grant=own, confirm=STAFF_PASSWORD, client_address="")
     with scopes_disabled():
@@ -75,17 +89,27 @@ def test_revoking_needs_the_rights_of_the_role_and_not_ones_own(tree, personas):
 
 def test_a_created_staff_account_must_choose_its_own_password(tree, personas, client):
     with scopes_disabled():
-        new = staff_create(actor=personas["fangshan_admin"], username="new.colleague", display_name="新同事",
-                           password="Initial-Pass-2026!", home_org=tree.fangshan)
+        new = staff_create(
+            actor=personas["fangshan_admin"],
+            username="new.colleague",
+            display_name="新同事",
+            password="Initial-Pass-2026!",
+            home_org=tree.fangshan,
+        )
     assert new.password_change_required
     staff_login(client, new)
     response = client.get("/console/orgs/")
     assert response.status_code == 302 and response.headers["Location"] == "/console/account/password/"
     page = client.get("/console/account/password/").content.decode()
     assert "修改密码" in page or "Change password" in page
-    response = client.post("/console/account/password/", {
-        "old_password": "Initial-Pass-2026!", "new_password": "My-Own-Secret-77", "new_password_again": "My-Own-Secret-77",
-    })
+    response = client.post(
+        "/console/account/password/",
+        {
+            "old_password": "Initial-Pass-2026!",
+            "new_password": "My-Own-Secret-77",
+            "new_password_again": "My-Own-Secret-77",
+        },
+    )
     assert response.status_code == 302
     new.refresh_from_db()
     assert not new.password_change_required and new.check_password("My-Own-Secret-77")
@@ -96,7 +120,9 @@ def test_changing_the_password_revokes_api_tokens(personas):
     staff = personas["fangshan_staff"]
     with scopes_disabled():
         token_issue(user=staff, client_address="")
-        password_change(user=staff, old_password=STAFF_PASSWORD, new_password="Another-Pass-2027!", client_address="")
+        password_change(
+            user=staff, old_password=STAFF_PASSWORD, new_password="Another-Pass-2027!", client_address=""
+        )
     assert not ApiToken.objects.filter(user=staff, revoked_at__isnull=True).exists()
 
 
@@ -106,8 +132,10 @@ def test_no_api_token_before_the_owner_chose_their_own_password(tree, personas, 
     staff = personas["fangshan_staff"]
     staff.password_change_required = True
     staff.save(update_fields=["password_change_required"])
-    response = client.post("/api/v1/auth/token",
-                           {"username": "fangshan.staff", "password": STAFF_PASSWORD, "otp": totp_now(staff)},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "fangshan.staff", "password": STAFF_PASSWORD, "otp": totp_now(staff)},
+        content_type="application/json",
+    )
     assert response.status_code == 403 and "设置您自己的密码" in response.json()["message"]
     assert not ApiToken.objects.filter(user=staff).exists()

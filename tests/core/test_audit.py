@@ -31,7 +31,11 @@ def test_changes_write_chained_records(tree, system_scope):
     assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
     org_update(actor=None, org=tree.union_a, name="甲公司工会委员会")
     last = AuditEvent.objects.order_by("-seq").first()
-    assert (last.action, last.object_repr, last.data) == ("org.update", "甲公司工会委员会", {"changed": ["name"]})
+    assert (last.action, last.object_repr, last.data) == (
+        "org.update",
+        "甲公司工会委员会",
+        {"changed": ["name"]},
+    )
     assert audit_verify().ok
 
 

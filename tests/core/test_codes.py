@@ -26,7 +26,6 @@ from smartunion.core.errors import ValidationFailed
 # Published codes: 国家电网 (State Grid), and a sample from GB 32100 guidance.
 
 
-
 def test_credit_code_check_character_of_published_example():
     assert credit_code_check_char("91350100M000100Y4") == "3"
     assert credit_code_error("91350100M000100Y43") is None
@@ -77,15 +76,25 @@ def test_the_id_number_check_character_is_the_weighted_sum_of_gb_11643(first17):
     assert id_number_check_char(first17) == _ID_CHECK[weighted % 11]
 
 
-@pytest.mark.parametrize("first17", ["1101051949123100", "1101051949123100X", "+1101051949123100", "1_101051949123100",
-                                     "11010519491231\u0663\u0660\u0662"])
+@pytest.mark.parametrize(
+    "first17",
+    [
+        "1101051949123100",
+        "1101051949123100X",
+        "+1101051949123100",
+        "1_101051949123100",
+        "11010519491231\u0663\u0660\u0662",
+    ],
+)
 def test_the_check_character_needs_17_ascii_digits(first17):
     with pytest.raises(ValueError):
         id_number_check_char(first17)
 
 
-@given(st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31)),
-       st.integers(min_value=0, max_value=999))
+@given(
+    st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31)),
+    st.integers(min_value=0, max_value=999),
+)
 def test_every_generated_id_number_validates(birth, serial):
     first17 = f"110105{birth:%Y%m%d}{serial:03d}"
     number = first17 + id_number_check_char(first17)

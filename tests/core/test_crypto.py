@@ -44,12 +44,16 @@ def test_blind_index_is_stable_keyed_and_purpose_separated(settings):
 
 
 @pytest.mark.parametrize("algorithm", ["hmac-sha256", "hmac-sm3"])
-@pytest.mark.parametrize("key", ["a-key", "k" * 64, "a key longer than the hash's block of sixty-four bytes, hashed first"])
+@pytest.mark.parametrize(
+    "key", ["a-key", "k" * 64, "a key longer than the hash's block of sixty-four bytes, hashed first"]
+)
 def test_blind_index_many_gives_what_blind_index_gives(settings, algorithm, key):
     settings.BLIND_INDEX_ALGORITHM = algorithm
     settings.BLIND_INDEX_KEY = key
     values = ["13912345678", "110105194912310021", "", "职工"]
-    assert crypto.blind_index_many(values, purpose="mobile") == [crypto.blind_index(v, purpose="mobile") for v in values]
+    assert crypto.blind_index_many(values, purpose="mobile") == [
+        crypto.blind_index(v, purpose="mobile") for v in values
+    ]
 
 
 @pytest.mark.django_db

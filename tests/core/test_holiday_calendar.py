@@ -44,7 +44,9 @@ def admin(personas, november_2026):
 
 
 def _overrides() -> list[tuple[date, bool, str, int | None]]:
-    return list(HolidayOverride.objects.order_by("date").values_list("date", "is_workday", "note", "notice_year"))
+    return list(
+        HolidayOverride.objects.order_by("date").values_list("date", "is_workday", "note", "notice_year")
+    )
 
 
 def _calendar_events():
@@ -69,7 +71,12 @@ def test_adding_changing_and_deleting_one_date_moves_the_count_of_working_days(a
     assert add_working_days(date(2026, 11, 30), 1) == date(2026, 12, 2)
 
     holiday_override_update(
-        actor=admin, override=override, day="2026-12-02", is_workday=False, note="改期", client_address="10.1.2.3"
+        actor=admin,
+        override=override,
+        day="2026-12-02",
+        is_workday=False,
+        note="改期",
+        client_address="10.1.2.3",
     )
     assert add_working_days(date(2026, 11, 30), 1) == date(2026, 12, 1)
     assert add_working_days(date(2026, 12, 1), 1) == date(2026, 12, 3)
@@ -83,11 +90,18 @@ def test_adding_changing_and_deleting_one_date_moves_the_count_of_working_days(a
     assert _overrides() == []
 
     events = _calendar_events()
-    assert [e.action for e in events] == ["holiday.create", "holiday.update", "holiday.update", "holiday.delete"]
+    assert [e.action for e in events] == [
+        "holiday.create",
+        "holiday.update",
+        "holiday.update",
+        "holiday.delete",
+    ]
     assert all(e.actor_label == "city.admin" and e.org_id is None for e in events)
     assert events[0].address == "10.1.2.3"
     assert events[0].data["date"] == "2026-12-01" and events[0].data["note"] == "本市劳模表彰日"
-    assert events[1].data["before"]["date"] == "2026-12-01" and events[1].data["after"]["date"] == "2026-12-02"
+    assert (
+        events[1].data["before"]["date"] == "2026-12-01" and events[1].data["after"]["date"] == "2026-12-02"
+    )
     assert events[3].object_id == str(override.pk) and events[3].data["is_workday"] is True
 
 
@@ -140,7 +154,9 @@ def test_an_old_override_can_still_be_annotated_and_deleted(admin):
 
 
 @pytest.mark.parametrize("persona", ["fangshan_admin", "auditor", "fangshan_staff", "union_a_widened"])
-def test_only_an_administrator_at_the_top_level_federation_may_change_the_calendar(personas, november_2026, persona):
+def test_only_an_administrator_at_the_top_level_federation_may_change_the_calendar(
+    personas, november_2026, persona
+):
     actor = personas[persona]
     existing = HolidayOverride.objects.create(date=date(2026, 12, 1), is_workday=False, note="原样")
     with pytest.raises(Forbidden) as caught:
@@ -179,7 +195,9 @@ def test_a_notice_makes_its_year_known_and_moves_working_days(admin):
     assert (status.package_knows, status.notice_dates, status.has_data) == (False, 21, True)
 
     [event] = _calendar_events()
-    assert event.action == "holiday.notice" and event.address == "10.1.2.3" and event.actor_label == "city.admin"
+    assert (
+        event.action == "holiday.notice" and event.address == "10.1.2.3" and event.actor_label == "city.admin"
+    )
     assert event.data["year"] == 2027
     assert event.data["working_days"] == ["2027-02-14", "2027-02-20", "2027-10-09"]
     assert event.data["days_off"][:3] == ["2027-01-01", "2027-01-02", "2027-01-03"]
@@ -200,7 +218,10 @@ def test_the_calendar_year_shows_each_day_with_its_source(admin):
     assert days[date(2026, 10, 10)].is_workday and days[date(2026, 10, 10)].name == "国庆节"  # 调休 Saturday
     local = days[date(2026, 10, 8)]
     assert (local.source, local.name, local.changes_the_package, local.underlying_is_workday) == (
-        "override", "本地假日", True, True
+        "override",
+        "本地假日",
+        True,
+        True,
     )
     assert calendar_year(year=2027, chinese=True) == []
     holiday_notice_enter(actor=admin, year=2027, text="元旦 2027-01-01")
@@ -213,7 +234,10 @@ def test_the_calendar_year_shows_each_day_with_its_source(admin):
     [
         ("", "请至少写一行，例如“春节 2027-02-06 至 2027-02-13 上班 2027-02-14 2027-02-20”。"),
         ("春节 2027-02-30 至 2027-03-05", "第 1 行：“2027-02-30”不是日历上存在的日期（该月没有这一天）。"),
-        ("元旦 2027-01-01\n端午节 2027-06-12 至 2027-06-10", "第 2 行：放假结束日 2027-06-10 早于开始日 2027-06-12。"),
+        (
+            "元旦 2027-01-01\n端午节 2027-06-12 至 2027-06-10",
+            "第 2 行：放假结束日 2027-06-10 早于开始日 2027-06-12。",
+        ),
         ("国庆节 2027-10-01 至 13", "第 1 行：无法识别“13”：每个日期都要写完整（含年份），例如 2027-02-13。"),
         ("元旦 1月1日至3日", "第 1 行：无法识别“1”"),
         ("清明节", "第 1 行：没有找到日期。"),
@@ -224,13 +248,25 @@ def test_the_calendar_year_shows_each_day_with_its_source(admin):
             "春节 上班 2027-02-14 放假 2027-02-06 至 2027-02-13",
             "第 1 行：“上班”后面只写调休上班的日期，逐个列出；放假期间写在它前面",
         ),
-        ("春节 2027-02-06 至 2027-02-13 上班 2027-02-14 至 2027-02-20", "第 1 行：“上班”后面只写调休上班的日期"),
-        ("元旦 2028-01-01 至 2028-01-03", "第 1 行：2028-01-01 不属于 2027 年的安排（应在 2026-12-01 至 2027-12-31 之间）。"),
+        (
+            "春节 2027-02-06 至 2027-02-13 上班 2027-02-14 至 2027-02-20",
+            "第 1 行：“上班”后面只写调休上班的日期",
+        ),
+        (
+            "元旦 2028-01-01 至 2028-01-03",
+            "第 1 行：2028-01-01 不属于 2027 年的安排（应在 2026-12-01 至 2027-12-31 之间）。",
+        ),
         ("元旦 2026-11-30", "第 1 行：2026-11-30 不属于 2027 年的安排"),
-        ("春节 2027-02-06 至 2027-02-13 上班 2027-02-10", "第 1 行：调休上班日 2027-02-10 是星期三，本来就是工作日"),
+        (
+            "春节 2027-02-06 至 2027-02-13 上班 2027-02-10",
+            "第 1 行：调休上班日 2027-02-10 是星期三，本来就是工作日",
+        ),
         ("元旦 2027-01-01 至 2027-01-03\n元旦 2027-01-03", "第 2 行：2027-01-03 在第 1 行已经出现。"),
         ("春节 2027-02-06 至 2027-02-13 上班 2027-02-13", "第 1 行：2027-02-13 在第 1 行已经出现。"),
-        ("国庆节 2027-10-01 至 2027-10-31", "第 1 行：2027-10-01 至 2027-10-31 共 31 天，假期不会超过 14 天，请检查日期。"),
+        (
+            "国庆节 2027-10-01 至 2027-10-31",
+            "第 1 行：2027-10-01 至 2027-10-31 共 31 天，假期不会超过 14 天，请检查日期。",
+        ),
     ],
 )
 def test_a_bad_notice_is_named_line_by_line_and_nothing_is_written(admin, text, message):
@@ -278,7 +314,10 @@ def test_a_notice_is_entered_once_and_does_not_overwrite_single_dates(admin):
     holiday_notice_enter(actor=admin, year=2027, text="元旦 2027-01-01 至 2027-01-03")
     with pytest.raises(ValidationFailed) as caught:
         holiday_notice_enter(actor=admin, year=2027, text="清明节 2027-04-05")
-    assert _messages(caught.value, "year") == "2027 年的通知已经录入（共 3 个日期）。如需重新录入，请先在日历页面删除它。"
+    assert (
+        _messages(caught.value, "year")
+        == "2027 年的通知已经录入（共 3 个日期）。如需重新录入，请先在日历页面删除它。"
+    )
 
 
 def test_checking_a_notice_writes_nothing(admin):
@@ -325,10 +364,14 @@ def _due(membership: Membership) -> date:
 def test_open_applications_are_counted_again_when_the_calendar_changes(admin, tree):
     spanning = _application(tree.union_a, applied=date(2026, 12, 20), name="跨年申请人")
     earlier = _application(tree.union_c, applied=date(2026, 12, 14), name="较早申请人")
-    decided = _application(tree.union_b, applied=date(2026, 12, 20), name="已答复", status=MembershipStatus.REJECTED)
+    decided = _application(
+        tree.union_b, applied=date(2026, 12, 20), name="已答复", status=MembershipStatus.REJECTED
+    )
     before_the_holiday = _application(tree.union_a, applied=date(2026, 11, 2), name="节前申请人")
     assert (_due(spanning), _due(earlier), _due(before_the_holiday)) == (
-        date(2027, 1, 8), date(2027, 1, 4), date(2026, 11, 23)
+        date(2027, 1, 8),
+        date(2027, 1, 4),
+        date(2026, 11, 23),
     )
 
     change = holiday_notice_enter(actor=admin, year=2027, text="元旦 2027-01-01 至 2027-01-03")
@@ -340,7 +383,9 @@ def test_open_applications_are_counted_again_when_the_calendar_changes(admin, tr
     assert _calendar_events()[0].data["deadlines_moved"] == 2
 
     # A working Saturday entered later pulls them back by a day; deleting the notice undoes it all.
-    saturday = holiday_override_create(actor=admin, day="2027-01-09", is_workday=True, note="补班").overrides[0]
+    saturday = holiday_override_create(actor=admin, day="2027-01-09", is_workday=True, note="补班").overrides[
+        0
+    ]
     assert _due(spanning) == date(2027, 1, 9)
     holiday_override_delete(actor=admin, override=saturday)
     holiday_notice_delete(actor=admin, year=2027)

@@ -73,7 +73,9 @@ def test_lockout_after_five_failures_even_with_the_right_password():
     assert not SignInFailure.objects.filter(account_key__contains="13711112222").exists()
     # After the window the right password works again.
     SignInFailure.objects.update(created_at=timezone.now() - timedelta(hours=1))
-    assert signin_password(username="13711112222", password=WORKER_PASSWORD, client_address="10.0.0.2") == worker
+    assert (
+        signin_password(username="13711112222", password=WORKER_PASSWORD, client_address="10.0.0.2") == worker
+    )
 
 
 @pytest.mark.django_db
@@ -88,8 +90,12 @@ def test_lockout_per_address_across_accounts(settings):
 
 @pytest.mark.django_db
 def test_lockout_holds_when_redis_is_down(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
     WorkerFactory(mobile="13722223333")
     for _ in range(5):
         with pytest.raises(Unauthorized):
@@ -122,8 +128,9 @@ def test_security_headers_and_strict_csp(client):
 def test_nul_bytes_are_refused_with_a_clear_400(client):
     response = client.get("/api/v1/orgs", {"q": "a\x00b"})
     assert response.status_code == 400 and response.json()["code"] == "bad_request"
-    response = client.post("/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}',
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}', content_type="application/json"
+    )
     assert response.status_code == 400 and "NUL" in response.json()["message"]
     response = client.post("/console/login/", {"username": "a\x00", "password": "x"})
     assert response.status_code == 400

@@ -40,7 +40,9 @@ def test_subtree_is_a_range_of_paths(tree, system_scope):
 @pytest.mark.django_db
 def test_move_carries_the_whole_subtree(tree, system_scope):
     org_move(actor=None, org=tree.street_fs, new_parent=tree.shunyi)
-    under_shunyi = set(Org.objects.filter(subtree_q(Org.objects.get(pk=tree.shunyi.pk).path)).values_list("name", flat=True))
+    under_shunyi = set(
+        Org.objects.filter(subtree_q(Org.objects.get(pk=tree.shunyi.pk).path)).values_list("name", flat=True)
+    )
     assert {"拱辰街道总工会", "甲公司工会", "乙公司工会"} <= under_shunyi
     under_fangshan = set(Org.objects.filter(subtree_q(tree.fangshan.path)).values_list("name", flat=True))
     assert under_fangshan == {"房山区总工会", "房山区劳动争议调解中心"}
@@ -60,7 +62,13 @@ def test_moving_under_own_descendant_is_refused(tree, system_scope):
 @pytest.mark.django_db
 def test_nothing_goes_under_a_service_body(tree, system_scope):
     with pytest.raises(ValidationFailed) as exc:
-        org_create(actor=None, parent=tree.mediation_fs, name="x", kind=OrgKind.ENTERPRISE_UNION, region_code="110111")
+        org_create(
+            actor=None,
+            parent=tree.mediation_fs,
+            name="x",
+            kind=OrgKind.ENTERPRISE_UNION,
+            region_code="110111",
+        )
     assert "服务机构" in exc.value.fields["parent"][0]
     with pytest.raises(ValidationFailed):
         org_move(actor=None, org=tree.union_a, new_parent=tree.mediation_fs)
@@ -70,7 +78,13 @@ def test_nothing_goes_under_a_service_body(tree, system_scope):
 def test_bad_division_code_is_refused_and_nothing_saved(tree, system_scope):
     before = Org.objects.count()
     with pytest.raises(ValidationFailed) as exc:
-        org_create(actor=None, parent=tree.fangshan, name="新工会", kind=OrgKind.ENTERPRISE_UNION, region_code="99011")
+        org_create(
+            actor=None,
+            parent=tree.fangshan,
+            name="新工会",
+            kind=OrgKind.ENTERPRISE_UNION,
+            region_code="99011",
+        )
     assert "region_code" in exc.value.fields
     assert Org.objects.count() == before
     with pytest.raises(ValidationFailed):
@@ -110,8 +124,10 @@ def test_concurrent_moves_and_inserts_cannot_corrupt_the_tree(default_roles):
     with scopes_disabled():
         root = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
         district = OrgFactory(name="区", kind=OrgKind.DISTRICT_UNION, parent=root, region_code="110105")
-        streets = [OrgFactory(name=f"街道{i}", kind=OrgKind.STREET_UNION, parent=district, region_code="110105001")
-                   for i in range(4)]
+        streets = [
+            OrgFactory(name=f"街道{i}", kind=OrgKind.STREET_UNION, parent=district, region_code="110105001")
+            for i in range(4)
+        ]
         unions = [OrgFactory(name=f"工会{i}", parent=streets[i % 4], region_code="110105") for i in range(8)]
     jobs = [("move", unions[i], streets[(i + 1) % 4]) for i in range(8)]
     jobs += [("create", None, streets[i % 4]) for i in range(8)]
@@ -125,8 +141,13 @@ def test_concurrent_moves_and_inserts_cannot_corrupt_the_tree(default_roles):
                 if kind == "move":
                     org_move(actor=None, org=org, new_parent=parent)
                 else:
-                    org_create(actor=None, parent=parent, name="新工会", kind=OrgKind.ENTERPRISE_UNION,
-                               region_code="110105")
+                    org_create(
+                        actor=None,
+                        parent=parent,
+                        name="新工会",
+                        kind=OrgKind.ENTERPRISE_UNION,
+                        region_code="110105",
+                    )
             outcomes.append(kind)
         finally:
             connections.close_all()
@@ -147,7 +168,9 @@ def test_concurrent_moves_and_inserts_cannot_corrupt_the_tree(default_roles):
 @pytest.mark.django_db
 def test_kinds_stand_in_order(tree, system_scope):
     with pytest.raises(ValidationFailed) as exc:
-        org_create(actor=None, parent=tree.union_a, name="x", kind=OrgKind.CITY_FEDERATION, region_code="110000")
+        org_create(
+            actor=None, parent=tree.union_a, name="x", kind=OrgKind.CITY_FEDERATION, region_code="110000"
+        )
     assert "kind" in exc.value.fields
     with pytest.raises(ValidationFailed):
         org_move(actor=None, org=tree.street_fs, new_parent=tree.union_c)

@@ -26,8 +26,12 @@ def _fits_the_phone(page) -> None:
 
 
 def test_an_imported_member_registers_and_finds_their_membership(live_server, phone_page, screenshot, tree):
-    person, membership = make_person(org=tree.union_a, real_name="孙秀英", mobile=MOBILE,
-                                      id_number=make_id_number(region="110111", birth="19850412", serial=246))
+    person, membership = make_person(
+        org=tree.union_a,
+        real_name="孙秀英",
+        mobile=MOBILE,
+        id_number=make_id_number(region="110111", birth="19850412", serial=246),
+    )
     page = phone_page
 
     page.goto(f"{live_server.url}/m/register/")
@@ -44,7 +48,11 @@ def test_an_imported_member_registers_and_finds_their_membership(live_server, ph
     page.locator("form").get_by_role("button", name="注册").click()
 
     expect(page).to_have_url(re.compile(r"/m/membership/$"))
-    expect(page.get_by_text(f"已找到您的工会会籍，并已关联到您的账号：{tree.union_a.name}，会员号 {membership.number}。")).to_be_visible()
+    expect(
+        page.get_by_text(
+            f"已找到您的工会会籍，并已关联到您的账号：{tree.union_a.name}，会员号 {membership.number}。"
+        )
+    ).to_be_visible()
     expect(page.locator("#status .m-badge")).to_have_text("正常")
     expect(page.locator("#status")).to_contain_text(membership.number)
     page.evaluate("window.scrollTo(0, 0)")

@@ -32,7 +32,9 @@ def test_the_administrator_enters_a_notice_on_a_phone(
     expect(page.get_by_text(WARNING)).to_be_visible()
 
     page.get_by_role("link", name="录入国务院通知").first.click()
-    page.fill("#id_text", "元旦 2027-01-01 至 2027-01-03\n春节 2027-02-06 至 2027-02-13 上班 2027-02-14 2027-02-20")
+    page.fill(
+        "#id_text", "元旦 2027-01-01 至 2027-01-03\n春节 2027-02-06 至 2027-02-13 上班 2027-02-14 2027-02-20"
+    )
     page.get_by_role("button", name="检查").click()
     expect(page.get_by_text("将写入 13 个日期")).to_be_visible()
     assert HolidayOverride.objects.count() == 0

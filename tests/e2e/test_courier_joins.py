@@ -38,8 +38,10 @@ def test_a_courier_joins_and_gets_an_active_card(
         screenshot(page, name)
 
     staff = StaffFactory(
-        username="fangshan.members", display_name="周会员干事", home_org=tree.fangshan,
-        roles=[("union_staff", tree.fangshan)]
+        username="fangshan.members",
+        display_name="周会员干事",
+        home_org=tree.fangshan,
+        roles=[("union_staff", tree.fangshan)],
     )
 
     # --- On the phone: register ---------------------------------------------------------------------

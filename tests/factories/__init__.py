@@ -120,8 +120,17 @@ def random_region() -> str:
     return random.choice(["110101", "110102", "110105", "110108", "110111", "110113"])  # noqa: S311
 
 
-def make_person(*, org, real_name="张三", id_number=None, mobile=None, status="active", user=None, employer=None,
-                employment_form="standard"):
+def make_person(
+    *,
+    org,
+    real_name="张三",
+    id_number=None,
+    mobile=None,
+    status="active",
+    user=None,
+    employer=None,
+    employment_form="standard",
+):
     """A person with a membership in ``org`` (status ``status``), written as the services write them."""
     from django.utils import timezone
 
@@ -133,12 +142,16 @@ def make_person(*, org, real_name="张三", id_number=None, mobile=None, status=
     )
 
     with scopes_disabled():
-        person = Person(real_name=real_name, org=org, user=user, employer=employer, employment_form=employment_form)
+        person = Person(
+            real_name=real_name, org=org, user=user, employer=employer, employment_form=employment_form
+        )
         person_set_id_number(person, id_number or make_id_number())
         person_set_mobile(person, mobile or make_mobile())
         person.save()
         membership = Membership.objects.create(
-            person=person, org=org, status=status,
+            person=person,
+            org=org,
+            status=status,
             number=allocate_membership_numbers(1)[0] if status != MembershipStatus.APPLYING else None,
             join_date=timezone.localdate() if status != MembershipStatus.APPLYING else None,
         )

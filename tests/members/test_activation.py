@@ -65,10 +65,12 @@ def _var_dir(settings, tmp_path):
 def import_member(staff, org, enterprise, *, name: str, id_number: str, mobile: str) -> Person:
     """One member imported through the real roster check and import, as grassroots staff do it."""
     out = io.StringIO()
-    csv.writer(out).writerows([
-        [c.header for c in COLUMNS],
-        [name, id_number, mobile, "快递员", enterprise.credit_code, "2024-03-01", "5000-8000元", ""],
-    ])
+    csv.writer(out).writerows(
+        [
+            [c.header for c in COLUMNS],
+            [name, id_number, mobile, "快递员", enterprise.credit_code, "2024-03-01", "5000-8000元", ""],
+        ]
+    )
     upload = SimpleUploadedFile("名册.csv", codecs.BOM_UTF8 + out.getvalue().encode())
     with as_staff(staff):
         checked = roster_import_validate(actor=staff, org=org, upload=upload)
@@ -101,8 +103,13 @@ def wrong(code: str) -> str:
 
 def activate(mobile: str, code: str | None = None, **extra):
     return worker_activate(
-        mobile=mobile, code=code_for(mobile) if code is None else code, password=WORKER_PASSWORD,
-        display_name=extra.pop("display_name", "新职工"), agree=True, client_address=ADDRESS, **extra,
+        mobile=mobile,
+        code=code_for(mobile) if code is None else code,
+        password=WORKER_PASSWORD,
+        display_name=extra.pop("display_name", "新职工"),
+        agree=True,
+        client_address=ADDRESS,
+        **extra,
     )
 
 
@@ -118,7 +125,9 @@ def test_an_imported_member_registers_and_sees_membership_card_data_and_access_h
     staff = personas["union_a_staff"]
     mobile = make_mobile()
     id_number = make_id_number()
-    person = import_member(staff, tree.union_a, tree.enterprise_a, name="孙快递", id_number=id_number, mobile=mobile)
+    person = import_member(
+        staff, tree.union_a, tree.enterprise_a, name="孙快递", id_number=id_number, mobile=mobile
+    )
     assert person.user is None
     with as_staff(staff):
         person_open(actor=staff, pk=person.pk)  # staff looked at the record before the worker had an account
@@ -155,9 +164,16 @@ def test_a_member_enrolled_by_staff_registers_and_is_linked(tree, personas):
     staff = personas["union_a_staff"]
     mobile = make_mobile()
     with as_staff(staff):
-        membership = member_enrol(actor=staff, org=tree.union_a, data={
-            "real_name": "钱驿站", "id_number": make_id_number(), "mobile": mobile, "employment_form": "standard",
-        })
+        membership = member_enrol(
+            actor=staff,
+            org=tree.union_a,
+            data={
+                "real_name": "钱驿站",
+                "id_number": make_id_number(),
+                "mobile": mobile,
+                "employment_form": "standard",
+            },
+        )
 
     activation = activate(mobile)
 
@@ -187,10 +203,18 @@ def test_the_linking_is_audited_without_personal_data(tree, personas):
 def test_a_signed_in_worker_without_a_record_links_it_with_a_code(tree, personas):
     """Registered before their union imported them: the account's own number, proved again."""
     worker = WorkerFactory()
-    person = import_member(personas["union_a_staff"], tree.union_a, tree.enterprise_a, name="周先注册",
-                           id_number=make_id_number(), mobile=worker.mobile)
+    person = import_member(
+        personas["union_a_staff"],
+        tree.union_a,
+        tree.enterprise_a,
+        name="周先注册",
+        id_number=make_id_number(),
+        mobile=worker.mobile,
+    )
 
-    linked = person_link(user=worker, mobile=worker.mobile, code=code_for(worker.mobile, "link"), client_address=ADDRESS)
+    linked = person_link(
+        user=worker, mobile=worker.mobile, code=code_for(worker.mobile, "link"), client_address=ADDRESS
+    )
 
     assert linked.pk == person.pk and reload(person).user == worker
     assert worker_membership(user=worker).membership.status == "active"
@@ -231,7 +255,9 @@ def test_a_wrong_code_is_refused_counted_and_links_nothing(tree):
     # The right code still works afterwards, and ends the number's count (the worker is signed in).
     assert activate(mobile, real).person.pk == person.pk
     with scopes_disabled():
-        assert not SignInFailure.objects.filter(account_key=account_key(mobile), account_cleared=False).exists()
+        assert not SignInFailure.objects.filter(
+            account_key=account_key(mobile), account_cleared=False
+        ).exists()
 
 
 def test_wrong_codes_lock_the_number_even_for_the_right_code(tree, settings):
@@ -246,7 +272,9 @@ def test_wrong_codes_lock_the_number_even_for_the_right_code(tree, settings):
     assert reload(person).user is None
     # The lock is the number's, shared with sign-in: a password guess on it is refused too.
     with pytest.raises(Locked):
-        signin_password(username=mobile, password="Anything-2026!", client_address="10.9.9.9", worker_only=True)
+        signin_password(
+            username=mobile, password="Anything-2026!", client_address="10.9.9.9", worker_only=True
+        )
 
 
 def test_a_wrong_link_code_is_counted_for_the_signed_in_worker(tree):
@@ -267,8 +295,12 @@ def test_a_registration_code_does_not_link_and_a_link_code_does_not_register(tre
     worker = WorkerFactory()
     person, _ = make_person(org=tree.union_a, mobile=worker.mobile)
     with pytest.raises(ValidationFailed):
-        person_link(user=worker, mobile=worker.mobile, code=code_for(worker.mobile, "register"),
-                    client_address=ADDRESS)
+        person_link(
+            user=worker,
+            mobile=worker.mobile,
+            code=code_for(worker.mobile, "register"),
+            client_address=ADDRESS,
+        )
     assert reload(person).user is None
 
 
@@ -281,16 +313,26 @@ def test_an_id_number_alone_never_links(tree, direct_union):
     for target in (imported, owned):
         stranger = WorkerFactory()
         with pytest.raises(ValidationFailed) as refused:
-            join_apply(user=stranger, org=direct_union, consent=True,
-                       data={"real_name": target.real_name, "id_number": target.id_number, "employment_form": "courier"})
+            join_apply(
+                user=stranger,
+                org=direct_union,
+                consent=True,
+                data={
+                    "real_name": target.real_name,
+                    "id_number": target.id_number,
+                    "employment_form": "courier",
+                },
+            )
         answers.append(refused.value.fields)
         with scopes_disabled():
             assert not Person.objects.filter(user=stranger).exists()
     assert answers[0] == answers[1]
-    assert answers[0]["id_number"] == [zh(
-        "This ID number is already on a member record. If your union entered you, do not apply: link that "
-        "record to your account with the mobile number your union has on file."
-    )]
+    assert answers[0]["id_number"] == [
+        zh(
+            "This ID number is already on a member record. If your union entered you, do not apply: link that "
+            "record to your account with the mobile number your union has on file."
+        )
+    ]
     assert reload(imported).user is None
 
 
@@ -302,8 +344,13 @@ def test_trying_id_numbers_on_file_is_counted_and_audited(tree, direct_union, se
     prober, honest = WorkerFactory(), WorkerFactory()
 
     def apply(user, id_number, name="王五"):
-        join_apply(user=user, org=direct_union, consent=True, client_address=ADDRESS,
-                   data={"real_name": name, "id_number": id_number, "employment_form": "courier"})
+        join_apply(
+            user=user,
+            org=direct_union,
+            consent=True,
+            client_address=ADDRESS,
+            data={"real_name": name, "id_number": id_number, "employment_form": "courier"},
+        )
 
     for _ in range(settings.LOCKOUT_ACCOUNT_FAILURES + 2):  # a name with a formula: not counted
         with pytest.raises(ValidationFailed) as refused:
@@ -336,14 +383,24 @@ def test_parallel_tries_of_id_numbers_on_file_cannot_get_past_the_limit(default_
     at most 5 are checked against the register, the rest are refused as locked."""
     with scopes_disabled():
         city = OrgFactory(name="市总", kind=OrgKind.CITY_FEDERATION, region_code="110000")
-        direct = OrgFactory(name="并发联合工会", kind=OrgKind.JOINT_UNION, parent=city, region_code="110105",
-                            accepts_direct_joining=True)
+        direct = OrgFactory(
+            name="并发联合工会",
+            kind=OrgKind.JOINT_UNION,
+            parent=city,
+            region_code="110105",
+            accepts_direct_joining=True,
+        )
         on_file = [make_person(org=direct, id_number=make_id_number())[0] for _ in range(12)]
         prober = WorkerFactory()
 
     def attempt(target):
-        return lambda: join_apply(user=prober, org=direct, consent=True, client_address=ADDRESS,
-                                  data={"real_name": "王五", "id_number": target.id_number})
+        return lambda: join_apply(
+            user=prober,
+            org=direct,
+            consent=True,
+            client_address=ADDRESS,
+            data={"real_name": "王五", "id_number": target.id_number},
+        )
 
     outcomes = _race([attempt(target) for target in on_file])
 
@@ -356,8 +413,13 @@ def test_parallel_tries_of_id_numbers_on_file_cannot_get_past_the_limit(default_
 
 @pytest.fixture
 def direct_union(tree):
-    return OrgFactory(name="房山区新就业形态劳动者联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan,
-                      region_code="110111", accepts_direct_joining=True)
+    return OrgFactory(
+        name="房山区新就业形态劳动者联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
 
 
 # --- what can never be claimed -----------------------------------------------------------------------------
@@ -366,7 +428,9 @@ def direct_union(tree):
 def test_a_record_that_has_an_account_is_not_claimed_again(tree):
     owner = WorkerFactory()
     contact = make_mobile()
-    person, _ = make_person(org=tree.union_a, mobile=contact, user=owner)  # contact number differs from sign-in
+    person, _ = make_person(
+        org=tree.union_a, mobile=contact, user=owner
+    )  # contact number differs from sign-in
 
     newcomer = activate(contact)  # whoever holds that number now
     assert newcomer.person is None and not newcomer.several
@@ -406,7 +470,9 @@ def test_a_closed_record_is_not_claimed(tree):
 def test_a_staff_account_cannot_link_a_record(tree, personas):
     person, _ = make_person(org=tree.union_a)
     with pytest.raises(Forbidden):
-        person_link(user=personas["union_a_staff"], mobile=person.mobile, code="123456", client_address=ADDRESS)
+        person_link(
+            user=personas["union_a_staff"], mobile=person.mobile, code="123456", client_address=ADDRESS
+        )
 
 
 def test_a_number_on_two_records_links_neither(tree):
@@ -419,7 +485,9 @@ def test_a_number_on_two_records_links_neither(tree):
     assert activation.person is None and activation.several
     assert reload(first).user is None and reload(second).user is None
     with pytest.raises(Conflict):
-        person_link(user=activation.user, mobile=mobile, code=code_for(mobile, "link"), client_address=ADDRESS)
+        person_link(
+            user=activation.user, mobile=mobile, code=code_for(mobile, "link"), client_address=ADDRESS
+        )
 
 
 def test_the_database_allows_one_record_per_account(tree):
@@ -455,14 +523,22 @@ def test_until_the_code_is_proved_a_number_on_a_roster_is_answered_like_any_othe
 
     answers = []
     for mobile in (on_roster, registered, fresh):
-        one_time_code_send(mobile=mobile, purpose="register", client_address=ADDRESS)  # no error, whatever the number
+        one_time_code_send(
+            mobile=mobile, purpose="register", client_address=ADDRESS
+        )  # no error, whatever the number
         with pytest.raises(ValidationFailed) as refused:
             activate(mobile, wrong(senders.OUTBOX[mobile]))
         answers.append((refused.value.message, refused.value.fields))
         # The form's own mistakes are named before any code check, identically.
         with pytest.raises(ValidationFailed) as weak:
-            worker_activate(mobile=mobile, code="123456", password="weak", display_name="某", agree=False,
-                            client_address=ADDRESS)
+            worker_activate(
+                mobile=mobile,
+                code="123456",
+                password="weak",
+                display_name="某",
+                agree=False,
+                client_address=ADDRESS,
+            )
         answers.append((weak.value.message, weak.value.fields))
     assert answers[0] == answers[2] == answers[4] and answers[1] == answers[3] == answers[5]
 
@@ -471,7 +547,9 @@ def test_the_registered_number_is_told_only_to_the_owner_after_the_code(tree):
     existing = WorkerFactory()
     with pytest.raises(ValidationFailed) as refused:
         activate(existing.mobile)
-    assert refused.value.fields == {"mobile": [zh("This mobile number is already registered. Sign in instead.")]}
+    assert refused.value.fields == {
+        "mobile": [zh("This mobile number is already registered. Sign in instead.")]
+    }
 
 
 # --- at the same moment -----------------------------------------------------------------------------------
@@ -549,7 +627,9 @@ def test_a_registration_and_a_link_racing_for_one_record_link_it_once(default_ro
     assert len(linked) == 1, outcomes
     holder = reload(person).user
     with scopes_disabled():
-        new_account = User.objects.get(mobile_index=reload(person).mobile_index)  # registration succeeded either way
+        new_account = User.objects.get(
+            mobile_index=reload(person).mobile_index
+        )  # registration succeeded either way
         assert holder in (new_account, existing)
         assert Person.objects.filter(user__in=[new_account, existing]).count() == 1
         assert AuditEvent.objects.filter(action="worker.activate", outcome=AuditOutcome.SUCCESS).count() == 1
@@ -565,8 +645,14 @@ def test_lookup_is_by_blind_index_and_stores_no_plain_mobile(tree):
     make_person(org=tree.union_a, mobile=mobile)
     user = activate(mobile).user
     with connection.cursor() as cursor:
-        for table in ("accounts_user", "members_person", "core_auditevent", "accounts_signinfailure",
-                      "accounts_onetimecode", "core_inboxmessage"):
+        for table in (
+            "accounts_user",
+            "members_person",
+            "core_auditevent",
+            "accounts_signinfailure",
+            "accounts_onetimecode",
+            "core_inboxmessage",
+        ):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             assert not any(mobile in str(value) for row in cursor.fetchall() for value in row), table
     assert user.mobile == mobile
@@ -576,21 +662,30 @@ def test_the_new_account_signs_in_with_its_password(tree):
     mobile = make_mobile()
     make_person(org=tree.union_a, mobile=mobile)
     user = activate(mobile).user
-    assert signin_password(username=mobile, password=WORKER_PASSWORD, client_address=ADDRESS, worker_only=True) == user
+    assert (
+        signin_password(username=mobile, password=WORKER_PASSWORD, client_address=ADDRESS, worker_only=True)
+        == user
+    )
 
 
 def test_an_enterprise_union_member_imported_twice_is_one_record(tree, personas):
     """A re-run of the same roster after the member activated keeps the link."""
     staff = personas["union_a_staff"]
     mobile, id_number = make_mobile(), make_id_number()
-    person = import_member(staff, tree.union_a, tree.enterprise_a, name="吴重复", id_number=id_number, mobile=mobile)
+    person = import_member(
+        staff, tree.union_a, tree.enterprise_a, name="吴重复", id_number=id_number, mobile=mobile
+    )
     user = activate(mobile).user
     out = io.StringIO()
-    csv.writer(out).writerows([[c.header for c in COLUMNS],
-                               ["吴重复", id_number, mobile, "快递员", tree.enterprise_a.credit_code, "", "", ""]])
+    csv.writer(out).writerows(
+        [
+            [c.header for c in COLUMNS],
+            ["吴重复", id_number, mobile, "快递员", tree.enterprise_a.credit_code, "", "", ""],
+        ]
+    )
     with as_staff(staff):
-        again = roster_import_validate(actor=staff, org=tree.union_a,
-                                       upload=SimpleUploadedFile("名册.csv", out.getvalue().encode()))
+        again = roster_import_validate(
+            actor=staff, org=tree.union_a, upload=SimpleUploadedFile("名册.csv", out.getvalue().encode())
+        )
     assert again.skipped_count == 1
     assert reload(person).user == user
-

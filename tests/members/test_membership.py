@@ -34,8 +34,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def direct_union(tree):
-    return OrgFactory(name="房山区新就业形态劳动者联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan,
-                      region_code="110111", accepts_direct_joining=True)
+    return OrgFactory(
+        name="房山区新就业形态劳动者联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
 
 
 def test_working_days_skip_the_national_day_holiday_and_count_the_adjusted_saturday():
@@ -53,8 +58,13 @@ def test_an_administrators_override_wins(db):
 def test_a_courier_applies_to_the_direct_joining_union_and_is_approved(tree, direct_union, personas):
     courier = WorkerFactory(mobile="13612345678")
     membership = join_apply(
-        user=courier, org=direct_union,
-        data={"real_name": "吴师傅", "id_number": make_id_number(birth="19880808"), "employment_form": "courier"},
+        user=courier,
+        org=direct_union,
+        data={
+            "real_name": "吴师傅",
+            "id_number": make_id_number(birth="19880808"),
+            "employment_form": "courier",
+        },
     )
     assert membership.status == MembershipStatus.APPLYING
     assert membership.due_date == add_working_days(membership.applied_at.astimezone().date(), 15)
@@ -78,14 +88,18 @@ def test_a_courier_applies_to_the_direct_joining_union_and_is_approved(tree, dir
 
 def test_rejection_needs_a_reason_and_staff_outside_cannot_decide(tree, direct_union, personas):
     worker = WorkerFactory()
-    membership = join_apply(user=worker, org=direct_union, data={"real_name": "李四", "id_number": make_id_number()})
+    membership = join_apply(
+        user=worker, org=direct_union, data={"real_name": "李四", "id_number": make_id_number()}
+    )
     with pytest.raises(ValidationFailed) as exc, as_staff(personas["fangshan_staff"]):
         join_decide(actor=personas["fangshan_staff"], membership=membership, approve=False)
     assert "reason" in exc.value.fields
     with pytest.raises(Forbidden), as_staff(personas["shunyi_staff"]):
         join_decide(actor=personas["shunyi_staff"], membership=membership, approve=True)
     with as_staff(personas["fangshan_staff"]):
-        join_decide(actor=personas["fangshan_staff"], membership=membership, approve=False, reason="不在本区工作")
+        join_decide(
+            actor=personas["fangshan_staff"], membership=membership, approve=False, reason="不在本区工作"
+        )
     with scopes_disabled():
         assert Membership.objects.get(pk=membership.pk).status == MembershipStatus.REJECTED
 
@@ -102,7 +116,9 @@ def test_a_union_that_takes_no_direct_applications_refuses(tree):
 def test_bad_id_number_is_refused_and_nothing_written(tree, direct_union):
     worker = WorkerFactory()
     with pytest.raises(ValidationFailed) as exc:
-        join_apply(user=worker, org=direct_union, data={"real_name": "王五", "id_number": "110105194912310021"})
+        join_apply(
+            user=worker, org=direct_union, data={"real_name": "王五", "id_number": "110105194912310021"}
+        )
     assert "id_number" in exc.value.fields
     with scopes_disabled():
         assert not Person.objects.filter(user=worker).exists()
@@ -112,7 +128,9 @@ def test_bad_id_number_is_refused_and_nothing_written(tree, direct_union):
 def test_the_database_refuses_two_active_memberships(tree):
     person, _ = make_person(org=tree.union_a)
     with pytest.raises(IntegrityError), transaction.atomic(), scopes_disabled():
-        Membership.objects.create(person=person, org=tree.union_b, status=MembershipStatus.ACTIVE, number="X1")
+        Membership.objects.create(
+            person=person, org=tree.union_b, status=MembershipStatus.ACTIVE, number="X1"
+        )
 
 
 def test_card_valid_then_revoked_when_suspended_forged_and_expired(tree, settings):
@@ -121,14 +139,20 @@ def test_card_valid_then_revoked_when_suspended_forged_and_expired(tree, setting
     check = card_verify(token=token)
     assert check.result == "valid" and check.membership.pk == membership.pk
     assert card_verify(token=token[:-2] + ("AA" if token[-2:] != "AA" else "BB")).result == "forged"
-    forged = signing.dumps({"m": membership.pk, "v": membership.card_version}, key="not-our-key",
-                           salt="smartunion.members.card", compress=True)
+    forged = signing.dumps(
+        {"m": membership.pk, "v": membership.card_version},
+        key="not-our-key",
+        salt="smartunion.members.card",
+        compress=True,
+    )
     assert card_verify(token=forged).result == "forged"
     settings.CARD_TOKEN_TTL_SECONDS = -1
     assert card_verify(token=token).result == "expired"
     settings.CARD_TOKEN_TTL_SECONDS = 120
     with scopes_disabled():
-        membership_transition(membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费")
+        membership_transition(
+            membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费"
+        )
     assert card_verify(token=token).result == "revoked"
 
 
@@ -137,7 +161,10 @@ def test_unmasking_needs_the_permission_and_is_audited(tree, personas):
     with scopes_disabled():
         with pytest.raises(Forbidden):
             person_unmask(actor=personas["fangshan_staff"], person=person, field="id_number")
-        assert person_unmask(actor=personas["fangshan_admin"], person=person, field="id_number") == "11010519491231002X"
+        assert (
+            person_unmask(actor=personas["fangshan_admin"], person=person, field="id_number")
+            == "11010519491231002X"
+        )
         event = AuditEvent.objects.filter(action="person.unmask", outcome="success").get()
         assert AuditEvent.objects.filter(action="person.unmask", outcome="denied").count() == 1
     assert event.actor == personas["fangshan_admin"] and event.data == {"field": "id_number"}
@@ -164,7 +191,9 @@ def test_transfer_approved_by_the_receiving_union(tree, personas):
     person, old = make_person(org=tree.union_a, user=worker)
     transfer = transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
     with pytest.raises(Forbidden):
-        transfer_decide(actor=personas["union_a_staff"], transfer=transfer, approve=True)  # union_a cannot approve for b
+        transfer_decide(
+            actor=personas["union_a_staff"], transfer=transfer, approve=True
+        )  # union_a cannot approve for b
     receiving = StaffFactory(home_org=tree.union_b, roles=[("grassroots_staff", tree.union_b)])
     transfer_decide(actor=receiving, transfer=transfer, approve=True)
     with scopes_disabled():
@@ -172,7 +201,9 @@ def test_transfer_approved_by_the_receiving_union(tree, personas):
         assert statuses == {tree.union_a.pk: "transferred_out", tree.union_b.pk: "active"}
         assert Person.objects.get(pk=person.pk).org_id == tree.union_b.pk
         new_number = Membership.objects.get(person=person, status="active").number
-    assert InboxMessage.objects.filter(user=worker, title__contains=tree.union_b.name, body__contains=new_number).exists()
+    assert InboxMessage.objects.filter(
+        user=worker, title__contains=tree.union_b.name, body__contains=new_number
+    ).exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -206,6 +237,8 @@ def test_concurrent_approvals_never_leave_two_or_no_active_membership(default_ro
         t.join(timeout=60)
     assert sorted(outcomes) == ["approved", "conflict"]
     with scopes_disabled():
-        active = list(Membership.objects.filter(person=person, status="active").values_list("org_id", flat=True))
+        active = list(
+            Membership.objects.filter(person=person, status="active").values_list("org_id", flat=True)
+        )
         assert active == [unions[1].pk]
         assert Transfer.objects.get(pk=t1.pk).status == "approved"

@@ -59,15 +59,18 @@ def test_a_transfer_keeps_the_membership_number_and_join_date(tree, personas, re
 def test_a_suspended_member_cannot_transfer_into_an_active_card(tree, personas):
     person, membership = make_person(org=tree.union_a)
     with scopes_disabled():
-        membership_transition(membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费")
+        membership_transition(
+            membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费"
+        )
     with pytest.raises(Conflict):
         transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
 
 
 def test_the_receiving_union_cannot_pull_a_member_it_only_sees_through_a_wider_role(tree, personas):
     person, _ = make_person(org=tree.union_a)
-    puller = StaffFactory(home_org=tree.union_c,
-                          roles=[("grassroots_staff", tree.union_c), ("cockpit_viewer", tree.city)])
+    puller = StaffFactory(
+        home_org=tree.union_c, roles=[("grassroots_staff", tree.union_c), ("cockpit_viewer", tree.city)]
+    )
     with pytest.raises(Forbidden):
         transfer_request(actor=puller, person=person, to_org=tree.union_c)
     with scopes_disabled():
@@ -90,12 +93,18 @@ def test_a_worker_asks_for_their_own_transfer_and_can_cancel_it(tree):
 
 @pytest.fixture
 def direct_union(tree):
-    return OrgFactory(name="直接入会联合工会", kind=OrgKind.JOINT_UNION, parent=tree.fangshan, region_code="110111",
-                      accepts_direct_joining=True)
+    return OrgFactory(
+        name="直接入会联合工会",
+        kind=OrgKind.JOINT_UNION,
+        parent=tree.fangshan,
+        region_code="110111",
+        accepts_direct_joining=True,
+    )
 
 
-def test_a_worker_withdraws_an_application_and_cannot_rewrite_their_identity_by_reapplying(tree, personas,
-                                                                                            direct_union):
+def test_a_worker_withdraws_an_application_and_cannot_rewrite_their_identity_by_reapplying(
+    tree, personas, direct_union
+):
     worker = WorkerFactory()
     id_number = make_id_number()
     membership = join_apply(user=worker, org=direct_union, data={"real_name": "赵磊", "id_number": id_number})
@@ -103,7 +112,9 @@ def test_a_worker_withdraws_an_application_and_cannot_rewrite_their_identity_by_
     with scopes_disabled():
         assert Membership.objects.get(pk=membership.pk).status == "withdrawn"
     with pytest.raises(ValidationFailed) as exc:
-        join_apply(user=worker, org=direct_union, data={"real_name": "赵磊改名", "id_number": make_id_number()})
+        join_apply(
+            user=worker, org=direct_union, data={"real_name": "赵磊改名", "id_number": make_id_number()}
+        )
     assert set(exc.value.fields) == {"real_name", "id_number"}
     with scopes_disabled():
         person = Person.objects.get(user=worker)
@@ -113,14 +124,22 @@ def test_a_worker_withdraws_an_application_and_cannot_rewrite_their_identity_by_
 
 
 def test_enrolment_does_not_take_over_a_record_under_another_name(tree, personas):
-    person, membership = make_person(org=tree.union_b, real_name="罗师傅", status="left", mobile="13900001111")
+    person, membership = make_person(
+        org=tree.union_b, real_name="罗师傅", status="left", mobile="13900001111"
+    )
     with as_staff(personas["union_a_staff"]), pytest.raises(ValidationFailed) as exc:
-        member_enrol(actor=personas["union_a_staff"], org=tree.union_a,
-                     data={"real_name": "冒名者", "id_number": person.id_number, "mobile": "13900002222"})
+        member_enrol(
+            actor=personas["union_a_staff"],
+            org=tree.union_a,
+            data={"real_name": "冒名者", "id_number": person.id_number, "mobile": "13900002222"},
+        )
     assert "id_number" in exc.value.fields
     with as_staff(personas["union_a_staff"]):
-        member_enrol(actor=personas["union_a_staff"], org=tree.union_a,
-                     data={"real_name": "罗师傅", "id_number": person.id_number, "mobile": "13900002222"})
+        member_enrol(
+            actor=personas["union_a_staff"],
+            org=tree.union_a,
+            data={"real_name": "罗师傅", "id_number": person.id_number, "mobile": "13900002222"},
+        )
     with scopes_disabled():
         person.refresh_from_db()
         assert person.mobile == "13900001111"  # the record's contact mobile is the person's own to change
@@ -130,7 +149,9 @@ def test_enrolment_does_not_take_over_a_record_under_another_name(tree, personas
 def test_another_unions_history_stays_theirs_after_a_transfer(tree, personas, receiving):
     person, membership = make_person(org=tree.union_a)
     with scopes_disabled():
-        membership_transition(membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费")
+        membership_transition(
+            membership=membership, to=MembershipStatus.SUSPENDED, actor=None, reason="欠缴会费"
+        )
         membership_transition(membership=membership, to=MembershipStatus.ACTIVE, actor=None, reason="已补缴")
     transfer = transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
     with as_staff(receiving):
@@ -147,15 +168,18 @@ def test_closing_keeps_only_the_birth_year_and_cancels_transfers_on_record(tree,
     transfer_request(actor=worker, person=person, to_org=tree.union_b)
     account_close(user=worker, password=WORKER_PASSWORD)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT birth_date, real_name, id_number_encrypted, mobile_encrypted FROM members_person "
-                       "WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT birth_date, real_name, id_number_encrypted, mobile_encrypted FROM members_person "
+            "WHERE id = %s",
+            [person.pk],
+        )
         birth, name, id_enc, mobile_enc = cursor.fetchone()
     assert str(birth).startswith("1993-01-01") and (id_enc, mobile_enc) == ("", "")
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="transfer.cancel").count() == 1
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\")", "\u200b", "张\u200b三", "@SUM(A1)"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x")', "\u200b", "张\u200b三", "@SUM(A1)"])
 def test_names_that_are_formulas_or_invisible_are_refused(tree, direct_union, name):
     worker = WorkerFactory()
     with pytest.raises(ValidationFailed) as exc:
@@ -165,6 +189,8 @@ def test_names_that_are_formulas_or_invisible_are_refused(tree, direct_union, na
 
 def test_join_decide_still_works_for_the_approving_union(tree, personas, direct_union):
     worker = WorkerFactory()
-    membership = join_apply(user=worker, org=direct_union, data={"real_name": "孙师傅", "id_number": make_id_number()})
+    membership = join_apply(
+        user=worker, org=direct_union, data={"real_name": "孙师傅", "id_number": make_id_number()}
+    )
     with as_staff(personas["fangshan_staff"]):
         join_decide(actor=personas["fangshan_staff"], membership=membership, approve=True)

@@ -62,8 +62,18 @@ def roster_rows(enterprise, count: int, *, start: int = 0) -> list[list[str]]:
     rows = []
     for i in range(start, start + count):
         birth = (date(1980, 1, 1) + timedelta(days=i)).strftime("%Y%m%d")
-        rows.append([f"测试{i}", make_id_number(birth=birth, serial=i % 1000), f"137{i:08d}", "快递员",
-                     enterprise.credit_code, "2024-03-01", "5000-8000元", "快递员,户外劳动者"])
+        rows.append(
+            [
+                f"测试{i}",
+                make_id_number(birth=birth, serial=i % 1000),
+                f"137{i:08d}",
+                "快递员",
+                enterprise.credit_code,
+                "2024-03-01",
+                "5000-8000元",
+                "快递员,户外劳动者",
+            ]
+        )
     return rows
 
 
@@ -129,7 +139,14 @@ def test_the_template_has_the_fixed_headers_and_notes(db):
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     assert workbook.sheet_names == ["会员名册", "填写说明"]
     assert workbook.get_sheet_by_index(0).to_python()[0] == [
-        "姓名", "身份证号", "手机号", "用工形式", "用人单位统一社会信用代码", "入会日期", "工资档次", "职业标签",
+        "姓名",
+        "身份证号",
+        "手机号",
+        "用工形式",
+        "用人单位统一社会信用代码",
+        "入会日期",
+        "工资档次",
+        "职业标签",
     ]
     notes = [row[0] for row in workbook.get_sheet_by_index(1).to_python()]
     assert "身份证号" in notes and "用工形式可填" in notes
@@ -150,14 +167,22 @@ def test_a_valid_roster_is_imported_with_encrypted_data_and_one_audit_record(tre
     # Between the check and the import only an encrypted file rests on disk; the upload is gone.
     staged = Path(roster_import.stored_path).read_bytes()
     assert staged.startswith(b"aes-256-gcm$")
-    assert not any(r[1].encode() in staged or r[2].encode() in staged or r[0].encode() in staged for r in rows)
-    assert [p.name for p in Path(roster_import.stored_path).parent.iterdir()] == [Path(roster_import.stored_path).name]
+    assert not any(
+        r[1].encode() in staged or r[2].encode() in staged or r[0].encode() in staged for r in rows
+    )
+    assert [p.name for p in Path(roster_import.stored_path).parent.iterdir()] == [
+        Path(roster_import.stored_path).name
+    ]
 
     with scopes_disabled():
         users_before = User.objects.count()
     roster_import = commit(staff, roster_import)
     assert roster_import.status == RosterImportStatus.DONE
-    assert (roster_import.created_count, roster_import.skipped_count, roster_import.processed_rows) == (5, 0, 5)
+    assert (roster_import.created_count, roster_import.skipped_count, roster_import.processed_rows) == (
+        5,
+        0,
+        5,
+    )
     with scopes_disabled():
         assert User.objects.count() == users_before  # no accounts, no password hashes
     assert counts() == (5, 5, 5)
@@ -201,7 +226,11 @@ def test_running_the_same_file_again_creates_nothing(tree, staff):
 
 def test_csv_in_utf8_with_or_without_bom_and_in_gb18030(tree, staff):
     rows = roster_rows(tree.enterprise_a, 3)
-    uploads = [csv_file(rows[:1]), csv_file(rows[1:2], bom=False), csv_file(rows[2:], encoding="gb18030", bom=False)]
+    uploads = [
+        csv_file(rows[:1]),
+        csv_file(rows[1:2], bom=False),
+        csv_file(rows[2:], encoding="gb18030", bom=False),
+    ]
     for upload in uploads:
         roster_import = commit(staff, validate(staff, tree.union_a, upload))
         assert roster_import.created_count == 1, roster_import.errors
@@ -269,8 +298,14 @@ def test_every_bad_row_is_named_by_line_and_field_and_nothing_is_written(tree, s
     assert by_line[2] == ("身份证号", zh("The check character is wrong: this ID number was mistyped."))
     assert by_line[3] == ("身份证号", zh("The birth date in this ID number is impossible."))
     assert by_line[4] == ("手机号", zh("A mainland mobile number has 11 digits and starts with 13 to 19."))
-    assert by_line[5] == ("用人单位统一社会信用代码", zh("The check character is wrong: this code was mistyped."))
-    assert by_line[6] == ("用人单位统一社会信用代码", "企业名录中没有这个统一社会信用代码的企业，请先登记该用人单位。")
+    assert by_line[5] == (
+        "用人单位统一社会信用代码",
+        zh("The check character is wrong: this code was mistyped."),
+    )
+    assert by_line[6] == (
+        "用人单位统一社会信用代码",
+        "企业名录中没有这个统一社会信用代码的企业，请先登记该用人单位。",
+    )
     assert by_line[8] == ("身份证号", "与第 7 行的身份证号相同。")
     assert by_line[10] == ("手机号", "与第 9 行的手机号相同。")
     assert by_line[11][0] == "姓名" and "公式" in by_line[11][1]
@@ -292,30 +327,52 @@ def test_a_formula_cell_and_an_id_number_stored_as_a_number_are_refused(tree, st
     rows = roster_rows(tree.enterprise_a, 3)
     rows[0][0] = ""
     rows[1][1] = ""
-    upload = xlsx_file(rows, formulas=[(0, 0, '=HYPERLINK("http://evil.example","张三")')],
-                       numbers=[(1, 1, 110105194912310021)])
+    upload = xlsx_file(
+        rows,
+        formulas=[(0, 0, '=HYPERLINK("http://evil.example","张三")')],
+        numbers=[(1, 1, 110105194912310021)],
+    )
     roster_import = validate(staff, tree.union_a, upload)
     errors = _errors(roster_import)
     assert errors[0][:2] == (2, "姓名") and "公式" in errors[0][2]
-    assert errors[1][:2] == (3, "身份证号") and "1.1010519491231e+17" in errors[1][2] and "文本" in errors[1][2]
+    assert (
+        errors[1][:2] == (3, "身份证号") and "1.1010519491231e+17" in errors[1][2] and "文本" in errors[1][2]
+    )
     assert len(errors) == 2 and counts() == (0, 0, 0)
 
 
 @pytest.mark.parametrize(
     "upload, message",
     [
-        (lambda e: xlsx_file([], ["姓名", "证件", "电话", "用工形式", "用人单位统一社会信用代码"]),
-         "名册缺少以下列：身份证号、手机号。请使用模板中的列名。 无法识别的列：证件、电话。"),
+        (
+            lambda e: xlsx_file([], ["姓名", "证件", "电话", "用工形式", "用人单位统一社会信用代码"]),
+            "名册缺少以下列：身份证号、手机号。请使用模板中的列名。 无法识别的列：证件、电话。",
+        ),
         (lambda e: SimpleUploadedFile("名册.xlsx", b""), "文件是空的。"),
         (lambda e: csv_file([]), "名册只有列名，没有会员数据行。"),
-        (lambda e: SimpleUploadedFile("名册.xlsx", b"PK\x03\x04 this is not really a workbook" * 10),
-         "无法作为 Excel 工作簿（.xlsx）读取这个文件：文件已损坏，或是把别的文件改成了 .xlsx 扩展名。"),
-        (lambda e: SimpleUploadedFile("名册.xlsx", "姓名,身份证号\n张三,1\n".encode()),
-         "无法作为 Excel 工作簿（.xlsx）读取这个文件：文件已损坏，或是把别的文件改成了 .xlsx 扩展名。"),
+        (
+            lambda e: SimpleUploadedFile("名册.xlsx", b"PK\x03\x04 this is not really a workbook" * 10),
+            "无法作为 Excel 工作簿（.xlsx）读取这个文件：文件已损坏，或是把别的文件改成了 .xlsx 扩展名。",
+        ),
+        (
+            lambda e: SimpleUploadedFile("名册.xlsx", "姓名,身份证号\n张三,1\n".encode()),
+            "无法作为 Excel 工作簿（.xlsx）读取这个文件：文件已损坏，或是把别的文件改成了 .xlsx 扩展名。",
+        ),
         (lambda e: SimpleUploadedFile("名册.txt", b"x"), "请上传 .xlsx 或 .csv 格式的名册。"),
-        (lambda e: SimpleUploadedFile("名册.csv", b"\x00\x01\x02PK"), "这不是文本 CSV 文件。请将名册另存为 CSV（UTF-8）或 .xlsx。"),
+        (
+            lambda e: SimpleUploadedFile("名册.csv", b"\x00\x01\x02PK"),
+            "这不是文本 CSV 文件。请将名册另存为 CSV（UTF-8）或 .xlsx。",
+        ),
     ],
-    ids=["renamed-columns", "empty", "headers-only", "corrupt", "text-renamed-xlsx", "wrong-extension", "binary-csv"],
+    ids=[
+        "renamed-columns",
+        "empty",
+        "headers-only",
+        "corrupt",
+        "text-renamed-xlsx",
+        "wrong-extension",
+        "binary-csv",
+    ],
 )
 def test_a_file_that_cannot_be_a_roster_is_refused_with_one_message(tree, staff, upload, message):
     with pytest.raises(ValidationFailed) as caught:
@@ -388,7 +445,10 @@ def test_a_staged_file_altered_on_disk_is_refused(tree, staff):
     data[-1] ^= 1
     staged.write_bytes(bytes(data))
     roster_import = commit(staff, roster_import)
-    assert roster_import.status == RosterImportStatus.FAILED and "DecryptionError" in roster_import.failure_reason
+    assert (
+        roster_import.status == RosterImportStatus.FAILED
+        and "DecryptionError" in roster_import.failure_reason
+    )
     assert counts() == (0, 0, 0)
 
 
@@ -412,8 +472,9 @@ def test_an_import_whose_server_process_died_is_marked_failed_and_can_be_retried
     import sys
 
     roster_import = validate(staff, tree.union_a, xlsx_file(roster_rows(tree.enterprise_a, 2)))
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
-                          check=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     with scopes_disabled():
         RosterImport.objects.filter(pk=roster_import.pk).update(
             status="committing", timings={"worker": f"{socket.gethostname()}:{gone.stdout.strip()}"}
@@ -490,7 +551,9 @@ def test_two_rosters_committed_at_once_never_give_one_number_to_two_people(monke
         (o.status, o.failure_reason) for o in outcomes.values()
     ]
     refused = next(o for o in outcomes.values() if o.status == RosterImportStatus.INVALID)
-    assert [(line, name) for line, name, _reason in _errors(refused)] == [(3 if refused.pk == imports[1].pk else 4, field)]
+    assert [(line, name) for line, name, _reason in _errors(refused)] == [
+        (3 if refused.pk == imports[1].pk else 4, field)
+    ]
     with scopes_disabled():
         assert Person.objects.count() == 3
         index = "mobile_index" if shared == "mobile" else "id_number_index"
@@ -681,7 +744,9 @@ def test_the_unmasked_export_needs_the_permission_and_is_audited(tree, staff, pe
         record = AuditEvent.objects.filter(action="roster.export_unmasked", org=tree.fangshan).get()
     assert record.actor == admin and record.data == {"rows": 1, "format": "xlsx"}
     # The worker sees this export, and only this one, in their access history.
-    assert [(e.action, e.org) for e in person_access_history(person=person)] == [("roster.export_unmasked", tree.fangshan)]
+    assert [(e.action, e.org) for e in person_access_history(person=person)] == [
+        ("roster.export_unmasked", tree.fangshan)
+    ]
 
 
 def test_an_export_longer_than_one_batch_has_every_member_with_their_tags(tree, staff, settings):
@@ -722,4 +787,11 @@ def test_an_export_reimports_into_a_fresh_union(tree, personas):
             actor=admin, org=tree.union_a, upload=SimpleUploadedFile("back.xlsx", _read(export))
         )
     assert (roster_import.status, roster_import.skipped_count) == ("done", 1)  # nothing new
-    assert roster_import.report["unread_columns"] == ["会员编号", "所属工会", "会员状态", "性别", "出生日期", "用人单位"]
+    assert roster_import.report["unread_columns"] == [
+        "会员编号",
+        "所属工会",
+        "会员状态",
+        "性别",
+        "出生日期",
+        "用人单位",
+    ]

@@ -49,8 +49,11 @@ def send_code(client, url: str, mobile: str, **extra) -> str:
 def register(client, mobile: str, *, code: str | None = None, name: str = "孙师傅"):
     if code is None:
         code = send_code(client, REGISTER, mobile, display_name=name)
-    return client.post(REGISTER, {"display_name": name, "mobile": mobile, "code": code,
-                                  "password": WORKER_PASSWORD, "agree": "on"}, follow=True)
+    return client.post(
+        REGISTER,
+        {"display_name": name, "mobile": mobile, "code": code, "password": WORKER_PASSWORD, "agree": "on"},
+        follow=True,
+    )
 
 
 def wrong(code: str) -> str:
@@ -58,8 +61,11 @@ def wrong(code: str) -> str:
 
 
 def linked_message(org, number: str) -> str:
-    return zh("Your union membership was found and linked to your account: %(org)s, membership number %(number)s.",
-              org=org.name, number=number)
+    return zh(
+        "Your union membership was found and linked to your account: %(org)s, membership number %(number)s.",
+        org=org.name,
+        number=number,
+    )
 
 
 # --- registering with the number on the record -------------------------------------------------------
@@ -95,15 +101,22 @@ def test_a_member_enrolled_at_a_station_sees_who_enrolled_them(client, tree, per
     staff = personas["union_a_staff"]
     mobile = make_mobile()
     with as_staff(staff):
-        membership = member_enrol(actor=staff, org=tree.union_a, data={
-            "real_name": "钱驿站", "id_number": make_id_number(), "mobile": mobile, "employment_form": "standard",
-        })
+        membership = member_enrol(
+            actor=staff,
+            org=tree.union_a,
+            data={
+                "real_name": "钱驿站",
+                "id_number": make_id_number(),
+                "mobile": mobile,
+                "employment_form": "standard",
+            },
+        )
 
     response = register(client, mobile)
 
     assert linked_message(tree.union_a, membership.number) in page(response)
     access = page(client.get(reverse("mobile:my_data")))
-    section = access[access.index('id="access"'):]
+    section = access[access.index('id="access"') :]
     assert staff.display_name in section and staff.username not in section
 
 
@@ -125,17 +138,29 @@ def test_a_number_on_two_records_creates_the_account_and_says_why_nothing_was_li
 
     text = page(response)
     assert response.redirect_chain[-1][0] == reverse("mobile:membership")
-    assert zh("Welcome! Your account has been created. Your mobile number is on more than one member record, so "
-              "none was linked: ask your union to correct the records, then link yours here.") in text
+    assert (
+        zh(
+            "Welcome! Your account has been created. Your mobile number is on more than one member record, so "
+            "none was linked: ask your union to correct the records, then link yours here."
+        )
+        in text
+    )
     assert "m-flash-warning" in text
     with scopes_disabled():
-        assert User.objects.filter(mobile_index=Person.objects.filter(org=tree.union_a).first().mobile_index).exists()
+        assert User.objects.filter(
+            mobile_index=Person.objects.filter(org=tree.union_a).first().mobile_index
+        ).exists()
 
 
 def test_the_register_page_tells_members_entered_by_their_union_what_to_do(client):
     text = page(client.get(REGISTER))
-    assert zh("Already entered as a member by your union (from a roster, or at a union station)? Register with the "
-              "mobile number your union has on file: your membership is linked to your new account.") in text
+    assert (
+        zh(
+            "Already entered as a member by your union (from a roster, or at a union station)? Register with the "
+            "mobile number your union has on file: your membership is linked to your new account."
+        )
+        in text
+    )
 
 
 def _without_tokens(html: str, mobile: str) -> str:
@@ -153,8 +178,14 @@ def test_before_the_code_a_number_on_a_roster_reads_like_any_other(client, tree)
     sent, refused = [], []
     for mobile in (on_roster, registered, fresh):
         code = send_code(client, REGISTER, mobile, display_name="某人")
-        sent.append(_without_tokens(page(client.post(REGISTER, {"mobile": mobile, "action": "send_code",
-                                                                "display_name": "某人"})), mobile))
+        sent.append(
+            _without_tokens(
+                page(
+                    client.post(REGISTER, {"mobile": mobile, "action": "send_code", "display_name": "某人"})
+                ),
+                mobile,
+            )
+        )
         refused.append(_without_tokens(page(register(client, mobile, code=wrong(code), name="某人")), mobile))
     assert sent[0] == sent[1] == sent[2]
     assert refused[0] == refused[1] == refused[2]
@@ -215,8 +246,13 @@ def test_a_number_on_no_waiting_record_is_told_so_after_the_code(client, tree):
     client.force_login(worker)
     code = send_code(client, LINK, worker.mobile)
     text = page(client.post(LINK, {"mobile": worker.mobile, "code": code}))
-    assert zh("No member record waiting for an account has this mobile number. If your union has another number "
-              "on file, link with that one, or ask your union to correct it.") in text
+    assert (
+        zh(
+            "No member record waiting for an account has this mobile number. If your union has another number "
+            "on file, link with that one, or ask your union to correct it."
+        )
+        in text
+    )
 
 
 def test_the_link_page_is_for_workers_only(client, tree, personas):

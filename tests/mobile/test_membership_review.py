@@ -124,7 +124,10 @@ def test_the_download_names_staff_by_name_never_by_login(applicant_client, appli
 @pytest.mark.parametrize(
     "name, message",
     [
-        ('=HYPERLINK("http://example.com","点我")', "姓名不能以 = + - 或 @ 开头（在表格软件中会被当作公式）。"),
+        (
+            '=HYPERLINK("http://example.com","点我")',
+            "姓名不能以 = + - 或 @ 开头（在表格软件中会被当作公式）。",
+        ),
         ("\u200b", "请填写真实姓名。"),
     ],
 )

@@ -19,7 +19,9 @@ from smartunion.core.errors import Locked, ValidationFailed
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
-    new_password_again = forms.CharField(label=_("New password again"), strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label=_("New password again"), strip=False, widget=forms.PasswordInput
+    )
 
     def clean(self):
         cleaned = super().clean()

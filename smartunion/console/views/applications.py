@@ -86,7 +86,9 @@ def application_detail(request, pk):
             return redirect("console:application_queue")
     if request.method == "GET":
         # Opening the applicant's data is recorded: the worker sees who looked.
-        person = person_open(actor=request.user, pk=application.person_id, client_address=request_address(request))
+        person = person_open(
+            actor=request.user, pk=application.person_id, client_address=request_address(request)
+        )
     else:
         person = application.person
     context = {

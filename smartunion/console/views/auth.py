@@ -106,7 +106,9 @@ def login_otp(request):
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            second_factor_verify(user=user, code=form.cleaned_data["otp"], client_address=request_address(request))
+            second_factor_verify(
+                user=user, code=form.cleaned_data["otp"], client_address=request_address(request)
+            )
         except (Unauthorized, Locked) as exc:
             apply_domain_error(form, exc)
         else:

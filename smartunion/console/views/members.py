@@ -321,7 +321,9 @@ def member_edit(request, pk):
         if not data["mobile"]:
             data.pop("mobile")  # blank keeps the number on record
         try:
-            person_update(actor=request.user, person=person, data=data, client_address=request_address(request))
+            person_update(
+                actor=request.user, person=person, data=data, client_address=request_address(request)
+            )
         except ValidationFailed as exc:
             apply_domain_error(form, exc)
         else:

@@ -195,7 +195,10 @@ def staff_reset_authenticator(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             totp_reset(
-                actor=request.user, user=staff, confirm=form.cleaned_data["confirm"], client_address=request_address(request)
+                actor=request.user,
+                user=staff,
+                confirm=form.cleaned_data["confirm"],
+                client_address=request_address(request),
             )
         except (ValidationFailed, Locked) as exc:
             apply_domain_error(form, exc)

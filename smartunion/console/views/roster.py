@@ -41,16 +41,23 @@ class RosterExportForm(forms.Form):
     MASKED, FULL = "masked", "full"
     content = forms.ChoiceField(
         label=gettext_lazy("ID numbers and mobiles"),
-        choices=[(MASKED, gettext_lazy("Masked (110105********123X, 138****5678)")),
-                 (FULL, gettext_lazy("In full (recorded in the audit log)"))],
-        initial=MASKED, widget=forms.RadioSelect,
+        choices=[
+            (MASKED, gettext_lazy("Masked (110105********123X, 138****5678)")),
+            (FULL, gettext_lazy("In full (recorded in the audit log)")),
+        ],
+        initial=MASKED,
+        widget=forms.RadioSelect,
     )
     confirm = forms.BooleanField(
-        label=gettext_lazy("I need the full ID numbers and mobiles for union work, and I know this export is recorded."),
+        label=gettext_lazy(
+            "I need the full ID numbers and mobiles for union work, and I know this export is recorded."
+        ),
         required=False,
     )
     file_format = forms.ChoiceField(
-        label=gettext_lazy("File"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")], initial="xlsx",
+        label=gettext_lazy("File"),
+        choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")],
+        initial="xlsx",
         widget=forms.RadioSelect,
     )
 
@@ -85,7 +92,10 @@ def roster_home(request):
         elif form.is_valid():
             try:
                 roster_import = roster_import_validate(
-                    actor=request.user, org=org, upload=form.cleaned_data["file"], client_address=request_address(request)
+                    actor=request.user,
+                    org=org,
+                    upload=form.cleaned_data["file"],
+                    client_address=request_address(request),
                 )
             except ValidationFailed as exc:
                 org_errors.extend(exc.fields.pop("org", []))
@@ -176,13 +186,20 @@ def roster_export_view(request):
         elif form.is_valid():
             try:
                 export = roster_export(
-                    actor=request.user, org=org, unmask=form.cleaned_data["content"] == form.FULL,
-                    file_format=form.cleaned_data["file_format"], client_address=request_address(request),
+                    actor=request.user,
+                    org=org,
+                    unmask=form.cleaned_data["content"] == form.FULL,
+                    file_format=form.cleaned_data["file_format"],
+                    client_address=request_address(request),
                 )
             except ValidationFailed as exc:
                 apply_domain_error(form, exc)
             else:
-                return FileResponse(export.file, as_attachment=True, filename=export.filename,
-                                    content_type=export.content_type)
+                return FileResponse(
+                    export.file,
+                    as_attachment=True,
+                    filename=export.filename,
+                    content_type=export.content_type,
+                )
     context = {"form": form, "picked_org": org, "org_errors": org_errors, "may_unmask": may_unmask}
     return render_page(request, "console/roster_export.html", context)
