@@ -47,6 +47,7 @@ fmt: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/python .ci/check-commits
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without a migration"; exit 1)
 	$(BIN)/python -m pytest
 
