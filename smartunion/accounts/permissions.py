@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from smartunion.core.errors import Forbidden
-from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, collapse_prefixes, scopes_disabled
+from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, scopes_disabled
+from smartunion.core.tree import collapse_prefixes
 
 PERMISSIONS: dict[str, str] = {
     "orgs.view": _("View organisations"),

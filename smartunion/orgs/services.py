@@ -22,18 +22,17 @@ from smartunion.core.codes import (
     validate_division_code,
 )
 from smartunion.core.errors import Conflict, ValidationFailed
-from smartunion.core.scoping import scopes_disabled, subtree_q
+from smartunion.core.scoping import scopes_disabled
+from smartunion.core.tree import PATH_MAX_LENGTH, encode_step, subtree_q
 from smartunion.orgs.models import (
     BRAND_SEPARATOR,
     FEDERATION_KINDS,
     GRASSROOTS_KINDS,
-    PATH_MAX_LENGTH,
     SERVICE_KINDS,
     Enterprise,
     Org,
     OrgKind,
     TreeLock,
-    encode_step,
 )
 
 ORG_FIELDS = (
