@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartunion.accounts.middleware.TokenAuthenticationMiddleware",
     "smartunion.accounts.middleware.StaffSessionMiddleware",
-    "smartunion.core.scoping.ScopeMiddleware",
+    "smartunion.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

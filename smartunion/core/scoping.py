@@ -5,8 +5,9 @@ Every org-owned model uses ``ScopedManager`` as its default manager. A query thr
   never a leak in production);
 - is limited to the active scope's subtrees otherwise.
 
-``ScopeMiddleware`` activates, for every request, the scope of the signed-in staff member: the union
-of the subtrees where they hold a role. Workers and anonymous visitors get an empty scope: they read
+``accounts.middleware.ScopeMiddleware`` activates, for every request, the scope of the signed-in
+staff member: the union of the subtrees where they hold a role (this module is the mechanism only;
+who sees what is the accounts app's rule). Workers and anonymous visitors get an empty scope: they read
 org-owned data only through selectors that state their own rule inside ``scopes_disabled()``.
 Background work enters the scope of the org it works for with ``scope_for_orgs``.
 """
@@ -146,19 +147,3 @@ class ScopedManager(models.Manager):
         if active.unrestricted:
             return qs
         return qs.filter(active.q(self.scope_fields, null_visible_at_root=self.null_visible_at_root))
-
-
-class ScopeMiddleware:
-    """Activates, for the whole request, the scope of whoever is signed in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from smartunion.accounts.permissions import scope_for_user
-
-        user = getattr(request, "user", None)
-        active = scope_for_user(user) if user is not None and user.is_authenticated else EMPTY_SCOPE
-        request.scope = active
-        with activate(active):
-            return self.get_response(request)
