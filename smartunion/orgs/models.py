@@ -98,6 +98,10 @@ class Org(models.Model):
     def ancestor_paths(self) -> list[str]:
         return ancestor_paths(self.path)
 
+    def audit_org(self) -> Org:
+        """An org's audit records are filed under the org itself (``core.audit``)."""
+        return self
+
 
 class TreeLock(models.Model):
     """One row; every tree write locks it so moves and inserts are serialized."""
