@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "smartunion.core",
     "smartunion.orgs",
+    "smartunion.holidays",
     "smartunion.accounts",
     "smartunion.members",
     "smartunion.console",

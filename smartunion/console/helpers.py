@@ -122,9 +122,9 @@ def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications
     the viewer may see fall due. Only for staff who see deadlines or may fix the calendar."""
-    from smartunion.core import calendar
-    from smartunion.core.selectors import calendar_missing_years
-    from smartunion.core.services import CALENDAR_PERM
+    from smartunion.holidays import calendar
+    from smartunion.holidays.selectors import calendar_missing_years
+    from smartunion.holidays.services import CALENDAR_PERM
     from smartunion.members.deadlines import application_due_years
 
     can_edit = has_perm_at_root(user, CALENDAR_PERM)

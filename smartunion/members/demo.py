@@ -36,10 +36,10 @@ from django.utils import timezone
 from smartunion.accounts.models import User, mobile_blind_index
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
-from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import id_number_check_char
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
 from smartunion.members.models import (
     EmploymentForm,
     Membership,

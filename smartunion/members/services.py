@@ -31,12 +31,12 @@ from smartunion.accounts.services import (
 )
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
-from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome, InboxMessage
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
 from smartunion.members.models import (
     HOLDING_STATUSES,
     MEMBERSHIP_TRANSITIONS,
