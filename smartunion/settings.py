@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "smartunion.core",
     "smartunion.orgs",
     "smartunion.holidays",
+    "smartunion.notifications",
     "smartunion.accounts",
     "smartunion.members",
     "smartunion.console",
@@ -199,7 +200,7 @@ LOCKOUT_ADDRESS_FAILURES = 20
 
 # One-time sign-in codes for workers: "log" writes them to the log (development); an SMS backend
 # is a dotted path to a class with send(mobile, code).
-OTP_SENDER = os.environ.get("OTP_SENDER", "" if PRODUCTION else "smartunion.accounts.senders.LogSender")
+OTP_SENDER = os.environ.get("OTP_SENDER", "" if PRODUCTION else "smartunion.notifications.senders.LogSender")
 if PRODUCTION and not OTP_SENDER:
     # The log sender writes codes to the log: anyone reading it could sign in as any worker.
     raise RuntimeError("OTP_SENDER must name an SMS sender class when SMARTUNION_ENV=production")

@@ -36,7 +36,6 @@ from smartunion.accounts.models import (
     mobile_blind_index,
 )
 from smartunion.accounts.permissions import forget_grants, require_perm
-from smartunion.accounts.senders import get_sender
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
@@ -51,8 +50,9 @@ from smartunion.core.errors import (
     ValidationFailed,
 )
 from smartunion.core.locks import advisory_lock
-from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications.services import notify, sms_send_code
 
 TOTP_INTERVAL = 30
 
@@ -442,7 +442,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
         OneTimeCode.objects.filter(pk=pending.pk).update(
             expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
         )
-    get_sender().send(mobile, code)
+    sms_send_code(mobile=mobile, code=code)
 
 
 # The first key of PostgreSQL's two-key advisory locks taken per mobile number ("SMS").
@@ -879,7 +879,7 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
         except IntegrityError as exc:  # two accounts moving to one number at once
             raise taken from exc
         audit_record(action="account.mobile_change", actor=user, obj=user, client_address=client_address)
-        InboxMessage.objects.create(
+        notify(
             user=user,
             title=_("Your sign-in number was changed"),
             body=_(

@@ -74,21 +74,6 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default="0" * 64)
 
 
-class InboxMessage(models.Model):
-    """A message to a user's in-app inbox (application answered, transfer approved, ...)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-
 class RateLimitHit(models.Model):
     """One request counted by a rate limit while the cache is unavailable (api/throttle.py): the
     limits count in Redis, and here when Redis is down, so that they still hold. ``key`` is the

@@ -580,25 +580,6 @@ def my_transfers(*, person: Person | None) -> list[Transfer]:
         )
 
 
-def my_inbox(*, user, limit: int = 50):
-    """The worker's inbox messages, newest first."""
-    from smartunion.core.models import InboxMessage
-
-    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
-
-
-def my_inbox_counts(*, user) -> tuple[int, int]:
-    """(all, unread) messages in the worker's inbox."""
-    from django.db.models import Count
-
-    from smartunion.core.models import InboxMessage
-
-    counts = InboxMessage.objects.filter(user=user).aggregate(
-        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
-    )
-    return counts["total"], counts["unread"]
-
-
 def occupation_tags():
     from smartunion.members.models import OccupationTag
 

@@ -33,7 +33,7 @@ from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
-from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.models import AuditOutcome
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.calendar import add_working_days
@@ -51,6 +51,8 @@ from smartunion.members.models import (
     TransferStatus,
     WageBracket,
 )
+from smartunion.notifications.selectors import inbox_list
+from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
 
 # --- personal data -------------------------------------------------------------------------------
@@ -366,7 +368,7 @@ def _join_apply(
             client_address=client_address,
             data={"sensitive_consent": True} if consent else None,
         )
-        inbox_send(
+        notify(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
             body=_("The union answers by %(date)s.") % {"date": membership.due_date.isoformat()},
@@ -398,7 +400,7 @@ def join_decide(
             raise Conflict(_("This person is already an active member elsewhere.")) from exc
         user = membership.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=(_("Welcome to %(org)s") if approve else _("%(org)s did not accept your application"))
                 % {"org": membership.org.name},
@@ -407,24 +409,6 @@ def join_decide(
                 else reason,
             )
     return membership
-
-
-def inbox_send(*, user=None, user_id=None, title: str, body: str = "", link: str = "") -> InboxMessage:
-    return InboxMessage.objects.create(
-        user_id=user.pk if user is not None else user_id, title=title[:200], body=body, link=link
-    )
-
-
-def inbox_mark_read(*, user, pk=None) -> int:
-    """Mark one of the user's inbox messages read, or all of them when ``pk`` is None; returns how
-    many changed. Only the user's own messages: another's id changes nothing."""
-    messages = InboxMessage.objects.filter(user=user, read_at__isnull=True)
-    if pk is not None:
-        try:
-            messages = messages.filter(pk=int(pk))
-        except (TypeError, ValueError):
-            return 0
-    return messages.update(read_at=timezone.now())
 
 
 # --- transfers -------------------------------------------------------------------------------------
@@ -543,7 +527,7 @@ def transfer_decide(
         transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
         user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
         if user is not None:
-            inbox_send(
+            notify(
                 user_id=user,
                 title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
@@ -821,7 +805,7 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
         # On the person too, so the worker's access history shows who enrolled them.
         audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
         if person.user_id:
-            inbox_send(
+            notify(
                 user_id=person.user_id,
                 title=_("%(org)s enrolled you as a member") % {"org": org.name},
                 body=_("Your membership number is %(number)s.") % {"number": membership.number},
@@ -866,7 +850,7 @@ def membership_set_status(
         )
         user = locked.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=_("Your membership of %(org)s is now: %(status)s")
                 % {"org": locked.org.name, "status": MembershipStatus(to).label},
@@ -937,7 +921,7 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
         data={"via": via},
     )
     if membership is not None:
-        inbox_send(
+        notify(
             user=user,
             title=_("Your membership of %(org)s is linked to this account") % {"org": membership.org.name},
             body=(_("Your membership number is %(number)s.") % {"number": membership.number})
@@ -1172,7 +1156,7 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
             "access_history": [],
             "inbox": [
                 {"title": m.title, "body": m.body, "sent_at": when(m.created_at), "read_at": when(m.read_at)}
-                for m in InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
+                for m in inbox_list(user=user, limit=None)
             ],
         }
         if person is not None:
