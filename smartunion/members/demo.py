@@ -16,6 +16,11 @@ Rows are written in batches of ``BATCH`` members without a query per row: COPY o
 membership numbers from ``allocate_membership_numbers`` once per batch, one audit record per run
 (counts only). The three demo workers join through the real services (``join_apply`` and
 ``join_decide``), so their history, inbox and audit records are what the product writes.
+
+Why one module of ~700 lines: the generator (names, ID numbers, mobiles, unions, dates), the rows it
+becomes and the batch writer share the member index ``i`` and the seed-derived permutation keys, and
+must agree on them exactly for a run to be deterministic and its numbers unique; they are read
+together when one changes. Run only by ``seed_demo``, the benchmarks and the tests.
 """
 
 from __future__ import annotations
