@@ -1023,11 +1023,12 @@ def staff_create(
 
 def staff_get_in_scope(*, pk) -> User:
     """A staff account whose home organisation the viewer can see; otherwise it does not exist."""
-    from smartunion.orgs.models import Org
-
+    # The visible organisations, through the tree's own scoped manager: the model is reached by
+    # the relation, since accounts lies below orgs and does not import it (docs/architecture.md).
+    orgs = User._meta.get_field("home_org").related_model._default_manager
     user = (
         User.objects.select_related("home_org")
-        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=Org.objects.all())
+        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=orgs.all())
         .first()
     )
     if user is None:

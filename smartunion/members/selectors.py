@@ -31,8 +31,9 @@ from smartunion.members.models import (
     Person,
     Transfer,
     TransferStatus,
+    id_number_index,
+    mobile_index,
 )
-from smartunion.members.services import id_number_index, mobile_index
 from smartunion.orgs.models import Org
 
 _ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")

@@ -50,20 +50,14 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
     WageBracket,
+    id_number_index,
+    mobile_index,
 )
 from smartunion.notifications.selectors import inbox_list
 from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
 
 # --- personal data -------------------------------------------------------------------------------
-
-
-def id_number_index(id_number: str) -> str:
-    return crypto.blind_index(id_number, purpose="id_number")
-
-
-def mobile_index(mobile: str) -> str:
-    return crypto.blind_index(mobile, purpose="mobile")
 
 
 def birth_and_sex(id_number: str) -> tuple[date, str]:
