@@ -39,6 +39,7 @@ serve: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format smartunion tests bench
@@ -48,6 +49,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without a migration"; exit 1)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install
