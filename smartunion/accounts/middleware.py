@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.utils import translation
 
 from smartunion.accounts.permissions import scope_for_user
+from smartunion.accounts.services import token_user
 from smartunion.core.scoping import EMPTY_SCOPE, activate, scopes_disabled
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -49,8 +50,6 @@ class TokenAuthenticationMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/api/"):
-            from smartunion.accounts.services import token_user
-
             header = request.META.get("HTTP_AUTHORIZATION", "")
             request.user = AnonymousUser()
             request.api_token = None

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.calendar import add_working_days, overrides_between, working_days_between
+from smartunion.holidays.services import CALENDAR_CHANGE_HOOKS
 from smartunion.members.models import Membership, MembershipStatus
 
 
@@ -72,7 +73,5 @@ def application_deadlines_follow_calendar(first: date, last: date) -> Callable[[
 
 
 def register_calendar_hook() -> None:
-    from smartunion.holidays.services import CALENDAR_CHANGE_HOOKS
-
     if application_deadlines_follow_calendar not in CALENDAR_CHANGE_HOOKS:
         CALENDAR_CHANGE_HOOKS.append(application_deadlines_follow_calendar)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.permissions import has_perm
 from smartunion.core.errors import NotFound
 from smartunion.core.scoping import current_scope, scopes_disabled
 from smartunion.core.tree import ancestor_paths, subtree_q
@@ -68,8 +69,6 @@ def union_may_be_named(*, viewer, union: Org | None) -> bool:
     record: an enterprise is in scope through either of its two unions, so the other one may lie
     where the viewer may not look. The console then shows "—", the API ``{"id": null, "name":
     null}``."""
-    from smartunion.accounts.permissions import has_perm
-
     return union is not None and has_perm(viewer, "orgs.view", union)
 
 
