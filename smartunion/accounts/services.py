@@ -35,7 +35,7 @@ from smartunion.accounts.models import (
     UserKind,
     mobile_blind_index,
 )
-from smartunion.accounts.permissions import forget_grants, require_perm
+from smartunion.accounts.permissions import forget_grants, has_perm, require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
@@ -928,8 +928,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
     if not user.is_staff_member:
         raise ValidationFailed(fields={"user": [_("Roles can only be granted to staff accounts.")]})
     # Nobody hands out a flag they do not hold there themselves.
-    from smartunion.accounts.permissions import has_perm
-
     missing = [p for p in role.permissions if not has_perm(actor, p, org)]
     if missing:
         raise ValidationFailed(
@@ -957,8 +955,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
 def _require_power_over(actor: User, user: User) -> None:
     """Nobody acts on an account that holds rights they do not hold themselves, on every node where
     it holds them (an administrator cannot take over a higher administrator homed below them)."""
-    from smartunion.accounts.permissions import has_perm
-
     with scopes_disabled():
         grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org"))
     for grant in grants:
@@ -968,8 +964,6 @@ def _require_power_over(actor: User, user: User) -> None:
 
 def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: str) -> None:
     require_perm(actor, "roles.grant", grant.org)
-    from smartunion.accounts.permissions import has_perm
-
     if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
         raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
     if grant.user_id == actor.pk:

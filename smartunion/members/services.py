@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.accounts.services import (
     attempt_begin,
     one_time_code_prove,
@@ -37,6 +37,7 @@ from smartunion.core.models import AuditOutcome
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.calendar import add_working_days
+from smartunion.members.display import access_entries
 from smartunion.members.models import (
     HOLDING_STATUSES,
     MEMBERSHIP_TRANSITIONS,
@@ -53,9 +54,11 @@ from smartunion.members.models import (
     id_number_index,
     mobile_index,
 )
+from smartunion.members.selectors import person_access_history
 from smartunion.notifications.selectors import inbox_list
 from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
+from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
 
 # --- personal data -------------------------------------------------------------------------------
 
@@ -539,8 +542,6 @@ def transfer_decide(
 
 
 def _can(user, perm: str, org: Org) -> bool:
-    from smartunion.accounts.permissions import has_perm
-
     return has_perm(user, perm, org)
 
 
@@ -666,8 +667,6 @@ def person_open(*, actor, pk, client_address: str = "") -> Person:
 
 def person_unmask(*, actor, person: Person, field: str, client_address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
-    from smartunion.accounts.permissions import has_perm
-
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
         audit_record(
@@ -1119,8 +1118,6 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
-    from smartunion.members.display import access_entries
-    from smartunion.members.selectors import person_access_history
 
     def when(value) -> str | None:
         return value.isoformat() if value else None
@@ -1250,7 +1247,5 @@ def _members_block_org_delete(org: Org) -> str | None:
 
 
 def register_org_delete_blocker() -> None:
-    from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
-
     if _members_block_org_delete not in DELETE_BLOCKER_CHECKS:
         DELETE_BLOCKER_CHECKS.append(_members_block_org_delete)
