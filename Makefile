@@ -39,6 +39,7 @@ serve: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format smartunion tests bench
@@ -49,6 +50,7 @@ test: install
 	$(BIN)/ruff format --check smartunion tests bench
 	$(BIN)/python .ci/check-commits
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without a migration"; exit 1)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install

@@ -14,8 +14,8 @@ from datetime import date
 import pytest
 
 from smartunion.accounts.models import RoleGrant
-from smartunion.core.models import HolidayOverride
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.models import HolidayOverride
 from smartunion.members.models import RosterImport
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login

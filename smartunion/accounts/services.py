@@ -35,8 +35,7 @@ from smartunion.accounts.models import (
     UserKind,
     mobile_blind_index,
 )
-from smartunion.accounts.permissions import forget_grants, require_perm
-from smartunion.accounts.senders import get_sender
+from smartunion.accounts.permissions import forget_grants, has_perm, require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
@@ -51,8 +50,9 @@ from smartunion.core.errors import (
     ValidationFailed,
 )
 from smartunion.core.locks import advisory_lock
-from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications.services import notify, sms_send_code
 
 TOTP_INTERVAL = 30
 
@@ -442,7 +442,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
         OneTimeCode.objects.filter(pk=pending.pk).update(
             expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
         )
-    get_sender().send(mobile, code)
+    sms_send_code(mobile=mobile, code=code)
 
 
 # The first key of PostgreSQL's two-key advisory locks taken per mobile number ("SMS").
@@ -879,7 +879,7 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
         except IntegrityError as exc:  # two accounts moving to one number at once
             raise taken from exc
         audit_record(action="account.mobile_change", actor=user, obj=user, client_address=client_address)
-        InboxMessage.objects.create(
+        notify(
             user=user,
             title=_("Your sign-in number was changed"),
             body=_(
@@ -928,8 +928,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
     if not user.is_staff_member:
         raise ValidationFailed(fields={"user": [_("Roles can only be granted to staff accounts.")]})
     # Nobody hands out a flag they do not hold there themselves.
-    from smartunion.accounts.permissions import has_perm
-
     missing = [p for p in role.permissions if not has_perm(actor, p, org)]
     if missing:
         raise ValidationFailed(
@@ -957,8 +955,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
 def _require_power_over(actor: User, user: User) -> None:
     """Nobody acts on an account that holds rights they do not hold themselves, on every node where
     it holds them (an administrator cannot take over a higher administrator homed below them)."""
-    from smartunion.accounts.permissions import has_perm
-
     with scopes_disabled():
         grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org"))
     for grant in grants:
@@ -968,8 +964,6 @@ def _require_power_over(actor: User, user: User) -> None:
 
 def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: str) -> None:
     require_perm(actor, "roles.grant", grant.org)
-    from smartunion.accounts.permissions import has_perm
-
     if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
         raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
     if grant.user_id == actor.pk:
@@ -1023,11 +1017,12 @@ def staff_create(
 
 def staff_get_in_scope(*, pk) -> User:
     """A staff account whose home organisation the viewer can see; otherwise it does not exist."""
-    from smartunion.orgs.models import Org
-
+    # The visible organisations, through the tree's own scoped manager: the model is reached by
+    # the relation, since accounts lies below orgs and does not import it (docs/architecture.md).
+    orgs = User._meta.get_field("home_org").related_model._default_manager
     user = (
         User.objects.select_related("home_org")
-        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=Org.objects.all())
+        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=orgs.all())
         .first()
     )
     if user is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.accounts.models import Role
+from smartunion.console.templatetags.console import ACTION_LABELS
 from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditOutcome
 from smartunion.orgs.models import IndustrySection, OrgKind
@@ -217,8 +218,6 @@ class AuditDateField(forms.DateField):
 
 
 def _audit_action_choices():
-    from smartunion.console.templatetags.console import ACTION_LABELS
-
     return [("", _("Any")), *ACTION_LABELS.items()]
 
 

@@ -120,10 +120,11 @@ def audit_record(
 
 
 def _org_of(obj: models.Model):
-    from smartunion.orgs.models import Org
-
-    if isinstance(obj, Org):
-        return obj
+    """The tree node a record about ``obj`` is filed under: what its ``audit_org()`` names (an org is
+    filed under itself), otherwise its ``org``. A protocol like ``audit_repr``, so that core needs
+    no domain model."""
+    if hasattr(obj, "audit_org"):
+        return obj.audit_org()
     return getattr(obj, "org", None)
 
 

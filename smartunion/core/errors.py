@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     code = "error"
@@ -19,8 +21,6 @@ class ValidationFailed(DomainError):
     status = 422
 
     def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
-        from django.utils.translation import gettext
-
         super().__init__(message or gettext("Some fields are not valid."), fields=fields)
 
 

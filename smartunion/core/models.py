@@ -74,40 +74,6 @@ class AuditChainHead(models.Model):
     hash = models.CharField(max_length=64, default="0" * 64)
 
 
-class HolidayOverride(models.Model):
-    """An administrator's correction to the national holiday calendar (a new year's notice, a
-    local holiday): this date is a working day or a rest day. Written only by ``core.services``.
-
-    ``notice_year`` marks the rows entered together as the State Council's notice for that year: a
-    year the package does not know counts as entered once such rows exist (``core.selectors``)."""
-
-    date = models.DateField(unique=True)
-    is_workday = models.BooleanField()
-    note = models.CharField(max_length=200, blank=True)
-    notice_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
-
-    def audit_repr(self) -> str:
-        return str(self)
-
-
-class InboxMessage(models.Model):
-    """A message to a user's in-app inbox (application answered, transfer approved, ...)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-
 class RateLimitHit(models.Model):
     """One request counted by a rate limit while the cache is unavailable (api/throttle.py): the
     limits count in Redis, and here when Redis is down, so that they still hold. ``key`` is the

@@ -73,6 +73,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import xlsxwriter
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -80,6 +81,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
@@ -258,7 +260,6 @@ def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
     if file_format == "csv":
         text = ",".join(headers) + "\r\n"
         return codecs.BOM_UTF8 + text.encode(), "会员名册模板.csv", "text/csv; charset=utf-8"
-    import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -1680,8 +1681,6 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
 
 
 def _commit_task(pk: int, actor_pk: int | None, client_address: str) -> None:
-    from smartunion.accounts.models import User
-
     with scopes_disabled():
         actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
         org = RosterImport.objects.select_related("org").get(pk=pk).org
@@ -1955,8 +1954,6 @@ def roster_export(
         text.detach()
         content_type = "text/csv; charset=utf-8"
     else:
-        import xlsxwriter
-
         workbook = xlsxwriter.Workbook(
             out,
             {

@@ -38,6 +38,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 from smartunion.core.errors import ValidationFailed
 
@@ -518,8 +519,6 @@ def _workbook_sheets(
 
 def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
     """The workbook's worksheets, the active one first, each read only once it is found bounded."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     row_limit = settings.ROSTER_MAX_ROWS + TITLE_ROWS
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:

@@ -15,24 +15,29 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core import crypto
 from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
+from smartunion.core.models import AuditEvent
 from smartunion.core.prepared import prepared
-from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, subtree_q
+from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, scopes_disabled, subtree_q
 from smartunion.members.models import (
     HOLDING_STATUSES,
     Membership,
+    MembershipEvent,
     MembershipStatus,
+    OccupationTag,
     Person,
     Transfer,
     TransferStatus,
+    id_number_index,
+    mobile_index,
 )
-from smartunion.members.services import id_number_index, mobile_index
 from smartunion.orgs.models import Org
 
 _ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
@@ -75,8 +80,6 @@ def member_query_error(kind: SearchKind) -> ValidationFailed | None:
 def _mobile_match(value: str) -> Q:
     """The contact mobile on the record, or the sign-in mobile of the worker account linked to it
     (both carry the same blind index)."""
-    from smartunion.accounts.models import User
-
     index = mobile_index(value)
     # A scalar subquery (the sign-in mobile is unique), so PostgreSQL ORs two index scans instead
     # of joining every person to the accounts table.
@@ -206,8 +209,6 @@ def transfers_incoming(*, roots: tuple[str, ...]) -> QuerySet[Transfer]:
 
 
 def membership_history(*, person: Person) -> QuerySet:
-    from smartunion.members.models import MembershipEvent
-
     # Only the events of memberships in the viewer's scope: a union does not read another union's
     # reasons (a suspension elsewhere) after a member moves to it.
     return MembershipEvent.objects.filter(
@@ -218,9 +219,6 @@ def membership_history(*, person: Person) -> QuerySet:
 def person_access_history(*, person: Person):
     """Who in the union opened, unmasked or exported this person's record, and when (for the
     worker's own page). Read under the worker's own rule: only their record."""
-    from smartunion.core.models import AuditEvent
-    from smartunion.core.scoping import scopes_disabled
-
     with scopes_disabled():
         seen = Q(
             object_type="members.person",
@@ -521,8 +519,6 @@ def _covers_much_of_tree(org: Org | None) -> bool:
 
 def my_person(*, user) -> Person | None:
     """The worker's own person record (none before their first application, none once closed)."""
-    from smartunion.core.scoping import scopes_disabled
-
     if user is None or not user.is_authenticated:
         return None
     with scopes_disabled():
@@ -535,11 +531,6 @@ def my_person(*, user) -> Person | None:
 
 def my_memberships(*, person: Person | None) -> list[Membership]:
     """The worker's memberships and applications, newest first, each with its history (``events``)."""
-    from django.db.models import Prefetch
-
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
     if person is None:
         return []
     with scopes_disabled():
@@ -555,8 +546,6 @@ def my_memberships(*, person: Person | None) -> list[Membership]:
 
 def my_active_membership(*, user) -> Membership | None:
     """The worker's active membership: the one that has a card."""
-    from smartunion.core.scoping import scopes_disabled
-
     if user is None or not user.is_authenticated:
         return None
     with scopes_disabled():
@@ -568,8 +557,6 @@ def my_active_membership(*, user) -> Membership | None:
 
 
 def my_transfers(*, person: Person | None) -> list[Transfer]:
-    from smartunion.core.scoping import scopes_disabled
-
     if person is None:
         return []
     with scopes_disabled():
@@ -580,28 +567,7 @@ def my_transfers(*, person: Person | None) -> list[Transfer]:
         )
 
 
-def my_inbox(*, user, limit: int = 50):
-    """The worker's inbox messages, newest first."""
-    from smartunion.core.models import InboxMessage
-
-    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
-
-
-def my_inbox_counts(*, user) -> tuple[int, int]:
-    """(all, unread) messages in the worker's inbox."""
-    from django.db.models import Count
-
-    from smartunion.core.models import InboxMessage
-
-    counts = InboxMessage.objects.filter(user=user).aggregate(
-        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
-    )
-    return counts["total"], counts["unread"]
-
-
 def occupation_tags():
-    from smartunion.members.models import OccupationTag
-
     return OccupationTag.objects.order_by("id")
 
 
@@ -615,9 +581,6 @@ class WorkerMembership:
 def worker_membership(*, user) -> WorkerMembership:
     """A worker's own membership and its history. Read under the worker's own rule (their record
     only), outside any staff scope."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
     with scopes_disabled():
         person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
         if person is None:
@@ -639,9 +602,6 @@ def worker_membership(*, user) -> WorkerMembership:
 
 def occupation_tags_by_code(*, codes: list[str]) -> list:
     """The tags named by ``codes``; an unknown code is a field error naming it."""
-    from smartunion.core.errors import ValidationFailed
-    from smartunion.members.models import OccupationTag
-
     tags = list(OccupationTag.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {tag.code for tag in tags})
     if unknown:

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.accounts.services import (
     attempt_begin,
     one_time_code_prove,
@@ -31,12 +31,13 @@ from smartunion.accounts.services import (
 )
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
-from smartunion.core.calendar import add_working_days
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
-from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.models import AuditOutcome
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
+from smartunion.members.display import access_entries
 from smartunion.members.models import (
     HOLDING_STATUSES,
     MEMBERSHIP_TRANSITIONS,
@@ -50,18 +51,16 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
     WageBracket,
+    id_number_index,
+    mobile_index,
 )
+from smartunion.members.selectors import person_access_history
+from smartunion.notifications.selectors import inbox_list
+from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
+from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
 
 # --- personal data -------------------------------------------------------------------------------
-
-
-def id_number_index(id_number: str) -> str:
-    return crypto.blind_index(id_number, purpose="id_number")
-
-
-def mobile_index(mobile: str) -> str:
-    return crypto.blind_index(mobile, purpose="mobile")
 
 
 def birth_and_sex(id_number: str) -> tuple[date, str]:
@@ -366,7 +365,7 @@ def _join_apply(
             client_address=client_address,
             data={"sensitive_consent": True} if consent else None,
         )
-        inbox_send(
+        notify(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
             body=_("The union answers by %(date)s.") % {"date": membership.due_date.isoformat()},
@@ -398,7 +397,7 @@ def join_decide(
             raise Conflict(_("This person is already an active member elsewhere.")) from exc
         user = membership.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=(_("Welcome to %(org)s") if approve else _("%(org)s did not accept your application"))
                 % {"org": membership.org.name},
@@ -407,24 +406,6 @@ def join_decide(
                 else reason,
             )
     return membership
-
-
-def inbox_send(*, user=None, user_id=None, title: str, body: str = "", link: str = "") -> InboxMessage:
-    return InboxMessage.objects.create(
-        user_id=user.pk if user is not None else user_id, title=title[:200], body=body, link=link
-    )
-
-
-def inbox_mark_read(*, user, pk=None) -> int:
-    """Mark one of the user's inbox messages read, or all of them when ``pk`` is None; returns how
-    many changed. Only the user's own messages: another's id changes nothing."""
-    messages = InboxMessage.objects.filter(user=user, read_at__isnull=True)
-    if pk is not None:
-        try:
-            messages = messages.filter(pk=int(pk))
-        except (TypeError, ValueError):
-            return 0
-    return messages.update(read_at=timezone.now())
 
 
 # --- transfers -------------------------------------------------------------------------------------
@@ -543,7 +524,7 @@ def transfer_decide(
         transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
         user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
         if user is not None:
-            inbox_send(
+            notify(
                 user_id=user,
                 title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
@@ -561,8 +542,6 @@ def transfer_decide(
 
 
 def _can(user, perm: str, org: Org) -> bool:
-    from smartunion.accounts.permissions import has_perm
-
     return has_perm(user, perm, org)
 
 
@@ -688,8 +667,6 @@ def person_open(*, actor, pk, client_address: str = "") -> Person:
 
 def person_unmask(*, actor, person: Person, field: str, client_address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
-    from smartunion.accounts.permissions import has_perm
-
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
         audit_record(
@@ -821,7 +798,7 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
         # On the person too, so the worker's access history shows who enrolled them.
         audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
         if person.user_id:
-            inbox_send(
+            notify(
                 user_id=person.user_id,
                 title=_("%(org)s enrolled you as a member") % {"org": org.name},
                 body=_("Your membership number is %(number)s.") % {"number": membership.number},
@@ -866,7 +843,7 @@ def membership_set_status(
         )
         user = locked.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=_("Your membership of %(org)s is now: %(status)s")
                 % {"org": locked.org.name, "status": MembershipStatus(to).label},
@@ -937,7 +914,7 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
         data={"via": via},
     )
     if membership is not None:
-        inbox_send(
+        notify(
             user=user,
             title=_("Your membership of %(org)s is linked to this account") % {"org": membership.org.name},
             body=(_("Your membership number is %(number)s.") % {"number": membership.number})
@@ -1141,8 +1118,6 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
-    from smartunion.members.display import access_entries
-    from smartunion.members.selectors import person_access_history
 
     def when(value) -> str | None:
         return value.isoformat() if value else None
@@ -1172,7 +1147,7 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
             "access_history": [],
             "inbox": [
                 {"title": m.title, "body": m.body, "sent_at": when(m.created_at), "read_at": when(m.read_at)}
-                for m in InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
+                for m in inbox_list(user=user, limit=None)
             ],
         }
         if person is not None:
@@ -1272,7 +1247,5 @@ def _members_block_org_delete(org: Org) -> str | None:
 
 
 def register_org_delete_blocker() -> None:
-    from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
-
     if _members_block_org_delete not in DELETE_BLOCKER_CHECKS:
         DELETE_BLOCKER_CHECKS.append(_members_block_org_delete)

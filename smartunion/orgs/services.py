@@ -8,11 +8,12 @@ import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.models import RoleGrant, User
+from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import (
@@ -22,18 +23,17 @@ from smartunion.core.codes import (
     validate_division_code,
 )
 from smartunion.core.errors import Conflict, ValidationFailed
-from smartunion.core.scoping import scopes_disabled, subtree_q
+from smartunion.core.scoping import scopes_disabled
+from smartunion.core.tree import PATH_MAX_LENGTH, encode_step, subtree_q
 from smartunion.orgs.models import (
     BRAND_SEPARATOR,
     FEDERATION_KINDS,
     GRASSROOTS_KINDS,
-    PATH_MAX_LENGTH,
     SERVICE_KINDS,
     Enterprise,
     Org,
     OrgKind,
     TreeLock,
-    encode_step,
 )
 
 ORG_FIELDS = (
@@ -284,9 +284,6 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
 
 
 def _max_subtree_path_length(org: Org) -> int:
-    from django.db.models import Max
-    from django.db.models.functions import Length
-
     with scopes_disabled():
         return Org.objects.filter(subtree_q(org.path)).aggregate(m=Max(Length("path")))["m"] or len(org.path)
 
@@ -318,8 +315,6 @@ def org_delete(*, actor, org: Org, client_address: str = "") -> None:
 
 def org_delete_blockers(org: Org) -> list[str]:
     """Why ``org`` cannot be deleted, in words a user understands; empty when it can."""
-    from smartunion.accounts.models import RoleGrant, User
-
     reasons = []
     with scopes_disabled():
         children = Org.objects.filter(parent=org).count()
@@ -352,8 +347,6 @@ MAX_HEADCOUNT = 10_000_000
 
 def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
     """Staff may act on an enterprise through its responsible union or its covering union."""
-    from smartunion.accounts.permissions import has_perm
-
     return has_perm(user, perm, enterprise.org) or (
         enterprise.covering_union is not None and has_perm(user, perm, enterprise.covering_union)
     )

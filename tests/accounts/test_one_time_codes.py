@@ -14,7 +14,6 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, SignInFailure, mobile_blind_index
 from smartunion.accounts.services import account_key, one_time_code_send
 from smartunion.core.errors import Locked, ValidationFailed
@@ -22,6 +21,7 @@ from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Person
 from smartunion.members.services import my_contact_update
+from smartunion.notifications import senders
 from smartunion.orgs.models import OrgKind
 from tests.factories import WORKER_PASSWORD, OrgFactory, WorkerFactory, make_mobile, make_person
 

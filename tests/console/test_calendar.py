@@ -9,9 +9,10 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from smartunion.core.calendar import add_working_days
-from smartunion.core.models import AuditEvent, HolidayOverride
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
+from smartunion.holidays.models import HolidayOverride
 from smartunion.members.models import Membership, MembershipStatus
 from tests.console.conftest import form_error_near, page_text
 from tests.factories import make_person

@@ -259,7 +259,7 @@ def test_production_refuses_to_start_without_an_audit_chain_key(tmp_path):
         "SECRET_KEY": "x" * 50,
         "FIELD_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "b" * 40,
-        "OTP_SENDER": "smartunion.accounts.senders.LogSender",
+        "OTP_SENDER": "smartunion.notifications.senders.LogSender",
         "SMARTUNION_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(  # noqa: S603

@@ -12,12 +12,13 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from smartunion.core.calendar import add_working_days
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed
-from smartunion.core.models import AuditEvent, HolidayOverride
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
-from smartunion.core.selectors import calendar_missing_years, calendar_year, calendar_year_status
-from smartunion.core.services import (
+from smartunion.holidays.calendar import add_working_days
+from smartunion.holidays.models import HolidayOverride
+from smartunion.holidays.selectors import calendar_missing_years, calendar_year, calendar_year_status
+from smartunion.holidays.services import (
     holiday_notice_check,
     holiday_notice_delete,
     holiday_notice_enter,
@@ -327,7 +328,7 @@ def test_checking_a_notice_writes_nothing(admin):
 
 
 def test_a_concurrent_duplicate_is_a_conflict_not_a_crash(admin, monkeypatch):
-    from smartunion.core import services
+    from smartunion.holidays import services
 
     # A row appears between the check and the write, as another administrator's would (here it is
     # written in the same transaction, so it is rolled back with everything else).

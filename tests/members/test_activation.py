@@ -17,12 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, SignInFailure, User, mobile_blind_index
 from smartunion.accounts.services import account_key, one_time_code_send, signin_password
 from smartunion.core.audit import audit_verify
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
-from smartunion.core.models import AuditEvent, AuditOutcome, InboxMessage
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person
 from smartunion.members.roster import COLUMNS, roster_import_commit, roster_import_validate
@@ -41,6 +40,8 @@ from smartunion.members.services import (
     person_open,
     worker_activate,
 )
+from smartunion.notifications import senders
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.factories import (

@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.permissions import has_perm_at_root
 from smartunion.core.audit import audit_record
-from smartunion.core.calendar import package_knows_year
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from smartunion.core.models import HolidayOverride
+from smartunion.holidays.calendar import package_knows_year
+from smartunion.holidays.models import HolidayOverride
 
 CALENDAR_PERM = "calendar.change"
 NOTE_MAX_LENGTH = 200
@@ -48,8 +49,6 @@ class CalendarChange:
 
 def require_calendar_admin(actor) -> None:
     """``actor=None`` is system work (a management command run by the operator)."""
-    from smartunion.accounts.permissions import has_perm_at_root
-
     if actor is not None and not has_perm_at_root(actor, CALENDAR_PERM):
         raise Forbidden(
             _("Only an administrator of the top-level federation may change the holiday calendar.")
