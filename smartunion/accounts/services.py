@@ -96,7 +96,7 @@ def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
     ):
         return True
     return bool(client_address) and SignInFailure.objects.filter(
-        address=client_address, created_at__gte=since
+        client_address=client_address, created_at__gte=since
     ).count() > (settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance)
 
 
@@ -113,7 +113,7 @@ def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None
     caller that counts only some outcomes deletes the returned row itself. ``locked``: the error
     to raise instead of the sign-in one."""
     with transaction.atomic():
-        row = SignInFailure.objects.create(account_key=key, address=client_address or "")
+        row = SignInFailure.objects.create(account_key=key, client_address=client_address or "")
     _forget_old_failures(key=key, client_address=client_address)
     if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
@@ -129,7 +129,7 @@ def _forget_old_failures(*, key: str, client_address: str) -> None:
     since = _window_start()
     SignInFailure.objects.filter(account_key=key, created_at__lt=since).delete()
     if client_address:
-        SignInFailure.objects.filter(address=client_address, created_at__lt=since).delete()
+        SignInFailure.objects.filter(client_address=client_address, created_at__lt=since).delete()
 
 
 def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:
@@ -431,7 +431,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
                 mobile_index=index,
                 purpose=purpose,
                 code_hash=_code_hash(mobile, code),
-                address=client_address or "",
+                client_address=client_address or "",
                 created_at=now,
                 expires_at=now,
             )
@@ -461,13 +461,13 @@ def _one_number_at_a_time(index: str) -> contextlib.AbstractContextManager[None]
 def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
     """Why the code in ``pending`` (written, not yet sent) must not be sent, if it must not."""
     now = timezone.now()
-    if pending.address:
+    if pending.client_address:
         for window, limit in (
             (3600, settings.CODE_SEND_PER_ADDRESS_HOUR),
             (24 * 3600, settings.CODE_SEND_PER_ADDRESS_DAY),
         ):
             sent = OneTimeCode.objects.filter(
-                address=pending.address, created_at__gt=now - timedelta(seconds=window)
+                client_address=pending.client_address, created_at__gt=now - timedelta(seconds=window)
             )
             if sent.count() > limit:
                 return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)

@@ -39,7 +39,10 @@ def _canonical(event: AuditEvent) -> bytes:
         "action": event.action,
         "object": [event.object_type, event.object_id, event.object_repr],
         "org": event.org_id,
-        "address": event.address,
+        # The key stays "address" though the column is ``client_address`` (core 0008): the bytes
+        # hashed must not change, or every record written before would read as altered
+        # (tests/core/test_audit_canonical.py). Migration 0006's historical model still says address.
+        "address": event.client_address if hasattr(event, "client_address") else event.address,
         "outcome": event.outcome,
         "data": event.data,
         "prev": event.prev_hash,
@@ -107,7 +110,7 @@ def audit_record(
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=_safe_repr(obj),
             org=org,
-            address=client_address or "",
+            client_address=client_address or "",
             outcome=outcome,
             data=data or {},
             prev_hash=head.hash,
@@ -343,7 +346,6 @@ def seal_unkeyed_chain(
             object_type="",
             object_id="",
             object_repr="",
-            address="",
             outcome=AuditOutcome.SUCCESS,
             data={"unkeyed": ranges, "algorithm": chain_algorithm()},
             prev_hash=head.hash,
