@@ -24,6 +24,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
+from smartunion.core.audit_actions import AuditAction
 from smartunion.core.models import AuditChainHead, AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 
@@ -50,7 +51,7 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-REKEY_ACTION = "audit.rekey"
+REKEY_ACTION = AuditAction.AUDIT_REKEY
 
 
 def chain_algorithm() -> str:
@@ -86,7 +87,7 @@ def actor_label(user) -> str:
 
 def audit_record(
     *,
-    action: str,
+    action: AuditAction,
     actor=None,
     obj: models.Model | None = None,
     org=None,
@@ -95,7 +96,13 @@ def audit_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one record. Call it inside the service's transaction, so the record and the change
-    commit or roll back together."""
+    commit or roll back together. ``action`` is an ``AuditAction`` member, never a string: every
+    action the log holds has a label (core/audit_actions.py)."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(
+            f"audit_record takes an AuditAction, not {action!r}: add the action, with its label, "
+            "to smartunion/core/audit_actions.py"
+        )
     if org is None and obj is not None:
         org = _org_of(obj)
     with transaction.atomic(), scopes_disabled():

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.core import crypto
+from smartunion.core.audit import AuditAction
 from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.prepared import prepared
@@ -226,11 +227,11 @@ def person_access_history(*, person: Person):
             object_type="members.person",
             object_id=str(person.pk),
             action__in=[
-                "person.view",
-                "person.unmask",
-                "person.update",
-                "person.enrol",
-                "roster.export_unmasked",
+                AuditAction.PERSON_VIEW,
+                AuditAction.PERSON_UNMASK,
+                AuditAction.PERSON_UPDATE,
+                AuditAction.PERSON_ENROL,
+                AuditAction.ROSTER_EXPORT_UNMASKED,
             ],
         )
         # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
@@ -243,7 +244,7 @@ def person_access_history(*, person: Person):
             created_at__lte=OuterRef("created_at"),
             org__path__startswith=OuterRef("org__path"),
         )
-        seen |= Q(Exists(member_then), action="roster.export_unmasked", object_type="orgs.org")
+        seen |= Q(Exists(member_then), action=AuditAction.ROSTER_EXPORT_UNMASKED, object_type="orgs.org")
         return list(
             AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200]
         )

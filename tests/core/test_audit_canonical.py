@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from smartunion.core.audit import _canonical, audit_record, audit_verify, keyed_hash, plain_hash
+from smartunion.core.audit import AuditAction, _canonical, audit_record, audit_verify, keyed_hash, plain_hash
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
 
@@ -44,12 +44,14 @@ def known_record(**fields) -> AuditEvent:
         "data": {"via": "register", "名": "张"},
         "prev_hash": "ab" * 32,
     }
-    return AuditEvent(**values, **fields)
+    return AuditEvent(**{**values, **fields})
 
 
 def test_the_canonical_form_of_a_known_record_is_unchanged():
     assert _canonical(known_record()).decode() == PINNED_CANONICAL
     assert plain_hash(known_record()) == PINNED_PLAIN
+    # An action written as the enum member hashes as its stored code.
+    assert plain_hash(known_record(action=AuditAction.SIGNIN_CODE)) == PINNED_PLAIN
 
 
 @pytest.mark.parametrize("algorithm", sorted(PINNED_KEYED))
@@ -62,7 +64,7 @@ def test_the_keyed_hash_of_a_known_record_is_unchanged(settings, algorithm):
 def test_a_record_read_back_from_the_database_verifies(tree):
     with scopes_disabled():
         written = audit_record(
-            action="org.create",
+            action=AuditAction.ORG_CREATE,
             org=tree.city,
             client_address="10.1.2.3",
             data={"via": "register"},
