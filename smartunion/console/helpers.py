@@ -7,7 +7,6 @@ from datetime import date
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.translation import pgettext
 from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
 from smartunion.core.errors import DomainError, Forbidden, NotFound
 from smartunion.core.http import is_htmx
+from smartunion.core.pagination import numbered_page
 
 PAGE_SIZE = 50
 
@@ -104,9 +104,8 @@ def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None
 
 
 def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE):
-    """Plain pagination: one COUNT and one page query, whatever the page size."""
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    """Numbered pages (core/pagination.py), the page the request's ``page`` asks for."""
+    return numbered_page(queryset, number=request.GET.get("page"), per_page=per_page)
 
 
 def query_without_page(request: HttpRequest) -> str:

@@ -107,25 +107,6 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
     return qs.order_by("real_name", "id")
 
 
-def keyset_page(
-    qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")
-):
-    """One page after the cursor ``after`` (the last row's key values); returns (rows, next_cursor)."""
-    if after is not None:
-        condition = Q()
-        for i, key in enumerate(keys):
-            step = Q(**{f"{key}__gt": after[i]})
-            for prior, value in zip(keys[:i], after[:i], strict=False):
-                step &= Q(**{prior: value})
-            condition |= step
-        qs = qs.filter(condition)
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = tuple(getattr(rows[-1], k) for k in keys) if more and rows else None
-    return rows, next_cursor
-
-
 def applications_queue(*, org: Org | None = None, overdue_only: bool = False) -> QuerySet[Membership]:
     """Open applications in scope, oldest due first; overdue ones are those past their due date."""
     qs = Membership.objects.filter(status=MembershipStatus.APPLYING).select_related("person", "org")
