@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 
 from smartunion.accounts.models import Role, User
 from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.selectors import roles_by_code, staff_names_by_id
 from smartunion.console.forms import AuditFilterForm
 from smartunion.console.helpers import render_page, staff_required
 from smartunion.core.audit_log import audit_event_list, audit_event_page
 from smartunion.core.models import AuditEvent
-from smartunion.core.scoping import Scope, scopes_disabled
+from smartunion.core.scoping import Scope
 from smartunion.members.models import Membership, Person, Transfer
 from smartunion.orgs.models import Enterprise, Org
 
@@ -84,7 +85,7 @@ def _subjects(events: list[AuditEvent], user) -> None:
     roles: dict[str, Role] = {}
     staff: dict[int, User] = {}
     if by_type["accounts.rolegrant"]:
-        roles = {role.code: role for role in Role.objects.all()}
+        roles = roles_by_code()
     staff_ids = by_type["grant.user"] | _ids(
         e.actor_id for e in events if e.actor_id and not e.actor_label.startswith("worker#")
     )
@@ -94,10 +95,7 @@ def _subjects(events: list[AuditEvent], user) -> None:
         if e.object_type == "accounts.user" and not e.object_repr.startswith("worker#")
     )
     if staff_ids:
-        with scopes_disabled():  # staff accounts are not org-owned rows; only their names are shown
-            staff = {
-                u.pk: u for u in User.objects.filter(pk__in=staff_ids).only("pk", "username", "display_name")
-            }
+        staff = staff_names_by_id(ids=staff_ids)
 
     def person(p: Person | None, missing: str) -> Shown:
         if p is None:
