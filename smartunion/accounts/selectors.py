@@ -12,12 +12,14 @@ from smartunion.accounts.models import Role, RoleGrant, User, UserKind
 from smartunion.accounts.permissions import scope_with_perm
 from smartunion.core.errors import NotFound
 from smartunion.core.scoping import scopes_disabled
-from smartunion.orgs.models import Org
 
 
 def _staff_in_scope() -> QuerySet[User]:
-    """Staff accounts homed in the active scope (``Org.objects`` is scoped)."""
-    return User.objects.filter(kind=UserKind.STAFF, home_org__in=Org.objects.all())
+    """Staff accounts homed in the active scope."""
+    # The visible organisations, through the tree's own scoped manager: the model is reached by
+    # the relation, since accounts lies below orgs and does not import it (docs/architecture.md).
+    orgs = User._meta.get_field("home_org").related_model._default_manager
+    return User.objects.filter(kind=UserKind.STAFF, home_org__in=orgs.all())
 
 
 def staff_grantee_find(*, actor: User, username: str) -> User | None:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     code = "error"
@@ -19,8 +21,6 @@ class ValidationFailed(DomainError):
     status = 422
 
     def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
-        from django.utils.translation import gettext
-
         super().__init__(message or gettext("Some fields are not valid."), fields=fields)
 
 
@@ -69,8 +69,6 @@ def apply_to_form(form, exc: DomainError, *, aliases: dict[str, str] | None = No
     """Put a service's error on a form, for the console and the mobile web alike: each ``fields``
     entry on its field (renamed through ``aliases`` where the form calls it differently); unknown
     keys and field-less errors (Conflict, Locked) as the form's non-field errors."""
-    from django.utils.translation import gettext
-
     aliases = aliases or {}
     placed = False
     for key, messages in exc.fields.items():
