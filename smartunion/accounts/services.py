@@ -37,7 +37,7 @@ from smartunion.accounts.models import (
 )
 from smartunion.accounts.permissions import forget_grants, has_perm, require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile, validate_mobile
 from smartunion.core.errors import (
     Conflict,
@@ -96,7 +96,7 @@ def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
     ):
         return True
     return bool(client_address) and SignInFailure.objects.filter(
-        address=client_address, created_at__gte=since
+        client_address=client_address, created_at__gte=since
     ).count() > (settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance)
 
 
@@ -113,7 +113,7 @@ def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None
     caller that counts only some outcomes deletes the returned row itself. ``locked``: the error
     to raise instead of the sign-in one."""
     with transaction.atomic():
-        row = SignInFailure.objects.create(account_key=key, address=client_address or "")
+        row = SignInFailure.objects.create(account_key=key, client_address=client_address or "")
     _forget_old_failures(key=key, client_address=client_address)
     if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
@@ -129,10 +129,12 @@ def _forget_old_failures(*, key: str, client_address: str) -> None:
     since = _window_start()
     SignInFailure.objects.filter(account_key=key, created_at__lt=since).delete()
     if client_address:
-        SignInFailure.objects.filter(address=client_address, created_at__lt=since).delete()
+        SignInFailure.objects.filter(client_address=client_address, created_at__lt=since).delete()
 
 
-def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:
+def attempt_failed(
+    *, key: str, client_address: str, action: AuditAction, user: User | None, reason: str
+) -> None:
     """The attempt's failure row stays; the audit chain records it."""
     audit_record(
         action=action,
@@ -178,7 +180,7 @@ def signin_password(
             attempt_failed(
                 key=key,
                 client_address=client_address,
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 user=find_user(username),
                 reason="bad_credentials",
             )
@@ -189,7 +191,7 @@ def signin_password(
         if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
             attempt_succeeded(row=attempt, complete=False)
             audit_record(
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 actor=user,
                 client_address=client_address,
                 outcome=AuditOutcome.DENIED,
@@ -205,7 +207,7 @@ def signin_password(
             # too) keep counting until the second factor is right.
             attempt_succeeded(row=attempt, complete=not user.is_staff_member)
             audit_record(
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 actor=user,
                 client_address=client_address,
                 org=user.home_org if user.is_staff_member else None,
@@ -260,7 +262,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
             attempt_failed(
                 key=key,
                 client_address=client_address,
-                action="signin.second_factor",
+                action=AuditAction.SIGNIN_SECOND_FACTOR,
                 user=user,
                 reason=reason,
             )
@@ -273,7 +275,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
             audit_record(
-                action="signin.second_factor",
+                action=AuditAction.SIGNIN_SECOND_FACTOR,
                 actor=user,
                 client_address=client_address,
                 org=user.home_org,
@@ -334,7 +336,13 @@ def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[st
             raise Conflict(_("There is no enrolment waiting to be confirmed."))
         reason = _consume_totp(device, (code or "").strip())
     if reason is not None:
-        attempt_failed(key=key, client_address=client_address, action="2fa.enrol", user=user, reason=reason)
+        attempt_failed(
+            key=key,
+            client_address=client_address,
+            action=AuditAction.TWO_FACTOR_ENROL,
+            user=user,
+            reason=reason,
+        )
         raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
     # Password and a first code from the new authenticator: both factors, a complete sign-in.
     attempt_succeeded(row=attempt, complete=True)
@@ -342,7 +350,7 @@ def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[st
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
         codes = recovery_codes_regenerate(user=user)
-        audit_record(action="2fa.enrol", actor=user, obj=user, client_address=client_address)
+        audit_record(action=AuditAction.TWO_FACTOR_ENROL, actor=user, obj=user, client_address=client_address)
         return codes
 
 
@@ -376,7 +384,7 @@ def token_issue(*, user: User, client_address: str) -> tuple[str, datetime]:
     expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
     with transaction.atomic():
         ApiToken.objects.create(user=user, key_hash=_token_hash(raw), expires_at=expires_at)
-        audit_record(action="token.issue", actor=user, client_address=client_address)
+        audit_record(action=AuditAction.TOKEN_ISSUE, actor=user, client_address=client_address)
     return raw, expires_at
 
 
@@ -400,7 +408,7 @@ def token_revoke(*, raw: str, client_address: str) -> None:
             raise NotFound(_("This token does not exist or was already revoked."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoke", actor=token.user, client_address=client_address)
+        audit_record(action=AuditAction.TOKEN_REVOKE, actor=token.user, client_address=client_address)
 
 
 # --- Workers: one-time codes and registration ------------------------------------------------------
@@ -431,7 +439,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
                 mobile_index=index,
                 purpose=purpose,
                 code_hash=_code_hash(mobile, code),
-                address=client_address or "",
+                client_address=client_address or "",
                 created_at=now,
                 expires_at=now,
             )
@@ -461,13 +469,13 @@ def _one_number_at_a_time(index: str) -> contextlib.AbstractContextManager[None]
 def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
     """Why the code in ``pending`` (written, not yet sent) must not be sent, if it must not."""
     now = timezone.now()
-    if pending.address:
+    if pending.client_address:
         for window, limit in (
             (3600, settings.CODE_SEND_PER_ADDRESS_HOUR),
             (24 * 3600, settings.CODE_SEND_PER_ADDRESS_DAY),
         ):
             sent = OneTimeCode.objects.filter(
-                address=pending.address, created_at__gt=now - timedelta(seconds=window)
+                client_address=pending.client_address, created_at__gt=now - timedelta(seconds=window)
             )
             if sent.count() > limit:
                 return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)
@@ -576,7 +584,11 @@ def password_confirm(*, user: User, password: str, client_address: str) -> None:
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(password or ""):
         attempt_failed(
-            key=key, client_address=client_address, action="reauth", user=user, reason="bad_password"
+            key=key,
+            client_address=client_address,
+            action=AuditAction.REAUTH,
+            user=user,
+            reason="bad_password",
         )
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
@@ -613,7 +625,7 @@ def one_time_code_prove(
     code: str,
     purpose: str,
     client_address: str,
-    action: str,
+    action: AuditAction,
     user: User | None = None,
     signs_in: bool = False,
 ) -> None:
@@ -658,7 +670,7 @@ def worker_account_create(*, mobile: str, password: str, display_name: str, clie
                 fields={"mobile": [_("This mobile number is already registered.")]}
             ) from exc
         audit_record(
-            action="worker.register",
+            action=AuditAction.WORKER_REGISTER,
             actor=user,
             obj=user,
             client_address=client_address,
@@ -679,7 +691,7 @@ def worker_register(
         code=code,
         purpose="register",
         client_address=client_address,
-        action="worker.register",
+        action=AuditAction.WORKER_REGISTER,
         signs_in=True,
     )
     return worker_account_create(
@@ -700,7 +712,11 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:
             attempt_failed(
-                key=key, client_address=client_address, action="signin.code", user=user, reason="bad_code"
+                key=key,
+                client_address=client_address,
+                action=AuditAction.SIGNIN_CODE,
+                user=user,
+                reason="bad_code",
             )
             raise Unauthorized(
                 _("The code is wrong or has expired."),
@@ -709,7 +725,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
         if user.is_staff_member:
             attempt_succeeded(row=attempt, complete=False)
             audit_record(
-                action="signin.code",
+                action=AuditAction.SIGNIN_CODE,
                 actor=user,
                 client_address=client_address,
                 outcome=AuditOutcome.DENIED,
@@ -719,7 +735,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
             raise WrongEnd(_("Staff sign in on the console."))
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
-            audit_record(action="signin.code", actor=user, client_address=client_address)
+            audit_record(action=AuditAction.SIGNIN_CODE, actor=user, client_address=client_address)
         return user
 
 
@@ -731,7 +747,11 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(old_password or ""):
         attempt_failed(
-            key=key, client_address=client_address, action="password.change", user=user, reason="bad_password"
+            key=key,
+            client_address=client_address,
+            action=AuditAction.PASSWORD_CHANGE,
+            user=user,
+            reason="bad_password",
         )
         raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
@@ -746,7 +766,7 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
         # Tokens issued under the old password stop working (a stolen token must not outlive it).
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="password.change",
+            action=AuditAction.PASSWORD_CHANGE,
             actor=user,
             obj=user,
             client_address=client_address,
@@ -797,7 +817,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         code=code,
         purpose=RESET_CODE_PURPOSE,
         client_address=client_address,
-        action="password.reset",
+        action=AuditAction.PASSWORD_RESET,
     )
     with scopes_disabled():
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
@@ -807,7 +827,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         )
     if user.is_staff_member:
         audit_record(
-            action="password.reset",
+            action=AuditAction.PASSWORD_RESET,
             actor=user,
             obj=user,
             client_address=client_address,
@@ -826,7 +846,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="password.reset", actor=user, obj=user, client_address=client_address)
+        audit_record(action=AuditAction.PASSWORD_RESET, actor=user, obj=user, client_address=client_address)
         clear_failures(key=account_key(mobile))
     return user
 
@@ -861,7 +881,7 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
         code=code,
         purpose=MOBILE_CHANGE_PURPOSE,
         client_address=client_address,
-        action="account.mobile_change",
+        action=AuditAction.ACCOUNT_MOBILE_CHANGE,
         user=user,
     )
     taken = ValidationFailed(
@@ -878,7 +898,9 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
                 user.save(update_fields=["mobile_index", "mobile_encrypted"])
         except IntegrityError as exc:  # two accounts moving to one number at once
             raise taken from exc
-        audit_record(action="account.mobile_change", actor=user, obj=user, client_address=client_address)
+        audit_record(
+            action=AuditAction.ACCOUNT_MOBILE_CHANGE, actor=user, obj=user, client_address=client_address
+        )
         notify(
             user=user,
             title=_("Your sign-in number was changed"),
@@ -917,7 +939,9 @@ def reauthenticate(*, actor: User, secret: str, client_address: str) -> None:
         if device is not None and _consume_totp(device, secret) is None:
             attempt_succeeded(row=attempt, complete=False)
             return
-    attempt_failed(key=key, client_address=client_address, action="reauth", user=actor, reason="bad_reauth")
+    attempt_failed(
+        key=key, client_address=client_address, action=AuditAction.REAUTH, user=actor, reason="bad_reauth"
+    )
     raise ValidationFailed(
         fields={"confirm": [_("Re-enter your password or a current authenticator code to confirm.")]}
     )
@@ -941,7 +965,7 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
         if not created:
             raise ValidationFailed(fields={"role": [_("This person already holds this role here.")]})
         audit_record(
-            action="role.grant",
+            action=AuditAction.ROLE_GRANT,
             actor=actor,
             obj=grant,
             org=org,
@@ -973,7 +997,7 @@ def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: 
     reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         audit_record(
-            action="role.revoke",
+            action=AuditAction.ROLE_REVOKE,
             actor=actor,
             obj=grant,
             org=grant.org,
@@ -1010,7 +1034,11 @@ def staff_create(
         user.set_password(password)
         user.save()
         audit_record(
-            action="staff.create", actor=actor, obj=user, org=home_org, client_address=client_address
+            action=AuditAction.STAFF_CREATE,
+            actor=actor,
+            obj=user,
+            org=home_org,
+            client_address=client_address,
         )
     return user
 
@@ -1045,5 +1073,9 @@ def totp_reset(*, actor: User, user: User, confirm: str, client_address: str) ->
         RecoveryCode.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="2fa.reset", actor=actor, obj=user, org=user.home_org, client_address=client_address
+            action=AuditAction.TWO_FACTOR_RESET,
+            actor=actor,
+            obj=user,
+            org=user.home_org,
+            client_address=client_address,
         )

@@ -39,7 +39,7 @@ class AuditEvent(models.Model):
     org = models.ForeignKey(
         "orgs.Org", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    address = models.CharField(max_length=45, blank=True)
+    client_address = models.CharField(max_length=45, blank=True)
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)

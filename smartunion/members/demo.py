@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from smartunion.accounts.models import User, mobile_blind_index
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import id_number_check_char
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
@@ -58,7 +58,7 @@ from smartunion.members.services import allocate_membership_numbers, join_apply,
 from smartunion.orgs import demo as orgs_demo
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
 
-MARKER_ACTION = "demo.members"
+MARKER_ACTION = AuditAction.DEMO_MEMBERS
 MEMBER_COUNTS: dict[str, int] = {"tiny": 300, "small": 3_000, "medium": 100_000, "large": 1_000_000}
 BATCH = 10_000  # members per batch, and per generator (each batch has its own random generator)
 DIRECT_SHARE = 0.10  # members in the direct-joining unions: new-employment-form workers

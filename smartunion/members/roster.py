@@ -84,7 +84,7 @@ from django.utils.translation import gettext_lazy
 from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import (
     credit_code_error,
     id_number_error,
@@ -1573,7 +1573,7 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
             with transaction.atomic():
                 roster_import.save()
                 audit_record(
-                    action="roster.validate",
+                    action=AuditAction.ROSTER_VALIDATE,
                     actor=actor,
                     obj=roster_import,
                     org=org,
@@ -1787,7 +1787,7 @@ def _check_and_write(roster_import: RosterImport, *, actor, client_address: str,
         )
         skipped_total = roster_import.skipped_count + skipped
         audit_record(
-            action="roster.import",
+            action=AuditAction.ROSTER_IMPORT,
             actor=actor,
             obj=roster_import,
             org=org,
@@ -1977,7 +1977,7 @@ def roster_export(
     out.seek(0)
     with transaction.atomic():
         audit_record(
-            action="roster.export_unmasked" if unmask else "roster.export",
+            action=AuditAction.ROSTER_EXPORT_UNMASKED if unmask else AuditAction.ROSTER_EXPORT,
             actor=actor,
             obj=org,
             org=org,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
 from smartunion.core import crypto
+from smartunion.core.audit import AuditAction
 from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.models import AuditEvent
@@ -107,25 +108,6 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
         # Through the scoped manager: a membership out of scope is neither shown nor filtered on.
         qs = qs.filter(pk__in=Membership.objects.filter(status=status).values("person"))
     return qs.order_by("real_name", "id")
-
-
-def keyset_page(
-    qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")
-):
-    """One page after the cursor ``after`` (the last row's key values); returns (rows, next_cursor)."""
-    if after is not None:
-        condition = Q()
-        for i, key in enumerate(keys):
-            step = Q(**{f"{key}__gt": after[i]})
-            for prior, value in zip(keys[:i], after[:i], strict=False):
-                step &= Q(**{prior: value})
-            condition |= step
-        qs = qs.filter(condition)
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = tuple(getattr(rows[-1], k) for k in keys) if more and rows else None
-    return rows, next_cursor
 
 
 def applications_queue(*, org: Org | None = None, overdue_only: bool = False) -> QuerySet[Membership]:
@@ -224,11 +206,11 @@ def person_access_history(*, person: Person):
             object_type="members.person",
             object_id=str(person.pk),
             action__in=[
-                "person.view",
-                "person.unmask",
-                "person.update",
-                "person.enrol",
-                "roster.export_unmasked",
+                AuditAction.PERSON_VIEW,
+                AuditAction.PERSON_UNMASK,
+                AuditAction.PERSON_UPDATE,
+                AuditAction.PERSON_ENROL,
+                AuditAction.ROSTER_EXPORT_UNMASKED,
             ],
         )
         # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
@@ -241,7 +223,7 @@ def person_access_history(*, person: Person):
             created_at__lte=OuterRef("created_at"),
             org__path__startswith=OuterRef("org__path"),
         )
-        seen |= Q(Exists(member_then), action="roster.export_unmasked", object_type="orgs.org")
+        seen |= Q(Exists(member_then), action=AuditAction.ROSTER_EXPORT_UNMASKED, object_type="orgs.org")
         return list(
             AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200]
         )

@@ -30,7 +30,7 @@ from smartunion.accounts.services import (
     worker_register_check,
 )
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome
@@ -187,7 +187,7 @@ def membership_transition(
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )
         audit_record(
-            action="membership.transition",
+            action=AuditAction.MEMBERSHIP_TRANSITION,
             actor=actor,
             obj=membership,
             org=membership.org,
@@ -256,7 +256,7 @@ def join_apply(
     except ValidationFailed as exc:
         if lookup is not None and exc.fields.get("id_number") == [_id_number_on_file()]:
             audit_record(
-                action="membership.apply",
+                action=AuditAction.MEMBERSHIP_APPLY,
                 actor=user,
                 org=org,
                 client_address=client_address,
@@ -358,7 +358,7 @@ def _join_apply(
             person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
         audit_record(
-            action="membership.apply",
+            action=AuditAction.MEMBERSHIP_APPLY,
             actor=user,
             obj=membership,
             org=org,
@@ -453,7 +453,7 @@ def transfer_request(
             reason=(reason or "").strip(),
         )
         audit_record(
-            action="transfer.request",
+            action=AuditAction.TRANSFER_REQUEST,
             actor=actor,
             obj=transfer,
             org=to_org,
@@ -485,7 +485,7 @@ def transfer_decide(
             transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
             transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
             audit_record(
-                action="transfer.reject",
+                action=AuditAction.TRANSFER_REJECT,
                 actor=actor,
                 obj=transfer,
                 org=transfer.to_org,
@@ -531,7 +531,7 @@ def transfer_decide(
             )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
         audit_record(
-            action="transfer.approve",
+            action=AuditAction.TRANSFER_APPROVE,
             actor=actor,
             obj=transfer,
             org=transfer.to_org,
@@ -554,7 +554,7 @@ def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_ad
     transfer.reason = reason
     transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit_record(
-        action="transfer.cancel",
+        action=AuditAction.TRANSFER_CANCEL,
         actor=actor,
         obj=transfer,
         org=transfer.to_org,
@@ -661,7 +661,9 @@ def person_open(*, actor, pk, client_address: str = "") -> Person:
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This person does not exist.")) from None
     require_perm(actor, "members.view", person.org)
-    audit_record(action="person.view", actor=actor, obj=person, org=person.org, client_address=client_address)
+    audit_record(
+        action=AuditAction.PERSON_VIEW, actor=actor, obj=person, org=person.org, client_address=client_address
+    )
     return person
 
 
@@ -670,7 +672,7 @@ def person_unmask(*, actor, person: Person, field: str, client_address: str = ""
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
         audit_record(
-            action="person.unmask",
+            action=AuditAction.PERSON_UNMASK,
             actor=actor,
             obj=person,
             org=person.org,
@@ -682,7 +684,7 @@ def person_unmask(*, actor, person: Person, field: str, client_address: str = ""
     if field not in {"id_number", "mobile"}:
         raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
     audit_record(
-        action="person.unmask",
+        action=AuditAction.PERSON_UNMASK,
         actor=actor,
         obj=person,
         org=person.org,
@@ -706,7 +708,7 @@ def person_update(*, actor, person: Person, data: dict[str, Any], client_address
             person.occupation_tags.set(tags)
             changed = sorted([*changed, "occupation_tags"])
         audit_record(
-            action="person.update",
+            action=AuditAction.PERSON_UPDATE,
             actor=actor,
             obj=person,
             org=person.org,
@@ -788,7 +790,7 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
             reason=_("Enrolled by union staff"),
         )
         audit_record(
-            action="member.enrol",
+            action=AuditAction.MEMBER_ENROL,
             actor=actor,
             obj=membership,
             org=org,
@@ -796,7 +798,9 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
             data={"person": person.pk},
         )
         # On the person too, so the worker's access history shows who enrolled them.
-        audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
+        audit_record(
+            action=AuditAction.PERSON_ENROL, actor=actor, obj=person, org=org, client_address=client_address
+        )
         if person.user_id:
             notify(
                 user_id=person.user_id,
@@ -906,7 +910,7 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
     person.user = user
     membership = _current_membership(person)
     audit_record(
-        action="worker.activate",
+        action=AuditAction.WORKER_ACTIVATE,
         actor=user,
         obj=person,
         org=person.org,
@@ -940,7 +944,7 @@ def worker_activate(
         code=code,
         purpose="register",
         client_address=client_address,
-        action="worker.register",
+        action=AuditAction.WORKER_REGISTER,
         signs_in=True,
     )
     with scopes_disabled(), transaction.atomic():
@@ -976,7 +980,7 @@ def person_link(*, user, mobile: str, code: str, client_address: str = "") -> Pe
         code=code,
         purpose="link",
         client_address=client_address,
-        action="worker.activate",
+        action=AuditAction.WORKER_ACTIVATE,
         user=user,
     )
     with scopes_disabled(), transaction.atomic():
@@ -1017,7 +1021,7 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
         code=code,
         purpose="contact",
         client_address=client_address,
-        action="person.self_update",
+        action=AuditAction.PERSON_SELF_UPDATE,
         user=user,
     )
     with scopes_disabled(), transaction.atomic():
@@ -1027,7 +1031,7 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
         person_set_mobile(person, cleaned["mobile"])
         person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
         audit_record(
-            action="person.self_update",
+            action=AuditAction.PERSON_SELF_UPDATE,
             actor=user,
             obj=person,
             org=person.org,
@@ -1106,7 +1110,7 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
         )
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="account.close",
+            action=AuditAction.ACCOUNT_CLOSE,
             actor=user,
             obj=person,
             org=person.org if person else None,
@@ -1229,7 +1233,7 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
                 for e, entry in zip(events, access_entries(events), strict=True)
             ]
         audit_record(
-            action="person.self_export",
+            action=AuditAction.PERSON_SELF_EXPORT,
             actor=user,
             obj=person if person is not None else user,
             org=person.org if person is not None else None,

@@ -34,7 +34,7 @@ from django.test.utils import override_settings
 from smartunion.accounts.models import Role, RoleGrant
 from smartunion.accounts.permissions import DEFAULT_ROLES
 from smartunion.accounts.services import one_time_code_send, staff_create, totp_set_secret, worker_register
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import CREDIT_CODE_CHARS, credit_code_check_char
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
@@ -42,7 +42,7 @@ from smartunion.orgs.models import Enterprise, Org, OrgKind
 from smartunion.orgs.services import enterprise_create, org_create
 
 DEFAULT_SEED = 20260101
-MARKER_ACTION = "demo.seed"
+MARKER_ACTION = AuditAction.DEMO_SEED
 CITY_NAME = "北京市总工会"
 CITY_REGION = "110000"
 
@@ -797,7 +797,9 @@ def _create_staff(staff: list[StaffAccount], orgs: dict[str, Org]) -> None:
         )
         totp_set_secret(user=user, secret=account.totp_secret)
         grant = RoleGrant.objects.create(user=user, role=roles[account.role], org=org)
-        audit_record(action="role.grant", obj=grant, org=org, data={"user": user.pk, "role": account.role})
+        audit_record(
+            action=AuditAction.ROLE_GRANT, obj=grant, org=org, data={"user": user.pk, "role": account.role}
+        )
 
 
 def _create_workers(workers: list[WorkerAccount]) -> None:

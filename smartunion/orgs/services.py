@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.models import RoleGrant, User
 from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import (
     INDUSTRY_SECTIONS,
     normalise_contact_phone,
@@ -183,7 +183,7 @@ def org_create(*, actor, parent: Org | None, client_address: str = "", **data: A
         if parent is not None:
             Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         audit_record(
-            action="org.create",
+            action=AuditAction.ORG_CREATE,
             actor=actor,
             obj=org,
             client_address=client_address,
@@ -230,7 +230,7 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
         if changed:
             org.save(update_fields=[*stored, "updated_at"])
             audit_record(
-                action="org.update",
+                action=AuditAction.ORG_UPDATE,
                 actor=actor,
                 obj=org,
                 client_address=client_address,
@@ -274,7 +274,7 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
         Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
         org.refresh_from_db()
         audit_record(
-            action="org.move",
+            action=AuditAction.ORG_MOVE,
             actor=actor,
             obj=org,
             client_address=client_address,
@@ -301,7 +301,7 @@ def org_delete(*, actor, org: Org, client_address: str = "") -> None:
             )
         parent = org.parent
         audit_record(
-            action="org.delete",
+            action=AuditAction.ORG_DELETE,
             actor=actor,
             obj=org,
             org=parent,
@@ -446,7 +446,7 @@ def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any)
         with transaction.atomic():
             enterprise = Enterprise.objects.create(org=org, **cleaned)
             audit_record(
-                action="enterprise.create",
+                action=AuditAction.ENTERPRISE_CREATE,
                 actor=actor,
                 obj=enterprise,
                 client_address=client_address,
@@ -471,7 +471,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = ""
             if changed:
                 enterprise.save(update_fields=[*changed, "updated_at"])
                 audit_record(
-                    action="enterprise.update",
+                    action=AuditAction.ENTERPRISE_UPDATE,
                     actor=actor,
                     obj=enterprise,
                     client_address=client_address,
@@ -489,7 +489,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = ""
         require_enterprise_perm(actor, "enterprises.delete", enterprise)
     with transaction.atomic():
         audit_record(
-            action="enterprise.delete",
+            action=AuditAction.ENTERPRISE_DELETE,
             actor=actor,
             obj=enterprise,
             client_address=client_address,

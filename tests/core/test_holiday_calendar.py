@@ -98,7 +98,7 @@ def test_adding_changing_and_deleting_one_date_moves_the_count_of_working_days(a
         "holiday.delete",
     ]
     assert all(e.actor_label == "city.admin" and e.org_id is None for e in events)
-    assert events[0].address == "10.1.2.3"
+    assert events[0].client_address == "10.1.2.3"
     assert events[0].data["date"] == "2026-12-01" and events[0].data["note"] == "本市劳模表彰日"
     assert (
         events[1].data["before"]["date"] == "2026-12-01" and events[1].data["after"]["date"] == "2026-12-02"
@@ -197,7 +197,9 @@ def test_a_notice_makes_its_year_known_and_moves_working_days(admin):
 
     [event] = _calendar_events()
     assert (
-        event.action == "holiday.notice" and event.address == "10.1.2.3" and event.actor_label == "city.admin"
+        event.action == "holiday.notice"
+        and event.client_address == "10.1.2.3"
+        and event.actor_label == "city.admin"
     )
     assert event.data["year"] == 2027
     assert event.data["working_days"] == ["2027-02-14", "2027-02-20", "2027-10-09"]

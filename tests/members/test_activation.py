@@ -194,7 +194,7 @@ def test_the_linking_is_audited_without_personal_data(tree, personas):
         record = AuditEvent.objects.get(action="worker.activate")
         register = AuditEvent.objects.get(action="worker.register")
     assert record.actor == user and record.object_id == str(person.pk) and record.org == tree.union_a
-    assert record.address == ADDRESS and record.outcome == AuditOutcome.SUCCESS
+    assert record.client_address == ADDRESS and record.outcome == AuditOutcome.SUCCESS
     assert record.data == {"via": "register"} and record.object_repr == f"person#{person.pk}"
     assert register.data == {"privacy_notice": True}
     assert mobile not in str(record.data) and "李档案" not in record.object_repr
@@ -250,7 +250,9 @@ def test_a_wrong_code_is_refused_counted_and_links_nothing(tree):
     assert reload(person).user is None
     with scopes_disabled():
         assert not User.objects.filter(mobile_index=person.mobile_index).exists()
-        assert SignInFailure.objects.filter(account_key=account_key(mobile), address=ADDRESS).count() == 1
+        assert (
+            SignInFailure.objects.filter(account_key=account_key(mobile), client_address=ADDRESS).count() == 1
+        )
         failed = AuditEvent.objects.get(action="worker.register", outcome=AuditOutcome.FAILURE)
     assert failed.data["reason"] == "bad_code" and mobile not in str(failed.data)
     # The right code still works afterwards, and ends the number's count (the worker is signed in).
