@@ -40,7 +40,7 @@ def _canonical(event: AuditEvent) -> bytes:
         "action": event.action,
         "object": [event.object_type, event.object_id, event.object_repr],
         "org": event.org_id,
-        # The key stays "address" though the column is ``client_address`` (core 0008): the bytes
+        # The key stays "address" though the column is ``client_address`` (core 0010): the bytes
         # hashed must not change, or every record written before would read as altered
         # (tests/core/test_audit_canonical.py). Migration 0006's historical model still says address.
         "address": event.client_address if hasattr(event, "client_address") else event.address,

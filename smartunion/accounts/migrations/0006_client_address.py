@@ -1,5 +1,5 @@
 """The client's network address is called ``client_address`` wherever it is stored (sign-in
-failures, one-time codes, the audit log: core 0008), as the services already call it.
+failures, one-time codes, the audit log: core 0010), as the services already call it.
 
 In the database, a rename of the column and of its index: no data moves and no index is rebuilt
 (the index follows its column). The migration state drops and re-adds the index instead, because a
