@@ -15,12 +15,21 @@ from urllib.parse import urlencode
 
 from django.apps import apps
 
-from smartunion.accounts.models import RoleGrant
+from smartunion.accounts.models import Role, RoleGrant
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import RosterImport
+from smartunion.members.services import card_token, join_apply, person_open, transfer_request
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login
-from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, totp_now
+from tests.factories import (
+    STAFF_PASSWORD,
+    WORKER_PASSWORD,
+    StaffFactory,
+    WorkerFactory,
+    make_id_number,
+    make_person,
+    totp_now,
+)
 
 ANONYMOUS = "anonymous"
 # Keys of the objects made on demand: a row naming one (in its route, target, body, persona or
@@ -37,10 +46,11 @@ def model(name: str):
 
 
 def tree_objects(tree, personas) -> dict:
-    """The tree, two grants' objects, and a holiday of the calendar (every row gets these)."""
+    """The tree, two grants' objects, a role, and a holiday of the calendar (every row gets these)."""
     objects = dict(vars(tree))
     with scopes_disabled():
         objects["grant_shunyi_staff"] = RoleGrant.objects.get(user=personas["shunyi_staff"])
+    objects["role_grassroots_staff"] = Role.objects.get(code="grassroots_staff")
     objects["staff_shunyi"] = personas["shunyi_staff"]
     # A date of an entered notice: what a refused edit or delete must leave as it is.
     objects["holiday_override"] = model("HolidayOverride").objects.create(
@@ -51,9 +61,6 @@ def tree_objects(tree, personas) -> dict:
 
 def member_objects(tree) -> dict:
     """People, applications and transfers on both sides of each boundary (members' rows only)."""
-    from smartunion.members.services import join_apply, transfer_request
-    from tests.factories import StaffFactory, WorkerFactory, make_id_number, make_person
-
     mover = StaffFactory(username="matrix.mover", home_org=tree.city, roles=[("federation_admin", tree.city)])
     objects = {}
     objects["person_a"], _m = make_person(org=tree.union_a, real_name="甲会员")
@@ -91,9 +98,6 @@ def worker_objects(tree) -> dict:
     a card and a staff member's look at their record) and ``worker_b`` (a member of 丙公司工会 with a
     message); ``worker_new`` has no record yet; ``applicant_c`` waits for 乙公司工会's answer;
     ``unlinked_b`` is a member 乙公司工会 entered, whom no account has claimed."""
-    from smartunion.members.services import card_token, join_apply, person_open, transfer_request
-    from tests.factories import StaffFactory, WorkerFactory, make_id_number, make_person
-
     reader = StaffFactory(
         username="matrix.reader",
         display_name="甲记录查看人",
@@ -179,15 +183,24 @@ def api_token(client, user) -> str:
     return response.json()["token"]
 
 
+def readable(response) -> str:
+    """The answer as a person reads it: a JSON answer with its characters unescaped (ninja writes
+    ``\\u4e59``), so that a name in it is found by the name."""
+    if response.get("Content-Type", "").startswith("application/json") and response.content:
+        return json.dumps(json.loads(response.content), ensure_ascii=False)
+    return response.content.decode()
+
+
 def send(client, *, end: str, user, method: str, url: str, body: dict):
-    """The request as the end's clients send it: a console session past the second factor, a
-    mobile session, or a bearer token with a JSON body; nobody signed in for ``user`` None."""
+    """The request as the end's clients send it: a session (staff past the second factor), or a
+    bearer token with a JSON body for the API; nobody signed in for ``user`` None."""
     if end == "api":
         headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token(client, user)}"} if user is not None else {}
         data = json.dumps(body) if body else ""
         return client.generic(method, url, data=data, content_type="application/json", **headers)
     if user is not None:
-        if end == "console":
+        if user.is_staff_member:
+            # Past the second factor, as on the console (the same session reaches the mobile web).
             staff_login(client, user)
         else:
             client.force_login(user)

@@ -22,10 +22,10 @@ from pathlib import Path
 class Row:
     """persona × end × method × route → expected status.
 
-    Before the request the ``target`` (an object, which may leak) must exist. After it, when the
-    request is refused (403, 404, 401, or ``refused`` for a refusal answered otherwise, such as a
-    redirect to sign-in or a form error), its name does not show, it has not changed, ``counted``
-    (a model's class name) has as many rows as before, and an API answer has the error shape.
+    Before the request the ``target`` (an object, which may leak) must exist. After a request that
+    must not reach it (401, 403, 404, or ``refused`` whatever the status: a redirect to sign-in, a
+    form error, a worker's own page), its name does not show, it has not changed, ``counted`` (a
+    model's class name) has as many rows as before, and an API error has the error shape.
     ``hidden`` strings never show in the answer, ``visible`` ones do (formatted like the route):
     a worker's page shows their own data and not another worker's."""
 

@@ -265,6 +265,35 @@ MATRIX = [
     Row(
         "union_a_staff", "api", "POST", "/api/v1/members/search", 422, "person_b", (("org", "{union_b.pk}"),)
     ),
+    # --- enrolling a member: only into a union of the scope ---------------------------------
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/members/new/",
+        200,
+        "union_b",
+        (
+            ("org", "{union_b.pk}"),
+            ("real_name", "越权会员"),
+            ("id_number", "110105199001017773"),
+            ("mobile", "13900000001"),
+            ("employment_form", "standard"),
+        ),
+        refused=True,
+        counted="Person",
+    ),
+    Row("fangshan_viewer", "console", "GET", "/console/members/new/", 403),
+    # the receiving-union picker of a transfer lists the public directory (as the join page does)
+    Row("fangshan_viewer", "console", "GET", "/console/members/transfer-to/?q=丙餐饮", 403),
+    Row(
+        "union_a_staff",
+        "console",
+        "GET",
+        "/console/members/transfer-to/?q=丙餐饮",
+        200,
+        visible=("丙公司工会",),
+    ),
 ]
 
 LIST_ROWS = [

@@ -6,6 +6,14 @@ from tests.scope.rows import Listed, ListRow, Row
 
 ORG_EDIT = (("name", "改名"), ("kind", "enterprise_union"), ("region_code", "110113"))
 ENT_EDIT = (("name", "改名公司"),)
+ENT_ADD = (
+    ("name", "越权新设有限公司"),
+    ("credit_code", "9111010500000T3AJT"),
+    ("industry", "G"),
+    ("headcount", "10"),
+)
+ENT_ADD_UNDER_A = (*ENT_ADD, ("org", "{union_a.pk}"))
+ENT_ADD_UNDER_B = (*ENT_ADD, ("org", "{union_b.pk}"))
 
 MATRIX = [
     # --- console: a district cannot reach another district ------------------------------------
@@ -122,6 +130,53 @@ MATRIX = [
     Row("union_a_staff", "api", "DELETE", "/api/v1/enterprises/{enterprise_a.pk}", 403, "enterprise_a"),
     Row("fangshan_staff", "api", "GET", "/api/v1/orgs/{union_a.pk}", 200, "union_a"),
     Row("union_a_staff", "api", "GET", "/api/v1/enterprises/{enterprise_a.pk}", 200, "enterprise_a"),
+    # --- creating: under a node outside the scope is 404; an org outside the scope is not picked -
+    Row(
+        "fangshan_staff",
+        "console",
+        "POST",
+        "/console/orgs/{union_c.pk}/add/",
+        404,
+        "union_c",
+        (("name", "越权工会"), ("kind", "enterprise_union"), ("region_code", "110113")),
+        counted="Org",
+    ),
+    Row("fangshan_viewer", "console", "GET", "/console/orgs/{union_a.pk}/add/", 403, "union_a"),
+    Row("fangshan_staff", "console", "GET", "/console/orgs/{union_a.pk}/add/", 200, "union_a"),
+    Row(
+        "union_a_staff",
+        "console",
+        "POST",
+        "/console/enterprises/new/",
+        200,
+        "union_b",
+        ENT_ADD_UNDER_B,
+        refused=True,
+        counted="Enterprise",
+    ),
+    Row("fangshan_viewer", "console", "GET", "/console/enterprises/new/", 403),
+    # (the API says of an org outside the scope what it says of one that does not exist)
+    Row(
+        "union_a_staff",
+        "api",
+        "POST",
+        "/api/v1/enterprises",
+        422,
+        "union_b",
+        ENT_ADD_UNDER_B,
+        refused=True,
+        counted="Enterprise",
+    ),
+    Row(
+        "fangshan_viewer",
+        "api",
+        "POST",
+        "/api/v1/enterprises",
+        403,
+        "union_a",
+        ENT_ADD_UNDER_A,
+        counted="Enterprise",
+    ),
 ]
 
 LIST_ROWS = [

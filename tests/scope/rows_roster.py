@@ -70,6 +70,10 @@ MATRIX = [
         "roster_import_a",
     ),
     Row("fangshan_staff", "console", "GET", "/console/roster/export/?org={union_b.pk}", 200, "union_b"),
+    # the blank template: for whoever reads members somewhere
+    Row("fangshan_viewer", "console", "GET", "/console/roster/template.xlsx", 403),
+    Row("union_a_staff", "console", "GET", "/console/roster/template.csv", 200),
+    Row("anonymous", "console", "GET", "/console/roster/template.xlsx", 302, redirect="/console/login/"),
 ]
 
 LIST_ROWS = [

@@ -4,6 +4,9 @@ rows_<domain>.py module (LIST_ROWS)."""
 
 from __future__ import annotations
 
+from django.urls import URLResolver, get_resolver
+
+from smartunion.console.helpers import staff_required
 from tests.scope.rows import rows
 
 # --- Every console list follows its own flag (issue 7, item 3) ------------------------------------
@@ -81,8 +84,6 @@ NOT_LISTS = {
 
 def console_routes() -> dict[str, object]:
     """URL name -> view of every route in the console namespace, from the URL resolver."""
-    from django.urls import URLResolver, get_resolver
-
     found: dict[str, object] = {}
 
     def walk(patterns, namespace):
@@ -125,8 +126,6 @@ def test_every_console_route_is_classified_and_every_list_follows_its_flag():
 
 
 def test_the_route_check_fails_on_a_list_that_does_not_follow_its_flag():
-    from smartunion.console.helpers import staff_required
-
     def view(request):  # pragma: no cover - never called
         raise AssertionError
 

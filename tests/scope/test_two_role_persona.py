@@ -4,11 +4,15 @@ search by a full number, and the memberships a record shows."""
 
 from __future__ import annotations
 
+from html import unescape
+from urllib.parse import quote
+
 import pytest
 
 from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import Membership, MembershipEvent
 from tests.conftest import staff_login
-from tests.factories import make_person, totp_now
+from tests.factories import STAFF_PASSWORD, make_person, totp_now
 from tests.scope.personas import api_token, member_objects
 
 
@@ -16,11 +20,6 @@ def test_the_two_role_persona_lists_only_its_union_on_the_real_server(
     default_roles, real_server, tree, personas
 ):
     """The trial's case end to end: gunicorn, a real sign-in with password and TOTP, the list pages."""
-    from html import unescape
-    from urllib.parse import quote
-
-    from tests.factories import STAFF_PASSWORD
-
     objects = member_objects(tree)
     user = personas["union_a_fs_cockpit"]
     server = real_server()
@@ -77,8 +76,6 @@ def test_a_record_lists_only_the_memberships_its_flag_shows(tree, personas, clie
     """A member of 甲公司工会 who was once suspended at 乙公司工会: the clerk who also reads 房山's
     cockpit opens the record and sees neither 乙公司工会's membership nor its reason, in the console
     and the API, as 甲公司工会's clerk alone would."""
-    from smartunion.members.models import Membership, MembershipEvent
-
     person, _m = make_person(org=tree.union_a, real_name="甲会员")
     with scopes_disabled():
         earlier = Membership.objects.create(person=person, org=tree.union_b, status="left")
