@@ -85,7 +85,7 @@ def staff_required(view: Callable | None = None, *, perm: str = "", lists: bool 
             except Forbidden as exc:
                 return error_page(request, 403, exc.message)
 
-        # What the route lists under (tests/test_scope_matrix.py reads it off every console route).
+        # What the route lists under (tests/scope/test_console_list_routes.py reads it off every console route).
         wrapper.list_perm = perm if lists else ""
         return wrapper
 
