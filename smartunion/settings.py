@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -286,6 +287,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below, redacted
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic work, declared once: run by `celery beat`, or by `manage.py run_scheduled` from cron where
+# there is no beat (each job at most once per period). Intervals or celery.schedules.crontab.
+CELERY_BEAT_SCHEDULE = {
+    "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
+    "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
+}
 
 # --- Static -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -1,29 +1,35 @@
-"""Background work (core/tasks.py, smartunion/celery.py).
+"""Background and scheduled work (core/tasks.py, smartunion/celery.py, manage.py run_scheduled).
 
 Without a broker a task runs in a thread of the process that queues it; with a broker that is down
 it does too, after one short try, so nothing fails and no record waits for a worker. A task run
-twice writes once.
+twice writes once. The periodic jobs do their housekeeping, and run_scheduled starts each once per
+period.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from celery import shared_task
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+import smartunion
+from smartunion.accounts.models import OneTimeCode, SignInFailure
 from smartunion.core import tasks as core_tasks
-from smartunion.core.models import AuditEvent
+from smartunion.core.models import AuditEvent, ScheduledRun
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tasks import enqueue
 from smartunion.members.models import RosterImport, RosterImportStatus
 from smartunion.members.roster import roster_import_get
-from smartunion.members.tasks import roster_import_commit_task
+from smartunion.members.tasks import roster_housekeeping, roster_import_commit_task
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff, restore_migration_data
 from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory
@@ -38,6 +44,11 @@ REMEMBERED: list[tuple[str, str]] = []
 @shared_task(name="tests.remember")
 def remember(value: str) -> None:
     REMEMBERED.append((value, threading.current_thread().name))
+
+
+@shared_task(name="tests.fail")
+def fail() -> None:
+    raise RuntimeError("this job fails")
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +79,19 @@ def wait_for(roster_import: RosterImport, *, seconds: float = 30, log=lambda: ""
         f"still committing after {seconds} s\n{log()}"
     )
     return roster_import
+
+
+# --- the app --------------------------------------------------------------------------------------------
+
+
+def test_the_celery_app_loads_with_django_and_knows_every_scheduled_task(settings):
+    app = smartunion.celery_app
+    app.autodiscover_tasks(force=True)  # every app's tasks.py, as a worker loads them at its start
+    assert app.main == "smartunion"
+    assert "members.roster_import_commit" in app.tasks
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
 
 
 # --- enqueue ------------------------------------------------------------------------------------------------
@@ -169,3 +193,125 @@ def test_a_late_run_of_an_import_given_up_does_nothing_and_it_can_be_retried(tre
     assert counts() == (0, 0, 0) and Path(roster_import.stored_path).exists()
     assert commit(staff, roster_import).status == RosterImportStatus.DONE  # 重新导入
     assert counts() == (3, 3, 3)
+
+
+# --- the periodic jobs ------------------------------------------------------------------------------------------
+
+
+def _aged(path: Path, seconds: float) -> Path:
+    path.write_bytes(b"x")
+    then = time.time() - seconds
+    os.utime(path, (then, then))
+    return path
+
+
+def test_roster_housekeeping_drops_what_nobody_will_import_and_files_nothing_refers_to(
+    tree, personas, settings
+):
+    staff = personas["union_a_staff"]
+    week_old = validate(staff, tree.union_a, csv_file(roster_rows(tree.enterprise_a, 2)))
+    stalled = validate(staff, tree.union_a, csv_file(roster_rows(tree.enterprise_a, 2, start=10)))
+    waiting = validate(staff, tree.union_a, csv_file(roster_rows(tree.enterprise_a, 2, start=20)))
+    silent_since = timezone.now() - timedelta(seconds=settings.ROSTER_COMMIT_STALE_SECONDS + 1)
+    with scopes_disabled():
+        RosterImport.objects.filter(pk=week_old.pk).update(created_at=timezone.now() - timedelta(days=8))
+        RosterImport.objects.filter(pk=stalled.pk).update(
+            status=RosterImportStatus.COMMITTING, timings={"heartbeat": silent_since.isoformat()}
+        )
+    imports = Path(settings.VAR_DIR) / "imports"
+    two_hours = 2 * 3600
+    _aged(Path(waiting.stored_path), two_hours)  # old, but its import still waits for the clerk
+    crashed_upload = _aged(imports / f"{uuid.uuid4().hex}.upload.xlsx", two_hours)  # plain ID numbers
+    unsaved_staged = _aged(imports / f"{uuid.uuid4().hex}.staged", two_hours)
+    in_a_check_now = _aged(imports / f"{uuid.uuid4().hex}.upload.csv", 60)
+    not_ours = _aged(imports / "README.txt", two_hours)
+
+    assert roster_housekeeping() == {"expired": 1, "stalled": 1, "orphaned_files": 2}
+
+    with scopes_disabled():
+        statuses = dict(RosterImport.objects.values_list("pk", "status"))
+        stalled.refresh_from_db()
+    assert statuses == {
+        week_old.pk: RosterImportStatus.FAILED,
+        stalled.pk: RosterImportStatus.FAILED,
+        waiting.pk: RosterImportStatus.READY,
+    }
+    assert "服务器" in stalled.failure_reason and Path(stalled.stored_path).exists()  # to retry
+    assert not Path(week_old.stored_path).exists()
+    assert not crashed_upload.exists() and not unsaved_staged.exists()
+    assert Path(waiting.stored_path).exists() and in_a_check_now.exists() and not_ours.exists()
+    assert roster_housekeeping() == {"expired": 0, "stalled": 0, "orphaned_files": 0}  # run twice
+
+
+def _sign_in_records(*, age: timedelta) -> None:
+    when = timezone.now() - age
+    SignInFailure.objects.create(account_key="k" * 64, created_at=when)
+    OneTimeCode.objects.create(
+        mobile_index="m" * 64, purpose="signin", code_hash="h" * 64, created_at=when, expires_at=when
+    )
+
+
+def _sign_in_record_counts() -> tuple[int, int]:
+    return SignInFailure.objects.count(), OneTimeCode.objects.count()
+
+
+@pytest.mark.django_db
+def test_sign_in_records_that_count_for_nothing_any_more_are_deleted(settings):
+    from smartunion.accounts.tasks import sign_in_records_prune
+
+    window = timedelta(seconds=settings.LOCKOUT_WINDOW_SECONDS)
+    _sign_in_records(age=timedelta(days=1, minutes=1))  # both out of every window
+    _sign_in_records(age=window - timedelta(minutes=1))  # both still counted
+    SignInFailure.objects.create(
+        account_key="k" * 64, created_at=timezone.now() - window - timedelta(minutes=1)
+    )
+
+    assert sign_in_records_prune() == {"sign_in_failures": 2, "one_time_codes": 1}
+    assert _sign_in_record_counts() == (1, 1)
+
+
+@pytest.mark.django_db
+def test_run_scheduled_runs_each_job_once_per_period():
+    _sign_in_records(age=timedelta(days=2))
+    out = _run_scheduled()
+    assert "roster-housekeeping: {'expired': 0, 'stalled': 0, 'orphaned_files': 0}" in out
+    assert "sign-in-records-prune: {'sign_in_failures': 1, 'one_time_codes': 1}" in out
+    assert _sign_in_record_counts() == (0, 0)
+
+    _sign_in_records(age=timedelta(days=2))
+    assert _run_scheduled() == ""  # a minute later from cron: nothing is due
+    assert _sign_in_record_counts() == (1, 1)
+
+    ScheduledRun.objects.filter(name="sign-in-records-prune").update(
+        started_at=timezone.now() - timedelta(days=1, seconds=1)
+    )
+    out = _run_scheduled()  # a day later: that job is due, the hourly one not yet
+    assert out == "sign-in-records-prune: {'sign_in_failures': 1, 'one_time_codes': 1}\n"
+    assert _sign_in_record_counts() == (0, 0)
+    listed = _run_scheduled("--list")
+    assert "sign-in-records-prune: accounts.sign_in_records_prune <freq: 1.00 day>; last " in listed
+    assert "succeeded; due: False" in listed
+
+
+@pytest.mark.django_db
+def test_a_failing_job_is_reported_and_the_others_still_run(settings):
+    settings.CELERY_BEAT_SCHEDULE = {
+        "broken": {"task": "tests.fail", "schedule": timedelta(minutes=5)},
+        "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
+    }
+    _sign_in_records(age=timedelta(days=2))
+    with pytest.raises(CommandError, match="Failed: broken"):
+        _run_scheduled()
+    assert _sign_in_record_counts() == (0, 0)
+    assert dict(ScheduledRun.objects.values_list("name", "succeeded")) == {
+        "broken": False,
+        "sign-in-records-prune": True,
+    }
+
+
+def _run_scheduled(*args: str) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("run_scheduled", *args, stdout=out)
+    return out.getvalue()
