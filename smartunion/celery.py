@@ -15,7 +15,8 @@ from __future__ import annotations
 import os
 import sys
 
-from celery import Celery
+from celery import Celery, signals
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartunion.settings")
 
@@ -28,3 +29,17 @@ app = Celery("smartunion")
 sys.path[:] = _sys_path
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+def refuse_to_start_with_the_wrong_keys(**kwargs) -> None:
+    """As wsgi.py for a server process: a worker whose FIELD_ENCRYPTION_KEYS do not match the data
+    stops at its start with the reason, instead of failing every task that reads personal data.
+    (SystemExit: Celery logs and ignores an exception a signal handler raises.)"""
+    # Imported here, when a worker starts: every process loads this module with the package.
+    from smartunion.core.checks import refuse_to_start_with_the_wrong_keys as check  # noqa: PLC0415
+
+    try:
+        check()
+    except ImproperlyConfigured as exc:
+        raise SystemExit(f"smartunion worker: {exc}") from exc

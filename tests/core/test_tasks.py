@@ -3,13 +3,21 @@
 Without a broker a task runs in a thread of the process that queues it; with a broker that is down
 it does too, after one short try, so nothing fails and no record waits for a worker. A task run
 twice writes once. The periodic jobs do their housekeeping, and run_scheduled starts each once per
-period.
+period. The tests marked ``celery_worker`` start a real Celery worker against Redis and run a roster
+import through it, also with its worker process killed mid-task; they run when
+SMARTUNION_CELERY_WORKER is set (``1`` for redis://127.0.0.1:6379/1, or a redis:// URL), as
+``.ci/run`` does on PostgreSQL.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -19,6 +27,7 @@ from pathlib import Path
 import pytest
 from celery import shared_task
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 import smartunion
@@ -28,12 +37,13 @@ from smartunion.core.models import AuditEvent, ScheduledRun
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tasks import enqueue
 from smartunion.members.models import RosterImport, RosterImportStatus
-from smartunion.members.roster import roster_import_get
+from smartunion.members.roster import roster_import_get, roster_write_lock
 from smartunion.members.tasks import roster_housekeeping, roster_import_commit_task
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff, restore_migration_data
-from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory
+from tests.factories import EnterpriseFactory, OrgFactory, StaffFactory, make_person
 from tests.members.test_roster import commit, counts, csv_file, roster_rows, validate
+from tests.realserver import ROOT, _database_url
 
 # Nothing listens here: connections are refused at once, as when Redis has stopped.
 BROKER_DOWN = "redis://127.0.0.1:1/0"
@@ -315,3 +325,190 @@ def _run_scheduled(*args: str) -> str:
     out = StringIO()
     call_command("run_scheduled", *args, stdout=out)
     return out.getvalue()
+
+
+# --- a real worker -----------------------------------------------------------------------------------------------
+
+WORKER_SETTING = os.environ.get("SMARTUNION_CELERY_WORKER", "")
+
+
+def with_a_celery_worker(test):
+    """Marked ``celery_worker``; run only when SMARTUNION_CELERY_WORKER is set; data committed."""
+    test = pytest.mark.django_db(transaction=True)(test)
+    test = pytest.mark.skipif(
+        not WORKER_SETTING,
+        reason="a real Celery worker: set SMARTUNION_CELERY_WORKER=1 (Redis at 127.0.0.1:6379/1) or a redis:// URL",
+    )(test)
+    return pytest.mark.celery_worker(test)
+
+
+CELERY = Path(sys.executable).with_name("celery")
+
+
+class Worker:
+    """``celery -A smartunion worker`` (prefork, one process) on the test database, consuming a queue
+    of its own, so that no other worker on this Redis takes the test's tasks."""
+
+    def __init__(self, broker: str, queue: str, env: dict[str, str] | None = None) -> None:
+        self.queue = queue
+        self._log_path = ROOT / "var" / f"celery-worker-{queue}.log"
+        self._log = open(self._log_path, "wb")  # noqa: SIM115
+        full_env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DATABASE_URL": _database_url(),
+            "CELERY_BROKER_URL": broker,
+            "CELERY_QUEUE": queue,
+            "CONN_MAX_AGE": "0",  # no connection kept to the test database once a task ends
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
+        if connection.vendor == "sqlite":
+            full_env.pop("DATABASE_TEST_NAME", None)
+        self.proc = subprocess.Popen(  # noqa: S603
+            [str(CELERY), "-A", "smartunion", "worker", "--pool=prefork", "--concurrency=1"]
+            + ["--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"{queue}@%h"],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while " ready." not in self.log():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                log = self.log()
+                self.stop()
+                raise RuntimeError(f"the Celery worker did not start within 60 s:\n{log}")
+            time.sleep(0.2)
+
+    def log(self) -> str:
+        self._log.flush()
+        return self._log_path.read_text(errors="replace")[-20_000:]
+
+    def pool_processes(self) -> list[int]:
+        """The worker's child processes (the one that runs tasks)."""
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                children.append(int(stat.parent.name))
+        return children
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)  # warm shutdown
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log.close()
+        self._log_path.unlink(missing_ok=True)
+
+
+def _broker() -> str:
+    import redis
+
+    broker = "redis://127.0.0.1:6379/1" if WORKER_SETTING in ("1", "true", "yes") else WORKER_SETTING
+    try:
+        redis.Redis.from_url(broker, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:  # asked for: a missing broker fails the run, it is no skip
+        pytest.fail(f"SMARTUNION_CELERY_WORKER is set but Redis at {broker} does not answer: {exc}")
+    return broker
+
+
+def _forget_queue(broker: str, queue: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(broker, socket_connect_timeout=2)
+    for key in client.scan_iter(match=f"*{queue}*"):  # the queue, its bindings: nothing left behind
+        client.delete(key)
+
+
+@pytest.fixture
+def celery_worker(settings):
+    broker = _broker()
+    queue = f"smartunion-test-{uuid.uuid4().hex[:12]}"
+    settings.CELERY_BROKER_URL = broker
+    settings.CELERY_TASK_DEFAULT_QUEUE = queue
+    worker = Worker(broker, queue)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        _forget_queue(broker, queue)
+
+
+@with_a_celery_worker
+def test_a_worker_with_the_wrong_keys_refuses_to_start(tree):
+    """As the web server does (wsgi.py): a worker started with FIELD_ENCRYPTION_KEYS that do not
+    read the data stops at once with the reason, instead of failing every import."""
+    make_person(org=tree.union_a, real_name="张三")
+    broker, queue = _broker(), f"smartunion-test-{uuid.uuid4().hex[:12]}"
+    other_key = f"1:{base64.b64encode(os.urandom(32)).decode()}"
+    try:
+        with pytest.raises(RuntimeError, match="did not start") as refused:
+            Worker(broker, queue, env={"FIELD_ENCRYPTION_KEYS": other_key})
+    finally:
+        _forget_queue(broker, queue)
+    assert "FIELD_ENCRYPTION_KEYS does not match the data: key version 1 cannot decrypt" in str(refused.value)
+
+
+def _big_import(settings, rows: int):
+    settings.ROSTER_SYNC_ROWS = 10
+    union, enterprise, staff = big_union()
+    roster_import = validate(staff, union, csv_file(roster_rows(enterprise, rows)))
+    return staff, roster_import
+
+
+@with_a_celery_worker
+def test_a_large_roster_is_imported_by_the_celery_worker(celery_worker, settings):
+    staff, roster_import = _big_import(settings, 40)
+    roster_import = commit(staff, roster_import)
+    assert roster_import.status == RosterImportStatus.COMMITTING  # queued, not run in the request
+    roster_import = wait_for(roster_import, seconds=60, log=celery_worker.log)
+    assert roster_import.status == RosterImportStatus.DONE, roster_import.failure_reason
+    assert roster_import.created_count == 40 and counts() == (40, 40, 40)
+    deadline = time.monotonic() + 10  # the worker logs the task's end just after its COMMIT
+    while not re.search(r"Task members\.roster_import_commit\[[-0-9a-f]+\] succeeded", celery_worker.log()):
+        assert time.monotonic() < deadline, celery_worker.log()
+        time.sleep(0.1)
+
+
+def _heartbeat(roster_import: RosterImport) -> str:
+    with scopes_disabled():
+        return RosterImport.objects.get(pk=roster_import.pk).timings.get("heartbeat", "")
+
+
+def _wait_for_a_new_heartbeat(roster_import: RosterImport, since: str, worker: Worker) -> str:
+    deadline = time.monotonic() + 60
+    while (beat := _heartbeat(roster_import)) == since:
+        assert time.monotonic() < deadline, f"the worker did not start the task within 60 s:\n{worker.log()}"
+        time.sleep(0.1)
+    return beat
+
+
+@with_a_celery_worker
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the test holds PostgreSQL's roster write lock to catch the task",
+)
+def test_a_task_whose_worker_process_is_killed_runs_again_to_the_end(celery_worker, settings):
+    """The worker process running the import is killed (the OOM killer, a kill -9) while the task
+    waits for the roster write lock, which the test holds: its message goes back to the queue
+    (acks_late, reject_on_worker_lost), a new process runs the task again, and the import ends."""
+    staff, roster_import = _big_import(settings, 40)
+    with roster_write_lock():
+        roster_import = commit(staff, roster_import)
+        queued = _heartbeat(roster_import)
+        first_run = _wait_for_a_new_heartbeat(roster_import, queued, celery_worker)
+        (process,) = celery_worker.pool_processes()
+        os.kill(process, signal.SIGKILL)
+        _wait_for_a_new_heartbeat(roster_import, first_run, celery_worker)  # the second run
+    roster_import = wait_for(roster_import, seconds=60, log=celery_worker.log)
+    assert roster_import.status == RosterImportStatus.DONE, roster_import.failure_reason
+    assert roster_import.created_count == 40 and counts() == (40, 40, 40)
+    assert "WorkerLostError" in celery_worker.log()
