@@ -3,7 +3,6 @@ since whoever created the account knows the initial one)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.shortcuts import redirect
@@ -12,22 +11,9 @@ from django.views.decorators.http import require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.services import password_change
+from smartunion.console.forms.accounts import PasswordChangeForm
 from smartunion.console.helpers import apply_domain_error, render_page, staff_required
 from smartunion.core.errors import Locked, ValidationFailed
-
-
-class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), strip=False, widget=forms.PasswordInput)
-    new_password = forms.CharField(label=_("New password"), strip=False, widget=forms.PasswordInput)
-    new_password_again = forms.CharField(
-        label=_("New password again"), strip=False, widget=forms.PasswordInput
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("new_password") and cleaned.get("new_password") != cleaned.get("new_password_again"):
-            self.add_error("new_password_again", _("The two new passwords differ."))
-        return cleaned
 
 
 @require_http_methods(["GET", "POST"])

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, scope_with_perm
+from smartunion.console.forms.members import DecisionForm
 from smartunion.console.helpers import (
     PAGE_SIZE,
     apply_domain_error,
@@ -18,7 +19,6 @@ from smartunion.console.helpers import (
     render_page,
     staff_required,
 )
-from smartunion.console.member_forms import DecisionForm
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.selectors import application_get, applications_escalated, applications_queue

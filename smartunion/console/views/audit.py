@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from smartunion.accounts.models import Role, User
 from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
-from smartunion.console.forms import AuditFilterForm
+from smartunion.console.forms.audit import AuditFilterForm
 from smartunion.console.helpers import render_page, staff_required
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import Scope, scopes_disabled, subtree_q

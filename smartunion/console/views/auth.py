@@ -25,7 +25,7 @@ from smartunion.accounts.services import (
     user_language_set,
     user_needs_enrolment,
 )
-from smartunion.console.forms import EnrolForm, LoginForm, OtpForm
+from smartunion.console.forms.accounts import EnrolForm, LoginForm, OtpForm
 from smartunion.console.helpers import apply_domain_error, signed_in_staff
 from smartunion.core.errors import Conflict, Locked, Unauthorized, ValidationFailed
 from smartunion.core.http import safe_redirect_target

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.console.calendar_forms import (
+from smartunion.console.forms.holidays import (
     HolidayNoticeForm,
     HolidayOverrideForm,
     kind_to_is_workday,

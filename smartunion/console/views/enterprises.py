@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm
-from smartunion.console.forms import EnterpriseForm
+from smartunion.console.forms.orgs import EnterpriseForm
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,

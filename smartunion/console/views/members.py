@@ -19,14 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
-from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
-from smartunion.console.member_forms import (
+from smartunion.console.forms.members import (
     MemberEditForm,
     MemberEnrolForm,
     MemberSearchForm,
     StatusChangeForm,
     TransferRequestForm,
 )
+from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
 from smartunion.core import crypto
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label

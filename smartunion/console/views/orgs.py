@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.models import RoleGrant
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
-from smartunion.console.forms import MoveForm, OrgForm
+from smartunion.console.forms.orgs import MoveForm, OrgForm
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,

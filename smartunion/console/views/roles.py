@@ -14,7 +14,7 @@ from smartunion.accounts.middleware import request_address
 from smartunion.accounts.models import RoleGrant, User, UserKind
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.accounts.services import role_grant, role_revoke, staff_create, staff_get_in_scope, totp_reset
-from smartunion.console.forms import ConfirmForm, RoleGrantForm, StaffForm
+from smartunion.console.forms.accounts import ConfirmForm, RoleGrantForm, StaffForm
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,

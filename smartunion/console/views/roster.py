@@ -3,17 +3,16 @@ progress bar, export the roster of a union. The rules live in members/roster.py.
 
 from __future__ import annotations
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.console.forms.members import RosterExportForm, RosterUploadForm
 from smartunion.console.helpers import apply_domain_error, render_page, staff_required
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import RosterImportStatus
@@ -30,47 +29,6 @@ from smartunion.members.roster import (
 )
 from smartunion.orgs.models import GRASSROOTS_KINDS
 from smartunion.orgs.selectors import org_get, org_roots_for_scope
-
-
-class RosterUploadForm(forms.Form):
-    # The service judges the file (empty, corrupt, too big): the form only carries it.
-    file = forms.FileField(label=gettext_lazy("Roster file (.xlsx or .csv)"), allow_empty_file=True)
-
-
-class RosterExportForm(forms.Form):
-    MASKED, FULL = "masked", "full"
-    content = forms.ChoiceField(
-        label=gettext_lazy("ID numbers and mobiles"),
-        choices=[
-            (MASKED, gettext_lazy("Masked (110105********123X, 138****5678)")),
-            (FULL, gettext_lazy("In full (recorded in the audit log)")),
-        ],
-        initial=MASKED,
-        widget=forms.RadioSelect,
-    )
-    confirm = forms.BooleanField(
-        label=gettext_lazy(
-            "I need the full ID numbers and mobiles for union work, and I know this export is recorded."
-        ),
-        required=False,
-    )
-    file_format = forms.ChoiceField(
-        label=gettext_lazy("File"),
-        choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")],
-        initial="xlsx",
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, may_unmask: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not may_unmask:
-            self.fields["content"].choices = self.fields["content"].choices[:1]
-
-    def clean(self):
-        data = super().clean()
-        if data.get("content") == self.FULL and not data.get("confirm"):
-            self.add_error("confirm", _("Confirm that you need the full values."))
-        return data
 
 
 def _picked_org(request):

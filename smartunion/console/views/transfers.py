@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, scope_with_perm
+from smartunion.console.forms.members import DecisionForm, TransferCancelForm
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
-from smartunion.console.member_forms import DecisionForm, TransferCancelForm
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import TransferStatus

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.console.forms import OrgField
+from smartunion.console.forms.orgs import OrgField
 from smartunion.core.errors import NotFound
 from smartunion.members.models import EmploymentForm, MembershipStatus, OccupationTag, WageBracket
 from smartunion.orgs.selectors import enterprise_get, public_union_get
@@ -144,3 +144,45 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for a rejection; the worker reads it."),
     )
+
+
+# --- The roster ----------------------------------------------------------------------------------
+
+
+class RosterUploadForm(forms.Form):
+    # The service judges the file (empty, corrupt, too big): the form only carries it.
+    file = forms.FileField(label=_("Roster file (.xlsx or .csv)"), allow_empty_file=True)
+
+
+class RosterExportForm(forms.Form):
+    MASKED, FULL = "masked", "full"
+    content = forms.ChoiceField(
+        label=_("ID numbers and mobiles"),
+        choices=[
+            (MASKED, _("Masked (110105********123X, 138****5678)")),
+            (FULL, _("In full (recorded in the audit log)")),
+        ],
+        initial=MASKED,
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.BooleanField(
+        label=_("I need the full ID numbers and mobiles for union work, and I know this export is recorded."),
+        required=False,
+    )
+    file_format = forms.ChoiceField(
+        label=_("File"),
+        choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, may_unmask: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_unmask:
+            self.fields["content"].choices = self.fields["content"].choices[:1]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("content") == self.FULL and not data.get("confirm"):
+            self.add_error("confirm", _("Confirm that you need the full values."))
+        return data
