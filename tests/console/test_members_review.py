@@ -91,8 +91,8 @@ def test_the_record_and_the_shown_number_are_not_cached(signed_in, tree):
 @pytest.fixture
 def many_members(tree, monkeypatch):
     monkeypatch.setattr("smartunion.console.views.members.PAGE_SIZE", 1)
-    monkeypatch.setattr("smartunion.console.views.applications.PAGE_SIZE", 1)
-    monkeypatch.setattr("smartunion.console.views.transfers.PAGE_SIZE", 1)
+    monkeypatch.setattr("smartunion.console.views.members_applications.PAGE_SIZE", 1)
+    monkeypatch.setattr("smartunion.console.views.members_transfers.PAGE_SIZE", 1)
     for name in ("欧阳甲", "欧阳乙"):
         make_person(org=tree.union_a, real_name=name)
 
@@ -123,7 +123,7 @@ def test_a_member_list_cursor_in_another_list_gives_its_first_page(signed_in, tr
 
 
 def test_an_application_cursor_does_not_page_the_other_tab(signed_in, tree, monkeypatch):
-    monkeypatch.setattr("smartunion.console.views.applications.PAGE_SIZE", 1)
+    monkeypatch.setattr("smartunion.console.views.members_applications.PAGE_SIZE", 1)
     for name in ("李一", "李二"):
         join_apply(
             user=WorkerFactory(),
