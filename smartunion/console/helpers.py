@@ -116,8 +116,8 @@ def query_without_page(request: HttpRequest) -> str:
 
 
 def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
-    """Context for ``console/_calendar_warning.html``: the years whose holidays the calendar does not
-    know although deadlines are counted in them, so those deadlines count weekends only.
+    """Context for ``console/holidays/_calendar_warning.html``: the years whose holidays the calendar
+    does not know although deadlines are counted in them, so those deadlines count weekends only.
 
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications

@@ -69,7 +69,7 @@ class ConfirmForm(forms.Form):
 
 
 class RoleGrantForm(ConfirmForm):
-    # Chosen in the staff picker (search by name, console/_staff_picker.html), not typed.
+    # Chosen in the staff picker (search by name, console/accounts/_staff_picker.html), not typed.
     username = forms.CharField(
         label=_("Staff username"),
         max_length=150,

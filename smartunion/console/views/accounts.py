@@ -124,7 +124,7 @@ def login_view(request):
             request.session[PENDING_NEXT] = next_url
             target = "console:login_enrol" if user_needs_enrolment(user) else "console:login_otp"
             return redirect(target)
-    return render(request, "console/login.html", {"form": form, "next": next_url})
+    return render(request, "console/accounts/login.html", {"form": form, "next": next_url})
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,7 +144,7 @@ def login_otp(request):
             apply_domain_error(form, exc)
         else:
             return _complete_signin(request, user)
-    return render(request, "console/login_otp.html", {"form": form, "pending_user": user})
+    return render(request, "console/accounts/login_otp.html", {"form": form, "pending_user": user})
 
 
 @require_http_methods(["GET", "POST"])
@@ -156,7 +156,7 @@ def login_enrol(request):
     if enrolled:
         if request.method == "POST" and "finish" in request.POST:
             return _complete_signin(request, user)
-        return render(request, "console/login_enrol_done.html", {"codes": [], "pending_user": user})
+        return render(request, "console/accounts/login_enrol_done.html", {"codes": [], "pending_user": user})
     if not user_needs_enrolment(user):
         return redirect("console:login_otp")
     form = EnrolForm(request.POST or None)
@@ -170,7 +170,9 @@ def login_enrol(request):
         else:
             request.session[ENROLLED] = user.pk
             # Shown once: they are stored hashed and cannot be displayed again.
-            return render(request, "console/login_enrol_done.html", {"codes": codes, "pending_user": user})
+            return render(
+                request, "console/accounts/login_enrol_done.html", {"codes": codes, "pending_user": user}
+            )
     device = totp_enrol_begin(user=user)
     secret = device.secret
     context = {
@@ -179,7 +181,7 @@ def login_enrol(request):
         "qr": totp_qr_data_uri(totp_provisioning_uri(device=device, user=user)),
         "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
     }
-    return render(request, "console/login_enrol.html", context)
+    return render(request, "console/accounts/login_enrol.html", context)
 
 
 @require_POST
@@ -233,7 +235,7 @@ def password_change_view(request):
             return redirect("console:home")
     return render_page(
         request,
-        "console/password_change.html",
+        "console/accounts/password_change.html",
         {"form": form, "required": request.user.password_change_required},
     )
 
@@ -268,7 +270,7 @@ def staff_pick(request):
             .select_related("home_org")
             .order_by("display_name", "username")[:STAFF_PICK_LIMIT]
         )
-    return render(request, "console/_staff_picker.html#choices", {"staff": staff, "q": q})
+    return render(request, "console/accounts/_staff_picker.html#choices", {"staff": staff, "q": q})
 
 
 @require_GET
@@ -286,7 +288,7 @@ def role_grants(request):
         "query": query_without_page(request),
         "can_grant": has_perm(request.user, "roles.grant"),
     }
-    return render_page(request, "console/role_grants.html", context, partial="results")
+    return render_page(request, "console/accounts/role_grants.html", context, partial="results")
 
 
 @require_http_methods(["GET", "POST"])
@@ -333,7 +335,7 @@ def role_grant_view(request):
         "picked_org": picked,
         "picked_staff": _grantee(request.user, username) if username else None,
     }
-    return render_page(request, "console/role_grant_form.html", context)
+    return render_page(request, "console/accounts/role_grant_form.html", context)
 
 
 def _grant_get(pk) -> RoleGrant:
@@ -366,7 +368,7 @@ def role_revoke_view(request, pk):
                 % {"role": _(grant.role.name), "user": grant.user},
             )
             return redirect("console:role_grants")
-    return render_page(request, "console/role_revoke.html", {"form": form, "grant": grant})
+    return render_page(request, "console/accounts/role_revoke.html", {"form": form, "grant": grant})
 
 
 @require_http_methods(["GET", "POST"])
@@ -397,7 +399,7 @@ def staff_add(request):
             query = urlencode({"username": user.username, "org": user.home_org_id})
             return redirect(f"{reverse('console:role_grant')}?{query}")
     picked = form.cleaned_data.get("home_org") if form.is_bound and hasattr(form, "cleaned_data") else None
-    return render_page(request, "console/staff_form.html", {"form": form, "picked_home_org": picked})
+    return render_page(request, "console/accounts/staff_form.html", {"form": form, "picked_home_org": picked})
 
 
 @require_http_methods(["GET", "POST"])
@@ -423,4 +425,6 @@ def staff_reset_authenticator(request, pk):
                 % {"user": staff.username},
             )
             return redirect("console:role_grants")
-    return render_page(request, "console/staff_reset_authenticator.html", {"form": form, "staff": staff})
+    return render_page(
+        request, "console/accounts/staff_reset_authenticator.html", {"form": form, "staff": staff}
+    )

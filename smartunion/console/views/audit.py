@@ -230,4 +230,4 @@ def audit_log(request):
         "first_page": not before,
         "picked_org": picked,
     }
-    return render_page(request, "console/audit_log.html", context, partial="results")
+    return render_page(request, "console/audit/audit_log.html", context, partial="results")

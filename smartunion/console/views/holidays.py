@@ -78,7 +78,7 @@ def calendar_view(request):
         "package_last": PACKAGE_LAST_YEAR,
         **calendar_warning(request.user),
     }
-    return render_page(request, "console/calendar.html", context)
+    return render_page(request, "console/holidays/calendar.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +110,7 @@ def calendar_override_add(request):
             return redirect(_back_to(override.date.year))
     context = {"form": form, "override": None}
     return render_page(
-        request, "console/calendar_override_form.html", context, status=400 if form.errors else 200
+        request, "console/holidays/calendar_override_form.html", context, status=400 if form.errors else 200
     )
 
 
@@ -144,7 +144,7 @@ def calendar_override_edit(request, pk):
             return redirect(_back_to(saved.date.year))
     context = {"form": form, "override": override}
     return render_page(
-        request, "console/calendar_override_form.html", context, status=400 if form.errors else 200
+        request, "console/holidays/calendar_override_form.html", context, status=400 if form.errors else 200
     )
 
 
@@ -162,7 +162,7 @@ def calendar_override_delete(request, pk):
         )
         return redirect(_back_to(override.date.year))
     return render_page(
-        request, "console/calendar_delete.html", {"override": override, "year": override.date.year}
+        request, "console/holidays/calendar_delete.html", {"override": override, "year": override.date.year}
     )
 
 
@@ -201,7 +201,9 @@ def calendar_notice(request):
                 _flash(request, text, change)
                 return redirect(_back_to(int(data["year"])))
     context = {"form": form, "preview": preview, **calendar_warning(request.user)}
-    return render_page(request, "console/calendar_notice.html", context, status=400 if form.errors else 200)
+    return render_page(
+        request, "console/holidays/calendar_notice.html", context, status=400 if form.errors else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,5 +218,5 @@ def calendar_notice_delete_view(request, year: int):
     if not status.notice_dates:
         return redirect(_back_to(year))
     return render_page(
-        request, "console/calendar_delete.html", {"override": None, "year": year, "status": status}
+        request, "console/holidays/calendar_delete.html", {"override": None, "year": year, "status": status}
     )

@@ -47,7 +47,7 @@ def application_queue(request):
         "first_url": first_page_url(request) if followed else "",
         **calendar_warning(request.user),
     }
-    return render_page(request, "console/application_queue.html", context, partial="results")
+    return render_page(request, "console/members/application_queue.html", context, partial="results")
 
 
 @require_http_methods(["GET", "POST"])
@@ -99,5 +99,5 @@ def application_detail(request, pk):
         **calendar_warning(request.user, years=[application.due_date.year] if application.due_date else []),
     }
     return render_page(
-        request, "console/application_detail.html", context, status=400 if form.errors else 200
+        request, "console/members/application_detail.html", context, status=400 if form.errors else 200
     )

@@ -79,7 +79,7 @@ def roster_home(request):
         "max_mb": settings.ROSTER_MAX_UPLOAD_BYTES // (1024 * 1024),
         "imports": imports,
     }
-    return render_page(request, "console/roster_home.html", context)
+    return render_page(request, "console/members/roster_home.html", context)
 
 
 @require_GET
@@ -128,7 +128,7 @@ def roster_import_detail(request, pk):
         "more_errors": roster_import.error_count - len(roster_import.errors),
         "report": roster_import.report,
     }
-    return render_page(request, "console/roster_import.html", context, partial="progress")
+    return render_page(request, "console/members/roster_import.html", context, partial="progress")
 
 
 @require_http_methods(["GET", "POST"])
@@ -160,4 +160,4 @@ def roster_export_view(request):
                     content_type=export.content_type,
                 )
     context = {"form": form, "picked_org": org, "org_errors": org_errors, "may_unmask": may_unmask}
-    return render_page(request, "console/roster_export.html", context)
+    return render_page(request, "console/members/roster_export.html", context)

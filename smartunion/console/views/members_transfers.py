@@ -33,7 +33,7 @@ def transfer_queue(request):
         "next_url": next_page_url(request, cursor) if cursor else "",
         "first_url": first_page_url(request) if followed else "",
     }
-    return render_page(request, "console/transfer_queue.html", context)
+    return render_page(request, "console/members/transfer_queue.html", context)
 
 
 def _transfer_i_may_view(user, pk):
@@ -90,7 +90,7 @@ def transfer_detail_page(request, transfer, *, form=None, cancel_form=None):
         "cancel_form": cancel_form or TransferCancelForm(),
     }
     status = 400 if form.errors or (cancel_form is not None and cancel_form.errors) else 200
-    return render_page(request, "console/transfer_detail.html", context, status=status)
+    return render_page(request, "console/members/transfer_detail.html", context, status=status)
 
 
 @require_POST

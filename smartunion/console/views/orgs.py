@@ -88,7 +88,7 @@ def org_tree(request):
         context["query"] = query_without_page(request)
     else:
         context["roots"] = org_roots_for_scope()
-    return render_page(request, "console/org_tree.html", context, partial="results")
+    return render_page(request, "console/orgs/org_tree.html", context, partial="results")
 
 
 @require_GET
@@ -98,7 +98,7 @@ def org_children_view(request, pk):
     require_perm(request.user, "orgs.view", org)
     with scope_with_perm(request.user, "orgs.view"):
         return render(
-            request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
+            request, "console/orgs/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
         )
 
 
@@ -134,7 +134,7 @@ def org_detail(request, pk):
         "can_add_enterprise": has_perm(user, "enterprises.change", org) and not org.is_service_body,
         "can_grant": has_perm(user, "roles.grant", org),
     }
-    return render_page(request, "console/org_detail.html", context)
+    return render_page(request, "console/orgs/org_detail.html", context)
 
 
 def _org_data(form: OrgForm, *, keep_phone: bool = False) -> dict:
@@ -171,7 +171,7 @@ def org_add(request, pk):
         "parent": parent,
         "ancestors": [*ancestors_i_may_view(request.user, parent), parent],
     }
-    return render_page(request, "console/org_form.html", context)
+    return render_page(request, "console/orgs/org_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,7 +201,7 @@ def org_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("console:org_detail", pk=org.pk)
     context = {"form": form, "org": org, "ancestors": ancestors_i_may_view(request.user, org)}
-    return render_page(request, "console/org_form.html", context)
+    return render_page(request, "console/orgs/org_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -231,7 +231,7 @@ def org_move_view(request, pk):
         "candidates": candidates,
         "chosen": chosen,
     }
-    return render_page(request, "console/org_move.html", context, partial="candidates")
+    return render_page(request, "console/orgs/org_move.html", context, partial="candidates")
 
 
 @require_http_methods(["GET", "POST"])
@@ -257,7 +257,7 @@ def org_delete_view(request, pk):
         "blockers": org_delete_blockers(org),
         "error": error,
     }
-    return render_page(request, "console/org_delete.html", context)
+    return render_page(request, "console/orgs/org_delete.html", context)
 
 
 def move_candidates(user, org: Org, q: str) -> list[Org]:
@@ -294,7 +294,7 @@ def org_pick(request):
         orgs = list(orgs[:PICKER_LIMIT])
     # A required picker with a single choice chooses it; an optional one (a filter) never does.
     context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
-    return render(request, "console/_org_picker.html#choices", context)
+    return render(request, "console/orgs/_org_picker.html#choices", context)
 
 
 # --- The enterprise register ---------------------------------------------------------------------
@@ -316,7 +316,7 @@ def enterprise_list(request):
         "query": query_without_page(request),
         "can_add": has_perm(request.user, "enterprises.change"),
     }
-    return render_page(request, "console/enterprise_list.html", context, partial="results")
+    return render_page(request, "console/orgs/enterprise_list.html", context, partial="results")
 
 
 @require_GET
@@ -330,7 +330,7 @@ def enterprise_detail(request, pk):
         "can_change": enterprise_has_perm(request.user, "enterprises.change", enterprise),
         "can_delete": enterprise_has_perm(request.user, "enterprises.delete", enterprise),
     }
-    return render_page(request, "console/enterprise_detail.html", context)
+    return render_page(request, "console/orgs/enterprise_detail.html", context)
 
 
 def _enterprise_data(form: EnterpriseForm) -> dict:
@@ -362,7 +362,7 @@ def enterprise_add(request):
         else:
             messages.success(request, _("“%(name)s” was registered.") % {"name": enterprise.name})
             return redirect("console:enterprise_detail", pk=enterprise.pk)
-    return render_page(request, "console/enterprise_form.html", {"form": form, **_picked(form)})
+    return render_page(request, "console/orgs/enterprise_form.html", {"form": form, **_picked(form)})
 
 
 def _picked(form) -> dict:
@@ -400,7 +400,7 @@ def enterprise_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("console:enterprise_detail", pk=enterprise.pk)
     context = {"form": form, "enterprise": enterprise, **_picked(form)}
-    return render_page(request, "console/enterprise_form.html", context)
+    return render_page(request, "console/orgs/enterprise_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -414,4 +414,4 @@ def enterprise_delete(request, pk):
         )
         messages.success(request, _("“%(name)s” was deleted.") % {"name": enterprise.name})
         return redirect("console:enterprise_list")
-    return render_page(request, "console/enterprise_delete.html", {"enterprise": enterprise})
+    return render_page(request, "console/orgs/enterprise_delete.html", {"enterprise": enterprise})
