@@ -25,7 +25,7 @@ from smartunion.members.services import (
     person_open,
     person_unmask,
 )
-from smartunion.mobile.views_members import card_qr_data_uri
+from smartunion.mobile.views.members import card_qr_data_uri
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.factories import (

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.core.errors import DomainError, NotFound
-from smartunion.core.http import is_htmx, safe_redirect_target
+from smartunion.core.http import is_htmx
 from smartunion.members.display import access_entries, status_label
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
@@ -41,21 +40,19 @@ from smartunion.members.selectors import (
 from smartunion.members.services import (
     account_close,
     card_token,
-    inbox_mark_read,
     join_apply,
     join_withdraw,
     my_contact_update,
     my_data_export,
     person_link,
 )
-from smartunion.mobile.forms import CloseAccountForm, ContactUpdateForm, JoinApplyForm, MembershipLinkForm
-from smartunion.mobile.views import (
-    SEND_CODE,
-    _send_code,
-    _send_code_response,
-    membership_linked_message,
-    worker_required,
+from smartunion.mobile.forms.members import (
+    CloseAccountForm,
+    ContactUpdateForm,
+    JoinApplyForm,
+    MembershipLinkForm,
 )
+from smartunion.mobile.helpers import SEND_CODE, send_code, send_code_response, worker_required
 from smartunion.orgs.selectors import (
     public_direct_joining_unions,
     public_districts_with_direct_joining,
@@ -92,7 +89,7 @@ def join(request: HttpRequest) -> HttpResponse:
             current = None
     return render(
         request,
-        "mobile/join.html",
+        "mobile/members/join.html",
         {
             "q": q,
             "enterprises": public_enterprise_search(q=q) if q else None,
@@ -145,12 +142,12 @@ def join_apply_view(request: HttpRequest, org_id: int) -> HttpResponse:
             return redirect("mobile:membership")
     return render(
         request,
-        "mobile/join_apply.html",
+        "mobile/members/join_apply.html",
         {"form": form, "union": public_union(org), "employer": employer, "person": person},
     )
 
 
-# --- Status and inbox ---------------------------------------------------------------------------
+# --- Status ------------------------------------------------------------------------------------
 
 
 @worker_required
@@ -159,7 +156,7 @@ def membership(request: HttpRequest) -> HttpResponse:
     state = worker_membership(user=request.user)
     return render(
         request,
-        "mobile/membership.html",
+        "mobile/members/membership.html",
         {
             "person": state.person,
             "membership": state.membership,
@@ -168,6 +165,20 @@ def membership(request: HttpRequest) -> HttpResponse:
             "working_days": settings.JOIN_RESPONSE_WORKING_DAYS,
         },
     )
+
+
+def membership_linked_message(membership) -> str:
+    """What a worker reads when the record their union entered was found and linked."""
+    if membership is not None and membership.number:
+        return _(
+            "Your union membership was found and linked to your account: %(org)s, membership number "
+            "%(number)s."
+        ) % {"org": membership.org.name, "number": membership.number}
+    if membership is not None:
+        return _("Your union membership was found and linked to your account: %(org)s.") % {
+            "org": membership.org.name
+        }
+    return _("Your member record was found and linked to your account.")
 
 
 @worker_required
@@ -180,10 +191,10 @@ def membership_link(request: HttpRequest) -> HttpResponse:
     form = MembershipLinkForm(request.POST or None)
     context = {"form": form, "code_sent": False, "person": person}
     if person is not None:
-        return render(request, "mobile/membership_link.html", context)
+        return render(request, "mobile/members/membership_link.html", context)
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose="link")
-        return _send_code_response(request, "mobile/membership_link.html", context)
+        context["code_sent"] = send_code(request, form, purpose="link")
+        return send_code_response(request, "mobile/members/membership_link.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             person_link(
@@ -199,7 +210,7 @@ def membership_link(request: HttpRequest) -> HttpResponse:
                 request, membership_linked_message(worker_membership(user=request.user).membership)
             )
             return redirect("mobile:membership")
-    return render(request, "mobile/membership_link.html", context)
+    return render(request, "mobile/members/membership_link.html", context)
 
 
 @worker_required
@@ -217,25 +228,6 @@ def application_withdraw(request: HttpRequest) -> HttpResponse:
             % {"org": withdrawn.org.name},
         )
     return redirect("mobile:membership")
-
-
-@worker_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    """消息: the worker's inbox on a page of its own (the home page's tile shows the unread count)."""
-    total, unread = my_inbox_counts(user=request.user)
-    return render(
-        request, "mobile/inbox.html", {"inbox": my_inbox(user=request.user), "total": total, "unread": unread}
-    )
-
-
-@worker_required
-@require_POST
-def inbox_read(request: HttpRequest) -> HttpResponse:
-    """Mark one message read (``message``), or all of them; back to the page the worker came from."""
-    inbox_mark_read(user=request.user, pk=request.POST.get("message") or None)
-    back = f"{reverse('mobile:membership')}#inbox"
-    return redirect(safe_redirect_target(request, request.POST.get("next"), back))
 
 
 # --- The e-member card --------------------------------------------------------------------------
@@ -265,7 +257,7 @@ def card(request: HttpRequest) -> HttpResponse:
         context = {**_card_context(active), "person": active.person}
     else:
         context = {"membership": None, "state": worker_membership(user=request.user).membership}
-    return render(request, "mobile/card.html", context)
+    return render(request, "mobile/members/card.html", context)
 
 
 @worker_required
@@ -275,11 +267,11 @@ def card_qr(request: HttpRequest) -> HttpResponse:
     """The QR partial the card page polls every 60 s (a token lives CARD_TOKEN_TTL_SECONDS)."""
     active = my_active_membership(user=request.user)
     if active is None:
-        response = render(request, "mobile/card.html#qr", {"membership": None})
+        response = render(request, "mobile/members/card.html#qr", {"membership": None})
         if is_htmx(request):
             response.status_code = HTMX_STOP_POLLING
         return response
-    return render(request, "mobile/card.html#qr", _card_context(active))
+    return render(request, "mobile/members/card.html#qr", _card_context(active))
 
 
 # --- The worker's own data (PIPL 第四十四条—第四十七条) -------------------------------------------------
@@ -313,7 +305,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     total, unread = my_inbox_counts(user=request.user)
     return render(
         request,
-        "mobile/my_data.html",
+        "mobile/members/my_data.html",
         {
             "person": person,
             "memberships": memberships,
@@ -347,8 +339,8 @@ def contact_update(request: HttpRequest) -> HttpResponse:
     form = ContactUpdateForm(request.POST or None)
     context = {"form": form, "code_sent": False, "person": my_person(user=request.user)}
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose="contact")
-        return _send_code_response(request, "mobile/my_contact.html", context)
+        context["code_sent"] = send_code(request, form, purpose="contact")
+        return send_code_response(request, "mobile/members/my_contact.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             my_contact_update(
@@ -362,7 +354,7 @@ def contact_update(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your contact mobile number has been changed."))
             return redirect("mobile:my_data")
-    return render(request, "mobile/my_contact.html", context)
+    return render(request, "mobile/members/my_contact.html", context)
 
 
 @worker_required
@@ -385,4 +377,4 @@ def close_account(request: HttpRequest) -> HttpResponse:
                 request, _("Your account has been closed and your personal information removed.")
             )
             return redirect("mobile:home")
-    return render(request, "mobile/close_account.html", {"form": form})
+    return render(request, "mobile/members/close_account.html", {"form": form})

@@ -1,11 +1,8 @@
-"""The mobile web for workers (H5). Views parse input, call one service, and render; the rules
-(mobile format, password strength, codes, lockout, consent, linking a member record) live in the
-services."""
+"""Signing in, registering and the worker's own account on the mobile web (H5). Views parse
+input, call one service, and render; the rules (mobile format, password strength, codes, lockout,
+consent, linking a member record) live in the services."""
 
 from __future__ import annotations
-
-from functools import wraps
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +19,6 @@ from smartunion.accounts.services import (
     MOBILE_CHANGE_PURPOSE,
     RESET_CODE_PURPOSE,
     WrongEnd,
-    one_time_code_send,
     password_change,
     password_reset,
     signin_mobile_change,
@@ -30,10 +26,9 @@ from smartunion.accounts.services import (
     signin_password,
 )
 from smartunion.core.errors import DomainError
-from smartunion.core.http import is_htmx, safe_redirect_target
-from smartunion.members.selectors import my_inbox_counts, worker_membership
+from smartunion.core.http import safe_redirect_target
 from smartunion.members.services import worker_activate
-from smartunion.mobile.forms import (
+from smartunion.mobile.forms.accounts import (
     CodeSignInForm,
     PasswordChangeForm,
     PasswordResetForm,
@@ -41,8 +36,8 @@ from smartunion.mobile.forms import (
     RegisterForm,
     SigninMobileForm,
 )
-
-SEND_CODE = "send_code"
+from smartunion.mobile.helpers import SEND_CODE, send_code, send_code_response, worker_required
+from smartunion.mobile.views.members import membership_linked_message
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -51,60 +46,17 @@ def _next_url(request: HttpRequest) -> str:
     )
 
 
-def worker_required(view):
-    """Signed-in workers only: visitors go to sign-in, staff are pointed to the console."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        user = request.user
-        if not user.is_authenticated:
-            return redirect(f"{reverse('mobile:login')}?{urlencode({'next': request.get_full_path()})}")
-        if user.is_staff_member:
-            return render(request, "mobile/staff_refused.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _refuse_staff(form) -> bool:
     """Staff sign in on the console, with their second factor; the form then links there."""
     form.add_error(None, _("Staff accounts sign in on the staff console, not on the mobile web."))
     return True
 
 
-def _send_code(request: HttpRequest, form, *, purpose: str) -> bool:
-    """The "send code" button: a plain form post without JavaScript, an in-place update with htmx."""
-    try:
-        one_time_code_send(
-            mobile=form.data.get("mobile", ""), purpose=purpose, client_address=request_address(request)
-        )
-    except DomainError as exc:
-        form.add_domain_error(exc)
-        return False
-    return True
-
-
-def _send_code_response(request: HttpRequest, template: str, context: dict) -> HttpResponse:
-    if is_htmx(request):
-        return render(request, f"{template}#mobile_block", context)
-    return render(request, template, context)
-
-
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """首页: for a signed-in worker, their services as tiles and the unread messages; for anyone
-    else, how to sign in or register."""
-    context = {}
-    if request.user.is_authenticated and not request.user.is_staff_member:
-        _total, unread = my_inbox_counts(user=request.user)
-        context = {"unread": unread, "membership": worker_membership(user=request.user).membership}
-    return render(request, "mobile/home.html", context)
-
-
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "mobile/privacy.html")
+    return render(request, "mobile/accounts/privacy.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -128,7 +80,9 @@ def login_password(request: HttpRequest) -> HttpResponse:
             login(request, user)
             return redirect(_next_url(request))
     next_url = request.POST.get("next") or request.GET.get("next", "")
-    return render(request, "mobile/login.html", {"form": form, "next": next_url, "staff_link": staff_link})
+    return render(
+        request, "mobile/accounts/login.html", {"form": form, "next": next_url, "staff_link": staff_link}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,8 +90,8 @@ def login_code(request: HttpRequest) -> HttpResponse:
     form = CodeSignInForm(request.POST or None)
     context = {"form": form, "code_sent": False}
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose="signin")
-        return _send_code_response(request, "mobile/login_code.html", context)
+        context["code_sent"] = send_code(request, form, purpose="signin")
+        return send_code_response(request, "mobile/accounts/login_code.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             user = signin_one_time_code(
@@ -153,7 +107,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user)
             return redirect(_next_url(request))
-    return render(request, "mobile/login_code.html", context)
+    return render(request, "mobile/accounts/login_code.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,8 +116,8 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
     form = PasswordResetForm(request.POST or None)
     context = {"form": form, "code_sent": False}
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose=RESET_CODE_PURPOSE)
-        return _send_code_response(request, "mobile/password_reset.html", context)
+        context["code_sent"] = send_code(request, form, purpose=RESET_CODE_PURPOSE)
+        return send_code_response(request, "mobile/accounts/password_reset.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             password_reset(
@@ -180,7 +134,7 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your password has been reset. Sign in with your new password."))
             return redirect("mobile:login")
-    return render(request, "mobile/password_reset.html", context)
+    return render(request, "mobile/accounts/password_reset.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,8 +142,8 @@ def register(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     context = {"form": form, "code_sent": False}
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose="register")
-        return _send_code_response(request, "mobile/register.html", context)
+        context["code_sent"] = send_code(request, form, purpose="register")
+        return send_code_response(request, "mobile/accounts/register.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             # Registering with the number on a record union staff entered links that record at once.
@@ -219,21 +173,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 return redirect("mobile:membership")
             messages.success(request, _("Welcome! Your account has been created."))
             return redirect("mobile:me")
-    return render(request, "mobile/register.html", context)
-
-
-def membership_linked_message(membership) -> str:
-    """What a worker reads when the record their union entered was found and linked."""
-    if membership is not None and membership.number:
-        return _(
-            "Your union membership was found and linked to your account: %(org)s, membership number "
-            "%(number)s."
-        ) % {"org": membership.org.name, "number": membership.number}
-    if membership is not None:
-        return _("Your union membership was found and linked to your account: %(org)s.") % {
-            "org": membership.org.name
-        }
-    return _("Your member record was found and linked to your account.")
+    return render(request, "mobile/accounts/register.html", context)
 
 
 @worker_required
@@ -258,7 +198,7 @@ def me(request: HttpRequest) -> HttpResponse:
             return redirect("mobile:me")
     return render(
         request,
-        "mobile/me.html",
+        "mobile/accounts/me.html",
         {"password_form": form, "languages": settings.LANGUAGES, "open_password": form.is_bound},
     )
 
@@ -270,8 +210,8 @@ def signin_mobile(request: HttpRequest) -> HttpResponse:
     form = SigninMobileForm(request.POST or None)
     context = {"form": form, "code_sent": False}
     if request.method == "POST" and request.POST.get("action") == SEND_CODE:
-        context["code_sent"] = _send_code(request, form, purpose=MOBILE_CHANGE_PURPOSE)
-        return _send_code_response(request, "mobile/signin_mobile.html", context)
+        context["code_sent"] = send_code(request, form, purpose=MOBILE_CHANGE_PURPOSE)
+        return send_code_response(request, "mobile/accounts/signin_mobile.html", context)
     if request.method == "POST" and form.is_valid():
         try:
             user = signin_mobile_change(
@@ -288,7 +228,7 @@ def signin_mobile(request: HttpRequest) -> HttpResponse:
                 request, _("Your sign-in number is now %(mobile)s.") % {"mobile": user.mobile_masked}
             )
             return redirect("mobile:me")
-    return render(request, "mobile/signin_mobile.html", context)
+    return render(request, "mobile/accounts/signin_mobile.html", context)
 
 
 @require_POST
