@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from smartunion.accounts.middleware import signed_in_staff
 from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
 from smartunion.core.errors import DomainError, Forbidden, NotFound
 from smartunion.core.http import is_htmx
@@ -36,11 +37,6 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         {"status": status, "title": titles.get(status, _("Error")), "message": message},
         status=status,
     )
-
-
-def signed_in_staff(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_authenticated and user.is_staff_member and request.session.get("otp_verified"))
 
 
 def staff_required(view: Callable | None = None, *, perm: str = "", lists: bool = False):

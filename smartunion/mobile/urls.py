@@ -5,6 +5,7 @@ from smartunion.mobile.views import accounts, home, members, notifications
 app_name = "mobile"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("merchant/", home.merchant_home, name="merchant_home"),
     path("login/", accounts.login_password, name="login"),
     path("login/code/", accounts.login_code, name="login_code"),
     path("login/reset/", accounts.password_reset_view, name="password_reset"),

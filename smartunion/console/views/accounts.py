@@ -16,7 +16,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from smartunion.accounts.middleware import SUPPORTED, request_address
+from smartunion.accounts.middleware import SUPPORTED, request_address, signed_in_staff
 from smartunion.accounts.models import RoleGrant, User, UserKind
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.accounts.services import (
@@ -50,7 +50,6 @@ from smartunion.console.helpers import (
     paginate,
     query_without_page,
     render_page,
-    signed_in_staff,
     staff_required,
 )
 from smartunion.core.errors import Conflict, Locked, NotFound, Unauthorized, ValidationFailed
