@@ -18,19 +18,19 @@ from smartunion.accounts.services import (
     token_revoke,
 )
 from smartunion.api.errors import error_responses
-from smartunion.api.schemas import (
+from smartunion.api.schemas.accounts import (
     MeOut,
     PasswordResetCodeIn,
     PasswordResetIn,
     RegisterCodeIn,
     RegisterIn,
-    RegisterOut,
     SigninMobileCodeIn,
     SigninMobileIn,
     SigninMobileOut,
     TokenIn,
     TokenOut,
 )
+from smartunion.api.schemas.members import RegisterOut
 from smartunion.core.errors import Forbidden
 from smartunion.members.services import worker_activate
 

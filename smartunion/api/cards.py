@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router
 
 from smartunion.api.errors import error_responses
-from smartunion.api.schemas import CardVerifyIn, CardVerifyOut
+from smartunion.api.schemas.members import CardVerifyIn, CardVerifyOut
 from smartunion.api.security import require_staff
 from smartunion.api.throttle import TokenRateThrottle
 from smartunion.members.services import card_check

@@ -11,7 +11,7 @@ from smartunion.accounts.middleware import request_address
 from smartunion.api.errors import error_responses
 from smartunion.api.orgs import org_reference
 from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from smartunion.api.schemas import EnterpriseCreateIn, EnterpriseOut, EnterprisePage, EnterpriseUpdateIn
+from smartunion.api.schemas.orgs import EnterpriseCreateIn, EnterpriseOut, EnterprisePage, EnterpriseUpdateIn
 from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
 from smartunion.core.errors import ValidationFailed
 from smartunion.orgs.selectors import enterprise_get, enterprise_search

@@ -23,7 +23,7 @@ from smartunion.api.pagination import (
     keyset_page,
 )
 from smartunion.api.rendering import prebuilt_response
-from smartunion.api.schemas import (
+from smartunion.api.schemas.members import (
     MEMBERS_DEFAULT_LIMIT,
     ApplicationOut,
     ApplicationPage,
@@ -67,7 +67,7 @@ applications_router = Router(tags=["applications"])
 transfers_router = Router(tags=["transfers"])
 
 LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-# A page of people is a screenful (MEMBERS_DEFAULT_LIMIT, api/schemas.py): every row is decrypted
+# A page of people is a screenful (MEMBERS_DEFAULT_LIMIT, api/schemas/members.py): every row is decrypted
 # twice to be masked, so the cost of a search grows with the page; ask for more with `limit`.
 MEMBERS_LIMIT = Query(MEMBERS_DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 CURSOR = Query(None, max_length=1000, description="`next_cursor` of the previous page.")

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.services import one_time_code_send
 from smartunion.api.errors import error_responses
-from smartunion.api.schemas import (
+from smartunion.api.schemas.members import (
     AccessOut,
     ApplicationIn,
     CardOut,

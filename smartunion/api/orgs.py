@@ -8,7 +8,7 @@ from ninja import Query, Router
 
 from smartunion.api.errors import error_responses
 from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
-from smartunion.api.schemas import OrgDetailOut, OrgPage
+from smartunion.api.schemas.orgs import OrgDetailOut, OrgPage
 from smartunion.api.security import require_perm, require_staff, scope_with_perm, staff_with_perm
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.orgs.models import Org, OrgKind

@@ -88,7 +88,7 @@ def test_search_by_name_prefix_shows_masked_personal_data(api_as, tree, member_a
 def test_a_page_of_members_is_exactly_the_schema_it_declares(api_as, tree, member_a, language):
     """The search answers with plain data (api/rendering.py), which django-ninja does not check:
     every field of MemberPage is there, with its type, and nothing else."""
-    from smartunion.api.schemas import MemberPage
+    from smartunion.api.schemas.members import MemberPage
 
     make_person(
         org=tree.union_a, real_name="张三丰", employer=tree.enterprise_a, status=MembershipStatus.APPLYING
