@@ -269,7 +269,7 @@ class MemberOut(Schema):
     def page_data(rows: list[MemberRow]) -> list[dict]:
         """Rows as this schema serialises them, built from our own typed, already masked rows:
         plain data, no model per row, labels looked up once per page. The member search's hot path
-        (bench/member_search.py) answers with this; tests/api/test_members.py holds it to the
+        (bench/member_search.py) answers with this; tests/api/members/test_members.py holds it to the
         schema."""
         forms = choice_labels(EmploymentForm)
         statuses = choice_labels(MembershipStatus)

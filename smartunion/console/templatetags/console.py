@@ -23,7 +23,7 @@ SECTIONS = {
 }
 
 # What the audit log's action codes mean, in words: every action the code records has one
-# (tests/console/test_audit.py finds them all in the source).
+# (tests/console/audit/test_audit.py finds them all in the source).
 ACTION_LABELS = {
     "signin.password": _("Password sign-in"),
     "signin.second_factor": _("Second-factor sign-in"),

@@ -98,7 +98,7 @@ def test_a_date_at_the_edge_of_the_calendar_is_a_field_error(signed_in, tree, qu
 
 # --- every action the code records has a label ------------------------------------------------------
 
-SOURCE = Path(__file__).resolve().parents[2] / "smartunion"
+SOURCE = Path(__file__).resolve().parents[3] / "smartunion"
 
 
 class _ActionFinder(ast.NodeVisitor):

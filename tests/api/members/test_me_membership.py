@@ -4,19 +4,21 @@ card, the worker's own data, contact correction and closing the account."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from smartunion.accounts import senders
+from smartunion.core.errors import Forbidden
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.members.services import join_apply, join_decide, person_open, person_unmask
 from smartunion.orgs.models import OrgKind
-from tests.api.conftest import ApiClient, is_chinese
+from tests.api.conftest import is_chinese
 from tests.conftest import as_staff
+from tests.console.conftest import zh
 from tests.factories import (
     WORKER_PASSWORD,
     OrgFactory,
+    StaffFactory,
     WorkerFactory,
     make_id_number,
     make_mobile,
@@ -43,18 +45,6 @@ def direct_union(tree):
 @pytest.fixture
 def courier():
     return WorkerFactory(display_name="吴师傅", mobile="13612345678")
-
-
-@pytest.fixture
-def as_worker(db):
-    """``as_worker(user)``: a fresh client signed in as that worker (several may be signed in at once)."""
-
-    def sign_in(user) -> ApiClient:
-        client = ApiClient(Client())
-        client.sign_in_worker(user)
-        return client
-
-    return sign_in
 
 
 def application(direct_union, **overrides) -> dict:
@@ -491,3 +481,104 @@ def test_apply_via_the_service_and_see_it_in_the_api(as_worker, courier, direct_
     body = as_worker(courier).get("/api/v1/me/membership").json()
 
     assert body["membership"]["union"]["name"] == "房山区新就业形态劳动者联合工会"
+
+
+# --- after the membership review: the access history, withdrawing, names refused -----------------
+
+
+def test_access_history_names_staff_never_by_their_login(as_worker, tree, personas):
+    member = WorkerFactory()
+    person, _membership = make_person(org=tree.union_a, user=member)
+    nameless = StaffFactory(
+        username="zhang.login",
+        display_name="",
+        home_org=tree.fangshan,
+        roles=[("union_staff", tree.fangshan)],
+    )
+    admin = personas["fangshan_admin"]
+    with as_staff(nameless):
+        person_open(actor=nameless, pk=person.pk)
+    with as_staff(admin):
+        person_open(actor=admin, pk=person.pk)
+
+    response = as_worker(member).get("/api/v1/me/access-history")
+
+    history = response.json()
+    assert [(h["by"], h["by_org"]) for h in history] == [
+        (admin.display_name, "房山区总工会"),
+        ("工会工作人员", "房山区总工会"),
+    ]
+    assert "zhang.login" not in response.content.decode()
+    assert admin.username not in response.content.decode()
+    assert all(h["refused"] is False for h in history)
+
+
+def test_a_refused_attempt_to_show_a_number_reads_as_refused(as_worker, tree, personas):
+    member = WorkerFactory()
+    person, _membership = make_person(org=tree.union_a, user=member)
+    staff = personas["union_a_staff"]  # may view, may not unmask
+    with as_staff(staff), pytest.raises(Forbidden):
+        person_unmask(actor=staff, person=person, field="id_number")
+
+    (entry,) = as_worker(member).get("/api/v1/me/access-history").json()
+
+    assert entry["action"] == "person.unmask" and entry["refused"] is True
+    assert entry["action_label"] == "试图显示完整信息（被拒绝）" and entry["field"] == "id_number"
+
+
+def test_a_worker_withdraws_the_waiting_application_and_may_apply_again(as_worker, tree):
+    worker = WorkerFactory()
+    join_apply(
+        user=worker,
+        org=tree.union_a,
+        data={"real_name": "吴快递", "id_number": make_id_number(), "employer": tree.enterprise_a},
+    )
+    api = as_worker(worker)
+
+    withdrawn = api.delete("/api/v1/me/applications/current")
+    again = api.delete("/api/v1/me/applications/current")
+    status = api.get("/api/v1/me/membership").json()
+
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn" and withdrawn.json()["status_label"] == "已撤回"
+    assert again.status_code == 409 and again.json()["message"] == zh(
+        "You have no application waiting for an answer."
+    )
+    assert status["history"][0]["to_status"] == "withdrawn"
+    with scopes_disabled():
+        assert not Membership.objects.filter(person__user=worker, status="applying").exists()
+
+
+def test_staff_cannot_withdraw_a_workers_application(api_as, tree):
+    response = api_as("union_a_staff").delete("/api/v1/me/applications/current")
+    assert response.status_code == 403 and is_chinese(response.json()["message"])
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (
+            '=HYPERLINK("http://example.com","点我")',
+            "A name cannot start with = + - or @ (it would act as a spreadsheet formula).",
+        ),
+        ("\u200b", "Please enter the real name."),
+    ],
+)
+def test_an_application_with_a_bad_name_is_a_422_on_the_name(as_worker, tree, name, message):
+    worker = WorkerFactory()
+    response = as_worker(worker).post(
+        "/api/v1/me/applications",
+        {
+            "org": tree.union_a.pk,
+            "employer": tree.enterprise_a.pk,
+            "real_name": name,
+            "id_number": make_id_number(),
+            "employment_form": "courier",
+            "sensitive_consent": True,
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"body.real_name": [zh(message)]}
+    with scopes_disabled():
+        assert not Membership.objects.filter(person__user=worker).exists()

@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from smartunion.core.models import AuditEvent, InboxMessage
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
+from smartunion.members.models import Membership, MembershipStatus, Person, Transfer, TransferStatus
 from smartunion.members.services import join_apply, transfer_request
 from smartunion.orgs.models import OrgKind
 from tests.api.conftest import is_chinese
+from tests.conftest import as_staff
+from tests.console.conftest import zh
 from tests.factories import OrgFactory, StaffFactory, WorkerFactory, make_id_number, make_person
 
 pytestmark = pytest.mark.django_db
@@ -593,3 +595,76 @@ def test_direct_joining_union_as_a_transfer_target(api_as, tree, member_a):
 
     assert response.status_code == 201
     assert response.json()["to_union"]["name"] == "房山区联合工会"
+
+
+# --- after the membership review: birth years, caching, transfers called off ---------------------
+
+
+def test_lists_and_detail_give_the_birth_year_never_the_date(api_as, tree, member_a):
+    person, _membership = member_a
+    api = api_as("union_a_staff")
+
+    listing = api.get("/api/v1/members", {"q": "张"})
+    detail = api.get(f"/api/v1/members/{person.pk}")
+
+    item = listing.json()["items"][0]
+    assert item["id_number"] == "110105********002X" and item["birth_year"] == 1949
+    assert detail.json()["id_number"] == "110105********002X" and detail.json()["birth_year"] == 1949
+    for response in (listing, detail):
+        text = response.content.decode()
+        assert "birth_date" not in text
+        assert "1949-12-31" not in text and "19491231" not in text and "1949-12" not in text
+
+
+def test_my_data_and_unmasking_are_not_cached(api_as, as_worker, tree, member_a):
+    person, _membership = member_a
+    mine = WorkerFactory()
+    make_person(org=tree.union_a, user=mine, real_name="自己")
+
+    data = as_worker(mine).get("/api/v1/me/data")
+    unmasked = api_as("fangshan_admin").post(f"/api/v1/members/{person.pk}/unmask", {"field": "mobile"})
+
+    assert data.json()["person"]["real_name"] == "自己"
+    assert data["Cache-Control"] == "no-store"
+    assert unmasked.json()["value"] == MOBILE_A and unmasked["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def waiting_transfer(tree, personas):
+    person, _m = make_person(org=tree.union_a, real_name="王转会")
+    with as_staff(personas["union_a_staff"]):
+        return transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
+
+
+def test_the_sending_union_cancels_a_waiting_transfer(api_as, waiting_transfer):
+    api = api_as("union_a_staff")
+
+    response = api.post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {"reason": "填错了工会"})
+    again = api.post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {})
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (
+        body["status"] == "cancelled" and body["status_label"] == "已取消" and body["reason"] == "填错了工会"
+    )
+    assert again.status_code == 409 and again.json()["message"] == zh(
+        "This transfer has already been decided."
+    )
+    assert api.get("/api/v1/transfers").json()["items"] == []
+    with scopes_disabled():
+        assert Transfer.objects.get(pk=waiting_transfer.pk).status == TransferStatus.CANCELLED
+        assert Membership.objects.get(person=waiting_transfer.person).status == "active"
+        assert AuditEvent.objects.filter(action="transfer.cancel").count() == 1
+
+
+def test_the_receiving_union_cancels_and_others_may_not(api_as, tree, waiting_transfer):
+    outsider = api_as("shunyi_staff").post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {})
+    viewer = api_as("fangshan_viewer").post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {})
+    fangshan = api_as("fangshan_staff")
+    too_long = fangshan.post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {"reason": "长" * 301})
+    receiver = fangshan.post(f"/api/v1/transfers/{waiting_transfer.pk}/cancel", {})
+
+    assert outsider.status_code == 404
+    assert viewer.status_code == 403
+    assert too_long.status_code == 422 and list(too_long.json()["fields"]) == ["body.reason"]
+    assert receiver.status_code == 200 and receiver.json()["status"] == "cancelled"

@@ -19,7 +19,7 @@ from smartunion.members.services import join_apply, member_enrol, transfer_reque
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.console.conftest import form_error_near, page_text, zh
-from tests.factories import OrgFactory, WorkerFactory, make_id_number, make_person
+from tests.factories import OrgFactory, WorkerFactory, make_id_number, make_mobile, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -519,3 +519,149 @@ def test_the_history_of_a_member_who_joined_online(signed_in, tree):
     assert "申请中" in text and "正常" in text and "房山区新就业形态联合工会" in text
     with scopes_disabled():
         assert MembershipEvent.objects.filter(membership=application).count() == 2
+
+
+# --- after the membership review: birth years, caching, transfers called off, names refused ------
+
+
+def test_the_record_shows_the_birth_year_beside_the_masked_id_number(signed_in, tree):
+    person, _m = make_person(org=tree.union_a, real_name="周师傅", id_number=make_id_number(birth="19870415"))
+    text = page_text(signed_in("union_a_staff").get(f"/console/members/{person.pk}/"))
+
+    assert person.id_number_masked in text
+    assert "出生年份" in text and "1987" in text
+    assert "1987-04" not in text and "0415" not in text and "出生日期" not in text
+
+
+def test_the_full_birth_date_only_with_the_unmasked_id_number(signed_in, tree):
+    person, _m = make_person(org=tree.union_a, real_name="吴师傅", id_number=make_id_number(birth="19870415"))
+    client = signed_in("fangshan_admin")
+
+    shown = page_text(client.post(f"/console/members/{person.pk}/unmask/", {"field": "id_number"}))
+    mobile_only = page_text(client.post(f"/console/members/{person.pk}/unmask/", {"field": "mobile"}))
+
+    assert person.id_number in shown and "1987-04-15" in shown
+    assert "1987-04" not in mobile_only and person.id_number_masked in mobile_only
+
+
+def test_an_application_shows_the_birth_year_only(signed_in, tree):
+    worker = WorkerFactory()
+    application = join_apply(
+        user=worker,
+        org=tree.union_a,
+        data={
+            "real_name": "赵快递",
+            "id_number": make_id_number(birth="19920315"),
+            "employer": tree.enterprise_a,
+        },
+    )
+    text = page_text(signed_in("union_a_staff").get(f"/console/applications/{application.pk}/"))
+
+    assert application.person.id_number_masked in text and "出生年份" in text and "1992" in text
+    assert "1992-03" not in text
+
+
+def test_the_record_and_the_shown_number_are_not_cached(signed_in, tree):
+    person, _m = make_person(org=tree.union_a, real_name="钱师傅", mobile="13812345678")
+    client = signed_in("fangshan_admin")
+
+    detail = client.get(f"/console/members/{person.pk}/")
+    htmx = client.post(f"/console/members/{person.pk}/unmask/", {"field": "mobile"}, HTTP_HX_REQUEST="true")
+    full = client.post(f"/console/members/{person.pk}/unmask/", {"field": "mobile"})
+
+    assert "138****5678" in page_text(detail) and detail["Cache-Control"] == "no-store"
+    assert "13812345678" in page_text(htmx) and htmx["Cache-Control"] == "no-store"
+    assert "13812345678" in page_text(full) and full["Cache-Control"] == "no-store"
+
+
+@pytest.fixture
+def waiting_transfer(tree, personas):
+    person, _m = make_person(org=tree.union_a, real_name="王转会")
+    with as_staff(personas["union_a_staff"]):
+        return transfer_request(actor=personas["union_a_staff"], person=person, to_org=tree.union_b)
+
+
+def test_the_sending_union_cancels_a_waiting_transfer(signed_in, waiting_transfer):
+    client = signed_in("union_a_staff")
+    detail = page_text(client.get(f"/console/transfers/{waiting_transfer.pk}/"))
+    assert "取消转会" in detail
+
+    done = page_text(
+        client.post(
+            f"/console/transfers/{waiting_transfer.pk}/cancel/", {"reason": "填错了工会"}, follow=True
+        )
+    )
+
+    assert "已取消王转会的转会" in done and "已取消" in done and "填错了工会" in done
+    assert "取消转会" not in done  # nothing left to cancel
+    with scopes_disabled():
+        waiting_transfer.refresh_from_db()
+        assert waiting_transfer.status == "cancelled" and waiting_transfer.reason == "填错了工会"
+        assert Membership.objects.get(person=waiting_transfer.person).status == "active"
+
+
+def test_the_receiving_union_may_cancel_too_and_a_decided_transfer_cannot_be(signed_in, waiting_transfer):
+    receiver = signed_in("fangshan_staff")
+    receiver.post(f"/console/transfers/{waiting_transfer.pk}/", {"decision": "reject", "reason": "查无此人"})
+
+    detail = page_text(receiver.get(f"/console/transfers/{waiting_transfer.pk}/"))
+    again = page_text(receiver.post(f"/console/transfers/{waiting_transfer.pk}/cancel/", {}, follow=True))
+
+    assert "取消转会" not in detail
+    assert zh("This transfer has already been decided.") in again
+    with scopes_disabled():
+        assert Transfer.objects.get(pk=waiting_transfer.pk).status == "rejected"
+
+
+def test_a_too_long_cancel_reason_stays_on_the_form(signed_in, waiting_transfer):
+    response = signed_in("union_a_staff").post(
+        f"/console/transfers/{waiting_transfer.pk}/cancel/", {"reason": "长" * 301}
+    )
+    assert response.status_code == 400 and "301" in form_error_near(response, "id_cancel_reason")
+    with scopes_disabled():
+        assert Transfer.objects.get(pk=waiting_transfer.pk).status == "requested"
+
+
+def test_no_transfer_button_for_a_suspended_member(signed_in, tree):
+    active, _m = make_person(org=tree.union_a, real_name="陈正常")
+    suspended, _m = make_person(org=tree.union_a, real_name="陈暂停", status="suspended")
+    client = signed_in("union_a_staff")
+
+    assert "申请转会" in page_text(client.get(f"/console/members/{active.pk}/"))
+    assert "申请转会" not in page_text(client.get(f"/console/members/{suspended.pk}/"))
+
+
+FORMULA_NAME = '=HYPERLINK("http://example.com","点我")'
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (FORMULA_NAME, "A name cannot start with = + - or @ (it would act as a spreadsheet formula)."),
+        ("\u200b", "Please enter the real name."),
+    ],
+)
+def test_edit_and_enrol_show_the_services_message_for_a_bad_name(signed_in, tree, name, message):
+    person, _m = make_person(org=tree.union_a, real_name="原名字")
+    client = signed_in("union_a_staff")
+
+    edited = client.post(
+        f"/console/members/{person.pk}/edit/", {"real_name": name, "employment_form": "courier", "mobile": ""}
+    )
+    enrolled = client.post(
+        "/console/members/new/",
+        {
+            "org": str(tree.union_a.pk),
+            "real_name": name,
+            "id_number": make_id_number(),
+            "mobile": make_mobile(),
+            "employment_form": "courier",
+        },
+    )
+
+    assert form_error_near(edited, "id_real_name") == zh(message)
+    assert form_error_near(enrolled, "id_real_name") == zh(message)
+    with scopes_disabled():
+        person.refresh_from_db()
+        assert person.real_name == "原名字"
+        assert not Membership.objects.filter(person__real_name=name).exists()
