@@ -404,3 +404,9 @@ def test_join_decide_still_works_for_the_approving_union(tree, personas, direct_
     )
     with as_staff(personas["fangshan_staff"]):
         join_decide(actor=personas["fangshan_staff"], membership=membership, approve=True)
+    # The worker is now a member of the union they applied to, and reads their number in the welcome.
+    membership.refresh_from_db()
+    assert (membership.status, membership.org_id) == (MembershipStatus.ACTIVE, direct_union.pk)
+    assert len(membership.number) == 10
+    welcome = InboxMessage.objects.get(user=worker, body__contains=membership.number)
+    assert direct_union.name in welcome.title
