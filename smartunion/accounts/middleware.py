@@ -63,6 +63,14 @@ class TokenAuthenticationMiddleware:
         return self.get_response(request)
 
 
+def signed_in_staff(request) -> bool:
+    """A staff member signed in with both factors. Staff sign in on the console only; the session it
+    gives them (``otp_verified``) is what every staff page, on the console or the mobile web, asks
+    for."""
+    user = request.user
+    return bool(user.is_authenticated and user.is_staff_member and request.session.get("otp_verified"))
+
+
 class StaffSessionMiddleware:
     """Staff sessions: second factor required, 30 minutes idle time-out (GB/T 22239 level 3)."""
 

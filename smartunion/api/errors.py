@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
-from smartunion.api.schemas import ErrorOut
+from smartunion.api.schemas.common import ErrorOut
 from smartunion.core.errors import DomainError
 
 logger = logging.getLogger("smartunion.api")

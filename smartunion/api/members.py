@@ -1,8 +1,12 @@
-"""Members, applications and transfers for union staff, within the caller's scope.
+"""Members, applications and transfers for union staff, within the caller's scope, and the check of
+an e-member card.
 
 Personal data is masked in every answer; a full ID number or mobile is a separate, audited call
 (``unmask``). Opening a member goes through ``person_open``, which records the access the worker
 sees on their own page.
+
+Verifying a card: merchants, breakfast shops and event check-in scan the card's QR code and ask
+whether it is valid. The answer shows what the card itself shows, nothing more.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from smartunion.api.pagination import (
     keyset_page,
 )
 from smartunion.api.rendering import prebuilt_response
-from smartunion.api.schemas import (
+from smartunion.api.schemas.members import (
     MEMBERS_DEFAULT_LIMIT,
     ApplicationOut,
     ApplicationPage,
+    CardVerifyIn,
+    CardVerifyOut,
     DecisionIn,
     MemberDetailOut,
     MemberOut,
@@ -40,6 +46,7 @@ from smartunion.api.schemas import (
     UnmaskOut,
 )
 from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
+from smartunion.api.throttle import TokenRateThrottle
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.members.models import MembershipStatus
 from smartunion.members.selectors import (
@@ -53,6 +60,7 @@ from smartunion.members.selectors import (
     transfers_open,
 )
 from smartunion.members.services import (
+    card_check,
     join_decide,
     person_open,
     person_unmask,
@@ -65,10 +73,11 @@ from smartunion.orgs.selectors import public_union_get
 members_router = Router(tags=["members"])
 applications_router = Router(tags=["applications"])
 transfers_router = Router(tags=["transfers"])
+cards_router = Router(tags=["cards"])
 
 LIMIT = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-# A page of people is a screenful (MEMBERS_DEFAULT_LIMIT, api/schemas.py): every row is decrypted
-# twice to be masked, so the cost of a search grows with the page; ask for more with `limit`.
+# A page of people is a screenful (MEMBERS_DEFAULT_LIMIT, api/schemas/members.py): every row is
+# decrypted twice to be masked, so the cost of a search grows with the page; ask for more with `limit`.
 MEMBERS_LIMIT = Query(MEMBERS_DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
 CURSOR = Query(None, max_length=1000, description="`next_cursor` of the previous page.")
 ORG = Query(None, description="Only this organisation's subtree.")
@@ -345,3 +354,43 @@ def transfer_decision(request: HttpRequest, transfer_id: int, payload: DecisionI
         reason=payload.reason,
         client_address=request_address(request),
     )
+
+
+# --- Verifying an e-member card ------------------------------------------------------------------
+
+
+def _result_labels() -> dict[str, str]:
+    return {
+        "valid": _("Valid card"),
+        "expired": _("This code has expired: ask the member to refresh the card."),
+        "revoked": _("This card is no longer valid."),
+        "forged": _("This is not a valid member card."),
+    }
+
+
+@cards_router.post(
+    "/verify",
+    response={200: CardVerifyOut, **error_responses(401, 403, 422, 429)},
+    throttle=[TokenRateThrottle("card_verify", "CARD_VERIFY_RATE")],
+    summary="Verify a member card",
+    operation_id="cards_verify",
+)
+def card_verify_view(request: HttpRequest, payload: CardVerifyIn):
+    """`result` is `valid`, `expired` (the QR code is older than two minutes), `revoked` (the
+    membership was suspended or ended since) or `forged`. Only a valid card comes with `card`: the
+    masked name, the union, the membership number and the status, as printed on the card; never an
+    ID number or mobile. Needs a staff token with `benefits.redeem` (merchant clerks) or
+    `members.view`; at most `CARD_VERIFY_RATE` (default 60 a minute) per token, then 429."""
+    require_staff(request.auth)
+    check = card_check(actor=request.auth, token=payload.token)
+    card = None
+    if check.result == "valid":
+        membership = check.membership
+        card = {
+            "name": membership.person.name_masked,
+            "union": membership.org.name,
+            "number": membership.number,
+            "status": membership.status,
+            "status_label": str(membership.get_status_display()),
+        }
+    return {"result": check.result, "result_label": _result_labels()[check.result], "card": card}

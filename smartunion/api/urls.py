@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from smartunion.api import auth, cards, enterprises, members, membership, orgs, ping
+from smartunion.api import accounts, members, members_worker, orgs, ping
 from smartunion.api.errors import document_input_errors, install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
@@ -25,13 +25,13 @@ api = NinjaAPI(
     auth=BearerToken(),
 )
 install_error_handlers(api)
-api.add_router("/auth", auth.router)
-api.add_router("/me", auth.me_router)
-api.add_router("/orgs", orgs.router)
-api.add_router("/enterprises", enterprises.router)
-api.add_router("/me", membership.router)
-api.add_router("", membership.public_router)
-api.add_router("/cards", cards.router)
+api.add_router("/auth", accounts.router)
+api.add_router("/me", accounts.me_router)
+api.add_router("/orgs", orgs.orgs_router)
+api.add_router("/enterprises", orgs.enterprises_router)
+api.add_router("/me", members_worker.router)
+api.add_router("", members_worker.public_router)
+api.add_router("/cards", members.cards_router)
 api.add_router("/members", members.members_router)
 api.add_router("/applications", members.applications_router)
 api.add_router("/transfers", members.transfers_router)

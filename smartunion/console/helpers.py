@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from smartunion.accounts.middleware import signed_in_staff
 from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
 from smartunion.core.errors import Forbidden, NotFound, apply_to_form
 from smartunion.core.http import is_htmx
@@ -41,11 +42,6 @@ def error_page(request: HttpRequest, status: int, message: str = "") -> HttpResp
         {"status": status, "title": titles.get(status, _("Error")), "message": message},
         status=status,
     )
-
-
-def signed_in_staff(request: HttpRequest) -> bool:
-    user = request.user
-    return bool(user.is_authenticated and user.is_staff_member and request.session.get("otp_verified"))
 
 
 def staff_required(view: Callable | None = None, *, perm: str = "", lists: bool = False):
@@ -108,8 +104,8 @@ def query_without_page(request: HttpRequest) -> str:
 
 
 def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
-    """Context for ``console/_calendar_warning.html``: the years whose holidays the calendar does not
-    know although deadlines are counted in them, so those deadlines count weekends only.
+    """Context for ``console/holidays/_calendar_warning.html``: the years whose holidays the calendar
+    does not know although deadlines are counted in them, so those deadlines count weekends only.
 
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications

@@ -64,6 +64,18 @@ def api_as(api, personas):
     return sign_in
 
 
+@pytest.fixture
+def as_worker(db):
+    """``as_worker(user)``: a fresh client signed in as that worker (several may be signed in at once)."""
+
+    def sign_in(user) -> ApiClient:
+        client = ApiClient(Client())
+        client.sign_in_worker(user)
+        return client
+
+    return sign_in
+
+
 def is_chinese(text: str) -> bool:
     """Messages written by the domain apps are translated in their own catalogues; the API tests
     check that a user reads Chinese there, not the English msgid."""

@@ -7,7 +7,7 @@ from django import forms
 from django.utils import translation
 
 from smartunion.core.errors import Conflict, Locked, ValidationFailed, apply_to_form
-from smartunion.mobile.forms import MobileForm
+from smartunion.mobile.forms.base import MobileForm
 
 
 class ExampleForm(forms.Form):

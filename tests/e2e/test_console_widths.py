@@ -1,5 +1,7 @@
 """Every console page at a phone's 375 px and an office screen's 1366 px: no sideways scroll and no
-visible element wider than the window (mediators and merchant clerks use phones).
+visible element wider than the window (mediators and merchant clerks use phones). The merchant
+clerk's home on the mobile web is opened with them: merchant clerks reach it with the console's
+sign-in.
 
 The pages are enumerated from the URL resolver, so a new console route is checked as soon as it
 exists; its path parameters are filled with demo objects made here (a route whose parameter this
@@ -219,6 +221,8 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
     urls += [
         ("member_search", "/console/members/?q=欧阳"),
         ("application_overdue", "/console/applications/?tab=overdue"),
+        # The phone end's page for the staff who use phones: the console's session opens it.
+        ("merchant_home", "/m/merchant/"),
     ]
 
     # POST-only actions (405 to a GET) have no page to look at.
@@ -268,4 +272,39 @@ def test_a_merchant_clerk_on_a_phone_is_told_what_is_not_built(
     expect(page.locator(".mainnav a")).to_have_count(0)  # no page of theirs exists yet: no menu to a 403
     assert overflow(page) == []
     screenshot(page, "console-375-merchant-clerk-home")
+    assert page.console_errors == []
+
+
+def test_a_merchant_clerk_signs_in_on_a_phone_and_reaches_the_merchant_home(
+    live_server, phone_page, screenshot, default_roles, tree
+):
+    clerk = StaffFactory(
+        username="shop.clerk", display_name="早餐店店员", roles=[("merchant_clerk", tree.fangshan)]
+    )
+    page = phone_page
+    page.goto(f"{live_server.url}/m/merchant/")
+    expect(page).to_have_url(re.compile(r"/console/login/\?next=/m/merchant/$"))
+    page.fill("#id_username", clerk.username)
+    page.fill("#id_password", STAFF_PASSWORD)
+    page.press("#id_password", "Enter")
+    expect(page.locator("#id_otp")).to_be_visible()
+    page.fill("#id_otp", totp_now(clerk))
+    page.press("#id_otp", "Enter")
+
+    expect(page).to_have_url(re.compile(r"/m/merchant/$"))
+    expect(page.locator("#merchant-home")).to_contain_text("普惠服务将在这里提供。")
+    expect(page.locator(".m-tabbar")).to_have_count(0)  # the tab bar leads to the workers' pages
+    assert overflow(page) == []
+    screenshot(page, "mobile-375-merchant-home")
+
+    page.context.add_cookies([{"name": "smartunion_language", "value": "en", "url": live_server.url}])
+    page.reload()
+    expect(page.locator("#merchant-home")).to_contain_text("The benefits services will appear here.")
+    assert overflow(page) == []
+    screenshot(page, "mobile-375-en-merchant-home")
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/console/login/$"))
+    page.goto(f"{live_server.url}/m/merchant/")
+    expect(page).to_have_url(re.compile(r"/console/login/\?next=/m/merchant/$"))
     assert page.console_errors == []

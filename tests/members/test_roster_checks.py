@@ -21,7 +21,7 @@ from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person, RosterImportStatus
 from smartunion.members.roster import COLUMNS, HEADER_VARIANTS, Table, check_roster, roster_import_commit
 from smartunion.members.services import clean_person_data, person_set_mobile
-from smartunion.mobile.forms import JoinApplyForm
+from smartunion.mobile.forms.members import JoinApplyForm
 from tests.conftest import as_staff
 from tests.console.conftest import page_text
 from tests.factories import make_id_number, make_person

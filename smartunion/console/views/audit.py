@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from smartunion.accounts.models import Role, User
 from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
 from smartunion.accounts.selectors import roles_by_code, staff_names_by_id
-from smartunion.console.forms import AuditFilterForm
+from smartunion.console.forms.audit import AuditFilterForm
 from smartunion.console.helpers import render_page, staff_required
 from smartunion.core.audit_log import audit_event_list, audit_event_page
 from smartunion.core.models import AuditEvent
@@ -215,4 +215,4 @@ def audit_log(request):
         "first_page": not before,
         "picked_org": picked,
     }
-    return render_page(request, "console/audit_log.html", context, partial="results")
+    return render_page(request, "console/audit/audit_log.html", context, partial="results")

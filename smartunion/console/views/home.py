@@ -87,4 +87,4 @@ def home(request):
         "shortcuts": _shortcuts(user),
         **calendar_warning(user),
     }
-    return render_page(request, "console/home.html", context)
+    return render_page(request, "console/home/home.html", context)

@@ -13,14 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
-from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
-from smartunion.console.member_forms import (
+from smartunion.console.forms.members import (
     MemberEditForm,
     MemberEnrolForm,
     MemberSearchForm,
     StatusChangeForm,
     TransferRequestForm,
 )
+from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
 from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
@@ -157,7 +157,7 @@ def member_list(request):
         "first_url": f"?{urlencode(params)}" if followed else "",
         "can_add": has_perm(request.user, "members.change"),
     }
-    return render_page(request, "console/member_list.html", context, partial="results")
+    return render_page(request, "console/members/member_list.html", context, partial="results")
 
 
 # --- one record -------------------------------------------------------------------------------------
@@ -212,7 +212,9 @@ def _detail_context(request, person: Person, **extra) -> dict:
 @staff_required(perm="members.view")
 def member_detail(request, pk):
     person = person_open(actor=request.user, pk=pk, client_address=request_address(request))
-    return _no_store(render_page(request, "console/member_detail.html", _detail_context(request, person)))
+    return _no_store(
+        render_page(request, "console/members/member_detail.html", _detail_context(request, person))
+    )
 
 
 def _no_store(response):
@@ -235,9 +237,9 @@ def member_unmask(request, pk):
         return redirect("console:member_detail", pk=person.pk)
     if is_htmx(request):
         context = {"field": field, "value": value, "person": person}
-        return _no_store(render(request, "console/member_detail.html#unmasked", context))
+        return _no_store(render(request, "console/members/member_detail.html#unmasked", context))
     context = _detail_context(request, person, unmasked={field: value})
-    return _no_store(render_page(request, "console/member_detail.html", context))
+    return _no_store(render_page(request, "console/members/member_detail.html", context))
 
 
 @require_POST
@@ -250,7 +252,7 @@ def member_status(request, pk):
         # No status chosen (none is chosen in advance): say so on the form, with the reason kept.
         form.full_clean()
         context = _detail_context(request, person, status_form=form)
-        return render_page(request, "console/member_detail.html", context, status=400)
+        return render_page(request, "console/members/member_detail.html", context, status=400)
     if current is None or not form.is_valid():
         messages.error(request, _("This change of status is not possible for this membership now."))
         return redirect("console:member_detail", pk=person.pk)
@@ -266,7 +268,7 @@ def member_status(request, pk):
     except ValidationFailed as exc:
         apply_domain_error(form, exc)
         context = _detail_context(request, person, status_form=form, chosen_move=to)
-        return render_page(request, "console/member_detail.html", context, status=400)
+        return render_page(request, "console/members/member_detail.html", context, status=400)
     except Conflict as exc:
         messages.error(request, exc.message)
     else:
@@ -310,7 +312,7 @@ def member_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("console:member_detail", pk=person.pk)
     context = {"form": form, "person": person, "picked_employer": _employer_initial(form)}
-    return render_page(request, "console/member_form.html", context)
+    return render_page(request, "console/members/member_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,7 +342,7 @@ def member_transfer(request, pk):
             return redirect("console:member_detail", pk=person.pk)
     picked = getattr(form, "cleaned_data", {}).get("to_org") if form.is_bound else None
     context = {"form": form, "person": person, "picked_to_org": picked}
-    return render_page(request, "console/member_transfer.html", context)
+    return render_page(request, "console/members/member_transfer.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -370,7 +372,7 @@ def member_add(request):
         "picked_org": getattr(form, "cleaned_data", {}).get("org") if form.is_bound else None,
         "picked_employer": _employer_initial(form),
     }
-    return render_page(request, "console/member_add.html", context)
+    return render_page(request, "console/members/member_add.html", context)
 
 
 @require_GET
@@ -381,7 +383,7 @@ def member_employer_pick(request):
     q = request.GET.get("q", "").strip()
     enterprises = enterprise_search(q=q)[:PICKER_LIMIT] if q else []
     return render(
-        request, "console/member_employer_picker.html#choices", {"enterprises": enterprises, "q": q}
+        request, "console/members/member_employer_picker.html#choices", {"enterprises": enterprises, "q": q}
     )
 
 
@@ -394,4 +396,4 @@ def member_transfer_pick(request):
     employers = [e for e in public_enterprise_search(q=q) if e.union is not None] if q else []
     direct = public_direct_joining_unions(q=q)[:PICKER_LIMIT] if len(q) >= 2 else []
     context = {"employers": employers, "direct": direct, "q": q}
-    return render(request, "console/member_transfer.html#choices", context)
+    return render(request, "console/members/member_transfer.html#choices", context)

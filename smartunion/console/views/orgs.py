@@ -1,4 +1,5 @@
-"""The organisation tree: browse lazily, search, and the node's own pages."""
+"""The organisation tree (browse lazily, search, and the node's own pages) and the enterprise
+register (list and search, add, edit, delete)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from smartunion.accounts.middleware import request_address
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
 from smartunion.accounts.selectors import role_grants_at_org
-from smartunion.console.forms import MoveForm, OrgForm
+from smartunion.console.forms.orgs import EnterpriseForm, MoveForm, OrgForm
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,
@@ -21,10 +22,12 @@ from smartunion.console.helpers import (
     staff_required,
 )
 from smartunion.core.codes import mask_phone
-from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.scoping import subtree_q
+from smartunion.orgs import services
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
 from smartunion.orgs.selectors import (
+    enterprise_get,
     enterprise_search,
     enterprises_name_unions,
     org_ancestors,
@@ -34,6 +37,7 @@ from smartunion.orgs.selectors import (
     org_search,
 )
 from smartunion.orgs.services import (
+    enterprise_has_perm,
     kind_fits_under,
     kinds_allowed_under,
     org_create,
@@ -41,8 +45,12 @@ from smartunion.orgs.services import (
     org_delete_blockers,
     org_move,
     org_update,
+    require_enterprise_perm,
     usual_child_kind,
 )
+
+# --- The organisation tree -----------------------------------------------------------------------
+
 
 PICKER_LIMIT = 20
 # The flag each picker's action needs; "" (a plain filter) means "organisations I may view".
@@ -80,7 +88,7 @@ def org_tree(request):
         context["query"] = query_without_page(request)
     else:
         context["roots"] = org_roots_for_scope()
-    return render_page(request, "console/org_tree.html", context, partial="results")
+    return render_page(request, "console/orgs/org_tree.html", context, partial="results")
 
 
 @require_GET
@@ -90,7 +98,7 @@ def org_children_view(request, pk):
     require_perm(request.user, "orgs.view", org)
     with scope_with_perm(request.user, "orgs.view"):
         return render(
-            request, "console/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
+            request, "console/orgs/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
         )
 
 
@@ -126,7 +134,7 @@ def org_detail(request, pk):
         "can_add_enterprise": has_perm(user, "enterprises.change", org) and not org.is_service_body,
         "can_grant": has_perm(user, "roles.grant", org),
     }
-    return render_page(request, "console/org_detail.html", context)
+    return render_page(request, "console/orgs/org_detail.html", context)
 
 
 def _org_data(form: OrgForm, *, keep_phone: bool = False) -> dict:
@@ -163,7 +171,7 @@ def org_add(request, pk):
         "parent": parent,
         "ancestors": [*ancestors_i_may_view(request.user, parent), parent],
     }
-    return render_page(request, "console/org_form.html", context)
+    return render_page(request, "console/orgs/org_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,7 +201,7 @@ def org_edit(request, pk):
             messages.success(request, _("The changes were saved."))
             return redirect("console:org_detail", pk=org.pk)
     context = {"form": form, "org": org, "ancestors": ancestors_i_may_view(request.user, org)}
-    return render_page(request, "console/org_form.html", context)
+    return render_page(request, "console/orgs/org_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -223,7 +231,7 @@ def org_move_view(request, pk):
         "candidates": candidates,
         "chosen": chosen,
     }
-    return render_page(request, "console/org_move.html", context, partial="candidates")
+    return render_page(request, "console/orgs/org_move.html", context, partial="candidates")
 
 
 @require_http_methods(["GET", "POST"])
@@ -249,7 +257,7 @@ def org_delete_view(request, pk):
         "blockers": org_delete_blockers(org),
         "error": error,
     }
-    return render_page(request, "console/org_delete.html", context)
+    return render_page(request, "console/orgs/org_delete.html", context)
 
 
 def move_candidates(user, org: Org, q: str) -> list[Org]:
@@ -286,4 +294,124 @@ def org_pick(request):
         orgs = list(orgs[:PICKER_LIMIT])
     # A required picker with a single choice chooses it; an optional one (a filter) never does.
     context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
-    return render(request, "console/_org_picker.html#choices", context)
+    return render(request, "console/orgs/_org_picker.html#choices", context)
+
+
+# --- The enterprise register ---------------------------------------------------------------------
+
+
+@require_GET
+@staff_required(perm="enterprises.view", lists=True)
+def enterprise_list(request):
+    q = request.GET.get("q", "").strip()
+    within = None
+    if request.GET.get("org"):
+        within = org_get(pk=request.GET["org"])
+    page = paginate(request, enterprise_search(q=q, org=within))
+    enterprises_name_unions(viewer=request.user, enterprises=page.object_list)
+    context = {
+        "q": q,
+        "within": within,
+        "page": page,
+        "query": query_without_page(request),
+        "can_add": has_perm(request.user, "enterprises.change"),
+    }
+    return render_page(request, "console/orgs/enterprise_list.html", context, partial="results")
+
+
+@require_GET
+@staff_required
+def enterprise_detail(request, pk):
+    enterprise = enterprise_get(pk=pk)
+    require_enterprise_perm(request.user, "enterprises.view", enterprise)
+    enterprises_name_unions(viewer=request.user, enterprises=[enterprise])
+    context = {
+        "enterprise": enterprise,
+        "can_change": enterprise_has_perm(request.user, "enterprises.change", enterprise),
+        "can_delete": enterprise_has_perm(request.user, "enterprises.delete", enterprise),
+    }
+    return render_page(request, "console/orgs/enterprise_detail.html", context)
+
+
+def _enterprise_data(form: EnterpriseForm) -> dict:
+    data = dict(form.cleaned_data)
+    data.pop("org", None)
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required(perm="enterprises.change")
+def enterprise_add(request):
+    initial = {}
+    if request.GET.get("org"):
+        try:
+            initial["org"] = org_get(pk=request.GET["org"])
+        except NotFound:
+            pass
+    form = EnterpriseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = services.enterprise_create(
+                actor=request.user,
+                org=form.cleaned_data["org"],
+                client_address=request_address(request),
+                **_enterprise_data(form),
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("“%(name)s” was registered.") % {"name": enterprise.name})
+            return redirect("console:enterprise_detail", pk=enterprise.pk)
+    return render_page(request, "console/orgs/enterprise_form.html", {"form": form, **_picked(form)})
+
+
+def _picked(form) -> dict:
+    """The organisations already chosen in the pickers, to show them checked again."""
+    picked = {}
+    for name in ("org", "covering_union"):
+        if name not in form.fields:
+            continue
+        if form.is_bound:
+            value = getattr(form, "cleaned_data", {}).get(name)
+        else:
+            value = form.initial.get(name)
+        picked[f"picked_{name}"] = value
+    return picked
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def enterprise_edit(request, pk):
+    enterprise = enterprise_get(pk=pk)
+    require_enterprise_perm(request.user, "enterprises.change", enterprise)
+    initial = {f: getattr(enterprise, f) for f in EnterpriseForm.base_fields if f != "org"}
+    form = EnterpriseForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_update(
+                actor=request.user,
+                enterprise=enterprise,
+                client_address=request_address(request),
+                **_enterprise_data(form),
+            )
+        except ValidationFailed as exc:
+            apply_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("console:enterprise_detail", pk=enterprise.pk)
+    context = {"form": form, "enterprise": enterprise, **_picked(form)}
+    return render_page(request, "console/orgs/enterprise_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def enterprise_delete(request, pk):
+    enterprise = enterprise_get(pk=pk)
+    require_enterprise_perm(request.user, "enterprises.delete", enterprise)
+    if request.method == "POST":
+        services.enterprise_delete(
+            actor=request.user, enterprise=enterprise, client_address=request_address(request)
+        )
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": enterprise.name})
+        return redirect("console:enterprise_list")
+    return render_page(request, "console/orgs/enterprise_delete.html", {"enterprise": enterprise})

@@ -1,0 +1,1 @@
+"""The mobile web's views, one module per domain."""

@@ -1,0 +1,30 @@
+"""The mobile web's home pages, one per audience: the workers' (their services as tiles and the
+unread messages, or how to sign in or register) and the merchant clerks'."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from smartunion.members.selectors import worker_membership
+from smartunion.mobile.helpers import merchant_clerk_required
+from smartunion.notifications.selectors import inbox_counts
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """首页: for a signed-in worker, their services as tiles and the unread messages; for anyone
+    else, how to sign in or register."""
+    context = {}
+    if request.user.is_authenticated and not request.user.is_staff_member:
+        _total, unread = inbox_counts(user=request.user)
+        context = {"unread": unread, "membership": worker_membership(user=request.user).membership}
+    return render(request, "mobile/home/home.html", context)
+
+
+@require_GET
+@merchant_clerk_required
+def merchant_home(request: HttpRequest) -> HttpResponse:
+    """商户服务: the merchant clerk's home. Empty until the benefits services (vouchers, breakfast
+    cards) fill it."""
+    return render(request, "mobile/home/merchant.html")
