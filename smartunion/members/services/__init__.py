@@ -1,6 +1,7 @@
 """Writes for people and memberships, one module per area; every public name is re-exported here, so
 ``from smartunion.members.services import X`` keeps working."""
 
+from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import (
     CARD_SALT,
     STAFF_STATUS_MOVES,
@@ -12,8 +13,6 @@ from smartunion.members.services.joining import (
     card_check,
     card_token,
     card_verify,
-    inbox_mark_read,
-    inbox_send,
     join_apply,
     join_decide,
     join_withdraw,
