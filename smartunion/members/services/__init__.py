@@ -4,12 +4,10 @@
 from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import (
     CARD_SALT,
-    STAFF_STATUS_MOVES,
     TRANSFERABLE_STATUSES,
     Activation,
     CardCheck,
     account_close,
-    allocate_membership_numbers,
     card_check,
     card_token,
     card_verify,
@@ -17,20 +15,24 @@ from smartunion.members.services.joining import (
     join_decide,
     join_withdraw,
     joinable,
-    member_enrol,
-    membership_set_status,
-    membership_staff_moves,
-    membership_transition,
     my_contact_update,
     my_data_export,
     person_link,
-    register_org_delete_blocker,
     transfer_allowed,
     transfer_cancel,
     transfer_cancel_allowed,
     transfer_decide,
     transfer_request,
     worker_activate,
+)
+from smartunion.members.services.membership import (
+    STAFF_STATUS_MOVES,
+    allocate_membership_numbers,
+    member_enrol,
+    membership_set_status,
+    membership_staff_moves,
+    membership_transition,
+    register_org_delete_blocker,
 )
 from smartunion.members.services.people import (
     PERSON_FIELDS,
