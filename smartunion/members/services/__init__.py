@@ -4,7 +4,6 @@
 from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import (
     CARD_SALT,
-    TRANSFERABLE_STATUSES,
     Activation,
     CardCheck,
     account_close,
@@ -18,11 +17,6 @@ from smartunion.members.services.joining import (
     my_contact_update,
     my_data_export,
     person_link,
-    transfer_allowed,
-    transfer_cancel,
-    transfer_cancel_allowed,
-    transfer_decide,
-    transfer_request,
     worker_activate,
 )
 from smartunion.members.services.membership import (
@@ -45,6 +39,14 @@ from smartunion.members.services.people import (
     person_set_mobile,
     person_unmask,
     person_update,
+)
+from smartunion.members.services.transfers import (
+    TRANSFERABLE_STATUSES,
+    transfer_allowed,
+    transfer_cancel,
+    transfer_cancel_allowed,
+    transfer_decide,
+    transfer_request,
 )
 
 __all__ = [
