@@ -1,15 +1,11 @@
 """Writes for people and memberships, one module per area; every public name is re-exported here, so
 ``from smartunion.members.services import X`` keeps working."""
 
+from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
 from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import (
-    CARD_SALT,
     Activation,
-    CardCheck,
     account_close,
-    card_check,
-    card_token,
-    card_verify,
     join_apply,
     join_decide,
     join_withdraw,
