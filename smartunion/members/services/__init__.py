@@ -1,10 +1,10 @@
 """Writes for people and memberships, one module per area; every public name is re-exported here, so
 ``from smartunion.members.services import X`` keeps working."""
 
+from smartunion.members.services.activation import Activation, person_link, worker_activate
 from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
 from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import (
-    Activation,
     account_close,
     join_apply,
     join_decide,
@@ -12,8 +12,6 @@ from smartunion.members.services.joining import (
     joinable,
     my_contact_update,
     my_data_export,
-    person_link,
-    worker_activate,
 )
 from smartunion.members.services.membership import (
     STAFF_STATUS_MOVES,
