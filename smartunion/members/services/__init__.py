@@ -1,18 +1,27 @@
-"""Writes for people and memberships, one module per area; every public name is re-exported here, so
-``from smartunion.members.services import X`` keeps working."""
+"""Writes for people and memberships. Each service is one transaction with its audit record.
+
+One module per area; every public name is re-exported here, so ``from smartunion.members.services
+import X`` keeps working:
+
+- ``people``: personal data (blind indexes, the one cleaning of a person's fields); staff opening,
+  unmasking and correcting a record.
+- ``membership``: membership numbers, the one status transition, staff enrolment and status
+  changes, the blocker on deleting a union with members.
+- ``joining``: applying (工会法 第三条, 中国工会章程), deciding, withdrawing.
+- ``transfers``: membership follows the work relationship and transfers with it.
+- ``cards``: the e-member card's token and its verification.
+- ``activation``: a worker's account linked to the record union staff entered, by the mobile.
+- ``self_service``: the worker's own data (PIPL 第四十四条—第四十七条): export, correction, closing.
+- ``inbox``: the notices sent to a worker's inbox.
+
+Inside the package, modules import each other by their own names (``services.people``), never
+through this package, so patch a name where it is looked up.
+"""
 
 from smartunion.members.services.activation import Activation, person_link, worker_activate
 from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
 from smartunion.members.services.inbox import inbox_mark_read, inbox_send
-from smartunion.members.services.joining import (
-    account_close,
-    join_apply,
-    join_decide,
-    join_withdraw,
-    joinable,
-    my_contact_update,
-    my_data_export,
-)
+from smartunion.members.services.joining import join_apply, join_decide, join_withdraw, joinable
 from smartunion.members.services.membership import (
     STAFF_STATUS_MOVES,
     allocate_membership_numbers,
@@ -34,6 +43,7 @@ from smartunion.members.services.people import (
     person_unmask,
     person_update,
 )
+from smartunion.members.services.self_service import account_close, my_contact_update, my_data_export
 from smartunion.members.services.transfers import (
     TRANSFERABLE_STATUSES,
     transfer_allowed,

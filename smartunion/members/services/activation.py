@@ -15,21 +15,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.services import (
-    one_time_code_prove,
-    worker_account_create,
-    worker_register_check,
-)
+from smartunion.accounts.services import one_time_code_prove, worker_account_create, worker_register_check
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, NotFound
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import (
-    HOLDING_STATUSES,
-    Membership,
-    MembershipStatus,
-    Person,
-)
+from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
 from smartunion.members.services.inbox import inbox_send
 from smartunion.members.services.people import mobile_index
 

@@ -11,10 +11,7 @@ from django.utils.translation import gettext as _
 
 from smartunion.core.errors import Conflict, Forbidden
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import (
-    Membership,
-    MembershipStatus,
-)
+from smartunion.members.models import Membership, MembershipStatus
 from smartunion.members.services.transfers import _can
 
 CARD_SALT = "smartunion.members.card"

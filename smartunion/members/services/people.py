@@ -17,12 +17,7 @@ from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import (
-    EmploymentForm,
-    Person,
-    Sex,
-    WageBracket,
-)
+from smartunion.members.models import EmploymentForm, Person, Sex, WageBracket
 from smartunion.orgs.models import Enterprise
 
 # --- personal data -------------------------------------------------------------------------------
