@@ -1,17 +1,19 @@
 """Sign-in, second factor, tokens, registration and role grants. Only services write."""
 
-from smartunion.accounts.services.signin import (
-    MOBILE_CHANGE_PURPOSE,
-    RECOVERY_CODE_COUNT,
-    RESET_CODE_PURPOSE,
-    TOTP_INTERVAL,
-    WrongEnd,
+from smartunion.accounts.services.lockout import (
     account_key,
     attempt_begin,
     attempt_failed,
     attempt_succeeded,
     check_lockout,
     clear_failures,
+)
+from smartunion.accounts.services.signin import (
+    MOBILE_CHANGE_PURPOSE,
+    RECOVERY_CODE_COUNT,
+    RESET_CODE_PURPOSE,
+    TOTP_INTERVAL,
+    WrongEnd,
     one_time_code_prove,
     one_time_code_send,
     password_change,
