@@ -10,9 +10,7 @@ from smartunion.accounts.services.lockout import (
 )
 from smartunion.accounts.services.signin import (
     MOBILE_CHANGE_PURPOSE,
-    RECOVERY_CODE_COUNT,
     RESET_CODE_PURPOSE,
-    TOTP_INTERVAL,
     WrongEnd,
     one_time_code_prove,
     one_time_code_send,
@@ -20,7 +18,6 @@ from smartunion.accounts.services.signin import (
     password_confirm,
     password_reset,
     reauthenticate,
-    recovery_codes_regenerate,
     role_grant,
     role_revoke,
     second_factor_verify,
@@ -33,17 +30,22 @@ from smartunion.accounts.services.signin import (
     token_issue,
     token_revoke,
     token_user,
-    totp_enrol_begin,
-    totp_enrol_confirm,
-    totp_provisioning_uri,
-    totp_qr_data_uri,
     totp_reset,
-    totp_set_secret,
     user_language_set,
     user_needs_enrolment,
     worker_account_create,
     worker_register,
     worker_register_check,
+)
+from smartunion.accounts.services.totp import (
+    RECOVERY_CODE_COUNT,
+    TOTP_INTERVAL,
+    recovery_codes_regenerate,
+    totp_enrol_begin,
+    totp_enrol_confirm,
+    totp_provisioning_uri,
+    totp_qr_data_uri,
+    totp_set_secret,
 )
 
 __all__ = [

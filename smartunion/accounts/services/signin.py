@@ -7,11 +7,8 @@ import hashlib
 import hmac
 import math
 import secrets
-import time
 from datetime import datetime, timedelta
 
-import pyotp
-import segno
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -43,23 +40,14 @@ from smartunion.accounts.services.lockout import (
     attempt_succeeded,
     clear_failures,
 )
+from smartunion.accounts.services.totp import _consume_totp, _hash_recovery
 from smartunion.core import crypto
 from smartunion.core.audit import audit_record
 from smartunion.core.codes import is_mobile, validate_mobile
-from smartunion.core.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    NotFound,
-    Throttled,
-    Unauthorized,
-    ValidationFailed,
-)
+from smartunion.core.errors import DomainError, Forbidden, NotFound, Throttled, Unauthorized, ValidationFailed
 from smartunion.core.locks import advisory_lock
 from smartunion.core.models import AuditOutcome, InboxMessage
 from smartunion.core.scoping import scopes_disabled
-
-TOTP_INTERVAL = 30
 
 
 class WrongEnd(Unauthorized):
@@ -67,9 +55,6 @@ class WrongEnd(Unauthorized):
 
     code = "wrong_end"
     status = 403
-
-
-RECOVERY_CODE_COUNT = 10
 
 
 # --- Password sign-in ----------------------------------------------------------------------------
@@ -130,26 +115,6 @@ def user_needs_enrolment(user: User) -> bool:
     return device is None or device.confirmed_at is None
 
 
-def _current_step() -> int:
-    return int(time.time()) // TOTP_INTERVAL
-
-
-def _consume_totp(device: TotpDevice, code: str) -> str | None:
-    """Returns None when accepted, else the reason. A step, once used, is refused again."""
-    totp = pyotp.TOTP(device.secret, interval=TOTP_INTERVAL)
-    now_step = _current_step()
-    for step in (now_step, now_step - 1, now_step + 1):
-        if hmac.compare_digest(totp.at(step * TOTP_INTERVAL), code):
-            updated = TotpDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step)
-            return None if updated == 1 else "code_reused"
-    return "bad_code"
-
-
-def _hash_recovery(code: str) -> str:
-    # Keyed: 48-bit codes under a plain hash could be brute-forced from a database dump alone.
-    return crypto.blind_index(code.replace("-", "").upper(), purpose="recovery")
-
-
 def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
     """Second factor for staff: a TOTP code or one unused recovery code. Returns which was used."""
     key = account_key(user.username)
@@ -207,72 +172,6 @@ def signin_for_token(*, username: str, password: str, otp: str | None, client_ad
             # Whoever created the account knows this password: no token until the owner chose theirs.
             raise WrongEnd(_("Choose your own password on the console first, then request a token."))
     return user
-
-
-# --- TOTP enrolment --------------------------------------------------------------------------------
-
-
-def totp_enrol_begin(*, user: User) -> TotpDevice:
-    """An unconfirmed device with a fresh secret; a confirmed one is never replaced here."""
-    with transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user=user).first()
-        if device is not None and device.confirmed_at is not None:
-            raise Conflict(_("An authenticator is already enrolled."))
-        if device is None:
-            device = TotpDevice.objects.create(
-                user=user, secret_encrypted=crypto.encrypt(pyotp.random_base32())
-            )
-        return device
-
-
-def totp_provisioning_uri(*, device: TotpDevice, user: User) -> str:
-    return pyotp.TOTP(device.secret, interval=TOTP_INTERVAL).provisioning_uri(
-        name=user.username, issuer_name="smartunion"
-    )
-
-
-def totp_qr_data_uri(uri: str) -> str:
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
-
-
-def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[str]:
-    """Confirm enrolment with a first code; returns the recovery codes, shown once."""
-    key = account_key(user.username)
-    attempt = attempt_begin(key=key, client_address=client_address)
-    with scopes_disabled(), transaction.atomic():
-        device = TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=True).first()
-        if device is None:
-            raise Conflict(_("There is no enrolment waiting to be confirmed."))
-        reason = _consume_totp(device, (code or "").strip())
-    if reason is not None:
-        attempt_failed(key=key, client_address=client_address, action="2fa.enrol", user=user, reason=reason)
-        raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
-    # Password and a first code from the new authenticator: both factors, a complete sign-in.
-    attempt_succeeded(row=attempt, complete=True)
-    with scopes_disabled(), transaction.atomic():
-        device.confirmed_at = timezone.now()
-        device.save(update_fields=["confirmed_at"])
-        codes = recovery_codes_regenerate(user=user)
-        audit_record(action="2fa.enrol", actor=user, obj=user, client_address=client_address)
-        return codes
-
-
-def recovery_codes_regenerate(*, user: User) -> list[str]:
-    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}".upper() for _ in range(RECOVERY_CODE_COUNT)]
-    with transaction.atomic():
-        RecoveryCode.objects.filter(user=user).delete()
-        RecoveryCode.objects.bulk_create(
-            [RecoveryCode(user=user, code_hash=_hash_recovery(c)) for c in codes]
-        )
-    return codes
-
-
-def totp_set_secret(*, user: User, secret: str) -> TotpDevice:
-    """A confirmed device with a known secret (demo accounts only: the secret is printed)."""
-    device, _created = TotpDevice.objects.update_or_create(
-        user=user, defaults={"secret_encrypted": crypto.encrypt(secret), "confirmed_at": timezone.now()}
-    )
-    return device
 
 
 # --- API tokens ------------------------------------------------------------------------------------
