@@ -27,9 +27,6 @@ from smartunion.accounts.services.signin import (
     signin_password,
     staff_create,
     staff_get_in_scope,
-    token_issue,
-    token_revoke,
-    token_user,
     totp_reset,
     user_language_set,
     user_needs_enrolment,
@@ -37,6 +34,7 @@ from smartunion.accounts.services.signin import (
     worker_register,
     worker_register_check,
 )
+from smartunion.accounts.services.tokens import token_issue, token_revoke, token_user
 from smartunion.accounts.services.totp import (
     RECOVERY_CODE_COUNT,
     TOTP_INTERVAL,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import math
 import secrets
@@ -172,45 +171,6 @@ def signin_for_token(*, username: str, password: str, otp: str | None, client_ad
             # Whoever created the account knows this password: no token until the owner chose theirs.
             raise WrongEnd(_("Choose your own password on the console first, then request a token."))
     return user
-
-
-# --- API tokens ------------------------------------------------------------------------------------
-
-
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def token_issue(*, user: User, client_address: str) -> tuple[str, datetime]:
-    raw = secrets.token_urlsafe(32)
-    expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
-    with transaction.atomic():
-        ApiToken.objects.create(user=user, key_hash=_token_hash(raw), expires_at=expires_at)
-        audit_record(action="token.issue", actor=user, client_address=client_address)
-    return raw, expires_at
-
-
-def token_user(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
-
-
-def token_revoke(*, raw: str, client_address: str) -> None:
-    with transaction.atomic():
-        token = (
-            ApiToken.objects.select_related("user").filter(key_hash=_token_hash(raw), revoked_at=None).first()
-        )
-        if token is None:
-            raise NotFound(_("This token does not exist or was already revoked."))
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoke", actor=token.user, client_address=client_address)
 
 
 # --- Workers: one-time codes and registration ------------------------------------------------------
