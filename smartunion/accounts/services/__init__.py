@@ -1,5 +1,6 @@
 """Sign-in, second factor, tokens, registration and role grants. Only services write."""
 
+from smartunion.accounts.services.codes import one_time_code_prove, one_time_code_send
 from smartunion.accounts.services.lockout import (
     account_key,
     attempt_begin,
@@ -12,8 +13,6 @@ from smartunion.accounts.services.signin import (
     MOBILE_CHANGE_PURPOSE,
     RESET_CODE_PURPOSE,
     WrongEnd,
-    one_time_code_prove,
-    one_time_code_send,
     password_change,
     password_confirm,
     password_reset,
