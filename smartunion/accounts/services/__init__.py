@@ -10,18 +10,14 @@ from smartunion.accounts.services.lockout import (
     clear_failures,
 )
 from smartunion.accounts.services.signin import (
-    MOBILE_CHANGE_PURPOSE,
-    RESET_CODE_PURPOSE,
     WrongEnd,
     password_change,
     password_confirm,
-    password_reset,
     reauthenticate,
     role_grant,
     role_revoke,
     second_factor_verify,
     signin_for_token,
-    signin_mobile_change,
     signin_one_time_code,
     signin_password,
     staff_create,
@@ -29,9 +25,6 @@ from smartunion.accounts.services.signin import (
     totp_reset,
     user_language_set,
     user_needs_enrolment,
-    worker_account_create,
-    worker_register,
-    worker_register_check,
 )
 from smartunion.accounts.services.tokens import token_issue, token_revoke, token_user
 from smartunion.accounts.services.totp import (
@@ -43,6 +36,15 @@ from smartunion.accounts.services.totp import (
     totp_provisioning_uri,
     totp_qr_data_uri,
     totp_set_secret,
+)
+from smartunion.accounts.services.workers import (
+    MOBILE_CHANGE_PURPOSE,
+    RESET_CODE_PURPOSE,
+    password_reset,
+    signin_mobile_change,
+    worker_account_create,
+    worker_register,
+    worker_register_check,
 )
 
 __all__ = [
