@@ -1,4 +1,19 @@
-"""Sign-in, second factor, tokens, registration and role grants. Only services write."""
+"""Sign-in, second factor, tokens, registration and role grants. Only services write.
+
+One module per area; every public name is re-exported here, so ``from smartunion.accounts.services
+import X`` keeps working:
+
+- ``lockout``: attempts counted before a secret is checked, per account and client address.
+- ``signin``: password sign-in, the second factor, sign-in for a token or by code, the password.
+- ``totp``: enrolling an authenticator, recovery codes.
+- ``tokens``: API tokens.
+- ``codes``: one-time codes by SMS: sending within limits, proving under the lockout.
+- ``workers``: worker registration, the password reset by code, the sign-in number.
+- ``staff``: staff accounts, role grants and revocations, resetting an authenticator.
+
+Inside the package, modules import each other by their own names (``services.lockout``), never
+through this package, so patch a name where it is looked up.
+"""
 
 from smartunion.accounts.services.codes import one_time_code_prove, one_time_code_send
 from smartunion.accounts.services.lockout import (
@@ -13,18 +28,20 @@ from smartunion.accounts.services.signin import (
     WrongEnd,
     password_change,
     password_confirm,
-    reauthenticate,
-    role_grant,
-    role_revoke,
     second_factor_verify,
     signin_for_token,
     signin_one_time_code,
     signin_password,
+    user_language_set,
+    user_needs_enrolment,
+)
+from smartunion.accounts.services.staff import (
+    reauthenticate,
+    role_grant,
+    role_revoke,
     staff_create,
     staff_get_in_scope,
     totp_reset,
-    user_language_set,
-    user_needs_enrolment,
 )
 from smartunion.accounts.services.tokens import token_issue, token_revoke, token_user
 from smartunion.accounts.services.totp import (
