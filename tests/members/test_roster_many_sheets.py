@@ -9,7 +9,7 @@ import random
 import pytest
 
 from smartunion.core.errors import ValidationFailed
-from smartunion.members import roster_files
+from smartunion.members.roster import files as roster_files
 from tests.members import roster_bombs as bombs
 
 

@@ -97,7 +97,6 @@ from smartunion.core.locks import advisory_lock
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scope_for_orgs, scopes_disabled, subtree_q
 from smartunion.core.tasks import run_in_background
-from smartunion.members import roster_files
 from smartunion.members.models import (
     HOLDING_STATUSES,
     EmploymentForm,
@@ -111,6 +110,7 @@ from smartunion.members.models import (
     Sex,
     WageBracket,
 )
+from smartunion.members.roster import files as roster_files
 from smartunion.members.services import (
     allocate_membership_numbers,
     birth_and_sex,
