@@ -1,14 +1,8 @@
 """Roster import and export, one module per stage; the public names are re-exported here."""
 
 from smartunion.members.roster.checking import (
-    COLUMNS,
-    EMPLOYMENT_FORM_NAMES,
-    HEADER_VARIANTS,
-    WAGE_BRACKET_NAMES,
-    XLSX_CONTENT_TYPE,
     Checked,
     CheckedRow,
-    Column,
     RosterExport,
     Table,
     WriteResult,
@@ -24,10 +18,18 @@ from smartunion.members.roster.checking import (
     roster_import_validate,
     roster_imports_expire,
     roster_imports_recent,
-    roster_template,
     roster_write_lock,
     stage_rows,
     write_staged,
+)
+from smartunion.members.roster.format import (
+    COLUMNS,
+    EMPLOYMENT_FORM_NAMES,
+    HEADER_VARIANTS,
+    WAGE_BRACKET_NAMES,
+    XLSX_CONTENT_TYPE,
+    Column,
+    roster_template,
 )
 
 __all__ = [
