@@ -4,13 +4,11 @@ from smartunion.members.roster.checking import (
     Checked,
     CheckedRow,
     RosterExport,
-    Table,
     WriteResult,
     _reserve_ids,
     check_roster,
     cyclic_gc_paused,
     database_check,
-    read_roster,
     roster_export,
     roster_import_commit,
     roster_import_get,
@@ -31,6 +29,7 @@ from smartunion.members.roster.format import (
     Column,
     roster_template,
 )
+from smartunion.members.roster.reading import Table, read_roster
 
 __all__ = [
     "COLUMNS",
