@@ -8,7 +8,6 @@ from smartunion.members.roster.checking import (
     _reserve_ids,
     check_roster,
     cyclic_gc_paused,
-    database_check,
     roster_export,
     roster_import_commit,
     roster_import_get,
@@ -29,6 +28,7 @@ from smartunion.members.roster.format import (
     Column,
     roster_template,
 )
+from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
 
 __all__ = [
