@@ -4,10 +4,7 @@ from smartunion.members.roster.checking import (
     Checked,
     CheckedRow,
     RosterExport,
-    WriteResult,
-    _reserve_ids,
     check_roster,
-    cyclic_gc_paused,
     roster_export,
     roster_import_commit,
     roster_import_get,
@@ -17,7 +14,6 @@ from smartunion.members.roster.checking import (
     roster_imports_recent,
     roster_write_lock,
     stage_rows,
-    write_staged,
 )
 from smartunion.members.roster.format import (
     COLUMNS,
@@ -30,6 +26,7 @@ from smartunion.members.roster.format import (
 )
 from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
+from smartunion.members.roster.writing import WriteResult, _reserve_ids, cyclic_gc_paused, write_staged
 
 __all__ = [
     "COLUMNS",
