@@ -3,9 +3,7 @@
 from smartunion.members.roster.checking import (
     Checked,
     CheckedRow,
-    RosterExport,
     check_roster,
-    roster_export,
     roster_import_commit,
     roster_import_get,
     roster_import_progress,
@@ -15,6 +13,7 @@ from smartunion.members.roster.checking import (
     roster_write_lock,
     stage_rows,
 )
+from smartunion.members.roster.export import RosterExport, roster_export
 from smartunion.members.roster.format import (
     COLUMNS,
     EMPLOYMENT_FORM_NAMES,
