@@ -1,18 +1,6 @@
 """Roster import and export, one module per stage; the public names are re-exported here."""
 
-from smartunion.members.roster.checking import (
-    Checked,
-    CheckedRow,
-    check_roster,
-    roster_import_commit,
-    roster_import_get,
-    roster_import_progress,
-    roster_import_validate,
-    roster_imports_expire,
-    roster_imports_recent,
-    roster_write_lock,
-    stage_rows,
-)
+from smartunion.members.roster.checking import Checked, CheckedRow, check_roster, stage_rows
 from smartunion.members.roster.export import RosterExport, roster_export
 from smartunion.members.roster.format import (
     COLUMNS,
@@ -22,6 +10,15 @@ from smartunion.members.roster.format import (
     XLSX_CONTENT_TYPE,
     Column,
     roster_template,
+)
+from smartunion.members.roster.importing import (
+    roster_import_commit,
+    roster_import_get,
+    roster_import_progress,
+    roster_import_validate,
+    roster_imports_expire,
+    roster_imports_recent,
+    roster_write_lock,
 )
 from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
