@@ -1,6 +1,6 @@
 """Roster import and export, one module per stage; the public names are re-exported here."""
 
-from smartunion.members.roster.checking import Checked, CheckedRow, check_roster, stage_rows
+from smartunion.members.roster.checking import Checked, CheckedRow, check_roster
 from smartunion.members.roster.export import RosterExport, roster_export
 from smartunion.members.roster.format import (
     COLUMNS,
@@ -22,6 +22,7 @@ from smartunion.members.roster.importing import (
 )
 from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
+from smartunion.members.roster.staging import stage_rows
 from smartunion.members.roster.writing import WriteResult, _reserve_ids, cyclic_gc_paused, write_staged
 
 __all__ = [
