@@ -1,53 +1,8 @@
-"""Roster import and export: a grassroots union loads its members from an .xlsx or .csv file, and
-exports the members in its scope.
-
-The file format (the downloadable template, ``roster_template``): one header row, then one member
-a row. Columns are found by their header (or a common variant, HEADER_VARIANTS), in any order; the
-columns not read are listed in the preview.
-
-===========================  ========  ===============================================================
-header                       required  content
-===========================  ========  ===============================================================
-姓名                          yes       real name, by the one rule for names (core.personal)
-身份证号                       yes       18-character resident ID number (GB 11643); the birth date and
-                                       sex are taken from it. Keep the column as text in Excel: a number
-                                       loses its last digits (1.1010519491231e+17) and is refused
-手机号                         yes       mainland mobile number, 11 digits
-用工形式                       yes       全日制用工, 劳务派遣, 非全日制用工, 快递员, 外卖骑手, 网约车司机,
-                                       货车司机, 家政服务员, 其他平台用工 (EMPLOYMENT_FORM_NAMES: synonyms)
-用人单位统一社会信用代码         yes       18 characters (GB 32100); the employer must be in the enterprise
-                                       register (a platform company is also recorded as the platform)
-入会日期                       no        2024-03-01, 2024/3/1, 20240301 or 2024年3月1日 (default: today)
-工资档次                       no        3000元以下, 3000-5000元, 5000-8000元, 8000-12000元, 12000元以上,
-                                       or the monthly wage as a number
-职业标签                       no        occupation tag names separated by commas (环卫工人,户外劳动者)
-===========================  ========  ===============================================================
-
-How an import runs:
-
-1. ``roster_import_validate`` stores the upload under ``VAR_DIR/imports`` (files over
-   ROSTER_MAX_UPLOAD_BYTES are refused before anything is read), reads it (python-calamine for
-   .xlsx, the csv module for .csv in UTF-8 with or without BOM, else GB18030), checks every row and
-   collects every problem as (line as Excel shows it, column header, reason). File-level problems
-   (empty, corrupt, missing columns, too big) raise ValidationFailed on ``file`` and write nothing.
-   A valid roster's checked rows are staged in a file encrypted as a whole (core.crypto), and the
-   upload itself — ID numbers in plain text — is deleted: plain personal data lives on disk only
-   while the request runs (PIPL 第十九条, 第五十一条).
-2. ``roster_import_commit`` re-checks the staged rows against the database (someone may have
-   joined elsewhere meanwhile) and writes people, memberships, their first history event and tags
-   in ONE transaction, with one ``roster.import`` audit record; ID numbers and mobiles are
-   encrypted field by field (AES-GCM or SM4-GCM, core.crypto) as the rows stream to the database. Rows of people already members of
-   this union are skipped, so running the same file again creates nothing. Rosters of more than
-   ROSTER_SYNC_ROWS rows are committed by a background task (core.tasks); progress goes to the
-   cache, because the rows written so far are invisible to other connections until the single
-   transaction commits.
-
-The database stage writes through the database's bulk path (COPY on PostgreSQL, executemany on
-SQLite) with primary keys reserved up front, not ``bulk_create``: at 100,000 rows ``bulk_create``
-was five times slower than the raw load and missed the 0.4 × raw target (docs/decisions/0007).
-Imported members get no password hash and no user account: they activate their worker account
-later by one-time code sent to the mobile number.
-"""
+"""Checking a roster: every row in plain Python, collecting every problem as (line as Excel shows it,
+column header as the file names it, reason), then the rows against the register (the employers, and
+the people already registered, by blind index in bulk). The row loop is the import's hot path: it
+keeps what it uses in local variables and calls no function per cell that it can avoid (decision
+0007); its set-up and the passes after it are functions of their own."""
 
 from __future__ import annotations
 
@@ -91,9 +46,6 @@ from smartunion.orgs.models import Enterprise, Org
 # The blind-index purposes members.services uses for Person.id_number_index and mobile_index.
 ID_NUMBER_PURPOSE = "id_number"
 MOBILE_PURPOSE = "mobile"
-
-
-# --- checking --------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
