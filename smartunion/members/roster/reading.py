@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from smartunion.members.roster import files as roster_files
+from smartunion.members.roster import xlsx
 from smartunion.members.roster.format import COLUMNS, HEADER_KEYS, HEADER_SEARCH_ROWS, file_error
 
 
@@ -68,14 +69,14 @@ def _header_error(columns: dict[str, int], unknown: list[str]) -> str | None:
 def read_roster(path: Path, file_format: str) -> Table:
     """Read the data rows; raise ValidationFailed on ``file`` for a file that cannot be a roster.
 
-    An .xlsx is read bounded whatever it declares (members/roster_files.py). Of its sheets, the
+    An .xlsx is read bounded whatever it declares (roster.files, roster.xlsx). Of its sheets, the
     active one is read if its header names the required columns, else the first other sheet whose
     header does; the table says which sheet was read."""
     file_format = roster_files.sniff_format(path, file_format)
     if file_format == "xlsx":
-        sheets = roster_files.read_xlsx_sheets(path)
+        sheets = xlsx.read_xlsx_sheets(path)
     else:
-        sheets = iter([roster_files.Sheet(rows=roster_files.read_csv_rows(path))])
+        sheets = iter([xlsx.Sheet(rows=roster_files.read_csv_rows(path))])
     chosen = best = None
     for sheet in sheets:
         if not any(any(_cell_present(c) for c in row) for row in sheet.rows):
