@@ -10,7 +10,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,7 +29,6 @@ from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import OccupationTag, Sex, WageBracket
 from smartunion.members.roster import files as roster_files
 from smartunion.members.roster.format import (
-    COLUMN_BY_KEY,
     COLUMNS,
     EMPLOYMENT_FORM_NAMES,
     FORM_LOOKUP,
@@ -216,60 +215,28 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     columns = table.columns
     errors: list[tuple[int, str, str]] = []
     checked: list[CheckedRow] = []
-    tags = {}
-    for tag_id, code, name in OccupationTag.objects.values_list("id", "code", "name"):
-        tags[name] = tag_id
-        tags[code] = tag_id
+    tags = _occupation_tags()
     code_problems: dict[str, str | None] = {}
     seen_ids: dict[str, int] = {}
     seen_mobiles: dict[str, int] = {}
-    # A problem names the column as the file does (联系电话, not the template's 手机号).
-    h = {c.key: c.header for c in COLUMNS}
-    for key, index in columns.items():
-        if index < len(table.header) and _normalise_header(table.header[index]):
-            h[key] = _normalise_header(table.header[index])
-    position = {key: columns.get(key) for key in COLUMN_BY_KEY}
+    h = _problem_headers(table)
     formula_cells = table.formula_cells
-    msg_formula = _("This cell is a formula; paste the value instead.")
-    msg_required = _("This field is required.")
-    msg_id_numeric = _(
-        "Excel stored this ID number as a number (%(value)s) and lost its last digits. Format the column "
-        "as text and type the number again."
-    )
-    msg_mobile_numeric = _(
-        "Excel stored this mobile number as a number (%(value)s) and lost its last digits. Format the column "
-        "as text and type the number again."
-    )
-    # The errors whose wording names the row's value are counted together in the summary.
-    label_numeric = _("stored as numbers, their digits lost")
+    (
+        msg_formula,
+        msg_required,
+        msg_id_numeric,
+        msg_mobile_numeric,
+        label_numeric,
+        msg_form,
+        msg_date,
+        msg_date_future,
+        msg_date_before_birth,
+        msg_wage,
+    ) = _row_messages()
     labels: dict[str, str] = {}
     totals: list[tuple[int, str]] = []
-    msg_form = _("Unknown employment form. Use one of: %(names)s.") % {
-        "names": "、".join(n[0] for n in EMPLOYMENT_FORM_NAMES.values())
-    }
-    msg_date = _("Not a date. Write it like 2024-03-01.")
-    msg_date_future = _("The join date is in the future.")
-    msg_date_before_birth = _("The join date is before the birth date.")
-    msg_wage = _("Unknown wage bracket. Use one of: %(names)s, or the monthly wage.") % {
-        "names": "、".join(n[0] for n in WAGE_BRACKET_NAMES.values())
-    }
-    mobile_re = re.compile(r"^1[3-9]\d{9}$")
-    # A missing optional column reads the empty cell added past the row's end (past the longest row:
-    # a column the import does not read may follow the last one it reads).
-    width = max(max(columns.values()) + 1, max(map(len, table.rows), default=0))
-    p_name, p_id, p_mobile, p_form, p_code, p_join, p_wage, p_tags = (
-        width if position[key] is None else position[key]
-        for key in (
-            "real_name",
-            "id_number",
-            "mobile",
-            "employment_form",
-            "credit_code",
-            "join_date",
-            "wage_bracket",
-            "tags",
-        )
-    )
+    mobile_re = _MOBILE_RE
+    width, (p_name, p_id, p_mobile, p_form, p_code, p_join, p_wage, p_tags) = _cell_positions(table)
     padding = [""] * (width + 1)
 
     # Rosters repeat the same dates, brackets and tag lists: each distinct cell is parsed once.
@@ -444,6 +411,117 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
             )
         )
 
+    rows, verdicts = _against_register(checked, org=org, errors=errors, h=h)
+    _sort_errors(errors, h)
+    report = _report(
+        unread=_unread_columns(table),
+        totals=totals,
+        summary=_summary(errors, labels),
+        warnings=_warnings(verdicts, h),
+    )
+    return Checked(
+        rows=rows,
+        errors=errors,
+        skipped=sum(1 for v in verdicts.values() if v[0] == "skip"),
+        total=len(table.rows) - len(totals),
+        seconds=time.perf_counter() - started,
+        report=report,
+    )
+
+
+# --- the set-up of the row loop: what it looks up, once per roster -------------------------------
+
+
+def _occupation_tags() -> dict[str, int]:
+    """The occupation tags' ids by name and by code: a roster may name a tag either way."""
+    tags = {}
+    for tag_id, code, name in OccupationTag.objects.values_list("id", "code", "name"):
+        tags[name] = tag_id
+        tags[code] = tag_id
+    return tags
+
+
+def _problem_headers(table: Table) -> dict[str, str]:
+    """Each column's header in the problems found in it."""
+    # A problem names the column as the file does (联系电话, not the template's 手机号).
+    h = {c.key: c.header for c in COLUMNS}
+    for key, index in table.columns.items():
+        if index < len(table.header) and _normalise_header(table.header[index]):
+            h[key] = _normalise_header(table.header[index])
+    return h
+
+
+class _RowMessages(NamedTuple):
+    """The wording of the problems the row loop finds, translated once per roster."""
+
+    formula: str
+    required: str
+    id_numeric: str
+    mobile_numeric: str
+    label_numeric: str
+    form: str
+    date: str
+    date_future: str
+    date_before_birth: str
+    wage: str
+
+
+def _row_messages() -> _RowMessages:
+    return _RowMessages(
+        formula=_("This cell is a formula; paste the value instead."),
+        required=_("This field is required."),
+        id_numeric=_(
+            "Excel stored this ID number as a number (%(value)s) and lost its last digits. Format the column "
+            "as text and type the number again."
+        ),
+        mobile_numeric=_(
+            "Excel stored this mobile number as a number (%(value)s) and lost its last digits. Format the column "
+            "as text and type the number again."
+        ),
+        # The errors whose wording names the row's value are counted together in the summary.
+        label_numeric=_("stored as numbers, their digits lost"),
+        form=_("Unknown employment form. Use one of: %(names)s.")
+        % {"names": "、".join(n[0] for n in EMPLOYMENT_FORM_NAMES.values())},
+        date=_("Not a date. Write it like 2024-03-01."),
+        date_future=_("The join date is in the future."),
+        date_before_birth=_("The join date is before the birth date."),
+        wage=_("Unknown wage bracket. Use one of: %(names)s, or the monthly wage.")
+        % {"names": "、".join(n[0] for n in WAGE_BRACKET_NAMES.values())},
+    )
+
+
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+# The columns the row loop reads, in the order of its position variables.
+_ROW_KEYS = (
+    "real_name",
+    "id_number",
+    "mobile",
+    "employment_form",
+    "credit_code",
+    "join_date",
+    "wage_bracket",
+    "tags",
+)
+
+
+def _cell_positions(table: Table) -> tuple[int, list[int]]:
+    """The width every row is padded to, and where each of ``_ROW_KEYS`` is in a row."""
+    columns = table.columns
+    # A missing optional column reads the empty cell added past the row's end (past the longest row:
+    # a column the import does not read may follow the last one it reads).
+    width = max(max(columns.values()) + 1, max(map(len, table.rows), default=0))
+    return width, [width if columns.get(key) is None else columns[key] for key in _ROW_KEYS]
+
+
+# --- after the row loop: the register, then the preview --------------------------------------------
+
+
+def _against_register(
+    checked: list[CheckedRow], *, org: Org, errors: list[tuple[int, str, str]], h: dict[str, str]
+) -> tuple[list[CheckedRow], dict[int, tuple]]:
+    """The rows that passed the row loop against the register: each employer must be in it, then the
+    people already registered, by the rows' blind indexes (``database_check``). Problems are added to
+    ``errors``; returns the rows to stage and the verdicts."""
     # The employers must be in the register: one query for all the codes.
     codes = {row.credit_code for row in checked}
     enterprises: dict[str, tuple[int, bool]] = {}
@@ -482,25 +560,23 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
             rows.append(row)
         elif verdict[0] == "error":
             errors.append((row.line, h[verdict[1]], verdict[2]))
-    skipped = sum(1 for v in verdicts.values() if v[0] == "skip")
+    return rows, verdicts
+
+
+def _sort_errors(errors: list[tuple[int, str, str]], h: dict[str, str]) -> None:
+    """By line, then in the template's order of the columns."""
     order = {h[c.key]: i for i, c in enumerate(COLUMNS)}
     errors.sort(key=lambda e: (e[0], order.get(e[1], 99)))
-    warnings = sorted(
+
+
+def _warnings(verdicts: dict[int, tuple], h: dict[str, str]) -> list[tuple[int, str, str]]:
+    """The verdicts' warnings, by line: what a row says otherwise than the record, which the import
+    does not change."""
+    return sorted(
         (line, h[key], reason)
         for line, verdict in verdicts.items()
         if verdict[0] != "error"
         for key, reason in verdict[-1]
-    )
-    report = _report(
-        unread=_unread_columns(table), totals=totals, summary=_summary(errors, labels), warnings=warnings
-    )
-    return Checked(
-        rows=rows,
-        errors=errors,
-        skipped=skipped,
-        total=len(table.rows) - len(totals),
-        seconds=time.perf_counter() - started,
-        report=report,
     )
 
 
