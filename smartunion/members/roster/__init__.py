@@ -54,7 +54,8 @@ The package, one module per stage (the public names are re-exported here):
 - ``files`` and ``xlsx``: reading the file bounded whatever it declares (a CSV, an .xlsx's zip
   package and its sheets).
 - ``reading``: the sheet, the header row and the member rows of a roster.
-- ``checking``: every row checked, then the rows against the register (``lookups``).
+- ``checking``: every row checked (a cell's value read by ``cells``), then the rows against the
+  register (``lookups``); ``report``: what the preview says beside the errors.
 - ``staging``: the checked rows sealed on disk until the import.
 - ``writing``: the database stage, in bulk.
 - ``importing``: the services that validate and commit an import, its status and progress.

@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any, NamedTuple
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,19 +25,18 @@ from smartunion.core.codes import (
 )
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import OccupationTag, Sex, WageBracket
-from smartunion.members.roster import files as roster_files
+from smartunion.members.models import OccupationTag, Sex
+from smartunion.members.roster.cells import _parse_date, _text, _wage_bracket
 from smartunion.members.roster.format import (
     COLUMNS,
     EMPLOYMENT_FORM_NAMES,
     FORM_LOOKUP,
     TOTALS_WORDS,
-    WAGE_BOUNDS,
     WAGE_BRACKET_NAMES,
-    WAGE_LOOKUP,
 )
 from smartunion.members.roster.lookups import _chunks, database_check
 from smartunion.members.roster.reading import Table, _cell_present, _normalise_header
+from smartunion.members.roster.report import _report, _summary, _unread_columns
 from smartunion.members.services import birth_and_sex
 from smartunion.orgs.models import Enterprise, Org
 
@@ -78,110 +76,9 @@ class Checked:
     report: dict[str, Any] = field(default_factory=dict)
 
 
-def _text(value: Any) -> str:
-    if value.__class__ is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    return str(value).strip()
-
-
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-)
-EXCEL_EPOCH = date(1899, 12, 30)
-
-
-def _parse_date(value: Any) -> date | None:
-    """A date cell, a date written as text, or an Excel serial number; None when it is none."""
-    if value.__class__ is str and len(value) == 10:
-        try:
-            return date.fromisoformat(value)  # 2024-03-01, the common case
-        except ValueError:
-            pass
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 100_000 and float(value).is_integer():  # an Excel date serial number
-            return EXCEL_EPOCH + timedelta(days=int(value))
-        if not float(value).is_integer():
-            return None
-        text = str(int(value))  # 20240301 typed as a number
-    else:
-        text = _text(value)
-    text = text.split(" ")[0].split("T")[0]
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                return None
-    return None
-
-
-def _wage_bracket(value: Any) -> str | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        amount = float(value)
-    else:
-        if value in WAGE_LOOKUP:
-            return WAGE_LOOKUP[value]
-        text = (
-            re.sub(r"[\s,，]", "", _text(value))
-            .replace("–", "-")
-            .replace("—", "-")
-            .replace("~", "-")
-            .replace("至", "-")
-        )
-        if text in WAGE_LOOKUP:
-            return WAGE_LOOKUP[text]
-        try:
-            amount = float(text.removesuffix("元"))
-        except ValueError:
-            return None
-    if amount < 0:
-        return None
-    for bound, bracket in WAGE_BOUNDS:
-        if amount < bound:
-            return bracket
-    return WageBracket.OVER_12000
-
-
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
 # What Excel writes for a long number it holds as a number when it saves a CSV: 1.10105E+17.
 _SCIENTIFIC = re.compile(r"\d+(\.\d+)?[eE]\+?\d+")
-SUMMARY_GROUPS = 20
-
-
-def _unread_columns(table: Table) -> list[str]:
-    """The columns the import does not read, by header, or by letter when a column has data but no
-    header: the preview lists them, so no data is dropped without a word."""
-    used = set(table.columns.values())
-    header = table.header
-    unread, headerless = [], []
-    for position, cell in enumerate(header):
-        if position not in used:
-            text = _normalise_header(cell)
-            if text:
-                unread.append(text)
-            else:
-                headerless.append(position)
-    width = max(map(len, table.rows), default=0)
-    headerless += range(len(header), width)
-    for position in headerless:
-        if any(position < len(row) and _cell_present(row[position]) for row in table.rows):
-            unread.append(
-                _("column %(letter)s (no header)") % {"letter": roster_files.column_letters(position)}
-            )
-    return unread
 
 
 def _totals_word(row: list[Any]) -> str | None:
@@ -193,19 +90,6 @@ def _totals_word(row: list[Any]) -> str | None:
                 if text.startswith(word):
                     return word
     return None
-
-
-def _summary(errors: list[tuple[int, str, str]], labels: dict[str, str]) -> list[dict]:
-    """The errors counted per column and kind, the most frequent first, when a kind repeats: at
-    90,000 errors the first 1,000 lines do not show what is wrong with the file."""
-    counts: dict[tuple[str, str], int] = {}
-    for _line, header, reason in errors:
-        key = (header, labels.get(reason, reason))
-        counts[key] = counts.get(key, 0) + 1
-    if not counts or max(counts.values()) < 2:
-        return []
-    ranked = sorted(counts.items(), key=lambda item: -item[1])[:SUMMARY_GROUPS]
-    return [{"field": header, "problem": problem, "rows": rows} for (header, problem), rows in ranked]
 
 
 def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checked:
@@ -578,30 +462,3 @@ def _warnings(verdicts: dict[int, tuple], h: dict[str, str]) -> list[tuple[int, 
         if verdict[0] != "error"
         for key, reason in verdict[-1]
     )
-
-
-def _report(
-    *,
-    unread: list[str],
-    totals: list[tuple[int, str]],
-    summary: list[dict],
-    warnings: list[tuple[int, str, str]],
-) -> dict[str, Any]:
-    """``RosterImport.report``: only what there is to say."""
-    report: dict[str, Any] = {}
-    if unread:
-        report["unread_columns"] = unread
-    if totals:
-        report["totals"] = [{"line": line, "word": word} for line, word in totals]
-    if summary:
-        report["summary"] = summary
-    if warnings:
-        report["warnings"] = _error_dicts(warnings)
-    return report
-
-
-def _error_dicts(errors: list[tuple[int, str, str]]) -> list[dict]:
-    return [
-        {"line": line, "field": header, "reason": reason}
-        for line, header, reason in errors[: settings.ROSTER_MAX_ERRORS]
-    ]

@@ -29,10 +29,11 @@ from smartunion.core.scoping import scope_for_orgs, scopes_disabled
 from smartunion.core.tasks import run_in_background
 from smartunion.members.models import RosterImport, RosterImportStatus
 from smartunion.members.roster import files as roster_files
-from smartunion.members.roster.checking import _error_dicts, check_roster
+from smartunion.members.roster.checking import check_roster
 from smartunion.members.roster.format import COLUMNS, FORMATS, file_error
 from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
+from smartunion.members.roster.report import _error_dicts
 from smartunion.members.roster.staging import _imports_dir, _read_staged, _remove, _write_staged, stage_rows
 from smartunion.members.roster.writing import bulk_write_session, cyclic_gc_paused, write_staged
 from smartunion.members.services import allocate_membership_numbers
