@@ -1,18 +1,27 @@
 """Reads of people, memberships, applications and transfers; the public names are re-exported here."""
 
+from smartunion.members.selectors.records import (
+    application_get,
+    applications_escalated,
+    applications_queue,
+    membership_get,
+    membership_history,
+    person_access_history,
+    person_get,
+    person_memberships,
+    person_transfers,
+    transfer_get,
+    transfers_incoming,
+    transfers_open,
+)
 from smartunion.members.selectors.search import (
     MemberRow,
     SearchKind,
     WorkerMembership,
-    application_get,
-    applications_escalated,
-    applications_queue,
     classify_query,
     keyset_page,
     member_query_error,
     member_rows,
-    membership_get,
-    membership_history,
     my_active_membership,
     my_inbox,
     my_inbox_counts,
@@ -21,14 +30,7 @@ from smartunion.members.selectors.search import (
     my_transfers,
     occupation_tags,
     occupation_tags_by_code,
-    person_access_history,
-    person_get,
-    person_memberships,
     person_search,
-    person_transfers,
-    transfer_get,
-    transfers_incoming,
-    transfers_open,
     worker_membership,
 )
 
