@@ -1,4 +1,14 @@
-"""Reads of people, memberships, applications and transfers; the public names are re-exported here."""
+"""Reads of people, memberships, applications and transfers; all through the scoped managers.
+
+One module per area; every public name is re-exported here, so ``from smartunion.members.selectors
+import X`` keeps working:
+
+- ``search``: member search and the member list at a million members (``member_rows`` and the
+  shapes of its SQL statement), keyset pages.
+- ``records``: reads for staff pages: a person, their memberships and transfers, the queues, who
+  opened a record.
+- ``worker``: the worker's own records (mobile web and API), outside any staff scope.
+"""
 
 from smartunion.members.selectors.records import (
     application_get,
@@ -17,11 +27,14 @@ from smartunion.members.selectors.records import (
 from smartunion.members.selectors.search import (
     MemberRow,
     SearchKind,
-    WorkerMembership,
     classify_query,
     keyset_page,
     member_query_error,
     member_rows,
+    person_search,
+)
+from smartunion.members.selectors.worker import (
+    WorkerMembership,
     my_active_membership,
     my_inbox,
     my_inbox_counts,
@@ -30,7 +43,6 @@ from smartunion.members.selectors.search import (
     my_transfers,
     occupation_tags,
     occupation_tags_by_code,
-    person_search,
     worker_membership,
 )
 

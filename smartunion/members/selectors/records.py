@@ -129,7 +129,7 @@ def person_access_history(*, person: Person):
                 "roster.export_unmasked",
             ],
         )
-        # An unmasked roster export is recorded once, on the union exported (members/roster.py), not
+        # An unmasked roster export is recorded once, on the union exported (members/roster/), not
         # once per person: it covers this person when it was taken over a union at or above one
         # they were a member of, while they were.
         member_then = Membership.objects.filter(

@@ -1,4 +1,4 @@
-"""Reads of people, memberships, applications and transfers; all through the scoped managers.
+"""Member search and the member list, through the scoped managers.
 
 Search at a million members: a full mobile (the contact number on the record, or the sign-in number
 of the worker account linked to it) or a full ID number is an exact blind-index lookup; digits
@@ -23,13 +23,7 @@ from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normal
 from smartunion.core.errors import ValidationFailed
 from smartunion.core.prepared import prepared
 from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, subtree_q
-from smartunion.members.models import (
-    HOLDING_STATUSES,
-    Membership,
-    MembershipStatus,
-    Person,
-    Transfer,
-)
+from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
 from smartunion.members.services import id_number_index, mobile_index
 from smartunion.orgs.models import Org
 
@@ -375,141 +369,3 @@ def _covers_much_of_tree(org: Org | None) -> bool:
         _breadth.pop(next(iter(_breadth), None), None)  # oldest out; safe if a thread got there first
     _breadth[key] = (now, broad)
     return broad
-
-
-# --- The worker's own records (mobile web and API) ----------------------------------------------------
-# A worker has no scope; these read only the signed-in worker's own rows, under scopes_disabled().
-
-
-def my_person(*, user) -> Person | None:
-    """The worker's own person record (none before their first application, none once closed)."""
-    from smartunion.core.scoping import scopes_disabled
-
-    if user is None or not user.is_authenticated:
-        return None
-    with scopes_disabled():
-        return (
-            Person.objects.select_related("org", "employer", "platform")
-            .filter(user=user, closed_at__isnull=True)
-            .first()
-        )
-
-
-def my_memberships(*, person: Person | None) -> list[Membership]:
-    """The worker's memberships and applications, newest first, each with its history (``events``)."""
-    from django.db.models import Prefetch
-
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
-    if person is None:
-        return []
-    with scopes_disabled():
-        return list(
-            Membership.objects.filter(person=person)
-            .select_related("org")
-            .prefetch_related(
-                Prefetch("events", queryset=MembershipEvent.objects.order_by("created_at", "id"))
-            )
-            .order_by("-created_at", "-id")
-        )
-
-
-def my_active_membership(*, user) -> Membership | None:
-    """The worker's active membership: the one that has a card."""
-    from smartunion.core.scoping import scopes_disabled
-
-    if user is None or not user.is_authenticated:
-        return None
-    with scopes_disabled():
-        return (
-            Membership.objects.select_related("person", "org")
-            .filter(person__user=user, person__closed_at__isnull=True, status=MembershipStatus.ACTIVE)
-            .first()
-        )
-
-
-def my_transfers(*, person: Person | None) -> list[Transfer]:
-    from smartunion.core.scoping import scopes_disabled
-
-    if person is None:
-        return []
-    with scopes_disabled():
-        return list(
-            Transfer.objects.filter(person=person)
-            .select_related("from_org", "to_org")
-            .order_by("-created_at", "-id")
-        )
-
-
-def my_inbox(*, user, limit: int = 50):
-    """The worker's inbox messages, newest first."""
-    from smartunion.core.models import InboxMessage
-
-    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
-
-
-def my_inbox_counts(*, user) -> tuple[int, int]:
-    """(all, unread) messages in the worker's inbox."""
-    from django.db.models import Count
-
-    from smartunion.core.models import InboxMessage
-
-    counts = InboxMessage.objects.filter(user=user).aggregate(
-        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
-    )
-    return counts["total"], counts["unread"]
-
-
-def occupation_tags():
-    from smartunion.members.models import OccupationTag
-
-    return OccupationTag.objects.order_by("id")
-
-
-@dataclass(frozen=True)
-class WorkerMembership:
-    person: Person | None
-    membership: Membership | None  # the holding one or the open application, else the latest answer
-    history: list
-
-
-def worker_membership(*, user) -> WorkerMembership:
-    """A worker's own membership and its history. Read under the worker's own rule (their record
-    only), outside any staff scope."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
-    with scopes_disabled():
-        person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
-        if person is None:
-            return WorkerMembership(None, None, [])
-        memberships = list(
-            Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
-        )
-        current = next(
-            (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)),
-            memberships[0] if memberships else None,
-        )
-        history = list(
-            MembershipEvent.objects.filter(membership__person=person)
-            .select_related("membership__org")
-            .order_by("-created_at", "-id")
-        )
-    return WorkerMembership(person, current, history)
-
-
-def occupation_tags_by_code(*, codes: list[str]) -> list:
-    """The tags named by ``codes``; an unknown code is a field error naming it."""
-    from smartunion.core.errors import ValidationFailed
-    from smartunion.members.models import OccupationTag
-
-    tags = list(OccupationTag.objects.filter(code__in=codes))
-    unknown = sorted(set(codes) - {tag.code for tag in tags})
-    if unknown:
-        raise ValidationFailed(
-            fields={
-                "occupation_tags": [_("Unknown occupation tag: %(codes)s.") % {"codes": ", ".join(unknown)}]
-            }
-        )
-    return tags
