@@ -39,6 +39,7 @@ serve: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format smartunion tests bench
@@ -47,7 +48,9 @@ fmt: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/python .ci/check-commits
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without a migration"; exit 1)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install

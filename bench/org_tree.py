@@ -6,7 +6,7 @@
 It builds its own database (PostgreSQL: a fresh ``smartunion_bench``, dropped at the end; SQLite: a
 temporary file), migrates it with the project's migrations, loads the tree through the database's
 fastest raw path (COPY on PostgreSQL, executemany on SQLite) with paths exactly as
-``orgs.models.encode_step`` builds them, then measures the real code: the scope's subtree filter
+``core.tree.encode_step`` builds them, then measures the real code: the scope's subtree filter
 (``subtree_q``) through the ORM, and ``orgs.services.org_move``.
 
 Shape: a root with B branches of 100,011 nodes; each branch has 10 sections of 10,001 nodes; each
@@ -95,7 +95,8 @@ def tree_rows(branches: int):
     """(id, parent_id, path, depth, numchild, kind, name, region_code) in DFS pre-order, ids from 1.
 
     Each parent's children are numbered 0, 1, 2, ... as org_create numbers them (child_seq)."""
-    from smartunion.orgs.models import OrgKind, encode_step
+    from smartunion.core.tree import encode_step
+    from smartunion.orgs.models import OrgKind
 
     steps = [
         encode_step(i)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "csp",
     "smartunion.core",
     "smartunion.orgs",
+    "smartunion.holidays",
+    "smartunion.notifications",
     "smartunion.accounts",
     "smartunion.members",
     "smartunion.console",
@@ -87,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "smartunion.accounts.middleware.TokenAuthenticationMiddleware",
     "smartunion.accounts.middleware.StaffSessionMiddleware",
-    "smartunion.core.scoping.ScopeMiddleware",
+    "smartunion.accounts.middleware.ScopeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -198,7 +200,7 @@ LOCKOUT_ADDRESS_FAILURES = 20
 
 # One-time sign-in codes for workers: "log" writes them to the log (development); an SMS backend
 # is a dotted path to a class with send(mobile, code).
-OTP_SENDER = os.environ.get("OTP_SENDER", "" if PRODUCTION else "smartunion.accounts.senders.LogSender")
+OTP_SENDER = os.environ.get("OTP_SENDER", "" if PRODUCTION else "smartunion.notifications.senders.LogSender")
 if PRODUCTION and not OTP_SENDER:
     # The log sender writes codes to the log: anyone reading it could sign in as any worker.
     raise RuntimeError("OTP_SENDER must name an SMS sender class when SMARTUNION_ENV=production")

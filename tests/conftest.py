@@ -179,7 +179,7 @@ def november_2026(monkeypatch):
     1.11 does), whatever the real clock and the installed release say: 2027's notice is due."""
     from django.utils import timezone
 
-    from smartunion.core import calendar
+    from smartunion.holidays import calendar
 
     real_localdate = timezone.localdate
 

@@ -25,12 +25,13 @@ from smartunion.accounts.services import second_factor_verify, signin_password
 from smartunion.core.codes import credit_code_error, id_number_error, is_mobile
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.core.tree import PATH_STEP
 from smartunion.members import demo as demo_members
 from smartunion.members.models import NEW_EMPLOYMENT_FORMS, Membership, MembershipStatus, Person
 from smartunion.members.selectors import person_search
 from smartunion.members.services import card_token, card_verify
 from smartunion.orgs import demo
-from smartunion.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Enterprise, Org, OrgKind
+from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org, OrgKind
 from tests.factories import OrgFactory
 
 # DOMAIN.md: Beijing's districts and their GB/T 2260 codes.

@@ -6,7 +6,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.utils import translation
 
-from smartunion.core.scoping import scopes_disabled
+from smartunion.accounts.permissions import scope_for_user
+from smartunion.accounts.services import token_user
+from smartunion.core.scoping import EMPTY_SCOPE, activate, scopes_disabled
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 # Pages a staff member who must first choose a new password may still reach.
@@ -48,8 +50,6 @@ class TokenAuthenticationMiddleware:
 
     def __call__(self, request):
         if request.path.startswith("/api/"):
-            from smartunion.accounts.services import token_user
-
             header = request.META.get("HTTP_AUTHORIZATION", "")
             request.user = AnonymousUser()
             request.api_token = None
@@ -91,3 +91,18 @@ class StaffSessionMiddleware:
                 translation.activate(user.language)
                 request.LANGUAGE_CODE = user.language
         return self.get_response(request)
+
+
+class ScopeMiddleware:
+    """Activates, for the whole request, the scope of whoever is signed in (``core.scoping``): staff
+    see the subtrees where they hold a role; workers and anonymous visitors get the empty scope."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        active = scope_for_user(user) if user is not None and user.is_authenticated else EMPTY_SCOPE
+        request.scope = active
+        with activate(active):
+            return self.get_response(request)

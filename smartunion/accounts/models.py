@@ -166,7 +166,7 @@ class SignInFailure(models.Model):
     account is named by a blind index, never by its username or mobile in plain text."""
 
     account_key = models.CharField(max_length=64)
-    address = models.CharField(max_length=45)
+    client_address = models.CharField(max_length=45)
     created_at = models.DateTimeField(default=timezone.now)
     # A complete sign-in of the account stops its failures counting for the account; they still
     # count for the address until the window ends (a sign-in of one's own account must not reset
@@ -176,7 +176,7 @@ class SignInFailure(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["account_key", "created_at"]),
-            models.Index(fields=["address", "created_at"]),
+            models.Index(fields=["client_address", "created_at"]),
         ]
 
 
@@ -189,11 +189,11 @@ class OneTimeCode(models.Model):
     purpose = models.CharField(max_length=16)
     code_hash = models.CharField(max_length=64)
     # The client address the code was requested from ("" for system work such as the demo).
-    address = models.CharField(max_length=45, blank=True, default="")
+    client_address = models.CharField(max_length=45, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["address", "created_at"])]
+        indexes = [models.Index(fields=["client_address", "created_at"])]

@@ -12,8 +12,10 @@ import contextlib
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from smartunion.accounts.models import RoleGrant
 from smartunion.core.errors import Forbidden
-from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, collapse_prefixes, scopes_disabled
+from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, scopes_disabled
+from smartunion.core.tree import collapse_prefixes
 
 PERMISSIONS: dict[str, str] = {
     "orgs.view": _("View organisations"),
@@ -91,8 +93,6 @@ def _grants(user) -> list[tuple[str, frozenset[str]]]:
     """(org path, flags) per grant, loaded once per user object (i.e. once per request)."""
     cached = getattr(user, "_grant_cache", None)
     if cached is None:
-        from smartunion.accounts.models import RoleGrant
-
         with scopes_disabled():
             rows = RoleGrant.objects.filter(user=user).values_list("org__path", "role__permissions")
             cached = [(path, frozenset(flags)) for path, flags in rows]

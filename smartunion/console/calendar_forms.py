@@ -1,4 +1,4 @@
-"""Forms of the holiday calendar pages. They keep what was typed; ``core.services`` decides what is
+"""Forms of the holiday calendar pages. They keep what was typed; ``holidays.services`` decides what is
 valid and says why, so the messages are the same in the console and the management command."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.core.calendar import package_knows_year
-from smartunion.core.services import NOTE_MAX_LENGTH, editable_years
+from smartunion.holidays.calendar import package_knows_year
+from smartunion.holidays.services import NOTE_MAX_LENGTH, editable_years
 
 KIND_CHOICES = [("off", _("a day off")), ("work", _("a working day (调休)"))]
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.accounts.models import Role
+from smartunion.core.audit import AuditAction
 from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditOutcome
 from smartunion.orgs.models import IndustrySection, OrgKind
@@ -216,15 +217,11 @@ class AuditDateField(forms.DateField):
             )
 
 
-def _audit_action_choices():
-    from smartunion.console.templatetags.console import ACTION_LABELS
-
-    return [("", _("Any")), *ACTION_LABELS.items()]
-
-
 class AuditFilterForm(forms.Form):
-    # The labels the log shows (ACTION_LABELS), never the internal codes to type.
-    action = forms.ChoiceField(label=_("Action"), required=False, choices=_audit_action_choices)
+    # The labels the log shows (AuditAction), never the internal codes to type.
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any")), *AuditAction.choices]
+    )
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *AuditOutcome.choices]
     )

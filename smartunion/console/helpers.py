@@ -1,4 +1,5 @@
-"""The console's small shared pieces: the staff gate, domain errors on forms, htmx rendering."""
+"""The console's small shared pieces: the staff gate, htmx rendering, pages. Domain errors go on
+forms with ``apply_domain_error`` (core.errors.apply_to_form, shared with the mobile web)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import date
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,8 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
-from smartunion.core.errors import DomainError, Forbidden, NotFound
+from smartunion.core.errors import Forbidden, NotFound, apply_to_form
 from smartunion.core.http import is_htmx
+from smartunion.core.pagination import numbered_page
+from smartunion.holidays import calendar
+from smartunion.holidays.selectors import calendar_missing_years
+from smartunion.holidays.services import CALENDAR_PERM
+from smartunion.members.deadlines import application_due_years
 
 PAGE_SIZE = 50
 
@@ -80,33 +85,20 @@ def staff_required(view: Callable | None = None, *, perm: str = "", lists: bool 
             except Forbidden as exc:
                 return error_page(request, 403, exc.message)
 
-        # What the route lists under (tests/test_scope_matrix.py reads it off every console route).
+        # What the route lists under (tests/scope/test_console_list_routes.py reads it off every console route).
         wrapper.list_perm = perm if lists else ""
         return wrapper
 
     return decorate(view) if view is not None else decorate
 
 
-def apply_domain_error(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's error on the form: each ``fields`` entry on its field (renamed through
-    ``aliases`` where the form calls it differently), unknown keys and field-less errors
-    (Conflict, Locked) as non-field errors."""
-    aliases = aliases or {}
-    placed = False
-    for key, messages in exc.fields.items():
-        name = aliases.get(key, key)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message or _("This could not be done."))
+# A service's error on a form: one helper for the console and the mobile web (core/errors.py).
+apply_domain_error = apply_to_form
 
 
 def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE):
-    """Plain pagination: one COUNT and one page query, whatever the page size."""
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
+    """Numbered pages (core/pagination.py), the page the request's ``page`` asks for."""
+    return numbered_page(queryset, number=request.GET.get("page"), per_page=per_page)
 
 
 def query_without_page(request: HttpRequest) -> str:
@@ -122,11 +114,6 @@ def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications
     the viewer may see fall due. Only for staff who see deadlines or may fix the calendar."""
-    from smartunion.core import calendar
-    from smartunion.core.selectors import calendar_missing_years
-    from smartunion.core.services import CALENDAR_PERM
-    from smartunion.members.deadlines import application_due_years
-
     can_edit = has_perm_at_root(user, CALENDAR_PERM)
     sees_deadlines = has_perm(user, "members.view")
     if not (can_edit or sees_deadlines):

@@ -7,4 +7,5 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from smartunion.core import checks  # noqa: F401 - registers the key self-test
+        # Registers the key self-test. It reads models, which import only once the registry is ready.
+        from smartunion.core import checks  # noqa: F401, PLC0415 (models need the ready app registry)

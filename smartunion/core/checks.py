@@ -17,6 +17,10 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 
+from smartunion.core import crypto
+from smartunion.core.rotation import encrypted_models
+from smartunion.core.scoping import scopes_disabled
+
 # Rows read at each end of a table, and values decrypted from them per column.
 SAMPLE_ROWS = 200
 SAMPLE_VALUES = 20
@@ -59,10 +63,6 @@ def _sampled_values(target, alias: str):
 
 def sample_field_keys(alias: str = DEFAULT_DB_ALIAS) -> dict[str, _Version]:
     """Decrypt the sampled values; per key version, how many were tried and how many failed."""
-    from smartunion.core import crypto
-    from smartunion.core.rotation import encrypted_models
-    from smartunion.core.scoping import scopes_disabled
-
     configured = crypto.keyring().keys
     versions: dict[str, _Version] = defaultdict(_Version)
     tables = set(connections[alias].introspection.table_names())

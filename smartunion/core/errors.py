@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 
 class DomainError(Exception):
     code = "error"
@@ -19,8 +21,6 @@ class ValidationFailed(DomainError):
     status = 422
 
     def __init__(self, message: str = "", *, fields: dict[str, list[str]] | None = None):
-        from django.utils.translation import gettext
-
         super().__init__(message or gettext("Some fields are not valid."), fields=fields)
 
 
@@ -63,3 +63,19 @@ class Throttled(DomainError):
 
 def field_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(fields={field: [message]})
+
+
+def apply_to_form(form, exc: DomainError, *, aliases: dict[str, str] | None = None) -> None:
+    """Put a service's error on a form, for the console and the mobile web alike: each ``fields``
+    entry on its field (renamed through ``aliases`` where the form calls it differently); unknown
+    keys and field-less errors (Conflict, Locked) as the form's non-field errors."""
+    aliases = aliases or {}
+    placed = False
+    for key, messages in exc.fields.items():
+        name = aliases.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message or gettext("This could not be done."))

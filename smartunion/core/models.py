@@ -39,7 +39,7 @@ class AuditEvent(models.Model):
     org = models.ForeignKey(
         "orgs.Org", null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
-    address = models.CharField(max_length=45, blank=True)
+    client_address = models.CharField(max_length=45, blank=True)
     outcome = models.CharField(max_length=16, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
     data = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
@@ -72,40 +72,6 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
-
-
-class HolidayOverride(models.Model):
-    """An administrator's correction to the national holiday calendar (a new year's notice, a
-    local holiday): this date is a working day or a rest day. Written only by ``core.services``.
-
-    ``notice_year`` marks the rows entered together as the State Council's notice for that year: a
-    year the package does not know counts as entered once such rows exist (``core.selectors``)."""
-
-    date = models.DateField(unique=True)
-    is_workday = models.BooleanField()
-    note = models.CharField(max_length=200, blank=True)
-    notice_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.date} {'workday' if self.is_workday else 'holiday'}"
-
-    def audit_repr(self) -> str:
-        return str(self)
-
-
-class InboxMessage(models.Model):
-    """A message to a user's in-app inbox (application answered, transfer approved, ...)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox")
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"])]
 
 
 class RateLimitHit(models.Model):

@@ -5,8 +5,9 @@ Every org-owned model uses ``ScopedManager`` as its default manager. A query thr
   never a leak in production);
 - is limited to the active scope's subtrees otherwise.
 
-``ScopeMiddleware`` activates, for every request, the scope of the signed-in staff member: the union
-of the subtrees where they hold a role. Workers and anonymous visitors get an empty scope: they read
+``accounts.middleware.ScopeMiddleware`` activates, for every request, the scope of the signed-in
+staff member: the union of the subtrees where they hold a role (this module is the mechanism only;
+who sees what is the accounts app's rule). Workers and anonymous visitors get an empty scope: they read
 org-owned data only through selectors that state their own rule inside ``scopes_disabled()``.
 Background work enters the scope of the org it works for with ``scope_for_orgs``.
 """
@@ -21,32 +22,13 @@ from dataclasses import dataclass
 from django.db import connection, models
 from django.db.models import Q
 
+# The path arithmetic lives in core.tree; these names stay importable from here for the selectors
+# that state scopes and subtrees together.
+from smartunion.core.tree import collapse_prefixes, is_root_path, path_upper_bound, subtree_q
+
 
 class ScopeError(RuntimeError):
     """A scoped model was queried with no active scope."""
-
-
-def path_upper_bound(prefix: str) -> str:
-    """The smallest string greater than every string that starts with ``prefix`` (bytewise order)."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-def subtree_q(prefix: str, *, field: str = "") -> Q:
-    """Rows whose org lies in the subtree whose root has materialized path ``prefix``.
-
-    A half-open range on an indexed column: one index range scan, no recursion.
-    """
-    path = f"{field}__path" if field else "path"
-    return Q(**{f"{path}__gte": prefix, f"{path}__lt": path_upper_bound(prefix)})
-
-
-def collapse_prefixes(paths: Iterable[str]) -> tuple[str, ...]:
-    """Drop paths that lie inside another path of the set: the subtrees they name are covered."""
-    kept: list[str] = []
-    for path in sorted(set(paths)):
-        if not kept or not path.startswith(kept[-1]):
-            kept.append(path)
-    return tuple(kept)
 
 
 @dataclass(frozen=True)
@@ -59,9 +41,7 @@ class Scope:
 
     @property
     def includes_a_root(self) -> bool:
-        from smartunion.orgs.models import PATH_STEP
-
-        return self.unrestricted or any(len(p) == PATH_STEP for p in self.prefixes)
+        return self.unrestricted or any(is_root_path(p) for p in self.prefixes)
 
     def q(self, fields: tuple[str, ...], *, null_visible_at_root: bool) -> Q:
         if self.unrestricted:
@@ -167,19 +147,3 @@ class ScopedManager(models.Manager):
         if active.unrestricted:
             return qs
         return qs.filter(active.q(self.scope_fields, null_visible_at_root=self.null_visible_at_root))
-
-
-class ScopeMiddleware:
-    """Activates, for the whole request, the scope of whoever is signed in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        from smartunion.accounts.permissions import scope_for_user
-
-        user = getattr(request, "user", None)
-        active = scope_for_user(user) if user is not None and user.is_authenticated else EMPTY_SCOPE
-        request.scope = active
-        with activate(active):
-            return self.get_response(request)

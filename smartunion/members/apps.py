@@ -7,8 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = "Members"
 
     def ready(self):
-        from smartunion.members.deadlines import register_calendar_hook
-        from smartunion.members.services import register_org_delete_blocker
+        # The hooks' modules import models, which import only once the app registry is ready.
+        from smartunion.members.deadlines import register_calendar_hook  # noqa: PLC0415 (app registry)
+        from smartunion.members.services import register_org_delete_blocker  # noqa: PLC0415 (app registry)
 
         register_org_delete_blocker()
         register_calendar_hook()

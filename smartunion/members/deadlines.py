@@ -3,7 +3,7 @@ deadlines"; docs/members.md, "The answer deadline").
 
 A deadline is counted when the application arrives, with the calendar as it is then. For a year
 whose holidays are not known yet it counts weekends only, so it is provisional: when an
-administrator changes the calendar (``core.services``), the open applications whose counting window
+administrator changes the calendar (``holidays.services``), the open applications whose counting window
 touches a changed date are counted again, each with the number of working days it was given.
 """
 
@@ -14,8 +14,9 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from smartunion.core.calendar import add_working_days, overrides_between, working_days_between
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days, overrides_between, working_days_between
+from smartunion.holidays.services import CALENDAR_CHANGE_HOOKS
 from smartunion.members.models import Membership, MembershipStatus
 
 
@@ -29,7 +30,7 @@ def application_due_years(*, after: date | None = None) -> set[int]:
 
 
 def application_deadlines_follow_calendar(first: date, last: date) -> Callable[[], int]:
-    """A ``core.services.CALENDAR_CHANGE_HOOKS`` hook: called before the calendar changes between
+    """A ``holidays.services.CALENDAR_CHANGE_HOOKS`` hook: called before the calendar changes between
     ``first`` and ``last``, it returns the function that recounts the deadlines afterwards.
 
     Only an application with a changed date after its day of arrival and on or before its due date
@@ -72,7 +73,5 @@ def application_deadlines_follow_calendar(first: date, last: date) -> Callable[[
 
 
 def register_calendar_hook() -> None:
-    from smartunion.core.services import CALENDAR_CHANGE_HOOKS
-
     if application_deadlines_follow_calendar not in CALENDAR_CHANGE_HOOKS:
         CALENDAR_CHANGE_HOOKS.append(application_deadlines_follow_calendar)

@@ -16,6 +16,11 @@ Rows are written in batches of ``BATCH`` members without a query per row: COPY o
 membership numbers from ``allocate_membership_numbers`` once per batch, one audit record per run
 (counts only). The three demo workers join through the real services (``join_apply`` and
 ``join_decide``), so their history, inbox and audit records are what the product writes.
+
+Why one module of ~700 lines: the generator (names, ID numbers, mobiles, unions, dates), the rows it
+becomes and the batch writer share the member index ``i`` and the seed-derived permutation keys, and
+must agree on them exactly for a run to be deterministic and its numbers unique; they are read
+together when one changes. Run only by ``seed_demo``, the benchmarks and the tests.
 """
 
 from __future__ import annotations
@@ -35,11 +40,11 @@ from django.utils import timezone
 
 from smartunion.accounts.models import User, mobile_blind_index
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
-from smartunion.core.calendar import add_working_days
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import id_number_check_char
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
 from smartunion.members.models import (
     EmploymentForm,
     Membership,
@@ -53,7 +58,7 @@ from smartunion.members.services import allocate_membership_numbers, join_apply,
 from smartunion.orgs import demo as orgs_demo
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
 
-MARKER_ACTION = "demo.members"
+MARKER_ACTION = AuditAction.DEMO_MEMBERS
 MEMBER_COUNTS: dict[str, int] = {"tiny": 300, "small": 3_000, "medium": 100_000, "large": 1_000_000}
 BATCH = 10_000  # members per batch, and per generator (each batch has its own random generator)
 DIRECT_SHARE = 0.10  # members in the direct-joining unions: new-employment-form workers

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from django.utils.translation import get_language, pgettext
 
+from smartunion.core.audit import AuditAction
 from smartunion.members.models import MembershipStatus
 
 
@@ -48,11 +49,11 @@ def status_label(value: str) -> str:
 def access_labels() -> dict[str, str]:
     """What a staff member did with the worker's record, by audit action."""
     return {
-        "person.view": pgettext("access", "Viewed"),
-        "person.unmask": pgettext("access", "Showed in full"),
-        "person.update": pgettext("access", "Changed"),
-        "person.enrol": pgettext("access", "Enrolled"),
-        "roster.export_unmasked": pgettext("access", "Exported"),
+        AuditAction.PERSON_VIEW: pgettext("access", "Viewed"),
+        AuditAction.PERSON_UNMASK: pgettext("access", "Showed in full"),
+        AuditAction.PERSON_UPDATE: pgettext("access", "Changed"),
+        AuditAction.PERSON_ENROL: pgettext("access", "Enrolled"),
+        AuditAction.ROSTER_EXPORT_UNMASKED: pgettext("access", "Exported"),
     }
 
 
@@ -80,7 +81,7 @@ def access_entries(events) -> list[AccessEntry]:
     for event in events:
         refused = event.outcome != "success"
         label = labels.get(event.action, event.action)
-        if refused and event.action == "person.unmask":
+        if refused and event.action == AuditAction.PERSON_UNMASK:
             label = pgettext("access", "Tried to show in full (refused)")
         actor = event.actor
         entries.append(

@@ -19,6 +19,16 @@ from smartunion.core.codes import mask_id_number, mask_mobile
 from smartunion.core.scoping import ScopedManager
 
 
+def id_number_index(id_number: str) -> str:
+    """The blind index a person's ID number is found by (``Person.id_number_index``)."""
+    return crypto.blind_index(id_number, purpose="id_number")
+
+
+def mobile_index(mobile: str) -> str:
+    """The blind index a person's contact mobile is found by (``Person.mobile_index``)."""
+    return crypto.blind_index(mobile, purpose="mobile")
+
+
 class EmploymentForm(models.TextChoices):
     STANDARD = "standard", _("Standard employee")
     DISPATCHED = "dispatched", _("Dispatched worker")

@@ -8,20 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from smartunion.core.errors import DomainError
+from smartunion.core.errors import DomainError, apply_to_form
 from smartunion.members.models import NEW_EMPLOYMENT_FORMS, EmploymentForm, OccupationTag
 
 
 class MobileForm(forms.Form):
     def add_domain_error(self, exc: DomainError) -> None:
         """Each message of a domain error on its field; what belongs to no field goes on top."""
-        placed = False
-        for field, messages in exc.fields.items():
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
-                placed = True
-        if not placed:
-            self.add_error(None, exc.message)
+        apply_to_form(self, exc)
 
 
 def _mobile_field() -> forms.CharField:

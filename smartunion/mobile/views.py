@@ -31,7 +31,7 @@ from smartunion.accounts.services import (
 )
 from smartunion.core.errors import DomainError
 from smartunion.core.http import is_htmx, safe_redirect_target
-from smartunion.members.selectors import my_inbox_counts, worker_membership
+from smartunion.members.selectors import worker_membership
 from smartunion.members.services import worker_activate
 from smartunion.mobile.forms import (
     CodeSignInForm,
@@ -41,6 +41,7 @@ from smartunion.mobile.forms import (
     RegisterForm,
     SigninMobileForm,
 )
+from smartunion.notifications.selectors import inbox_counts
 
 SEND_CODE = "send_code"
 
@@ -98,7 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
     else, how to sign in or register."""
     context = {}
     if request.user.is_authenticated and not request.user.is_staff_member:
-        _total, unread = my_inbox_counts(user=request.user)
+        _total, unread = inbox_counts(user=request.user)
         context = {"unread": unread, "membership": worker_membership(user=request.user).membership}
     return render(request, "mobile/home.html", context)
 

@@ -29,8 +29,6 @@ from smartunion.members.display import access_entries, status_label
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
     my_active_membership,
-    my_inbox,
-    my_inbox_counts,
     my_memberships,
     my_person,
     my_transfers,
@@ -41,7 +39,6 @@ from smartunion.members.selectors import (
 from smartunion.members.services import (
     account_close,
     card_token,
-    inbox_mark_read,
     join_apply,
     join_withdraw,
     my_contact_update,
@@ -56,6 +53,8 @@ from smartunion.mobile.views import (
     membership_linked_message,
     worker_required,
 )
+from smartunion.notifications.selectors import inbox_counts, inbox_list
+from smartunion.notifications.services import inbox_mark_read
 from smartunion.orgs.selectors import (
     public_direct_joining_unions,
     public_districts_with_direct_joining,
@@ -164,7 +163,7 @@ def membership(request: HttpRequest) -> HttpResponse:
             "person": state.person,
             "membership": state.membership,
             "history": [(event, status_label(event.to_status)) for event in state.history],
-            "inbox": my_inbox(user=request.user),
+            "inbox": inbox_list(user=request.user),
             "working_days": settings.JOIN_RESPONSE_WORKING_DAYS,
         },
     )
@@ -223,9 +222,11 @@ def application_withdraw(request: HttpRequest) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """消息: the worker's inbox on a page of its own (the home page's tile shows the unread count)."""
-    total, unread = my_inbox_counts(user=request.user)
+    total, unread = inbox_counts(user=request.user)
     return render(
-        request, "mobile/inbox.html", {"inbox": my_inbox(user=request.user), "total": total, "unread": unread}
+        request,
+        "mobile/inbox.html",
+        {"inbox": inbox_list(user=request.user), "total": total, "unread": unread},
     )
 
 
@@ -310,7 +311,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
     for item in memberships:
         for event in item.events.all():
             event.to_status_label = status_label(event.to_status)
-    total, unread = my_inbox_counts(user=request.user)
+    total, unread = inbox_counts(user=request.user)
     return render(
         request,
         "mobile/my_data.html",

@@ -1,7 +1,7 @@
 """The organisation tree and the enterprises it covers.
 
 The tree is a materialized path (docs/decisions/0001-org-tree-materialized-path.md): each node's ``path`` is its
-parent's path plus a fixed-width step of PATH_STEP base-36 characters, so a subtree is one index
+parent's path plus a fixed-width step of PATH_STEP base-36 characters (``core.tree``), so a subtree is one index
 range scan and a move is one UPDATE of the moved rows. Writes take the TreeLock row, so concurrent
 moves and inserts are serialized.
 """
@@ -14,20 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from smartunion.core import crypto
 from smartunion.core.codes import mask_phone
 from smartunion.core.scoping import ScopedManager
-
-PATH_STEP = 4
-PATH_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-PATH_MAX_LENGTH = 255
-
-
-def encode_step(number: int) -> str:
-    if number >= len(PATH_ALPHABET) ** PATH_STEP:
-        raise OverflowError("Too many children under one node")
-    digits = []
-    for _position in range(PATH_STEP):
-        number, rem = divmod(number, len(PATH_ALPHABET))
-        digits.append(PATH_ALPHABET[rem])
-    return "".join(reversed(digits))
+from smartunion.core.tree import PATH_MAX_LENGTH, ancestor_paths
 
 
 class OrgKind(models.TextChoices):
@@ -109,7 +96,11 @@ class Org(models.Model):
         return self.kind in SERVICE_KINDS
 
     def ancestor_paths(self) -> list[str]:
-        return [self.path[:i] for i in range(PATH_STEP, len(self.path) + 1, PATH_STEP)]
+        return ancestor_paths(self.path)
+
+    def audit_org(self) -> Org:
+        """An org's audit records are filed under the org itself (``core.audit``)."""
+        return self
 
 
 class TreeLock(models.Model):

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.permissions import has_perm
 from smartunion.core.errors import NotFound
-from smartunion.core.scoping import current_scope, scopes_disabled, subtree_q
-from smartunion.orgs.models import GRASSROOTS_KINDS, PATH_STEP, Enterprise, Org, OrgKind
+from smartunion.core.scoping import current_scope, scopes_disabled
+from smartunion.core.tree import ancestor_paths, subtree_q
+from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org, OrgKind
 
 
 def org_get(*, pk) -> Org:
@@ -67,8 +69,6 @@ def union_may_be_named(*, viewer, union: Org | None) -> bool:
     record: an enterprise is in scope through either of its two unions, so the other one may lie
     where the viewer may not look. The console then shows "—", the API ``{"id": null, "name":
     null}``."""
-    from smartunion.accounts.permissions import has_perm
-
     return union is not None and has_perm(viewer, "orgs.view", union)
 
 
@@ -165,9 +165,9 @@ def public_districts_with_direct_joining() -> list[tuple[int, str]]:
     for the "near you" filter."""
     with scopes_disabled():
         paths = Org.objects.filter(accepts_direct_joining=True).values_list("path", flat=True)
-        ancestor_paths = {p[:i] for p in paths for i in range(PATH_STEP, len(p) + 1, PATH_STEP)}
+        above = {ancestor for path in paths for ancestor in ancestor_paths(path)}
         return list(
-            Org.objects.filter(path__in=ancestor_paths, kind=OrgKind.DISTRICT_UNION)
+            Org.objects.filter(path__in=above, kind=OrgKind.DISTRICT_UNION)
             .order_by("region_code", "name")
             .values_list("pk", "name")
         )

@@ -8,13 +8,14 @@ import unicodedata
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, Max, Value
+from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.models import RoleGrant, User
+from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import (
     INDUSTRY_SECTIONS,
     normalise_contact_phone,
@@ -22,18 +23,17 @@ from smartunion.core.codes import (
     validate_division_code,
 )
 from smartunion.core.errors import Conflict, ValidationFailed
-from smartunion.core.scoping import scopes_disabled, subtree_q
+from smartunion.core.scoping import scopes_disabled
+from smartunion.core.tree import PATH_MAX_LENGTH, encode_step, subtree_q
 from smartunion.orgs.models import (
     BRAND_SEPARATOR,
     FEDERATION_KINDS,
     GRASSROOTS_KINDS,
-    PATH_MAX_LENGTH,
     SERVICE_KINDS,
     Enterprise,
     Org,
     OrgKind,
     TreeLock,
-    encode_step,
 )
 
 ORG_FIELDS = (
@@ -183,7 +183,7 @@ def org_create(*, actor, parent: Org | None, client_address: str = "", **data: A
         if parent is not None:
             Org.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
         audit_record(
-            action="org.create",
+            action=AuditAction.ORG_CREATE,
             actor=actor,
             obj=org,
             client_address=client_address,
@@ -230,7 +230,7 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
         if changed:
             org.save(update_fields=[*stored, "updated_at"])
             audit_record(
-                action="org.update",
+                action=AuditAction.ORG_UPDATE,
                 actor=actor,
                 obj=org,
                 client_address=client_address,
@@ -274,7 +274,7 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
         Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
         org.refresh_from_db()
         audit_record(
-            action="org.move",
+            action=AuditAction.ORG_MOVE,
             actor=actor,
             obj=org,
             client_address=client_address,
@@ -284,9 +284,6 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
 
 
 def _max_subtree_path_length(org: Org) -> int:
-    from django.db.models import Max
-    from django.db.models.functions import Length
-
     with scopes_disabled():
         return Org.objects.filter(subtree_q(org.path)).aggregate(m=Max(Length("path")))["m"] or len(org.path)
 
@@ -304,7 +301,7 @@ def org_delete(*, actor, org: Org, client_address: str = "") -> None:
             )
         parent = org.parent
         audit_record(
-            action="org.delete",
+            action=AuditAction.ORG_DELETE,
             actor=actor,
             obj=org,
             org=parent,
@@ -318,8 +315,6 @@ def org_delete(*, actor, org: Org, client_address: str = "") -> None:
 
 def org_delete_blockers(org: Org) -> list[str]:
     """Why ``org`` cannot be deleted, in words a user understands; empty when it can."""
-    from smartunion.accounts.models import RoleGrant, User
-
     reasons = []
     with scopes_disabled():
         children = Org.objects.filter(parent=org).count()
@@ -352,8 +347,6 @@ MAX_HEADCOUNT = 10_000_000
 
 def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
     """Staff may act on an enterprise through its responsible union or its covering union."""
-    from smartunion.accounts.permissions import has_perm
-
     return has_perm(user, perm, enterprise.org) or (
         enterprise.covering_union is not None and has_perm(user, perm, enterprise.covering_union)
     )
@@ -453,7 +446,7 @@ def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any)
         with transaction.atomic():
             enterprise = Enterprise.objects.create(org=org, **cleaned)
             audit_record(
-                action="enterprise.create",
+                action=AuditAction.ENTERPRISE_CREATE,
                 actor=actor,
                 obj=enterprise,
                 client_address=client_address,
@@ -478,7 +471,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = ""
             if changed:
                 enterprise.save(update_fields=[*changed, "updated_at"])
                 audit_record(
-                    action="enterprise.update",
+                    action=AuditAction.ENTERPRISE_UPDATE,
                     actor=actor,
                     obj=enterprise,
                     client_address=client_address,
@@ -496,7 +489,7 @@ def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = ""
         require_enterprise_perm(actor, "enterprises.delete", enterprise)
     with transaction.atomic():
         audit_record(
-            action="enterprise.delete",
+            action=AuditAction.ENTERPRISE_DELETE,
             actor=actor,
             obj=enterprise,
             client_address=client_address,

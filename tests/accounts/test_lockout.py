@@ -96,8 +96,8 @@ def test_a_complete_sign_in_ends_the_account_count_only():
 
     # The account starts afresh: five more wrong codes before the lock, as after any sign-in.
     with scopes_disabled():
-        assert SignInFailure.objects.filter(address=ADDRESS).count() == 4
-        assert not SignInFailure.objects.filter(address=ADDRESS, account_cleared=False).exists()
+        assert SignInFailure.objects.filter(client_address=ADDRESS).count() == 4
+        assert not SignInFailure.objects.filter(client_address=ADDRESS, account_cleared=False).exists()
 
 
 def test_signing_in_to_ones_own_account_does_not_reset_the_address_count(settings):
@@ -134,13 +134,15 @@ def test_failures_older_than_the_window_are_removed_as_the_account_or_address_tr
             signin_password(username="13900007777", password="wrong-password", client_address=ADDRESS)
     an_hour_ago = timezone.now() - timedelta(hours=1)
     SignInFailure.objects.update(created_at=an_hour_ago)
-    SignInFailure.objects.create(account_key="someone-else", address=ADDRESS, created_at=an_hour_ago)
-    SignInFailure.objects.create(account_key="someone-else", address="10.9.9.9", created_at=an_hour_ago)
+    SignInFailure.objects.create(account_key="someone-else", client_address=ADDRESS, created_at=an_hour_ago)
+    SignInFailure.objects.create(
+        account_key="someone-else", client_address="10.9.9.9", created_at=an_hour_ago
+    )
 
     with pytest.raises(Unauthorized):
         signin_password(username="13900007777", password="wrong-password", client_address=ADDRESS)
 
-    left = list(SignInFailure.objects.values_list("account_key", "address"))
+    left = list(SignInFailure.objects.values_list("account_key", "client_address"))
     # This attempt's row, and another account's old failure from another address (removed when
     # that account or address tries again).
     assert len(left) == 2

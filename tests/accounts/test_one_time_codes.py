@@ -14,7 +14,6 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, SignInFailure, mobile_blind_index
 from smartunion.accounts.services import account_key, one_time_code_send
 from smartunion.core.errors import Locked, ValidationFailed
@@ -22,6 +21,7 @@ from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Person
 from smartunion.members.services import my_contact_update
+from smartunion.notifications import senders
 from smartunion.orgs.models import OrgKind
 from tests.factories import WORKER_PASSWORD, OrgFactory, WorkerFactory, make_mobile, make_person
 
@@ -110,7 +110,10 @@ def test_a_wrong_contact_code_is_counted_and_audited_like_a_failed_sign_in(tree)
     assert refused.value.fields == {"code": [zh("The code is wrong or has expired. Request a new one.")]}
     assert contact_person(person).mobile != new_mobile
     with scopes_disabled():
-        assert SignInFailure.objects.filter(account_key=account_key(new_mobile), address=ADDRESS).count() == 1
+        assert (
+            SignInFailure.objects.filter(account_key=account_key(new_mobile), client_address=ADDRESS).count()
+            == 1
+        )
         failed = AuditEvent.objects.get(action="person.self_update")
     assert failed.outcome == AuditOutcome.FAILURE and failed.actor == worker
     assert failed.data["reason"] == "bad_code" and new_mobile not in json.dumps(failed.data)
@@ -217,7 +220,8 @@ def test_one_address_gets_a_limited_number_of_codes_an_hour(client, settings):
     assert over_fresh.status_code == 429 and over_fresh.json() == body
     assert registered not in senders.OUTBOX and fresh not in senders.OUTBOX
     with scopes_disabled():
-        assert OneTimeCode.objects.filter(address=ADDRESS).count() == 3  # refused requests leave nothing
+        # Refused requests leave nothing.
+        assert OneTimeCode.objects.filter(client_address=ADDRESS).count() == 3
     # Another address is not affected.
     assert send_code(client, "/api/v1/auth/register/code", fresh, address="10.40.50.61").status_code == 204
 
@@ -245,7 +249,9 @@ def test_one_address_gets_a_limited_number_of_codes_a_day(client, settings):
     for _ in range(3):
         assert send_code(client, "/api/v1/auth/register/code", make_mobile()).status_code == 204
     with scopes_disabled():
-        OneTimeCode.objects.filter(address=ADDRESS).update(created_at=timezone.now() - timedelta(hours=3))
+        OneTimeCode.objects.filter(client_address=ADDRESS).update(
+            created_at=timezone.now() - timedelta(hours=3)
+        )
 
     over = send_code(client, "/api/v1/auth/register/code", make_mobile())
 
@@ -342,7 +348,7 @@ def test_every_code_sending_end_is_limited_per_address(client, settings, tree):
     assert send_code(client, "/api/v1/me/contact/code", make_mobile(), token=token).status_code == 429
     assert send_code(client, "/api/v1/me/membership/link/code", make_mobile(), token=token).status_code == 429
     with scopes_disabled():
-        assert OneTimeCode.objects.filter(address=ADDRESS).count() == 4
+        assert OneTimeCode.objects.filter(client_address=ADDRESS).count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
@@ -363,7 +369,7 @@ def test_a_burst_of_parallel_sends_from_one_address_stays_within_the_limit(defau
     delivered = [m for m in mobiles if m in senders.OUTBOX]
     assert len(delivered) == outcomes.count(204)
     with scopes_disabled():
-        rows = list(OneTimeCode.objects.filter(address=ADDRESS))
+        rows = list(OneTimeCode.objects.filter(client_address=ADDRESS))
     assert len(rows) == len(delivered)
     assert all(row.expires_at > timezone.now() for row in rows)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from smartunion.accounts import senders
 from smartunion.accounts.services import (
     RESET_CODE_PURPOSE,
     WrongEnd,
@@ -17,6 +16,7 @@ from smartunion.accounts.services import (
 from smartunion.core.errors import Locked, Unauthorized, ValidationFailed
 from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications import senders
 from tests.console.conftest import page_text, zh
 from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, WorkerFactory
 

@@ -9,10 +9,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Person
+from smartunion.notifications import senders
 from tests.api.conftest import is_chinese
 from tests.factories import WORKER_PASSWORD, WorkerFactory, make_mobile, make_person
 

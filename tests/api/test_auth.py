@@ -5,10 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import ApiToken
-from smartunion.core.models import AuditEvent, InboxMessage
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications import senders
+from smartunion.notifications.models import InboxMessage
 from tests.api.conftest import is_chinese
 from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, make_mobile, totp_now
 

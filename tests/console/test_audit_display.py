@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from smartunion.accounts.models import Role, RoleGrant
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.scoping import scopes_disabled
 from tests.console.conftest import page_text
 from tests.factories import WorkerFactory, make_person
@@ -29,8 +29,8 @@ def people(tree):
     own, _ = make_person(org=tree.union_a, real_name="李小红", user=worker)
     other, _ = make_person(org=tree.union_c, real_name="王大明")
     with scopes_disabled():
-        audit_record(action="person.self_update", actor=worker, obj=own, org=tree.union_a)
-        audit_record(action="person.view", obj=other, org=tree.fangshan)
+        audit_record(action=AuditAction.PERSON_SELF_UPDATE, actor=worker, obj=own, org=tree.union_a)
+        audit_record(action=AuditAction.PERSON_VIEW, obj=other, org=tree.fangshan)
     return {"worker": worker, "own": own, "other": other}
 
 
@@ -60,7 +60,10 @@ def test_organisations_enterprises_and_staff_by_name(signed_in, tree, personas):
     # fangshan_admin (a federation administrator of 房山) does not see orgs.view for 顺义.
     with scopes_disabled():
         audit_record(
-            action="org.update", actor=personas["fangshan_admin"], obj=tree.union_c, org=tree.fangshan
+            action=AuditAction.ORG_UPDATE,
+            actor=personas["fangshan_admin"],
+            obj=tree.union_c,
+            org=tree.fangshan,
         )
     rows = _rows(signed_in("fangshan_admin").get("/console/audit/?action=org.update"))
     assert "无权查看的组织" in rows and "丙公司工会" not in rows
@@ -75,7 +78,7 @@ def test_organisations_enterprises_and_staff_by_name(signed_in, tree, personas):
 def test_a_staff_account_as_object_is_named(signed_in, tree, personas):
     admin, staff = personas["city_admin"], personas["union_a_staff"]
     with scopes_disabled():
-        audit_record(action="2fa.reset", actor=admin, obj=staff, org=tree.union_a)
+        audit_record(action=AuditAction.TWO_FACTOR_RESET, actor=admin, obj=staff, org=tree.union_a)
     rows = _rows(signed_in("auditor").get("/console/audit/?action=2fa.reset"))
     assert f'{staff.display_name} <span class="muted code">union_a.staff</span>' in rows
     assert f'{admin.display_name} <span class="muted code">city.admin</span>' in rows
@@ -88,7 +91,7 @@ def test_role_names_are_translated(signed_in, tree, personas, client):
             user=staff, role=Role.objects.get(code="audit_admin"), org=tree.fangshan
         )
         audit_record(
-            action="role.grant",
+            action=AuditAction.ROLE_GRANT,
             actor=admin,
             obj=grant,
             org=tree.fangshan,
@@ -125,7 +128,10 @@ def test_the_log_runs_a_fixed_number_of_queries_whatever_it_names(
     with scopes_disabled():
         for _ in range(3):
             audit_record(
-                action="person.self_update", actor=people["worker"], obj=people["own"], org=tree.union_a
+                action=AuditAction.PERSON_SELF_UPDATE,
+                actor=people["worker"],
+                obj=people["own"],
+                org=tree.union_a,
             )
     # session, user, grants, events, people (objects), people (workers), the session save (3)
     with django_assert_num_queries(9):

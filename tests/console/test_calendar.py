@@ -9,9 +9,10 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from smartunion.core.calendar import add_working_days
-from smartunion.core.models import AuditEvent, HolidayOverride
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
+from smartunion.holidays.models import HolidayOverride
 from smartunion.members.models import Membership, MembershipStatus
 from tests.console.conftest import form_error_near, page_text
 from tests.factories import make_person
@@ -90,7 +91,7 @@ def test_saving_a_notice_writes_it_recounts_deadlines_and_ends_the_warning(admin
     with scopes_disabled():
         assert Membership.objects.get(pk=application.pk).due_date == date(2027, 1, 11)
     [event] = _events("holiday.notice")
-    assert event.address == "10.9.8.7" and event.actor_label == "city.admin"
+    assert event.client_address == "10.9.8.7" and event.actor_label == "city.admin"
     assert event.data["deadlines_moved"] == 1
 
     staff = signed_in("union_a_staff")
@@ -147,7 +148,7 @@ def test_adding_changing_and_deleting_a_date(admin_client):
     assert [
         e.action for e in _events("holiday.create") + _events("holiday.update") + _events("holiday.delete")
     ] == ["holiday.create", "holiday.update", "holiday.delete"]
-    assert _events("holiday.create")[0].address == "10.9.8.7"
+    assert _events("holiday.create")[0].client_address == "10.9.8.7"
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import staff_login
-from tests.test_scope_matrix import _member_objects
+from tests.scope.personas import member_objects as _member_objects
 
 pytestmark = pytest.mark.django_db
 

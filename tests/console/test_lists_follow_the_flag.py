@@ -13,7 +13,7 @@ import pytest
 
 from smartunion.accounts.models import Role, RoleGrant
 from smartunion.accounts.permissions import forget_grants
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Org, OrgKind
@@ -138,12 +138,12 @@ def test_the_audit_log_follows_audit_view(tree, staff_client):
     )
     grant(auditor, "cockpit_viewer", tree.city)
     with scopes_disabled():
-        audit_record(action="test.shunyi", org=tree.shunyi, outcome=AuditOutcome.SUCCESS)
-        audit_record(action="test.fangshan", org=tree.fangshan, outcome=AuditOutcome.SUCCESS)
-        audit_record(action="test.system", org=None, outcome=AuditOutcome.SUCCESS)
-    rows = page_text(staff_client(auditor).get("/console/audit/?action=test.")).split("<tbody>")[1]
-    assert "test.fangshan" in rows
-    assert "test.shunyi" not in rows and "test.system" not in rows
+        audit_record(action=AuditAction.HOLIDAY_CREATE, org=tree.shunyi, outcome=AuditOutcome.SUCCESS)
+        audit_record(action=AuditAction.HOLIDAY_UPDATE, org=tree.fangshan, outcome=AuditOutcome.SUCCESS)
+        audit_record(action=AuditAction.HOLIDAY_DELETE, org=None, outcome=AuditOutcome.SUCCESS)
+    rows = page_text(staff_client(auditor).get("/console/audit/")).split("<tbody>")[1]
+    assert "holiday.update" in rows
+    assert "holiday.create" not in rows and "holiday.delete" not in rows
 
 
 # --- Pickers ------------------------------------------------------------------------------------

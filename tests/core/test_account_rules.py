@@ -56,7 +56,7 @@ def test_staff_sign_in_events_belong_to_their_organisation(tree, personas):
     signin_password(username="fangshan.staff", password=STAFF_PASSWORD, client_address="10.0.0.9")
     with scopes_disabled():
         event = AuditEvent.objects.filter(action="signin.password").latest("seq")
-    assert event.org_id == tree.fangshan.pk and event.address == "10.0.0.9"
+    assert event.org_id == tree.fangshan.pk and event.client_address == "10.0.0.9"
 
 
 def test_a_district_admin_cannot_take_over_a_city_admin_homed_in_the_district(tree, personas):

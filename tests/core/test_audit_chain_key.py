@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,18 @@ def _rehash_from(seq: int, hasher=plain_hash) -> None:
         )
         prev = event.hash
     AuditChainHead.objects.filter(pk=1).update(seq=events[-1].seq, hash=prev)
+
+
+@contextmanager
+def _audit_column_named(name: str):
+    """The audit table's client address column under an older name, for historical models."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE core_auditevent RENAME COLUMN client_address TO {name}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"ALTER TABLE core_auditevent RENAME COLUMN {name} TO client_address")
 
 
 def _tail_seq() -> int:
@@ -170,12 +183,14 @@ def test_an_unkeyed_chain_moves_to_the_keyed_form_with_a_rekey_record(tree):
     before = _tail_seq()
     assert "no re-key record vouches for" in audit_verify().reason
 
-    # The data migration's own code, with the historical models it is given.
+    # The data migration's own code, with the historical models it is given, on the table as it was
+    # then (core 0010 renamed its column address to client_address).
     state = MigrationExecutor(connection).loader.project_state(("core", "0006_audit_chain_rekey"))
-    rekey_seq = seal_unkeyed_chain(
-        event_model=state.apps.get_model("core", "AuditEvent"),
-        head_model=state.apps.get_model("core", "AuditChainHead"),
-    )
+    with _audit_column_named("address"):
+        rekey_seq = seal_unkeyed_chain(
+            event_model=state.apps.get_model("core", "AuditEvent"),
+            head_model=state.apps.get_model("core", "AuditChainHead"),
+        )
     assert rekey_seq == before + 1
     with scopes_disabled():
         rekey = AuditEvent.objects.get(seq=rekey_seq)
@@ -259,7 +274,7 @@ def test_production_refuses_to_start_without_an_audit_chain_key(tmp_path):
         "SECRET_KEY": "x" * 50,
         "FIELD_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "b" * 40,
-        "OTP_SENDER": "smartunion.accounts.senders.LogSender",
+        "OTP_SENDER": "smartunion.notifications.senders.LogSender",
         "SMARTUNION_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(  # noqa: S603

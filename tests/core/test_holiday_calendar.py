@@ -12,12 +12,13 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from smartunion.core.calendar import add_working_days
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed
-from smartunion.core.models import AuditEvent, HolidayOverride
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
-from smartunion.core.selectors import calendar_missing_years, calendar_year, calendar_year_status
-from smartunion.core.services import (
+from smartunion.holidays.calendar import add_working_days
+from smartunion.holidays.models import HolidayOverride
+from smartunion.holidays.selectors import calendar_missing_years, calendar_year, calendar_year_status
+from smartunion.holidays.services import (
     holiday_notice_check,
     holiday_notice_delete,
     holiday_notice_enter,
@@ -97,7 +98,7 @@ def test_adding_changing_and_deleting_one_date_moves_the_count_of_working_days(a
         "holiday.delete",
     ]
     assert all(e.actor_label == "city.admin" and e.org_id is None for e in events)
-    assert events[0].address == "10.1.2.3"
+    assert events[0].client_address == "10.1.2.3"
     assert events[0].data["date"] == "2026-12-01" and events[0].data["note"] == "本市劳模表彰日"
     assert (
         events[1].data["before"]["date"] == "2026-12-01" and events[1].data["after"]["date"] == "2026-12-02"
@@ -196,7 +197,9 @@ def test_a_notice_makes_its_year_known_and_moves_working_days(admin):
 
     [event] = _calendar_events()
     assert (
-        event.action == "holiday.notice" and event.address == "10.1.2.3" and event.actor_label == "city.admin"
+        event.action == "holiday.notice"
+        and event.client_address == "10.1.2.3"
+        and event.actor_label == "city.admin"
     )
     assert event.data["year"] == 2027
     assert event.data["working_days"] == ["2027-02-14", "2027-02-20", "2027-10-09"]
@@ -327,7 +330,7 @@ def test_checking_a_notice_writes_nothing(admin):
 
 
 def test_a_concurrent_duplicate_is_a_conflict_not_a_crash(admin, monkeypatch):
-    from smartunion.core import services
+    from smartunion.holidays import services
 
     # A row appears between the check and the write, as another administrator's would (here it is
     # written in the same transaction, so it is rolled back with everything else).

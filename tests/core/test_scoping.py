@@ -61,9 +61,9 @@ def test_permissions_reach_the_subtree_only(tree, personas):
 
 
 def test_audit_records_are_scoped_by_org_and_sign_in_events_stay_at_the_root(tree, personas, system_scope):
-    from smartunion.core.audit import audit_record
+    from smartunion.core.audit import AuditAction, audit_record
 
-    audit_record(action="signin.password", actor=personas["fangshan_staff"])
+    audit_record(action=AuditAction.SIGNIN_PASSWORD, actor=personas["fangshan_staff"])
     with activate(scope_for_user(personas["fangshan_staff"])):
         actions = set(AuditEvent.objects.values_list("action", "object_repr"))
     assert ("org.create", "甲公司工会") in actions

@@ -37,7 +37,7 @@ def test_production_deploy_check_is_clean(tmp_path):
         "FIELD_ENCRYPTION_KEYS": "1:" + "A" * 43 + "=",
         "BLIND_INDEX_KEY": "b" * 40,
         "AUDIT_CHAIN_KEY": "c" * 40,
-        "OTP_SENDER": "smartunion.accounts.senders.LogSender",
+        "OTP_SENDER": "smartunion.notifications.senders.LogSender",
         "SMARTUNION_VAR_DIR": str(tmp_path),
     }
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)

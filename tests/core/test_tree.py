@@ -9,7 +9,8 @@ from django.db import connections
 
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled, subtree_q
-from smartunion.orgs.models import PATH_STEP, Org, OrgKind
+from smartunion.core.tree import PATH_STEP
+from smartunion.orgs.models import Org, OrgKind
 from smartunion.orgs.services import org_create, org_delete, org_move, org_update
 from tests.factories import OrgFactory, StaffFactory
 

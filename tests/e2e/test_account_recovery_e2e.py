@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartunion.accounts import senders
+from smartunion.notifications import senders
 from tests.factories import WorkerFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

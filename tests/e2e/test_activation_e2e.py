@@ -9,9 +9,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartunion.accounts import senders
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Person
+from smartunion.notifications import senders
 from tests.factories import WORKER_PASSWORD, WorkerFactory, make_id_number, make_person
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartunion.core.models import HolidayOverride
+from smartunion.holidays.models import HolidayOverride
 from tests.factories import STAFF_PASSWORD, StaffFactory, totp_now
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -16,8 +16,8 @@ from django.urls import URLPattern, get_resolver
 from playwright.sync_api import expect
 
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
-from smartunion.core.models import HolidayOverride
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.models import HolidayOverride
 from smartunion.members.roster import roster_import_validate
 from smartunion.members.services import transfer_request
 from tests.conftest import as_staff

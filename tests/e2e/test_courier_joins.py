@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartunion.accounts import senders
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus
+from smartunion.notifications import senders
 from smartunion.orgs.models import OrgKind
 from tests.factories import STAFF_PASSWORD, OrgFactory, StaffFactory, make_id_number, totp_now
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from smartunion.core.models import InboxMessage
+from smartunion.notifications.models import InboxMessage
 from tests.e2e.test_console_widths import overflow
 from tests.factories import WORKER_PASSWORD, WorkerFactory, make_person
 

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from smartunion.accounts.models import Role
 from smartunion.accounts.services import role_grant
-from smartunion.core.models import InboxMessage
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, OccupationTag
 from smartunion.members.services import transfer_request
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff, staff_login
 from tests.factories import (

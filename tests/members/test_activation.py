@@ -17,12 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, SignInFailure, User, mobile_blind_index
 from smartunion.accounts.services import account_key, one_time_code_send, signin_password
 from smartunion.core.audit import audit_verify
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
-from smartunion.core.models import AuditEvent, AuditOutcome, InboxMessage
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person
 from smartunion.members.roster import COLUMNS, roster_import_commit, roster_import_validate
@@ -41,6 +40,8 @@ from smartunion.members.services import (
     person_open,
     worker_activate,
 )
+from smartunion.notifications import senders
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.factories import (
@@ -193,7 +194,7 @@ def test_the_linking_is_audited_without_personal_data(tree, personas):
         record = AuditEvent.objects.get(action="worker.activate")
         register = AuditEvent.objects.get(action="worker.register")
     assert record.actor == user and record.object_id == str(person.pk) and record.org == tree.union_a
-    assert record.address == ADDRESS and record.outcome == AuditOutcome.SUCCESS
+    assert record.client_address == ADDRESS and record.outcome == AuditOutcome.SUCCESS
     assert record.data == {"via": "register"} and record.object_repr == f"person#{person.pk}"
     assert register.data == {"privacy_notice": True}
     assert mobile not in str(record.data) and "李档案" not in record.object_repr
@@ -249,7 +250,9 @@ def test_a_wrong_code_is_refused_counted_and_links_nothing(tree):
     assert reload(person).user is None
     with scopes_disabled():
         assert not User.objects.filter(mobile_index=person.mobile_index).exists()
-        assert SignInFailure.objects.filter(account_key=account_key(mobile), address=ADDRESS).count() == 1
+        assert (
+            SignInFailure.objects.filter(account_key=account_key(mobile), client_address=ADDRESS).count() == 1
+        )
         failed = AuditEvent.objects.get(action="worker.register", outcome=AuditOutcome.FAILURE)
     assert failed.data["reason"] == "bad_code" and mobile not in str(failed.data)
     # The right code still works afterwards, and ends the number's count (the worker is signed in).

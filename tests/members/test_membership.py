@@ -9,10 +9,11 @@ import pytest
 from django.core import signing
 from django.db import IntegrityError, connections, transaction
 
-from smartunion.core.calendar import add_working_days
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed
-from smartunion.core.models import AuditEvent, HolidayOverride, InboxMessage
+from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
+from smartunion.holidays.models import HolidayOverride
 from smartunion.members.models import Membership, MembershipStatus, Person, Transfer
 from smartunion.members.services import (
     card_token,
@@ -25,6 +26,7 @@ from smartunion.members.services import (
     transfer_decide,
     transfer_request,
 )
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.factories import OrgFactory, StaffFactory, WorkerFactory, make_id_number, make_person

@@ -11,11 +11,12 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import ApiToken
 from smartunion.accounts.services import token_issue
-from smartunion.core.models import AuditEvent, AuditOutcome, InboxMessage
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications import senders
+from smartunion.notifications.models import InboxMessage
 from tests.factories import (
     STAFF_PASSWORD,
     WORKER_PASSWORD,

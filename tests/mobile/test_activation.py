@@ -13,11 +13,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, User
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person
 from smartunion.members.services import member_enrol
+from smartunion.notifications import senders
 from tests.conftest import as_staff, staff_login
 from tests.factories import WORKER_PASSWORD, WorkerFactory, make_id_number, make_mobile, make_person
 

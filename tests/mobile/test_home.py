@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from smartunion.core.models import InboxMessage
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications.models import InboxMessage
 from tests.factories import WorkerFactory, make_person
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import User
 from smartunion.core.audit import audit_verify
-from smartunion.core.models import AuditEvent, AuditOutcome, InboxMessage
+from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import EmploymentForm, Membership, MembershipStatus, OccupationTag, Person
 from smartunion.members.services import (
@@ -26,6 +25,8 @@ from smartunion.members.services import (
     person_unmask,
 )
 from smartunion.mobile.views_members import card_qr_data_uri
+from smartunion.notifications import senders
+from smartunion.notifications.models import InboxMessage
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff
 from tests.factories import (

@@ -7,10 +7,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
-from smartunion.accounts import senders
 from smartunion.accounts.models import OneTimeCode, User
 from smartunion.core.models import AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications import senders
 from tests.factories import STAFF_PASSWORD, WORKER_PASSWORD, StaffFactory, WorkerFactory, make_mobile
 
 pytestmark = pytest.mark.django_db

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from smartunion.accounts.models import OneTimeCode, User, mobile_blind_index
-from smartunion.accounts.senders import get_sender
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.core import crypto
+from smartunion.core.audit import AuditAction
 from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import DomainError, Throttled, ValidationFailed
 from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications.services import sms_send_code
 
 
 def _code_hash(mobile: str, code: str) -> str:
@@ -52,7 +53,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
                 mobile_index=index,
                 purpose=purpose,
                 code_hash=_code_hash(mobile, code),
-                address=client_address or "",
+                client_address=client_address or "",
                 created_at=now,
                 expires_at=now,
             )
@@ -63,7 +64,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
         OneTimeCode.objects.filter(pk=pending.pk).update(
             expires_at=timezone.now() + timedelta(seconds=settings.ONE_TIME_CODE_TTL_SECONDS)
         )
-    get_sender().send(mobile, code)
+    sms_send_code(mobile=mobile, code=code)
 
 
 # The first key of PostgreSQL's two-key advisory locks taken per mobile number ("SMS").
@@ -82,13 +83,13 @@ def _one_number_at_a_time(index: str) -> contextlib.AbstractContextManager[None]
 def _send_refusal(*, pending: OneTimeCode) -> DomainError | None:
     """Why the code in ``pending`` (written, not yet sent) must not be sent, if it must not."""
     now = timezone.now()
-    if pending.address:
+    if pending.client_address:
         for window, limit in (
             (3600, settings.CODE_SEND_PER_ADDRESS_HOUR),
             (24 * 3600, settings.CODE_SEND_PER_ADDRESS_DAY),
         ):
             sent = OneTimeCode.objects.filter(
-                address=pending.address, created_at__gt=now - timedelta(seconds=window)
+                client_address=pending.client_address, created_at__gt=now - timedelta(seconds=window)
             )
             if sent.count() > limit:
                 return _sends_throttled(sent=sent.exclude(pk=pending.pk), window=window, limit=limit, now=now)
@@ -196,7 +197,7 @@ def one_time_code_prove(
     code: str,
     purpose: str,
     client_address: str,
-    action: str,
+    action: AuditAction,
     user: User | None = None,
     signs_in: bool = False,
 ) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import SignInFailure, User
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import is_mobile, normalise_mobile
 from smartunion.core.errors import Locked
 from smartunion.core.models import AuditOutcome
@@ -45,7 +45,7 @@ def _over_limit(*, key: str, client_address: str, allowance: int = 0) -> bool:
     ):
         return True
     return bool(client_address) and SignInFailure.objects.filter(
-        address=client_address, created_at__gte=since
+        client_address=client_address, created_at__gte=since
     ).count() > (settings.LOCKOUT_ADDRESS_FAILURES - 1 + allowance)
 
 
@@ -62,7 +62,7 @@ def attempt_begin(*, key: str, client_address: str, locked: Locked | None = None
     caller that counts only some outcomes deletes the returned row itself. ``locked``: the error
     to raise instead of the sign-in one."""
     with transaction.atomic():
-        row = SignInFailure.objects.create(account_key=key, address=client_address or "")
+        row = SignInFailure.objects.create(account_key=key, client_address=client_address or "")
     _forget_old_failures(key=key, client_address=client_address)
     if _over_limit(key=key, client_address=client_address, allowance=1):
         # The refused attempt stays counted: had parallel guesses each removed their own row, the
@@ -78,10 +78,12 @@ def _forget_old_failures(*, key: str, client_address: str) -> None:
     since = _window_start()
     SignInFailure.objects.filter(account_key=key, created_at__lt=since).delete()
     if client_address:
-        SignInFailure.objects.filter(address=client_address, created_at__lt=since).delete()
+        SignInFailure.objects.filter(client_address=client_address, created_at__lt=since).delete()
 
 
-def attempt_failed(*, key: str, client_address: str, action: str, user: User | None, reason: str) -> None:
+def attempt_failed(
+    *, key: str, client_address: str, action: AuditAction, user: User | None, reason: str
+) -> None:
     """The attempt's failure row stays; the audit chain records it."""
     audit_record(
         action=action,

@@ -17,7 +17,7 @@ from smartunion.accounts.models import ApiToken, RecoveryCode, TotpDevice, User,
 from smartunion.accounts.services.codes import _one_time_code_consume
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.accounts.services.totp import _consume_totp, _hash_recovery
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Unauthorized, ValidationFailed
 from smartunion.core.models import AuditOutcome
@@ -48,7 +48,7 @@ def signin_password(
             attempt_failed(
                 key=key,
                 client_address=client_address,
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 user=find_user(username),
                 reason="bad_credentials",
             )
@@ -59,7 +59,7 @@ def signin_password(
         if (staff_only and not user.is_staff_member) or (worker_only and user.is_staff_member):
             attempt_succeeded(row=attempt, complete=False)
             audit_record(
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 actor=user,
                 client_address=client_address,
                 outcome=AuditOutcome.DENIED,
@@ -75,7 +75,7 @@ def signin_password(
             # too) keep counting until the second factor is right.
             attempt_succeeded(row=attempt, complete=not user.is_staff_member)
             audit_record(
-                action="signin.password",
+                action=AuditAction.SIGNIN_PASSWORD,
                 actor=user,
                 client_address=client_address,
                 org=user.home_org if user.is_staff_member else None,
@@ -110,7 +110,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
             attempt_failed(
                 key=key,
                 client_address=client_address,
-                action="signin.second_factor",
+                action=AuditAction.SIGNIN_SECOND_FACTOR,
                 user=user,
                 reason=reason,
             )
@@ -123,7 +123,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
             audit_record(
-                action="signin.second_factor",
+                action=AuditAction.SIGNIN_SECOND_FACTOR,
                 actor=user,
                 client_address=client_address,
                 org=user.home_org,
@@ -155,7 +155,11 @@ def password_confirm(*, user: User, password: str, client_address: str) -> None:
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(password or ""):
         attempt_failed(
-            key=key, client_address=client_address, action="reauth", user=user, reason="bad_password"
+            key=key,
+            client_address=client_address,
+            action=AuditAction.REAUTH,
+            user=user,
+            reason="bad_password",
         )
         raise ValidationFailed(fields={"password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
@@ -174,7 +178,11 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:
             attempt_failed(
-                key=key, client_address=client_address, action="signin.code", user=user, reason="bad_code"
+                key=key,
+                client_address=client_address,
+                action=AuditAction.SIGNIN_CODE,
+                user=user,
+                reason="bad_code",
             )
             raise Unauthorized(
                 _("The code is wrong or has expired."),
@@ -183,7 +191,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
         if user.is_staff_member:
             attempt_succeeded(row=attempt, complete=False)
             audit_record(
-                action="signin.code",
+                action=AuditAction.SIGNIN_CODE,
                 actor=user,
                 client_address=client_address,
                 outcome=AuditOutcome.DENIED,
@@ -193,7 +201,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
             raise WrongEnd(_("Staff sign in on the console."))
         with transaction.atomic():
             attempt_succeeded(row=attempt, complete=True)
-            audit_record(action="signin.code", actor=user, client_address=client_address)
+            audit_record(action=AuditAction.SIGNIN_CODE, actor=user, client_address=client_address)
         return user
 
 
@@ -205,7 +213,11 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
     attempt = attempt_begin(key=key, client_address=client_address)
     if not user.check_password(old_password or ""):
         attempt_failed(
-            key=key, client_address=client_address, action="password.change", user=user, reason="bad_password"
+            key=key,
+            client_address=client_address,
+            action=AuditAction.PASSWORD_CHANGE,
+            user=user,
+            reason="bad_password",
         )
         raise ValidationFailed(fields={"old_password": [_("The current password is wrong.")]})
     attempt_succeeded(row=attempt, complete=False)
@@ -220,7 +232,7 @@ def password_change(*, user: User, old_password: str, new_password: str, client_
         # Tokens issued under the old password stop working (a stolen token must not outlive it).
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="password.change",
+            action=AuditAction.PASSWORD_CHANGE,
             actor=user,
             obj=user,
             client_address=client_address,

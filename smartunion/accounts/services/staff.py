@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import ApiToken, RecoveryCode, Role, RoleGrant, TotpDevice, User, UserKind
-from smartunion.accounts.permissions import forget_grants, require_perm
+from smartunion.accounts.permissions import forget_grants, has_perm, require_perm
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.accounts.services.totp import _consume_totp
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import is_mobile
 from smartunion.core.errors import Forbidden, NotFound, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
@@ -35,7 +35,9 @@ def reauthenticate(*, actor: User, secret: str, client_address: str) -> None:
         if device is not None and _consume_totp(device, secret) is None:
             attempt_succeeded(row=attempt, complete=False)
             return
-    attempt_failed(key=key, client_address=client_address, action="reauth", user=actor, reason="bad_reauth")
+    attempt_failed(
+        key=key, client_address=client_address, action=AuditAction.REAUTH, user=actor, reason="bad_reauth"
+    )
     raise ValidationFailed(
         fields={"confirm": [_("Re-enter your password or a current authenticator code to confirm.")]}
     )
@@ -46,8 +48,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
     if not user.is_staff_member:
         raise ValidationFailed(fields={"user": [_("Roles can only be granted to staff accounts.")]})
     # Nobody hands out a flag they do not hold there themselves.
-    from smartunion.accounts.permissions import has_perm
-
     missing = [p for p in role.permissions if not has_perm(actor, p, org)]
     if missing:
         raise ValidationFailed(
@@ -61,7 +61,7 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
         if not created:
             raise ValidationFailed(fields={"role": [_("This person already holds this role here.")]})
         audit_record(
-            action="role.grant",
+            action=AuditAction.ROLE_GRANT,
             actor=actor,
             obj=grant,
             org=org,
@@ -75,8 +75,6 @@ def role_grant(*, actor: User, user: User, role: Role, org, confirm: str, client
 def _require_power_over(actor: User, user: User) -> None:
     """Nobody acts on an account that holds rights they do not hold themselves, on every node where
     it holds them (an administrator cannot take over a higher administrator homed below them)."""
-    from smartunion.accounts.permissions import has_perm
-
     with scopes_disabled():
         grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org"))
     for grant in grants:
@@ -86,8 +84,6 @@ def _require_power_over(actor: User, user: User) -> None:
 
 def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: str) -> None:
     require_perm(actor, "roles.grant", grant.org)
-    from smartunion.accounts.permissions import has_perm
-
     if not all(has_perm(actor, flag, grant.org) for flag in grant.role.permissions):
         raise Forbidden(_("You cannot revoke a role with rights you do not hold here."))
     if grant.user_id == actor.pk:
@@ -97,7 +93,7 @@ def role_revoke(*, actor: User, grant: RoleGrant, confirm: str, client_address: 
     reauthenticate(actor=actor, secret=confirm, client_address=client_address)
     with transaction.atomic():
         audit_record(
-            action="role.revoke",
+            action=AuditAction.ROLE_REVOKE,
             actor=actor,
             obj=grant,
             org=grant.org,
@@ -134,18 +130,23 @@ def staff_create(
         user.set_password(password)
         user.save()
         audit_record(
-            action="staff.create", actor=actor, obj=user, org=home_org, client_address=client_address
+            action=AuditAction.STAFF_CREATE,
+            actor=actor,
+            obj=user,
+            org=home_org,
+            client_address=client_address,
         )
     return user
 
 
 def staff_get_in_scope(*, pk) -> User:
     """A staff account whose home organisation the viewer can see; otherwise it does not exist."""
-    from smartunion.orgs.models import Org
-
+    # The visible organisations, through the tree's own scoped manager: the model is reached by
+    # the relation, since accounts lies below orgs and does not import it (docs/architecture.md).
+    orgs = User._meta.get_field("home_org").related_model._default_manager
     user = (
         User.objects.select_related("home_org")
-        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=Org.objects.all())
+        .filter(pk=pk, kind=UserKind.STAFF, home_org__in=orgs.all())
         .first()
     )
     if user is None:
@@ -168,5 +169,9 @@ def totp_reset(*, actor: User, user: User, confirm: str, client_address: str) ->
         RecoveryCode.objects.filter(user=user).delete()
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="2fa.reset", actor=actor, obj=user, org=user.home_org, client_address=client_address
+            action=AuditAction.TWO_FACTOR_RESET,
+            actor=actor,
+            obj=user,
+            org=user.home_org,
+            client_address=client_address,
         )

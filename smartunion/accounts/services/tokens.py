@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import ApiToken, User
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import NotFound
 
 
@@ -26,7 +26,7 @@ def token_issue(*, user: User, client_address: str) -> tuple[str, datetime]:
     expires_at = timezone.now() + timedelta(seconds=settings.API_TOKEN_TTL_SECONDS)
     with transaction.atomic():
         ApiToken.objects.create(user=user, key_hash=_token_hash(raw), expires_at=expires_at)
-        audit_record(action="token.issue", actor=user, client_address=client_address)
+        audit_record(action=AuditAction.TOKEN_ISSUE, actor=user, client_address=client_address)
     return raw, expires_at
 
 
@@ -50,4 +50,4 @@ def token_revoke(*, raw: str, client_address: str) -> None:
             raise NotFound(_("This token does not exist or was already revoked."))
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(action="token.revoke", actor=token.user, client_address=client_address)
+        audit_record(action=AuditAction.TOKEN_REVOKE, actor=token.user, client_address=client_address)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.models import RecoveryCode, TotpDevice, User
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 
@@ -77,7 +77,13 @@ def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[st
             raise Conflict(_("There is no enrolment waiting to be confirmed."))
         reason = _consume_totp(device, (code or "").strip())
     if reason is not None:
-        attempt_failed(key=key, client_address=client_address, action="2fa.enrol", user=user, reason=reason)
+        attempt_failed(
+            key=key,
+            client_address=client_address,
+            action=AuditAction.TWO_FACTOR_ENROL,
+            user=user,
+            reason=reason,
+        )
         raise ValidationFailed(fields={"otp": [_("The verification code is wrong.")]})
     # Password and a first code from the new authenticator: both factors, a complete sign-in.
     attempt_succeeded(row=attempt, complete=True)
@@ -85,7 +91,7 @@ def totp_enrol_confirm(*, user: User, code: str, client_address: str) -> list[st
         device.confirmed_at = timezone.now()
         device.save(update_fields=["confirmed_at"])
         codes = recovery_codes_regenerate(user=user)
-        audit_record(action="2fa.enrol", actor=user, obj=user, client_address=client_address)
+        audit_record(action=AuditAction.TWO_FACTOR_ENROL, actor=user, obj=user, client_address=client_address)
         return codes
 
 

@@ -16,11 +16,12 @@ from smartunion.accounts.models import ApiToken, User, UserKind, mobile_blind_in
 from smartunion.accounts.services.codes import one_time_code_prove
 from smartunion.accounts.services.lockout import account_key, clear_failures
 from smartunion.accounts.services.signin import WrongEnd, password_confirm
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Forbidden, ValidationFailed
-from smartunion.core.models import AuditOutcome, InboxMessage
+from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.notifications.services import notify
 
 # --- Workers: registration ------------------------------------------------------------------------
 
@@ -72,7 +73,7 @@ def worker_account_create(*, mobile: str, password: str, display_name: str, clie
                 fields={"mobile": [_("This mobile number is already registered.")]}
             ) from exc
         audit_record(
-            action="worker.register",
+            action=AuditAction.WORKER_REGISTER,
             actor=user,
             obj=user,
             client_address=client_address,
@@ -93,7 +94,7 @@ def worker_register(
         code=code,
         purpose="register",
         client_address=client_address,
-        action="worker.register",
+        action=AuditAction.WORKER_REGISTER,
         signs_in=True,
     )
     return worker_account_create(
@@ -144,7 +145,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         code=code,
         purpose=RESET_CODE_PURPOSE,
         client_address=client_address,
-        action="password.reset",
+        action=AuditAction.PASSWORD_RESET,
     )
     with scopes_disabled():
         user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
@@ -154,7 +155,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         )
     if user.is_staff_member:
         audit_record(
-            action="password.reset",
+            action=AuditAction.PASSWORD_RESET,
             actor=user,
             obj=user,
             client_address=client_address,
@@ -173,7 +174,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        audit_record(action="password.reset", actor=user, obj=user, client_address=client_address)
+        audit_record(action=AuditAction.PASSWORD_RESET, actor=user, obj=user, client_address=client_address)
         clear_failures(key=account_key(mobile))
     return user
 
@@ -208,7 +209,7 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
         code=code,
         purpose=MOBILE_CHANGE_PURPOSE,
         client_address=client_address,
-        action="account.mobile_change",
+        action=AuditAction.ACCOUNT_MOBILE_CHANGE,
         user=user,
     )
     taken = ValidationFailed(
@@ -225,8 +226,10 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
                 user.save(update_fields=["mobile_index", "mobile_encrypted"])
         except IntegrityError as exc:  # two accounts moving to one number at once
             raise taken from exc
-        audit_record(action="account.mobile_change", actor=user, obj=user, client_address=client_address)
-        InboxMessage.objects.create(
+        audit_record(
+            action=AuditAction.ACCOUNT_MOBILE_CHANGE, actor=user, obj=user, client_address=client_address
+        )
+        notify(
             user=user,
             title=_("Your sign-in number was changed"),
             body=_(

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from smartunion.accounts.permissions import has_perm, has_perm_at_root
+from smartunion.core.audit import AuditAction
 
 register = template.Library()
 
@@ -20,60 +20,6 @@ SECTIONS = {
     "application": "applications",
     "transfer": "transfers",
     "calendar": "calendar",
-}
-
-# What the audit log's action codes mean, in words: every action the code records has one
-# (tests/console/test_audit.py finds them all in the source).
-ACTION_LABELS = {
-    "signin.password": _("Password sign-in"),
-    "signin.second_factor": _("Second-factor sign-in"),
-    "signin.code": _("One-time code sign-in"),
-    "2fa.enrol": _("Authenticator enrolled"),
-    "2fa.reset": _("Authenticator reset by an administrator"),
-    "reauth": _("Re-authentication"),
-    "token.issue": _("API token issued"),
-    "token.revoke": _("API token revoked"),
-    "worker.register": _("Worker registered"),
-    "worker.activate": _("Worker linked their member record to their account"),
-    "person.self_update": _("Worker corrected their own data"),
-    "person.self_export": _("Worker downloaded their own data"),
-    "account.close": _("Worker closed their account"),
-    "password.change": _("Password changed"),
-    "role.grant": _("Role granted"),
-    "role.revoke": _("Role revoked"),
-    "staff.create": _("Staff account created"),
-    "org.create": _("Organisation added"),
-    "org.update": _("Organisation edited"),
-    "org.move": _("Organisation moved"),
-    "org.delete": _("Organisation deleted"),
-    "enterprise.create": _("Enterprise registered"),
-    "enterprise.update": _("Enterprise edited"),
-    "enterprise.delete": _("Enterprise deleted"),
-    "person.view": _("Member record opened"),
-    "person.unmask": _("Full personal data shown"),
-    "person.update": _("Member record edited"),
-    "member.enrol": _("Member enrolled by staff"),
-    "person.enrol": _("Member record entered by staff"),
-    "membership.apply": _("Application to join"),
-    "membership.transition": _("Membership status changed"),
-    "transfer.request": _("Transfer requested"),
-    "transfer.approve": _("Transfer approved"),
-    "transfer.reject": _("Transfer rejected"),
-    "transfer.cancel": _("Transfer called off"),
-    "roster.validate": _("Roster uploaded and checked"),
-    "roster.import": _("Roster imported"),
-    "roster.export": _("Roster exported (masked)"),
-    "roster.export_unmasked": _("Roster exported with full personal data"),
-    "holiday.create": _("Holiday calendar: date added"),
-    "holiday.update": _("Holiday calendar: date changed"),
-    "holiday.delete": _("Holiday calendar: date removed"),
-    "holiday.notice": _("Holiday calendar: notice entered"),
-    "holiday.notice_delete": _("Holiday calendar: notice deleted"),
-    "demo.seed": _("Demo data created (organisations and accounts)"),
-    "demo.members": _("Demo data created (members)"),
-    "audit.rekey": _("Audit chain keyed from here on (re-key record)"),
-    "password.reset": _("Worker reset their password by one-time code"),
-    "account.mobile_change": _("Worker changed their sign-in number"),
 }
 
 
@@ -100,7 +46,7 @@ def user_has_perm_at_root(context, perm: str) -> bool:
 
 @register.filter
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    return AuditAction.label_of(action)
 
 
 @register.filter

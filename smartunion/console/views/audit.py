@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from smartunion.accounts.models import Role, User
 from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.selectors import roles_by_code, staff_names_by_id
 from smartunion.console.forms import AuditFilterForm
 from smartunion.console.helpers import render_page, staff_required
+from smartunion.core.audit_log import audit_event_list, audit_event_page
 from smartunion.core.models import AuditEvent
-from smartunion.core.scoping import Scope, scopes_disabled, subtree_q
+from smartunion.core.scoping import Scope
 from smartunion.members.models import Membership, Person, Transfer
 from smartunion.orgs.models import Enterprise, Org
-
-AUDIT_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ def _subjects(events: list[AuditEvent], user) -> None:
     roles: dict[str, Role] = {}
     staff: dict[int, User] = {}
     if by_type["accounts.rolegrant"]:
-        roles = {role.code: role for role in Role.objects.all()}
+        roles = roles_by_code()
     staff_ids = by_type["grant.user"] | _ids(
         e.actor_id for e in events if e.actor_id and not e.actor_label.startswith("worker#")
     )
@@ -97,10 +95,7 @@ def _subjects(events: list[AuditEvent], user) -> None:
         if e.object_type == "accounts.user" and not e.object_repr.startswith("worker#")
     )
     if staff_ids:
-        with scopes_disabled():  # staff accounts are not org-owned rows; only their names are shown
-            staff = {
-                u.pk: u for u in User.objects.filter(pk__in=staff_ids).only("pk", "username", "display_name")
-            }
+        staff = staff_names_by_id(ids=staff_ids)
 
     def person(p: Person | None, missing: str) -> Shown:
         if p is None:
@@ -184,41 +179,31 @@ def _subjects(events: list[AuditEvent], user) -> None:
             e.shown_object = Shown(e.object_repr)
 
 
-def _day_start(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @require_GET
 @staff_required(perm="audit.view", lists=True)
 def audit_log(request):
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("org").order_by("-seq")
+    filters = {}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["action"]:
-            events = events.filter(action__exact=data["action"])
-        if data["outcome"]:
-            events = events.filter(outcome=data["outcome"])
-        if data["actor"]:
-            events = events.filter(actor_label=data["actor"].strip())
-        if data["date_from"]:
-            events = events.filter(created_at__gte=_day_start(data["date_from"]))
-        if data["date_to"]:
-            events = events.filter(created_at__lt=_day_start(data["date_to"] + timedelta(days=1)))
-        if data["org"]:
-            events = events.filter(subtree_q(data["org"].path, field="org"))
+        filters = {
+            "action": data["action"],
+            "outcome": data["outcome"],
+            "actor_label": data["actor"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+            "org": data["org"],
+        }
     before = request.GET.get("before", "")
-    if before.isdigit():
-        events = events.filter(seq__lt=int(before))
-    # Keyset pages: one query whatever the page, the next page starts below the last seq shown.
-    rows = list(events[: AUDIT_PAGE_SIZE + 1])
+    rows, next_before = audit_event_page(
+        audit_event_list(**filters), before=int(before) if before.isdigit() else None
+    )
     params = request.GET.copy()
     params.pop("before", None)
     newest_query = params.urlencode()
     next_query = ""
-    if len(rows) > AUDIT_PAGE_SIZE:
-        rows = rows[:AUDIT_PAGE_SIZE]
-        params["before"] = str(rows[-1].seq)
+    if next_before is not None:
+        params["before"] = str(next_before)
         next_query = params.urlencode()
     _subjects(rows, request.user)
     picked = form.cleaned_data.get("org") if form.is_bound and hasattr(form, "cleaned_data") else None

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from smartunion.accounts.middleware import SUPPORTED, request_address
-from smartunion.accounts.models import User, UserKind
+from smartunion.accounts.models import User
+from smartunion.accounts.selectors import staff_pending_get
 from smartunion.accounts.services import (
     WrongEnd,
     second_factor_verify,
@@ -47,7 +48,7 @@ def _pending_staff(request) -> User | None:
     started = request.session.get(PENDING_AT, 0)
     if not pk or time.time() - started > PENDING_SECONDS:
         return None
-    return User.objects.filter(pk=pk, kind=UserKind.STAFF, is_active=True).first()
+    return staff_pending_get(pk=pk)
 
 
 def _restart(request):

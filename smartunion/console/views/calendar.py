@@ -19,10 +19,10 @@ from smartunion.console.calendar_forms import (
     notice_years,
 )
 from smartunion.console.helpers import apply_domain_error, calendar_warning, render_page, staff_required
-from smartunion.core.calendar import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
 from smartunion.core.errors import Conflict, ValidationFailed
-from smartunion.core.selectors import calendar_year, calendar_year_status, holiday_override_get
-from smartunion.core.services import (
+from smartunion.holidays.calendar import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
+from smartunion.holidays.selectors import calendar_year, calendar_year_status, holiday_override_get
+from smartunion.holidays.services import (
     CalendarChange,
     editable_years,
     holiday_notice_check,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from smartunion.accounts.models import RoleGrant
 from smartunion.accounts.permissions import has_perm, has_perm_at_root, orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.selectors import role_grants_of_user
 from smartunion.console.helpers import calendar_warning, render_page, staff_required
 from smartunion.members.selectors import applications_queue, transfers_incoming, transfers_open
 from smartunion.orgs.selectors import enterprise_search, org_search
@@ -73,7 +73,7 @@ def _shortcuts(user) -> list[tuple[str, str]]:
 @staff_required
 def home(request):
     user = request.user
-    grants = list(RoleGrant.objects.filter(user=user).select_related("role", "org").order_by("org__path"))
+    grants = role_grants_of_user(user=user)
     for grant in grants:
         grant.org_link = has_perm(user, "orgs.view", grant.org)
     context = {

@@ -3,13 +3,7 @@ status, edit, ask for a transfer, and enrol a member on a worker's behalf."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from datetime import date
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
@@ -27,13 +21,12 @@ from smartunion.console.member_forms import (
     StatusChangeForm,
     TransferRequestForm,
 )
-from smartunion.core import crypto
+from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
 from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, TransferStatus
 from smartunion.members.selectors import (
     classify_query,
-    keyset_page,
     membership_history,
     person_get,
     person_memberships,
@@ -71,18 +64,14 @@ MOVE_LABELS = {
 
 # --- keyset cursors ---------------------------------------------------------------------------------
 # A cursor is the last row's key values (a name, for the member list), sealed with the field key
-# (core.crypto: authenticated encryption) together with the name of its list: it reads as noise in
-# a URL or an access log, and one list's cursor pasted into another is refused (the first page,
-# with a notice), never read as the wrong keys.
+# together with the name of its list (core/pagination.py): it reads as noise in a URL or an access
+# log, and one list's cursor pasted into another is refused (the first page, with a notice), never
+# read as the wrong keys.
 
 
-def encode_cursor(values: tuple | None, *, list_name: str) -> str:
+def encode_cursor(values: tuple | list | None, *, list_name: str) -> str:
     """An opaque "after this row" token for the next-page link of the list ``list_name``."""
-    if values is None:
-        return ""
-    plain = [v.isoformat() if isinstance(v, date) else v for v in values]
-    raw = json.dumps({"list": list_name, "after": plain}, ensure_ascii=False, separators=(",", ":"))
-    return base64.urlsafe_b64encode(crypto.encrypt_blob(raw.encode())).decode().rstrip("=")
+    return "" if values is None else pagination.encode_cursor(values, seal=list_name)
 
 
 def decode_cursor(request, *, list_name: str, arity: int) -> tuple | None:
@@ -92,19 +81,10 @@ def decode_cursor(request, *, list_name: str, arity: int) -> tuple | None:
     if not raw:
         return None
     try:
-        sealed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        payload = json.loads(crypto.decrypt_blob(sealed).decode())
-    except (ValueError, binascii.Error, UnicodeDecodeError, crypto.DecryptionError):
-        payload = None
-    values = payload.get("after") if isinstance(payload, dict) and payload.get("list") == list_name else None
-    if (
-        not isinstance(values, list)
-        or len(values) != arity
-        or not all(isinstance(v, str | int) for v in values)
-    ):
+        return tuple(pagination.decode_cursor(raw, arity=arity, seal=list_name))
+    except pagination.InvalidCursor:
         messages.warning(request, _("This page link is not valid: here is the first page."))
         return None
-    return tuple(values)
 
 
 def cursor_page(request, qs, *, list_name: str, keys: tuple[str, ...] = ("real_name", "id"), limit: int):
@@ -112,13 +92,13 @@ def cursor_page(request, qs, *, list_name: str, keys: tuple[str, ...] = ("real_n
     was followed)."""
     after = decode_cursor(request, list_name=list_name, arity=len(keys))
     try:
-        rows, cursor = keyset_page(qs, after=after, limit=limit, keys=keys)
-    except (ValueError, TypeError, DjangoValidationError):
+        rows, last = pagination.keyset_rows(qs, order=keys, after=after, limit=limit)
+    except pagination.InvalidCursor:
         # Signed by us for this list, yet its values do not fit (the list's keys changed since).
         messages.warning(request, _("This page link is not valid: here is the first page."))
         after = None
-        rows, cursor = keyset_page(qs, after=None, limit=limit, keys=keys)
-    return rows, encode_cursor(cursor, list_name=list_name), after is not None
+        rows, last = pagination.keyset_rows(qs, order=keys, after=None, limit=limit)
+    return rows, encode_cursor(last, list_name=list_name), after is not None
 
 
 def next_page_url(request, cursor: str) -> str:

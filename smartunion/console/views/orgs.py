@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.models import RoleGrant
 from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.selectors import role_grants_at_org
 from smartunion.console.forms import MoveForm, OrgForm
 from smartunion.console.helpers import (
     apply_domain_error,
@@ -110,7 +110,7 @@ def org_detail(request, pk):
     can_view_grants = has_perm(user, "roles.view", org)
     grants = []
     if can_view_grants:
-        grants = RoleGrant.objects.filter(org=org).select_related("user", "role").order_by("user__username")
+        grants = role_grants_at_org(org=org)
     context = {
         "org": org,
         "ancestors": ancestors_i_may_view(user, org),

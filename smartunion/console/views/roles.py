@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.models import RoleGrant, User, UserKind
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.selectors import role_grant_get, role_grant_list, staff_grantee_find, staff_pick_list
 from smartunion.accounts.services import role_grant, role_revoke, staff_create, staff_get_in_scope, totp_reset
 from smartunion.console.forms import ConfirmForm, RoleGrantForm, StaffForm
 from smartunion.console.helpers import (
@@ -23,19 +22,7 @@ from smartunion.console.helpers import (
     staff_required,
 )
 from smartunion.core.errors import Locked, NotFound, ValidationFailed
-from smartunion.orgs.models import Org
 from smartunion.orgs.selectors import org_get
-
-
-def _grantee(actor, username: str) -> User | None:
-    """The staff account named in the grant form, looked for only among staff homed where the actor
-    may grant roles: any other username reads as unknown, so the form tells nobody which usernames
-    exist elsewhere in the federation."""
-    with scope_with_perm(actor, "roles.grant"):
-        return User.objects.filter(
-            username=username, kind=UserKind.STAFF, home_org__in=Org.objects.all()
-        ).first()
-
 
 STAFF_PICK_LIMIT = 20
 
@@ -44,16 +31,9 @@ STAFF_PICK_LIMIT = 20
 @staff_required(perm="roles.grant", lists=True)
 def staff_pick(request):
     """The choices of the grant form's staff picker (htmx): staff accounts homed where the user may
-    grant roles (the same rule as ``_grantee``), by part of the name or username."""
+    grant roles (the same rule as ``staff_grantee_find``), by part of the name or username."""
     q = request.GET.get("q", "").strip()
-    staff = []
-    if q:
-        staff = list(
-            User.objects.filter(kind=UserKind.STAFF, home_org__in=Org.objects.all())
-            .filter(Q(display_name__icontains=q) | Q(username__icontains=q))
-            .select_related("home_org")
-            .order_by("display_name", "username")[:STAFF_PICK_LIMIT]
-        )
+    staff = staff_pick_list(q=q, limit=STAFF_PICK_LIMIT) if q else []
     return render(request, "console/_staff_picker.html#choices", {"staff": staff, "q": q})
 
 
@@ -61,14 +41,9 @@ def staff_pick(request):
 @staff_required(perm="roles.view", lists=True)
 def role_grants(request):
     q = request.GET.get("q", "").strip()
-    grants = RoleGrant.objects.select_related("user", "role", "org").order_by(
-        "org__path", "user__username", "pk"
-    )
-    if q:
-        grants = grants.filter(user__username__icontains=q)
     context = {
         "q": q,
-        "page": paginate(request, grants),
+        "page": paginate(request, role_grant_list(username_part=q)),
         "query": query_without_page(request),
         "can_grant": has_perm(request.user, "roles.grant"),
     }
@@ -86,7 +61,7 @@ def role_grant_view(request):
             pass
     form = RoleGrantForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        grantee = _grantee(request.user, form.cleaned_data["username"])
+        grantee = staff_grantee_find(actor=request.user, username=form.cleaned_data["username"])
         if grantee is None:
             form.add_error("username", _("There is no staff account with this username."))
         else:
@@ -117,22 +92,15 @@ def role_grant_view(request):
     context = {
         "form": form,
         "picked_org": picked,
-        "picked_staff": _grantee(request.user, username) if username else None,
+        "picked_staff": staff_grantee_find(actor=request.user, username=username) if username else None,
     }
     return render_page(request, "console/role_grant_form.html", context)
-
-
-def _grant_get(pk) -> RoleGrant:
-    try:
-        return RoleGrant.objects.select_related("user", "role", "org").get(pk=int(pk))
-    except (RoleGrant.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("This role grant does not exist.")) from None
 
 
 @require_http_methods(["GET", "POST"])
 @staff_required
 def role_revoke_view(request, pk):
-    grant = _grant_get(pk)
+    grant = role_grant_get(pk=pk)
     require_perm(request.user, "roles.grant", grant.org)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

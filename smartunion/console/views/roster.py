@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -134,8 +135,6 @@ def roster_template_download(request, file_format: str):
 
 
 def _attachment(filename: str) -> str:
-    from django.utils.http import content_disposition_header
-
     return content_disposition_header(as_attachment=True, filename=filename)
 
 

@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import mask_id_number, mask_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.scoping import subtree_q
@@ -169,8 +170,6 @@ def roster_export(
         text.detach()
         content_type = "text/csv; charset=utf-8"
     else:
-        import xlsxwriter
-
         workbook = xlsxwriter.Workbook(
             out,
             {
@@ -194,7 +193,7 @@ def roster_export(
     out.seek(0)
     with transaction.atomic():
         audit_record(
-            action="roster.export_unmasked" if unmask else "roster.export",
+            action=AuditAction.ROSTER_EXPORT_UNMASKED if unmask else AuditAction.ROSTER_EXPORT,
             actor=actor,
             obj=org,
             org=org,

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+import xlsxwriter
 from django.utils.translation import gettext_lazy
 
 from smartunion.core.errors import ValidationFailed
@@ -146,7 +147,6 @@ def roster_template(*, file_format: str = "xlsx") -> tuple[bytes, str, str]:
     if file_format == "csv":
         text = ",".join(headers) + "\r\n"
         return codecs.BOM_UTF8 + text.encode(), "会员名册模板.csv", "text/csv; charset=utf-8"
-    import xlsxwriter
 
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})

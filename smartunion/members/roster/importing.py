@@ -21,8 +21,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scope_for_orgs, scopes_disabled
@@ -182,7 +183,7 @@ def roster_import_validate(*, actor, org: Org, upload, client_address: str = "")
             with transaction.atomic():
                 roster_import.save()
                 audit_record(
-                    action="roster.validate",
+                    action=AuditAction.ROSTER_VALIDATE,
                     actor=actor,
                     obj=roster_import,
                     org=org,
@@ -290,8 +291,6 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
 
 
 def _commit_task(pk: int, actor_pk: int | None, client_address: str) -> None:
-    from smartunion.accounts.models import User
-
     with scopes_disabled():
         actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
         org = RosterImport.objects.select_related("org").get(pk=pk).org
@@ -398,7 +397,7 @@ def _check_and_write(roster_import: RosterImport, *, actor, client_address: str,
         )
         skipped_total = roster_import.skipped_count + skipped
         audit_record(
-            action="roster.import",
+            action=AuditAction.ROSTER_IMPORT,
             actor=actor,
             obj=roster_import,
             org=org,

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
 
 from smartunion.members.roster.files import (
     MAX_CELL_BYTES,
@@ -309,8 +310,6 @@ def _workbook_sheets(
 
 def read_xlsx_sheets(path: Path) -> Iterator[Sheet]:
     """The workbook's worksheets, the active one first, each read only once it is found bounded."""
-    from python_calamine import CalamineError, CalamineWorkbook
-
     row_limit = settings.ROSTER_MAX_ROWS + TITLE_ROWS
     try:
         with zipfile.ZipFile(path) as archive, path.open("rb") as handle:

@@ -4,7 +4,7 @@ One module per area; every public name is re-exported here, so ``from smartunion
 import X`` keeps working:
 
 - ``search``: member search and the member list at a million members (``member_rows`` and the
-  shapes of its SQL statement), keyset pages.
+  shapes of its SQL statement).
 - ``records``: reads for staff pages: a person, their memberships and transfers, the queues, who
   opened a record.
 - ``worker``: the worker's own records (mobile web and API), outside any staff scope.
@@ -28,7 +28,6 @@ from smartunion.members.selectors.search import (
     MemberRow,
     SearchKind,
     classify_query,
-    keyset_page,
     member_query_error,
     member_rows,
     person_search,
@@ -36,8 +35,6 @@ from smartunion.members.selectors.search import (
 from smartunion.members.selectors.worker import (
     WorkerMembership,
     my_active_membership,
-    my_inbox,
-    my_inbox_counts,
     my_memberships,
     my_person,
     my_transfers,
@@ -54,14 +51,11 @@ __all__ = [
     "applications_escalated",
     "applications_queue",
     "classify_query",
-    "keyset_page",
     "member_query_error",
     "member_rows",
     "membership_get",
     "membership_history",
     "my_active_membership",
-    "my_inbox",
-    "my_inbox_counts",
     "my_memberships",
     "my_person",
     "my_transfers",

@@ -8,11 +8,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.core.audit import AuditAction
 from smartunion.core.errors import NotFound
-from smartunion.core.scoping import path_upper_bound, subtree_q
+from smartunion.core.models import AuditEvent
+from smartunion.core.scoping import path_upper_bound, scopes_disabled, subtree_q
 from smartunion.members.models import (
     HOLDING_STATUSES,
     Membership,
+    MembershipEvent,
     MembershipStatus,
     Person,
     Transfer,
@@ -102,8 +105,6 @@ def transfers_incoming(*, roots: tuple[str, ...]) -> QuerySet[Transfer]:
 
 
 def membership_history(*, person: Person) -> QuerySet:
-    from smartunion.members.models import MembershipEvent
-
     # Only the events of memberships in the viewer's scope: a union does not read another union's
     # reasons (a suspension elsewhere) after a member moves to it.
     return MembershipEvent.objects.filter(
@@ -114,19 +115,16 @@ def membership_history(*, person: Person) -> QuerySet:
 def person_access_history(*, person: Person):
     """Who in the union opened, unmasked or exported this person's record, and when (for the
     worker's own page). Read under the worker's own rule: only their record."""
-    from smartunion.core.models import AuditEvent
-    from smartunion.core.scoping import scopes_disabled
-
     with scopes_disabled():
         seen = Q(
             object_type="members.person",
             object_id=str(person.pk),
             action__in=[
-                "person.view",
-                "person.unmask",
-                "person.update",
-                "person.enrol",
-                "roster.export_unmasked",
+                AuditAction.PERSON_VIEW,
+                AuditAction.PERSON_UNMASK,
+                AuditAction.PERSON_UPDATE,
+                AuditAction.PERSON_ENROL,
+                AuditAction.ROSTER_EXPORT_UNMASKED,
             ],
         )
         # An unmasked roster export is recorded once, on the union exported (members/roster/), not
@@ -139,7 +137,7 @@ def person_access_history(*, person: Person):
             created_at__lte=OuterRef("created_at"),
             org__path__startswith=OuterRef("org__path"),
         )
-        seen |= Q(Exists(member_then), action="roster.export_unmasked", object_type="orgs.org")
+        seen |= Q(Exists(member_then), action=AuditAction.ROSTER_EXPORT_UNMASKED, object_type="orgs.org")
         return list(
             AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200]
         )

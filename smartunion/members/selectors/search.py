@@ -18,13 +18,20 @@ from django.db import connection
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core import crypto
 from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
 from smartunion.core.errors import ValidationFailed
 from smartunion.core.prepared import prepared
 from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, subtree_q
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
-from smartunion.members.services import id_number_index, mobile_index
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    Membership,
+    MembershipStatus,
+    Person,
+    id_number_index,
+    mobile_index,
+)
 from smartunion.orgs.models import Org
 
 _ID_RE = re.compile(r"^[0-9]{17}[0-9Xx]$")
@@ -67,8 +74,6 @@ def member_query_error(kind: SearchKind) -> ValidationFailed | None:
 def _mobile_match(value: str) -> Q:
     """The contact mobile on the record, or the sign-in mobile of the worker account linked to it
     (both carry the same blind index)."""
-    from smartunion.accounts.models import User
-
     index = mobile_index(value)
     # A scalar subquery (the sign-in mobile is unique), so PostgreSQL ORs two index scans instead
     # of joining every person to the accounts table.
@@ -96,25 +101,6 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
         # Through the scoped manager: a membership out of scope is neither shown nor filtered on.
         qs = qs.filter(pk__in=Membership.objects.filter(status=status).values("person"))
     return qs.order_by("real_name", "id")
-
-
-def keyset_page(
-    qs: QuerySet, *, after: tuple | None, limit: int, keys: tuple[str, ...] = ("real_name", "id")
-):
-    """One page after the cursor ``after`` (the last row's key values); returns (rows, next_cursor)."""
-    if after is not None:
-        condition = Q()
-        for i, key in enumerate(keys):
-            step = Q(**{f"{key}__gt": after[i]})
-            for prior, value in zip(keys[:i], after[:i], strict=False):
-                step &= Q(**{prior: value})
-            condition |= step
-        qs = qs.filter(condition)
-    rows = list(qs[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = tuple(getattr(rows[-1], k) for k in keys) if more and rows else None
-    return rows, next_cursor
 
 
 # --- The member list, at a million members ----------------------------------------------------------

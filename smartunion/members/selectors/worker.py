@@ -5,16 +5,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, Transfer
+from smartunion.core.errors import ValidationFailed
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    OccupationTag,
+    Person,
+    Transfer,
+)
 
 
 def my_person(*, user) -> Person | None:
     """The worker's own person record (none before their first application, none once closed)."""
-    from smartunion.core.scoping import scopes_disabled
-
     if user is None or not user.is_authenticated:
         return None
     with scopes_disabled():
@@ -27,11 +35,6 @@ def my_person(*, user) -> Person | None:
 
 def my_memberships(*, person: Person | None) -> list[Membership]:
     """The worker's memberships and applications, newest first, each with its history (``events``)."""
-    from django.db.models import Prefetch
-
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
     if person is None:
         return []
     with scopes_disabled():
@@ -47,8 +50,6 @@ def my_memberships(*, person: Person | None) -> list[Membership]:
 
 def my_active_membership(*, user) -> Membership | None:
     """The worker's active membership: the one that has a card."""
-    from smartunion.core.scoping import scopes_disabled
-
     if user is None or not user.is_authenticated:
         return None
     with scopes_disabled():
@@ -60,8 +61,6 @@ def my_active_membership(*, user) -> Membership | None:
 
 
 def my_transfers(*, person: Person | None) -> list[Transfer]:
-    from smartunion.core.scoping import scopes_disabled
-
     if person is None:
         return []
     with scopes_disabled():
@@ -72,28 +71,7 @@ def my_transfers(*, person: Person | None) -> list[Transfer]:
         )
 
 
-def my_inbox(*, user, limit: int = 50):
-    """The worker's inbox messages, newest first."""
-    from smartunion.core.models import InboxMessage
-
-    return list(InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
-
-
-def my_inbox_counts(*, user) -> tuple[int, int]:
-    """(all, unread) messages in the worker's inbox."""
-    from django.db.models import Count
-
-    from smartunion.core.models import InboxMessage
-
-    counts = InboxMessage.objects.filter(user=user).aggregate(
-        total=Count("id"), unread=Count("id", filter=Q(read_at__isnull=True))
-    )
-    return counts["total"], counts["unread"]
-
-
 def occupation_tags():
-    from smartunion.members.models import OccupationTag
-
     return OccupationTag.objects.order_by("id")
 
 
@@ -107,9 +85,6 @@ class WorkerMembership:
 def worker_membership(*, user) -> WorkerMembership:
     """A worker's own membership and its history. Read under the worker's own rule (their record
     only), outside any staff scope."""
-    from smartunion.core.scoping import scopes_disabled
-    from smartunion.members.models import MembershipEvent
-
     with scopes_disabled():
         person = Person.objects.select_related("org").filter(user=user, closed_at__isnull=True).first()
         if person is None:
@@ -131,9 +106,6 @@ def worker_membership(*, user) -> WorkerMembership:
 
 def occupation_tags_by_code(*, codes: list[str]) -> list:
     """The tags named by ``codes``; an unknown code is a field error naming it."""
-    from smartunion.core.errors import ValidationFailed
-    from smartunion.members.models import OccupationTag
-
     tags = list(OccupationTag.objects.filter(code__in=codes))
     unknown = sorted(set(codes) - {tag.code for tag in tags})
     if unknown:

@@ -3,8 +3,8 @@
 One module per area; every public name is re-exported here, so ``from smartunion.members.services
 import X`` keeps working:
 
-- ``people``: personal data (blind indexes, the one cleaning of a person's fields); staff opening,
-  unmasking and correcting a record.
+- ``people``: personal data (setting the ID number and mobile, the one cleaning of a person's
+  fields); staff opening, unmasking and correcting a record.
 - ``membership``: membership numbers, the one status transition, staff enrolment and status
   changes, the blocker on deleting a union with members.
 - ``joining``: applying (工会法 第三条, 中国工会章程), deciding, withdrawing.
@@ -12,15 +12,14 @@ import X`` keeps working:
 - ``cards``: the e-member card's token and its verification.
 - ``activation``: a worker's account linked to the record union staff entered, by the mobile.
 - ``self_service``: the worker's own data (PIPL 第四十四条—第四十七条): export, correction, closing.
-- ``inbox``: the notices sent to a worker's inbox.
 
 Inside the package, modules import each other by their own names (``services.people``), never
 through this package, so patch a name where it is looked up.
 """
 
+from smartunion.members.models import id_number_index, mobile_index
 from smartunion.members.services.activation import Activation, person_link, worker_activate
 from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
-from smartunion.members.services.inbox import inbox_mark_read, inbox_send
 from smartunion.members.services.joining import join_apply, join_decide, join_withdraw, joinable
 from smartunion.members.services.membership import (
     STAFF_STATUS_MOVES,
@@ -35,8 +34,6 @@ from smartunion.members.services.people import (
     PERSON_FIELDS,
     birth_and_sex,
     clean_person_data,
-    id_number_index,
-    mobile_index,
     person_open,
     person_set_id_number,
     person_set_mobile,
@@ -68,8 +65,6 @@ __all__ = [
     "card_verify",
     "clean_person_data",
     "id_number_index",
-    "inbox_mark_read",
-    "inbox_send",
     "join_apply",
     "join_decide",
     "join_withdraw",

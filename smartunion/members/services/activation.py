@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.services import one_time_code_prove, worker_account_create, worker_register_check
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, NotFound
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
-from smartunion.members.services.inbox import inbox_send
-from smartunion.members.services.people import mobile_index
+from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, mobile_index
+from smartunion.notifications.services import notify
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
     person.user = user
     membership = _current_membership(person)
     audit_record(
-        action="worker.activate",
+        action=AuditAction.WORKER_ACTIVATE,
         actor=user,
         obj=person,
         org=person.org,
@@ -80,7 +79,7 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
         data={"via": via},
     )
     if membership is not None:
-        inbox_send(
+        notify(
             user=user,
             title=_("Your membership of %(org)s is linked to this account") % {"org": membership.org.name},
             body=(_("Your membership number is %(number)s.") % {"number": membership.number})
@@ -106,7 +105,7 @@ def worker_activate(
         code=code,
         purpose="register",
         client_address=client_address,
-        action="worker.register",
+        action=AuditAction.WORKER_REGISTER,
         signs_in=True,
     )
     with scopes_disabled(), transaction.atomic():
@@ -142,7 +141,7 @@ def person_link(*, user, mobile: str, code: str, client_address: str = "") -> Pe
         code=code,
         purpose="link",
         client_address=client_address,
-        action="worker.activate",
+        action=AuditAction.WORKER_ACTIVATE,
         user=user,
     )
     with scopes_disabled(), transaction.atomic():

@@ -19,15 +19,15 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.accounts.services import attempt_begin
-from smartunion.core.audit import audit_record
-from smartunion.core.calendar import add_working_days
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, Locked, ValidationFailed
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.holidays.calendar import add_working_days
 from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipEvent, MembershipStatus, Person
-from smartunion.members.services.inbox import inbox_send
 from smartunion.members.services.membership import membership_transition
 from smartunion.members.services.people import _apply_person_data, clean_person_data
+from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org
 
 
@@ -87,7 +87,7 @@ def join_apply(
     except ValidationFailed as exc:
         if lookup is not None and exc.fields.get("id_number") == [_id_number_on_file()]:
             audit_record(
-                action="membership.apply",
+                action=AuditAction.MEMBERSHIP_APPLY,
                 actor=user,
                 org=org,
                 client_address=client_address,
@@ -189,14 +189,14 @@ def _join_apply(
             person.occupation_tags.set(data["occupation_tags"])
         MembershipEvent.objects.create(membership=membership, to_status=MembershipStatus.APPLYING, actor=user)
         audit_record(
-            action="membership.apply",
+            action=AuditAction.MEMBERSHIP_APPLY,
             actor=user,
             obj=membership,
             org=org,
             client_address=client_address,
             data={"sensitive_consent": True} if consent else None,
         )
-        inbox_send(
+        notify(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
             body=_("The union answers by %(date)s.") % {"date": membership.due_date.isoformat()},
@@ -228,7 +228,7 @@ def join_decide(
             raise Conflict(_("This person is already an active member elsewhere.")) from exc
         user = membership.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=(_("Welcome to %(org)s") if approve else _("%(org)s did not accept your application"))
                 % {"org": membership.org.name},

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_id_number
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
@@ -24,10 +24,12 @@ from smartunion.members.models import (
     MembershipNumber,
     MembershipStatus,
     Person,
+    id_number_index,
 )
-from smartunion.members.services.inbox import inbox_send
-from smartunion.members.services.people import _apply_person_data, clean_person_data, id_number_index
+from smartunion.members.services.people import _apply_person_data, clean_person_data
+from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
+from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
 
 # --- membership numbers ---------------------------------------------------------------------------
 
@@ -74,7 +76,7 @@ def membership_transition(
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )
         audit_record(
-            action="membership.transition",
+            action=AuditAction.MEMBERSHIP_TRANSITION,
             actor=actor,
             obj=membership,
             org=membership.org,
@@ -159,7 +161,7 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
             reason=_("Enrolled by union staff"),
         )
         audit_record(
-            action="member.enrol",
+            action=AuditAction.MEMBER_ENROL,
             actor=actor,
             obj=membership,
             org=org,
@@ -167,9 +169,11 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
             data={"person": person.pk},
         )
         # On the person too, so the worker's access history shows who enrolled them.
-        audit_record(action="person.enrol", actor=actor, obj=person, org=org, client_address=client_address)
+        audit_record(
+            action=AuditAction.PERSON_ENROL, actor=actor, obj=person, org=org, client_address=client_address
+        )
         if person.user_id:
-            inbox_send(
+            notify(
                 user_id=person.user_id,
                 title=_("%(org)s enrolled you as a member") % {"org": org.name},
                 body=_("Your membership number is %(number)s.") % {"number": membership.number},
@@ -214,7 +218,7 @@ def membership_set_status(
         )
         user = locked.person.user
         if user is not None:
-            inbox_send(
+            notify(
                 user=user,
                 title=_("Your membership of %(org)s is now: %(status)s")
                 % {"org": locked.org.name, "status": MembershipStatus(to).label},
@@ -235,7 +239,5 @@ def _members_block_org_delete(org: Org) -> str | None:
 
 
 def register_org_delete_blocker() -> None:
-    from smartunion.orgs.services import DELETE_BLOCKER_CHECKS
-
     if _members_block_org_delete not in DELETE_BLOCKER_CHECKS:
         DELETE_BLOCKER_CHECKS.append(_members_block_org_delete)

@@ -9,26 +9,18 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
+from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome
 from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import EmploymentForm, Person, Sex, WageBracket
+from smartunion.members.models import EmploymentForm, Person, Sex, WageBracket, id_number_index, mobile_index
 from smartunion.orgs.models import Enterprise
 
 # --- personal data -------------------------------------------------------------------------------
-
-
-def id_number_index(id_number: str) -> str:
-    return crypto.blind_index(id_number, purpose="id_number")
-
-
-def mobile_index(mobile: str) -> str:
-    return crypto.blind_index(mobile, purpose="mobile")
 
 
 def birth_and_sex(id_number: str) -> tuple[date, str]:
@@ -121,18 +113,18 @@ def person_open(*, actor, pk, client_address: str = "") -> Person:
     except (Person.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This person does not exist.")) from None
     require_perm(actor, "members.view", person.org)
-    audit_record(action="person.view", actor=actor, obj=person, org=person.org, client_address=client_address)
+    audit_record(
+        action=AuditAction.PERSON_VIEW, actor=actor, obj=person, org=person.org, client_address=client_address
+    )
     return person
 
 
 def person_unmask(*, actor, person: Person, field: str, client_address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
-    from smartunion.accounts.permissions import has_perm
-
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
         audit_record(
-            action="person.unmask",
+            action=AuditAction.PERSON_UNMASK,
             actor=actor,
             obj=person,
             org=person.org,
@@ -144,7 +136,7 @@ def person_unmask(*, actor, person: Person, field: str, client_address: str = ""
     if field not in {"id_number", "mobile"}:
         raise ValidationFailed(fields={"field": [_("Only the ID number or the mobile can be shown.")]})
     audit_record(
-        action="person.unmask",
+        action=AuditAction.PERSON_UNMASK,
         actor=actor,
         obj=person,
         org=person.org,
@@ -168,7 +160,7 @@ def person_update(*, actor, person: Person, data: dict[str, Any], client_address
             person.occupation_tags.set(tags)
             changed = sorted([*changed, "occupation_tags"])
         audit_record(
-            action="person.update",
+            action=AuditAction.PERSON_UPDATE,
             actor=actor,
             obj=person,
             org=person.org,

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.services import one_time_code_prove, password_confirm
-from smartunion.core.audit import audit_record
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import NotFound
-from smartunion.core.models import InboxMessage
 from smartunion.core.scoping import scopes_disabled
+from smartunion.members.display import access_entries
 from smartunion.members.models import (
     HOLDING_STATUSES,
     Membership,
@@ -23,9 +23,11 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
+from smartunion.members.selectors import person_access_history
 from smartunion.members.services.membership import membership_transition
 from smartunion.members.services.people import clean_person_data, person_set_mobile
 from smartunion.members.services.transfers import _transfer_cancel_locked
+from smartunion.notifications.selectors import inbox_list
 
 
 def my_contact_update(*, user, mobile: str, code: str, client_address: str = "") -> Person:
@@ -42,7 +44,7 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
         code=code,
         purpose="contact",
         client_address=client_address,
-        action="person.self_update",
+        action=AuditAction.PERSON_SELF_UPDATE,
         user=user,
     )
     with scopes_disabled(), transaction.atomic():
@@ -52,7 +54,7 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
         person_set_mobile(person, cleaned["mobile"])
         person.save(update_fields=["mobile_encrypted", "mobile_index", "updated_at"])
         audit_record(
-            action="person.self_update",
+            action=AuditAction.PERSON_SELF_UPDATE,
             actor=user,
             obj=person,
             org=person.org,
@@ -131,7 +133,7 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
         )
         user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         audit_record(
-            action="account.close",
+            action=AuditAction.ACCOUNT_CLOSE,
             actor=user,
             obj=person,
             org=person.org if person else None,
@@ -143,8 +145,6 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""
-    from smartunion.members.display import access_entries
-    from smartunion.members.selectors import person_access_history
 
     def when(value) -> str | None:
         return value.isoformat() if value else None
@@ -174,7 +174,7 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
             "access_history": [],
             "inbox": [
                 {"title": m.title, "body": m.body, "sent_at": when(m.created_at), "read_at": when(m.read_at)}
-                for m in InboxMessage.objects.filter(user=user).order_by("-created_at", "-id")
+                for m in inbox_list(user=user, limit=None)
             ],
         }
         if person is not None:
@@ -256,7 +256,7 @@ def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
                 for e, entry in zip(events, access_entries(events), strict=True)
             ]
         audit_record(
-            action="person.self_export",
+            action=AuditAction.PERSON_SELF_EXPORT,
             actor=user,
             obj=person if person is not None else user,
             org=person.org if person is not None else None,

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import require_perm
-from smartunion.core.audit import audit_record
+from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
@@ -20,8 +20,8 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
-from smartunion.members.services.inbox import inbox_send
 from smartunion.members.services.membership import allocate_membership_numbers, membership_transition
+from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 
 TRANSFERABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
@@ -66,7 +66,7 @@ def transfer_request(
             reason=(reason or "").strip(),
         )
         audit_record(
-            action="transfer.request",
+            action=AuditAction.TRANSFER_REQUEST,
             actor=actor,
             obj=transfer,
             org=to_org,
@@ -98,7 +98,7 @@ def transfer_decide(
             transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
             transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
             audit_record(
-                action="transfer.reject",
+                action=AuditAction.TRANSFER_REJECT,
                 actor=actor,
                 obj=transfer,
                 org=transfer.to_org,
@@ -137,14 +137,14 @@ def transfer_decide(
         transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
         user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
         if user is not None:
-            inbox_send(
+            notify(
                 user_id=user,
                 title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
             )
         transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
         audit_record(
-            action="transfer.approve",
+            action=AuditAction.TRANSFER_APPROVE,
             actor=actor,
             obj=transfer,
             org=transfer.to_org,
@@ -155,8 +155,6 @@ def transfer_decide(
 
 
 def _can(user, perm: str, org: Org) -> bool:
-    from smartunion.accounts.permissions import has_perm
-
     return has_perm(user, perm, org)
 
 
@@ -169,7 +167,7 @@ def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_ad
     transfer.reason = reason
     transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit_record(
-        action="transfer.cancel",
+        action=AuditAction.TRANSFER_CANCEL,
         actor=actor,
         obj=transfer,
         org=transfer.to_org,

@@ -7,14 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from smartunion.core.calendar import (
+from smartunion.core.errors import NotFound
+from smartunion.holidays.calendar import (
     package_holiday_name,
     package_is_workday,
     package_knows_year,
     package_special_days,
 )
-from smartunion.core.errors import NotFound
-from smartunion.core.models import HolidayOverride
+from smartunion.holidays.models import HolidayOverride
 
 
 class DaySource:

@@ -1,3 +1,11 @@
+"""``manage.py seed_demo``: the demo federation (``orgs.demo``), then its members (``members.demo``).
+
+The command lives in ``members``, the one domain app allowed to import both halves (members sits
+above orgs in the layers, docs/architecture.md): in ``orgs`` it made orgs import members. A later
+domain with demo data of its own (cases, benefits) adds its step here or, once there are several,
+gives the seeder a registry of steps filled in each app's ``AppConfig.ready``.
+"""
+
 from __future__ import annotations
 
 import time

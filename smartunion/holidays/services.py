@@ -20,10 +20,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from smartunion.core.audit import audit_record
-from smartunion.core.calendar import package_knows_year
+from smartunion.accounts.permissions import has_perm_at_root
+from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from smartunion.core.models import HolidayOverride
+from smartunion.holidays.calendar import package_knows_year
+from smartunion.holidays.models import HolidayOverride
 
 CALENDAR_PERM = "calendar.change"
 NOTE_MAX_LENGTH = 200
@@ -48,8 +49,6 @@ class CalendarChange:
 
 def require_calendar_admin(actor) -> None:
     """``actor=None`` is system work (a management command run by the operator)."""
-    from smartunion.accounts.permissions import has_perm_at_root
-
     if actor is not None and not has_perm_at_root(actor, CALENDAR_PERM):
         raise Forbidden(
             _("Only an administrator of the top-level federation may change the holiday calendar.")
@@ -84,7 +83,7 @@ def holiday_override_create(
             raise _taken(when) from exc
         moved = finish()
         audit_record(
-            action="holiday.create",
+            action=AuditAction.HOLIDAY_CREATE,
             actor=actor,
             obj=override,
             client_address=client_address,
@@ -120,7 +119,7 @@ def holiday_override_update(
             raise _taken(when) from exc
         moved = finish()
         audit_record(
-            action="holiday.update",
+            action=AuditAction.HOLIDAY_UPDATE,
             actor=actor,
             obj=current,
             client_address=client_address,
@@ -141,7 +140,7 @@ def holiday_override_delete(*, actor, override: HolidayOverride, client_address:
         HolidayOverride.objects.filter(pk=current.pk).delete()
         moved = finish()
         audit_record(
-            action="holiday.delete",
+            action=AuditAction.HOLIDAY_DELETE,
             actor=actor,
             obj=current,
             client_address=client_address,
@@ -358,7 +357,7 @@ def holiday_notice_enter(
             ) from exc
         moved = finish()
         audit_record(
-            action="holiday.notice",
+            action=AuditAction.HOLIDAY_NOTICE,
             actor=actor,
             client_address=client_address,
             data={
@@ -382,7 +381,7 @@ def holiday_notice_delete(*, actor, year: int, client_address: str = "") -> Cale
         HolidayOverride.objects.filter(pk__in=[r.pk for r in rows]).delete()
         moved = finish()
         audit_record(
-            action="holiday.notice_delete",
+            action=AuditAction.HOLIDAY_NOTICE_DELETE,
             actor=actor,
             client_address=client_address,
             data={"year": year, "dates": [_describe(r) for r in rows], "deadlines_moved": moved},

@@ -1,5 +1,6 @@
-"""Senders of one-time codes. The local backend writes the code to the log (development only);
-an SMS backend implements the same ``send``."""
+"""Text-message (SMS) senders, chosen by the ``OTP_SENDER`` setting (a dotted class path): today they
+carry one-time codes. The local backend writes the code to the log (development only); an SMS
+gateway's backend implements the same ``send``. Called through ``notifications.services``."""
 
 from __future__ import annotations
 

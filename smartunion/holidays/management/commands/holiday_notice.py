@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from smartunion.core.errors import DomainError
-from smartunion.core.services import holiday_notice_check, holiday_notice_enter
+from smartunion.holidays.services import holiday_notice_check, holiday_notice_enter
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """Working days (DOMAIN.md, "Working days and deadlines").
 
 China's holiday calendar comes from the `chinese-calendar` package (the State Council's yearly
-notice), corrected by an administrator's override table (``core.HolidayOverride``, edited on the
-console's holiday calendar page, ``core.services``). For years the package does not know yet,
+notice), corrected by an administrator's override table (``holidays.HolidayOverride``, edited on the
+console's holiday calendar page, ``holidays.services``). For years the package does not know yet,
 weekends are rest days unless an override says otherwise; the console warns about such years until
 an administrator enters the year's notice.
 """
@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 import chinese_calendar
+
+from smartunion.holidays.models import HolidayOverride
 
 # The years the installed package carries data for (1.11.0: 2004–2026). A module constant rather
 # than a question put to the package each time, so tests can pretend a newer package is older.
@@ -70,8 +72,6 @@ def working_days_between(start: date, end: date, *, overrides: Overrides) -> int
 
 
 def overrides_between(first: date, last: date) -> dict[date, bool]:
-    from smartunion.core.models import HolidayOverride
-
     return dict(
         HolidayOverride.objects.filter(date__gte=first, date__lte=last).values_list("date", "is_workday")
     )
