@@ -6,6 +6,7 @@ Variables (see docs/deploy.md):
   DATABASE_URL     default: SQLite file var/smartunion.sqlite3 in WAL mode
   DATABASE_SERVER_SIDE_BINDING  PostgreSQL: 1 (default) prepares hot statements; 0 behind some poolers
   REDIS_URL        optional; cache and hot counters. Sign-in lockout never depends on it.
+  CELERY_BROKER_URL  optional; the task queue's broker (Redis). Without it tasks run in-process
   ALLOWED_HOSTS    comma-separated; default 127.0.0.1,localhost in development
   FIELD_ENCRYPTION_KEYS  "version:base64key,..." for personal-data encryption (first is current)
   AUDIT_CHAIN_KEY  secret keying the audit chain's hashes; required in production, var/ in development
@@ -16,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -222,6 +224,9 @@ CARD_VERIFY_RATE = os.environ.get("CARD_VERIFY_RATE", "60/m")
 # rosters of more rows than ROSTER_SYNC_ROWS are imported by a background task.
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", "2000"))
+# An import "committing" with no sign of life for this long stopped with its process (a restart, a
+# crash, a worker lost for good): its transaction rolled back, and it is shown failed, to retry.
+ROSTER_COMMIT_STALE_SECONDS = int(os.environ.get("ROSTER_COMMIT_STALE_SECONDS", str(15 * 60)))
 # At most this many member rows in one roster: a sheet that holds cells further down is refused before
 # it is read (split the roster into files), whatever the file declares.
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
@@ -259,6 +264,38 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 TIME_ZONE = "Asia/Shanghai"
 USE_TZ = True
+
+# --- Tasks: Celery (smartunion/celery.py, core/tasks.py; docs/decisions/0015) -----------------------
+# With a broker (Redis, another database number than the cache's) long and scheduled work runs in
+# the Celery worker and beat (docs/deploy.md). Without one, a task runs in a thread of the process
+# that queues it, so `make run` needs nothing but Python; a broker that cannot be reached is no error
+# either: the task then runs in-process too.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Several installations sharing one Redis each take their own queue.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "smartunion")
+# A message is acknowledged when its task ends, not when it starts: a worker process lost during the
+# task (killed, out of memory) hands the message back and the task runs again. So every task must be
+# safe to run twice.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long import holds back no message queued behind it
+CELERY_TASK_IGNORE_RESULT = True  # a task records its outcome in its own rows: no result backend
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True  # a worker started before Redis waits for it
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A message still unacknowledged after this long (its whole worker was lost) is delivered again.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 5,
+    "socket_timeout": 30,
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below, redacted
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic work, declared once: run by `celery beat`, or by `manage.py run_scheduled` from cron where
+# there is no beat (each job at most once per period). Intervals or celery.schedules.crontab.
+CELERY_BEAT_SCHEDULE = {
+    "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
+    "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
+}
 
 # --- Static -------------------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -84,3 +84,17 @@ class RateLimitHit(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "created_at"])]
+
+
+class ScheduledRun(models.Model):
+    """The last run of a periodic job (settings.CELERY_BEAT_SCHEDULE) by ``manage.py run_scheduled``:
+    run from cron every minute, it starts each job once per period. ``name`` is the job's key in the
+    schedule."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -38,9 +38,9 @@ How an import runs:
    in ONE transaction, with one ``roster.import`` audit record; ID numbers and mobiles are
    encrypted field by field (AES-GCM or SM4-GCM, core.crypto) as the rows stream to the database. Rows of people already members of
    this union are skipped, so running the same file again creates nothing. Rosters of more than
-   ROSTER_SYNC_ROWS rows are committed by a background task (core.tasks); progress goes to the
-   cache, because the rows written so far are invisible to other connections until the single
-   transaction commits.
+   ROSTER_SYNC_ROWS rows are committed by a background task (members.tasks, queued by
+   core.tasks.enqueue); progress goes to the cache, because the rows written so far are invisible
+   to other connections until the single transaction commits.
 
 The database stage writes through the database's bulk path (COPY on PostgreSQL, executemany on
 SQLite) with primary keys reserved up front, not ``bulk_create``: at 100,000 rows ``bulk_create``
@@ -76,9 +76,12 @@ from smartunion.members.roster.format import (
 from smartunion.members.roster.importing import (
     roster_import_commit,
     roster_import_get,
+    roster_import_heartbeat,
     roster_import_progress,
     roster_import_validate,
+    roster_import_write,
     roster_imports_expire,
+    roster_imports_fail_stalled,
     roster_imports_recent,
     roster_write_lock,
 )
@@ -107,9 +110,12 @@ __all__ = [
     "roster_export",
     "roster_import_commit",
     "roster_import_get",
+    "roster_import_heartbeat",
     "roster_import_progress",
     "roster_import_validate",
+    "roster_import_write",
     "roster_imports_expire",
+    "roster_imports_fail_stalled",
     "roster_imports_recent",
     "roster_template",
     "roster_write_lock",

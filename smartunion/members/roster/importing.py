@@ -7,11 +7,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.locks import advisory_lock
-from smartunion.core.scoping import scope_for_orgs, scopes_disabled
-from smartunion.core.tasks import run_in_background
+from smartunion.core.scoping import scopes_disabled
+from smartunion.core.tasks import enqueue
 from smartunion.members.models import RosterImport, RosterImportStatus
 from smartunion.members.roster import files as roster_files
 from smartunion.members.roster.checking import check_roster
@@ -40,6 +38,8 @@ from smartunion.members.roster.writing import bulk_write_session, cyclic_gc_paus
 from smartunion.members.services import allocate_membership_numbers
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 
+# Queued by path: members/tasks.py imports this module (core.tasks.enqueue).
+COMMIT_TASK = "smartunion.members.tasks.roster_import_commit_task"
 logger = logging.getLogger(__name__)
 
 
@@ -203,34 +203,50 @@ def roster_import_get(*, pk) -> RosterImport:
         roster_import = RosterImport.objects.select_related("org", "uploaded_by").get(pk=int(pk))
     except (RosterImport.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("This import does not exist.")) from None
-    if roster_import.status == RosterImportStatus.COMMITTING and _worker_gone(roster_import):
-        # The server process stopped (a restart, a crash) during the import: its transaction was
-        # rolled back with the connection, so nothing was written. Say so, and let it be retried.
-        RosterImport.objects.filter(pk=roster_import.pk, status=RosterImportStatus.COMMITTING).update(
-            status=RosterImportStatus.FAILED,
-            finished_at=timezone.now(),
-            failure_reason=_("The server stopped during the import and nothing was written. Try again."),
-        )
+    if roster_import.status == RosterImportStatus.COMMITTING and _commit_stalled(roster_import):
+        _fail_stalled([roster_import.pk])
         roster_import.refresh_from_db()
     return roster_import
 
 
-def _worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+def roster_import_heartbeat(*, pk: int, timings: dict) -> None:
+    """Record that the import's commit is alive now: when it was queued, and again when its task
+    starts (a worker may take it later, or run it again after losing the first run)."""
+    RosterImport.objects.filter(pk=pk, status=RosterImportStatus.COMMITTING).update(
+        timings={**timings, "heartbeat": timezone.now().isoformat()}
+    )
 
 
-def _worker_gone(roster_import: RosterImport) -> bool:
-    """Is the process that runs this import gone? Known only for a process of this machine."""
-    host, _sep, pid = str(roster_import.timings.get("worker", "")).rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+def _commit_stalled(roster_import: RosterImport) -> bool:
+    """No sign of life for ROSTER_COMMIT_STALE_SECONDS: the process running the import stopped (a
+    restart, a crash, a worker lost for good, or no worker took the task). A few seconds per
+    100,000 rows is the normal run, so the limit leaves room for a queue and a wait for the lock."""
+    heartbeat = roster_import.timings.get("heartbeat")
+    since = datetime.fromisoformat(heartbeat) if heartbeat else roster_import.created_at
+    return timezone.now() - since > timedelta(seconds=settings.ROSTER_COMMIT_STALE_SECONDS)
+
+
+def _fail_stalled(pks: list[int]) -> int:
+    # Its transaction was rolled back with the connection, so nothing was written: say so, and let
+    # it be retried (the staged file stays). A late run of its task finds it failed and does nothing.
+    return RosterImport.objects.filter(pk__in=pks, status=RosterImportStatus.COMMITTING).update(
+        status=RosterImportStatus.FAILED,
+        finished_at=timezone.now(),
+        failure_reason=_(
+            "The import stopped before it ended (the server or the task worker stopped) and nothing "
+            "was written. Try again."
+        ),
+    )
+
+
+def roster_imports_fail_stalled() -> int:
+    """Mark failed every stalled import (scheduled: the list of recent imports shows them right
+    even when nobody opens their page)."""
+    with scopes_disabled():  # housekeeping across the whole tree
+        committing = RosterImport.objects.filter(status=RosterImportStatus.COMMITTING).only(
+            "pk", "timings", "created_at"
+        )
+        return _fail_stalled([ri.pk for ri in committing if _commit_stalled(ri)])
 
 
 def roster_imports_recent(*, org: Org | None = None, limit: int = 10):
@@ -268,7 +284,7 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
             status=RosterImportStatus.COMMITTING,
             failure_reason="",
             processed_rows=0,
-            timings={**roster_import.timings, "worker": _worker_name()},
+            timings={**roster_import.timings, "heartbeat": timezone.now().isoformat()},
         )
     )
     if not claimed:
@@ -281,21 +297,12 @@ def roster_import_commit(*, actor, roster_import: RosterImport, client_address: 
     cache.set(_progress_key(roster_import.pk), 0, timeout=24 * 3600)
     to_write = roster_import.total_rows - roster_import.skipped_count
     if to_write > settings.ROSTER_SYNC_ROWS:
-        run_in_background(
-            _commit_task, roster_import.pk, actor.pk if actor is not None else None, client_address
-        )
+        actor_pk = actor.pk if actor is not None else None
+        enqueue(COMMIT_TASK, roster_import.pk, actor_pk, client_address)
     else:
-        _commit(roster_import.pk, actor, client_address)
+        roster_import_write(pk=roster_import.pk, actor=actor, client_address=client_address)
     roster_import.refresh_from_db()
     return roster_import
-
-
-def _commit_task(pk: int, actor_pk: int | None, client_address: str) -> None:
-    with scopes_disabled():
-        actor = User.objects.filter(pk=actor_pk).first() if actor_pk else None
-        org = RosterImport.objects.select_related("org").get(pk=pk).org
-    with scope_for_orgs([org]):  # a background task works in the scope of its org
-        _commit(pk, actor, client_address)
 
 
 # Any constant: the key of PostgreSQL's advisory lock that roster imports write under.
@@ -319,12 +326,17 @@ def roster_write_lock() -> Iterator[None]:
 
 
 @cyclic_gc_paused()
-def _commit(pk: int, actor, client_address: str) -> None:
+def roster_import_write(*, pk: int, actor, client_address: str) -> None:
+    """The commit of an import claimed as "committing": in the request, or in its background task.
+    Records its outcome on the import (done, invalid or failed). Safe to run twice: a run that
+    finds the import no longer committing once it holds the write lock does nothing."""
     roster_import = RosterImport.objects.select_related("org").get(pk=pk)
     timings = dict(roster_import.timings)
     written = False
     try:
         with roster_write_lock():
+            if not RosterImport.objects.filter(pk=pk, status=RosterImportStatus.COMMITTING).exists():
+                return  # another run of its task ended it (a message delivered twice): nothing to do
             written = _check_and_write(
                 roster_import, actor=actor, client_address=client_address, timings=timings
             )
@@ -338,7 +350,7 @@ def _commit(pk: int, actor, client_address: str) -> None:
             if isinstance(exc, IntegrityError)
             else _("The import failed and nothing was written (%(error)s).") % {"error": type(exc).__name__}
         )
-        RosterImport.objects.filter(pk=pk).update(
+        RosterImport.objects.filter(pk=pk, status=RosterImportStatus.COMMITTING).update(
             status=RosterImportStatus.FAILED, finished_at=timezone.now(), failure_reason=reason[:500]
         )
         return
