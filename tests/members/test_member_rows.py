@@ -146,7 +146,7 @@ def test_on_postgresql_a_wide_scope_walks_names_and_a_narrow_one_starts_from_its
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from smartunion.members import selectors
+    from smartunion.members.selectors import search as selectors
 
     selectors._breadth.clear()  # the tree of this test, not of an earlier one
     with scope_with_perm(personas[persona], "members.view"), CaptureQueriesContext(connection) as queries:

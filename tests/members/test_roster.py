@@ -515,7 +515,7 @@ def test_two_rosters_committed_at_once_never_give_one_number_to_two_people(monke
     the second sees the first's rows: one is done, the other names the row, with nothing written."""
     import threading
 
-    from smartunion.members import roster
+    from smartunion.members.roster import importing as roster
 
     restore_migration_data()
     with scopes_disabled():

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from smartunion.core.errors import ValidationFailed
-from smartunion.members import roster_files
+from smartunion.members.roster import files, xlsx
 from tests.members import roster_bombs as bombs
 
 
@@ -20,7 +20,7 @@ def test_many_sheets_declaring_large_grids_are_read_within_one_budget(tmp_path):
     path.write_bytes(bombs.workbook([(f"表{i}", far) for i in range(1, 13)]))
 
     read = cells = 0
-    for sheet in roster_files.read_xlsx_sheets(path):
+    for sheet in xlsx.read_xlsx_sheets(path):
         read += 1
         cells += len(sheet.rows) * max(len(row) for row in sheet.rows)
         assert sheet.sheet_count == 12
@@ -35,11 +35,11 @@ def test_a_row_of_unnumbered_cells_longer_than_a_read_chunk_is_measured_whole(tm
     # (Empty cells, half of them with a style, so that the part is not packed past the ratio.)
     bits = random.Random(7).getrandbits(200_000)
     cells = "".join('<c s="1"/>' if bits >> i & 1 else "<c/>" for i in range(199_999))
-    assert len(cells) > roster_files.CHUNK
+    assert len(cells) > files.CHUNK
     row = f"<row>{cells}<c><v>1</v></c></row>"
     path = tmp_path / "wide.xlsx"
     path.write_bytes(bombs.workbook([("名册", bombs.sheet_xml(row * 41))]))
 
     with pytest.raises(ValidationFailed) as refused:
-        next(roster_files.read_xlsx_sheets(path))
+        next(xlsx.read_xlsx_sheets(path))
     assert "41 行 × 200,000 列超出了名册的范围" in refused.value.message

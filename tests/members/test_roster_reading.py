@@ -1,6 +1,6 @@
-"""Reading a roster, bounded whatever the file declares (members/roster_files.py): each bomb gets its
-message with nothing written and the upload removed; the sheet that holds the roster is read and
-named; hidden rows are flagged; old formats are told to be saved as .xlsx."""
+"""Reading a roster, bounded whatever the file declares (members/roster/files.py and xlsx.py): each bomb
+gets its message with nothing written and the upload removed; the sheet that holds the roster is read
+and named; hidden rows are flagged; old formats are told to be saved as .xlsx."""
 
 from __future__ import annotations
 

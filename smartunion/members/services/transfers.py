@@ -1,0 +1,199 @@
+"""Transfers: membership follows the work relationship and transfers with it (中国工会章程). The member
+or the sending union asks, the receiving union approves; either side may call a waiting one off."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.core.audit import AuditAction, audit_record
+from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import (
+    HOLDING_STATUSES,
+    Membership,
+    MembershipEvent,
+    MembershipStatus,
+    Person,
+    Transfer,
+    TransferStatus,
+)
+from smartunion.members.services.membership import allocate_membership_numbers, membership_transition
+from smartunion.notifications.services import notify
+from smartunion.orgs.models import GRASSROOTS_KINDS, Org
+
+TRANSFERABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
+
+
+def transfer_allowed(actor, person: Person) -> bool:
+    """Who may ask for a member's transfer: the member themselves, or staff holding
+    ``members.change`` on the member's current union (the receiving union approves). A receiving
+    union cannot pull a member it only sees through a wider role."""
+    if not actor.is_staff_member:
+        return person.user_id == actor.pk
+    return _can(actor, "members.change", person.org)
+
+
+def transfer_request(
+    *, actor, person: Person, to_org: Org, reason: str = "", client_address: str = ""
+) -> Transfer:
+    """The member (their own account) or the sending union asks; the receiving union approves."""
+    if not transfer_allowed(actor, person):
+        if actor.is_staff_member:
+            raise Forbidden(_("You cannot manage this member's transfer."))
+        raise NotFound(_("This person does not exist."))
+    if to_org.kind not in GRASSROOTS_KINDS and not to_org.accepts_direct_joining:
+        raise ValidationFailed(fields={"to_org": [_("A member transfers to a grassroots union.")]})
+    with scopes_disabled(), transaction.atomic():
+        person = Person.objects.select_for_update().get(pk=person.pk)
+        current = Membership.objects.filter(person=person, status__in=HOLDING_STATUSES).first()
+        if current is None:
+            raise Conflict(_("Only a member can transfer."))
+        if current.status not in TRANSFERABLE_STATUSES:
+            raise Conflict(_("A suspended membership cannot be transferred; reinstate it first."))
+        if current.org_id == to_org.pk:
+            raise ValidationFailed(fields={"to_org": [_("This is already the member's union.")]})
+        if Transfer.objects.filter(person=person, status=TransferStatus.REQUESTED).exists():
+            raise Conflict(_("A transfer for this member is already waiting for approval."))
+        transfer = Transfer.objects.create(
+            person=person,
+            from_membership=current,
+            from_org=current.org,
+            to_org=to_org,
+            requested_by=actor,
+            reason=(reason or "").strip(),
+        )
+        audit_record(
+            action=AuditAction.TRANSFER_REQUEST,
+            actor=actor,
+            obj=transfer,
+            org=to_org,
+            client_address=client_address,
+            data={"from_org": current.org_id},
+        )
+    return transfer
+
+
+def transfer_decide(
+    *, actor, transfer: Transfer, approve: bool, reason: str = "", client_address: str = ""
+) -> Transfer:
+    """The receiving union approves: in one transaction, with the person's row locked, the old
+    membership becomes "transferred out" and the new one "active" — never none, never two."""
+    require_perm(actor, "members.change", transfer.to_org)
+    with scopes_disabled(), transaction.atomic():
+        Person.objects.select_for_update().get(pk=transfer.person_id)
+        transfer = (
+            Transfer.objects.select_for_update()
+            .select_related("from_membership", "to_org")
+            .get(pk=transfer.pk)
+        )
+        if transfer.status != TransferStatus.REQUESTED:
+            raise Conflict(_("This transfer has already been decided."))
+        transfer.decided_by, transfer.decided_at = actor, timezone.now()
+        if not approve:
+            if not (reason or "").strip():
+                raise ValidationFailed(fields={"reason": [_("Give a reason for the rejection.")]})
+            transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
+            transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+            audit_record(
+                action=AuditAction.TRANSFER_REJECT,
+                actor=actor,
+                obj=transfer,
+                org=transfer.to_org,
+                client_address=client_address,
+            )
+            return transfer
+        old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
+        if old.status not in TRANSFERABLE_STATUSES:
+            raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
+        membership_transition(
+            membership=old,
+            to=MembershipStatus.TRANSFERRED_OUT,
+            actor=actor,
+            reason=_("Transferred to %(org)s") % {"org": transfer.to_org.name},
+            client_address=client_address,
+        )
+        # The membership number and the join date follow the member (membership follows the work
+        # relationship and transfers with it): the number moves from the old row to the new one.
+        number, join_date = old.number, old.join_date
+        Membership.objects.filter(pk=old.pk).update(number=None)
+        new = Membership.objects.create(
+            person_id=transfer.person_id,
+            org=transfer.to_org,
+            status=MembershipStatus.ACTIVE,
+            number=number or allocate_membership_numbers(1)[0],
+            join_date=join_date or timezone.localdate(),
+        )
+        MembershipEvent.objects.create(
+            membership=new,
+            from_status="",
+            to_status=MembershipStatus.ACTIVE,
+            actor=actor,
+            reason=_("Transferred from %(org)s") % {"org": old.org.name},
+        )
+        Person.objects.filter(pk=transfer.person_id).update(org=transfer.to_org)
+        transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
+        user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
+        if user is not None:
+            notify(
+                user_id=user,
+                title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
+                body=_("Your membership number stays %(number)s.") % {"number": new.number},
+            )
+        transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
+        audit_record(
+            action=AuditAction.TRANSFER_APPROVE,
+            actor=actor,
+            obj=transfer,
+            org=transfer.to_org,
+            client_address=client_address,
+            data={"from_org": old.org_id, "membership": new.pk},
+        )
+    return transfer
+
+
+def _can(user, perm: str, org: Org) -> bool:
+    return has_perm(user, perm, org)
+
+
+def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_address: str) -> None:
+    transfer.status, transfer.decided_by, transfer.decided_at = (
+        TransferStatus.CANCELLED,
+        actor,
+        timezone.now(),
+    )
+    transfer.reason = reason
+    transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_record(
+        action=AuditAction.TRANSFER_CANCEL,
+        actor=actor,
+        obj=transfer,
+        org=transfer.to_org,
+        client_address=client_address,
+    )
+
+
+def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
+    """Whoever may ask for the transfer may call it off while it waits (the member, the sending
+    union), and so may the receiving union (it may also simply reject)."""
+    with scopes_disabled():
+        person = Person.objects.get(pk=transfer.person_id)
+    return transfer_allowed(actor, person) or (
+        actor.is_staff_member and _can(actor, "members.change", transfer.to_org)
+    )
+
+
+def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
+    """Call off a waiting transfer (``transfer_cancel_allowed``)."""
+    if not transfer_cancel_allowed(actor, transfer):
+        raise Forbidden(_("You cannot manage this member's transfer."))
+    with scopes_disabled(), transaction.atomic():
+        transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
+        if transfer.status != TransferStatus.REQUESTED:
+            raise Conflict(_("This transfer has already been decided."))
+        _transfer_cancel_locked(
+            transfer=transfer, actor=actor, reason=(reason or "").strip(), client_address=client_address
+        )
+    return transfer
