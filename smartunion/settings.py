@@ -220,7 +220,7 @@ JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "1
 CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
 # POST /api/v1/cards/verify per API token ("number/s|m|h|d"), counted in the cache.
 CARD_VERIFY_RATE = os.environ.get("CARD_VERIFY_RATE", "60/m")
-# Roster import (members/roster.py): files over the size limit are refused before they are read;
+# Roster import (members/roster/): files over the size limit are refused before they are read;
 # rosters of more rows than ROSTER_SYNC_ROWS are imported by a background task.
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", "2000"))

@@ -346,7 +346,7 @@ class RosterImportStatus(models.TextChoices):
 
 class RosterImport(models.Model):
     """One roster file a grassroots union uploads: its check, then its all-or-nothing import
-    (members/roster.py). The file itself is kept only until the import is done or found invalid."""
+    (members/roster/). The file itself is kept only until the import is done or found invalid."""
 
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports"
@@ -374,7 +374,7 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     failure_reason = models.CharField(max_length=500, blank=True)
     timings = models.JSONField(default=dict, blank=True)
-    # What the preview tells beside the errors (members/roster.py, ``RosterReport``): the columns not
+    # What the preview tells beside the errors (members/roster/report.py, ``RosterReport``): the columns not
     # read, the totals rows skipped, the errors counted per column, the rows that differ from the record.
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

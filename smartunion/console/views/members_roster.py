@@ -1,5 +1,5 @@
 """Roster pages: download the template, upload a roster and see every bad row, import it with a
-progress bar, export the roster of a union. The rules live in members/roster.py."""
+progress bar, export the roster of a union. The rules live in members/roster/."""
 
 from __future__ import annotations
 
