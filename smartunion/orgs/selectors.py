@@ -14,6 +14,7 @@ from smartunion.core.errors import NotFound
 from smartunion.core.scoping import current_scope, scopes_disabled
 from smartunion.core.tree import ancestor_paths, subtree_q
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org, OrgKind
+from smartunion.orgs.services import kind_fits_under
 
 
 def org_get(*, pk) -> Org:
@@ -43,6 +44,24 @@ def org_search(*, q: str = "", parent: Org | None = None, kind: str = "") -> Que
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def org_move_candidates(*, org: Org, q: str, limit: int) -> list[Org]:
+    """New parents to offer ``org`` among the active scope's orgs matching ``q``: of a kind the node
+    may stand under (never a service body), and never the node itself, one of its own branches or
+    its present parent. The move service refuses these anyway; the picker just does not offer them."""
+    parent_kinds = [kind for kind in OrgKind.values if kind_fits_under(org.kind, kind)]
+    qs = org_search(q=q).filter(kind__in=parent_kinds).exclude(subtree_q(org.path)).exclude(pk=org.parent_id)
+    return list(qs[:limit])
+
+
+def org_pick_choices(*, q: str, grassroots: bool, limit: int) -> list[Org]:
+    """An organisation picker's choices in the active scope: the orgs matching ``q``, or before
+    anything is typed the scope's top nodes; only grassroots unions when ``grassroots``."""
+    orgs = org_search(q=q) if q else org_roots_for_scope()
+    if grassroots:
+        orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
+    return list(orgs[:limit])
 
 
 def org_children(*, parent: Org) -> QuerySet[Org]:

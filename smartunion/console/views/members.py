@@ -4,7 +4,6 @@ status, edit, ask for a transfer, and enrol a member on a worker's behalf."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, r
 from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, TransferStatus
+from smartunion.members.models import HOLDING_STATUSES, MembershipStatus, Person, TransferStatus
 from smartunion.members.selectors import (
     classify_query,
     membership_history,
@@ -128,10 +127,9 @@ def member_list(request):
     filters = form.cleaned_data
     q = filters.get("q", "")
     kind = classify_query(q).kind
-    newest_first = Membership.objects.order_by("-created_at", "-id")
     try:
-        qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
-            Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
+        qs = person_search(
+            q=q, org=filters.get("org"), status=filters.get("status", ""), with_memberships=True
         )
     except ValidationFailed as exc:  # digits short of a full number: say what to type
         apply_domain_error(form, exc)

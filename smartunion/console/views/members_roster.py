@@ -28,8 +28,7 @@ from smartunion.members.roster import (
     roster_imports_recent,
     roster_template,
 )
-from smartunion.orgs.models import GRASSROOTS_KINDS
-from smartunion.orgs.selectors import org_get, org_roots_for_scope
+from smartunion.orgs.selectors import org_get, org_pick_choices
 
 
 def _picked_org(request):
@@ -68,7 +67,7 @@ def roster_home(request):
             imports = roster_imports_recent()
             if org is None:
                 # A grassroots union's staff have one union to choose: choose it for them.
-                choices = list(org_roots_for_scope().filter(kind__in=GRASSROOTS_KINDS)[:2])
+                choices = org_pick_choices(q="", grassroots=True, limit=2)
                 org = choices[0] if len(choices) == 1 else None
     context = {
         "form": form,

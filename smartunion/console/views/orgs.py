@@ -23,9 +23,8 @@ from smartunion.console.helpers import (
 )
 from smartunion.core.codes import mask_phone
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
-from smartunion.core.scoping import subtree_q
 from smartunion.orgs import services
-from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
+from smartunion.orgs.models import Org
 from smartunion.orgs.selectors import (
     enterprise_get,
     enterprise_search,
@@ -33,12 +32,13 @@ from smartunion.orgs.selectors import (
     org_ancestors,
     org_children,
     org_get,
+    org_move_candidates,
+    org_pick_choices,
     org_roots_for_scope,
     org_search,
 )
 from smartunion.orgs.services import (
     enterprise_has_perm,
-    kind_fits_under,
     kinds_allowed_under,
     org_create,
     org_delete,
@@ -264,15 +264,8 @@ def move_candidates(user, org: Org, q: str) -> list[Org]:
     """New parents to offer: where the user may change the tree, of a kind the node may stand under
     (never a service body), and never the node itself or one of its own branches. The service
     refuses these anyway; the picker just does not offer them."""
-    parent_kinds = [kind for kind in OrgKind.values if kind_fits_under(org.kind, kind)]
     with scope_with_perm(user, "orgs.change"):
-        qs = (
-            org_search(q=q)
-            .filter(kind__in=parent_kinds)
-            .exclude(subtree_q(org.path))
-            .exclude(pk=org.parent_id)
-        )
-        return list(qs[:PICKER_LIMIT])
+        return org_move_candidates(org=org, q=q, limit=PICKER_LIMIT)
 
 
 @require_GET
@@ -288,10 +281,7 @@ def org_pick(request):
     q = request.GET.get("q", "").strip()
     with scope_with_perm(request.user, perm):
         # Before anything is typed: the top nodes where the flag is held.
-        orgs = org_search(q=q) if q else org_roots_for_scope()
-        if grassroots:
-            orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
-        orgs = list(orgs[:PICKER_LIMIT])
+        orgs = org_pick_choices(q=q, grassroots=grassroots, limit=PICKER_LIMIT)
     # A required picker with a single choice chooses it; an optional one (a filter) never does.
     context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
     return render(request, "console/orgs/_org_picker.html#choices", context)

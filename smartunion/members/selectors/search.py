@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
@@ -81,10 +81,13 @@ def _mobile_match(value: str) -> Q:
     return Q(mobile_index=index) | Q(user_id=account)
 
 
-def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> QuerySet[Person]:
+def person_search(
+    *, q: str = "", org: Org | None = None, status: str = "", with_memberships: bool = False
+) -> QuerySet[Person]:
     """People in scope matching ``q`` (full contact or sign-in mobile, full ID number, or name
     prefix), ordered for keyset pagination by (real_name, id). Digits short of a full number raise
-    ``ValidationFailed`` on ``q``."""
+    ``ValidationFailed`` on ``q``. ``with_memberships``: each person's memberships in scope, newest
+    first, in ``memberships_newest`` (one query for the page)."""
     kind = classify_query(q)
     if (error := member_query_error(kind)) is not None:
         raise error
@@ -100,6 +103,9 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
     if status:
         # Through the scoped manager: a membership out of scope is neither shown nor filtered on.
         qs = qs.filter(pk__in=Membership.objects.filter(status=status).values("person"))
+    if with_memberships:
+        newest_first = Membership.objects.order_by("-created_at", "-id")
+        qs = qs.prefetch_related(Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest"))
     return qs.order_by("real_name", "id")
 
 
