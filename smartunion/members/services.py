@@ -54,6 +54,7 @@ from smartunion.members.models import (
     id_number_index,
     mobile_index,
 )
+from smartunion.members.policies import can_cancel_transfer, can_request_transfer, can_verify_card
 from smartunion.members.selectors import person_access_history
 from smartunion.notifications.selectors import inbox_list
 from smartunion.notifications.services import notify
@@ -427,7 +428,7 @@ def transfer_request(
     *, actor, person: Person, to_org: Org, reason: str = "", client_address: str = ""
 ) -> Transfer:
     """The member (their own account) or the sending union asks; the receiving union approves."""
-    if not transfer_allowed(actor, person):
+    if not can_request_transfer(actor, person):
         if actor.is_staff_member:
             raise Forbidden(_("You cannot manage this member's transfer."))
         raise NotFound(_("This person does not exist."))
@@ -573,8 +574,8 @@ def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
 
 
 def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
-    """Call off a waiting transfer (``transfer_cancel_allowed``)."""
-    if not transfer_cancel_allowed(actor, transfer):
+    """Call off a waiting transfer (``policies.can_cancel_transfer``)."""
+    if not can_cancel_transfer(actor, transfer):
         raise Forbidden(_("You cannot manage this member's transfer."))
     with scopes_disabled(), transaction.atomic():
         transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)
@@ -645,7 +646,7 @@ def card_check(*, actor, token: str) -> CardCheck:
     """A staff member verifies a card shown to them: merchant clerks (``benefits.redeem``), union
     staff (``members.view``). Cards are shown across the federation, so the flag may be held
     anywhere; the answer reveals only what the card shows."""
-    if not (_can(actor, "benefits.redeem", None) or _can(actor, "members.view", None)):
+    if not can_verify_card(actor):
         raise Forbidden(_("You may not verify member cards."))
     return card_verify(token=token)
 
