@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import has_perm
 from smartunion.core.errors import NotFound
 from smartunion.core.scoping import current_scope, scopes_disabled
 from smartunion.core.tree import ancestor_paths, subtree_q
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org, OrgKind
+from smartunion.orgs.policies import can_view_org
 from smartunion.orgs.services import kind_fits_under
 
 
@@ -83,12 +83,12 @@ def enterprise_get(*, pk) -> Enterprise:
 
 
 def union_may_be_named(*, viewer, union: Org | None) -> bool:
-    """May ``viewer`` see which union ``union`` is (its name, a link to it)? Only with ``orgs.view``
-    on it, the organisation tree's own rule. The one rule for a union reached through another
-    record: an enterprise is in scope through either of its two unions, so the other one may lie
+    """May ``viewer`` see which union ``union`` is (its name, a link to it)? Only if they may open it
+    (``can_view_org``), the organisation tree's own rule. The one rule for a union reached through
+    another record: an enterprise is in scope through either of its two unions, so the other one may lie
     where the viewer may not look. The console then shows "—", the API ``{"id": null, "name":
     null}``."""
-    return union is not None and has_perm(viewer, "orgs.view", union)
+    return union is not None and can_view_org(viewer, union)
 
 
 def enterprises_name_unions(*, viewer, enterprises) -> None:

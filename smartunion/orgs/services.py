@@ -13,7 +13,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import RoleGrant, User
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import (
@@ -34,6 +34,12 @@ from smartunion.orgs.models import (
     Org,
     OrgKind,
     TreeLock,
+)
+from smartunion.orgs.policies import (
+    require_change_enterprise,
+    require_change_org,
+    require_delete_enterprise,
+    require_delete_org,
 )
 
 ORG_FIELDS = (
@@ -168,7 +174,7 @@ def org_create(*, actor, parent: Org | None, client_address: str = "", **data: A
     if actor is not None:
         if parent is None:
             raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
-        require_perm(actor, "orgs.change", parent)
+        require_change_org(actor, parent)
     missing = {f: [_("This field is required.")] for f in ("name", "kind", "region_code") if not data.get(f)}
     if missing:
         raise ValidationFailed(fields=missing)
@@ -199,7 +205,7 @@ def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
 
 def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org:
     if actor is not None:
-        require_perm(actor, "orgs.change", org)
+        require_change_org(actor, org)
     cleaned = _clean_org_fields(data, parent=org.parent)
     new_kind = cleaned.get("kind", org.kind)
     if new_kind != org.kind:
@@ -242,8 +248,8 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
 def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> Org:
     """Move ``org`` and its whole subtree under ``new_parent``: one UPDATE of the moved rows."""
     if actor is not None:
-        require_perm(actor, "orgs.change", org)
-        require_perm(actor, "orgs.change", new_parent)
+        require_change_org(actor, org)
+        require_change_org(actor, new_parent)
     with transaction.atomic():
         _lock_tree()
         # Re-read under the lock: another move may have changed both paths since the request began.
@@ -290,7 +296,7 @@ def _max_subtree_path_length(org: Org) -> int:
 
 def org_delete(*, actor, org: Org, client_address: str = "") -> None:
     if actor is not None:
-        require_perm(actor, "orgs.delete", org)
+        require_delete_org(actor, org)
     with transaction.atomic():
         _lock_tree()
         org = Org.objects.select_for_update().get(pk=org.pk)
@@ -343,18 +349,6 @@ DELETE_BLOCKER_CHECKS: list = []
 # --- Enterprises ---------------------------------------------------------------------------------
 
 MAX_HEADCOUNT = 10_000_000
-
-
-def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
-    """Staff may act on an enterprise through its responsible union or its covering union."""
-    return has_perm(user, perm, enterprise.org) or (
-        enterprise.covering_union is not None and has_perm(user, perm, enterprise.covering_union)
-    )
-
-
-def require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
-    if not enterprise_has_perm(user, perm, enterprise):
-        require_perm(user, perm, enterprise.org)  # raises Forbidden with the usual message
 
 
 ENTERPRISE_FIELDS = (
@@ -461,7 +455,7 @@ def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any)
 
 def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = "", **data: Any) -> Enterprise:
     if actor is not None:
-        require_enterprise_perm(actor, "enterprises.change", enterprise)
+        require_change_enterprise(actor, enterprise)
     cleaned = _clean_enterprise(data, instance=enterprise)
     try:
         with transaction.atomic():
@@ -486,7 +480,7 @@ def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = ""
 
 def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = "") -> None:
     if actor is not None:
-        require_enterprise_perm(actor, "enterprises.delete", enterprise)
+        require_delete_enterprise(actor, enterprise)
     with transaction.atomic():
         audit_record(
             action=AuditAction.ENTERPRISE_DELETE,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
 from smartunion.console.forms.members import (
     MemberEditForm,
     MemberEnrolForm,
@@ -24,6 +24,13 @@ from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
 from smartunion.members.models import HOLDING_STATUSES, MembershipStatus, Person, TransferStatus
+from smartunion.members.policies import (
+    can_change_member,
+    can_enrol_member,
+    can_request_transfer,
+    can_unmask,
+    require_change_member,
+)
 from smartunion.members.selectors import (
     classify_query,
     membership_history,
@@ -40,7 +47,6 @@ from smartunion.members.services import (
     person_open,
     person_unmask,
     person_update,
-    transfer_allowed,
     transfer_request,
 )
 from smartunion.orgs.selectors import (
@@ -153,7 +159,7 @@ def member_list(request):
         if cursor and kind in ("name", "all")
         else "",
         "first_url": f"?{urlencode(params)}" if followed else "",
-        "can_add": has_perm(request.user, "members.change"),
+        "can_add": can_enrol_member(request.user),
     }
     return render_page(request, "console/members/member_list.html", context, partial="results")
 
@@ -181,7 +187,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
     current = next(
         (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)), None
     )
-    can_change = has_perm(user, "members.change", person.org)
+    can_change = can_change_member(user, person)
     moves = membership_staff_moves(current) if current is not None and can_change else []
     context = {
         "person": person,
@@ -191,15 +197,15 @@ def _detail_context(request, person: Person, **extra) -> dict:
         "transfers": transfers,
         "tags": person.occupation_tags.all(),
         "can_change": can_change,
-        "can_unmask": has_perm(user, "members.unmask", person.org),
+        "can_unmask": can_unmask(user, person),
         "moves": [(m, MOVE_LABELS[m]) for m in moves],
         "status_form": StatusChangeForm(),
-        # Who may ask is the service's rule; the button also waits for a transferable membership
+        # Who may ask is the policy's rule; the button also waits for a transferable membership
         # and no transfer already waiting, which the service would refuse with a message.
         "can_transfer": current is not None
         and current.status in TRANSFERABLE_STATUSES
         and not any(t.status == TransferStatus.REQUESTED for t in transfers)
-        and transfer_allowed(user, person),
+        and can_request_transfer(user, person),
         "unmasked": {},
     }
     context.update(extra)
@@ -287,7 +293,7 @@ def _employer_initial(form) -> object:
 @staff_required(perm="members.change")
 def member_edit(request, pk):
     person = person_get(pk=pk)
-    require_perm(request.user, "members.change", person.org)
+    require_change_member(request.user, person)
     initial = {
         "real_name": person.real_name,
         "employment_form": person.employment_form,

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
 from smartunion.console.forms.members import RosterExportForm, RosterUploadForm
 from smartunion.console.helpers import apply_domain_error, render_page, staff_required
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import RosterImportStatus
+from smartunion.members.policies import can_import_roster, can_unmask, require_view_members
 from smartunion.members.roster import (
     COLUMNS,
     EMPLOYMENT_FORM_NAMES,
@@ -40,7 +41,7 @@ def _picked_org(request):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view", lists=True)
 def roster_home(request):
-    can_import = has_perm(request.user, "members.change")
+    can_import = can_import_roster(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     org = _picked_org(request)
     org_errors = []
@@ -99,7 +100,7 @@ def _attachment(filename: str) -> str:
 @staff_required(perm="members.change")
 def roster_import_detail(request, pk):
     roster_import = roster_import_get(pk=pk)
-    require_perm(request.user, "members.view", roster_import.org)
+    require_view_members(request.user, roster_import.org)
     if request.method == "POST":
         try:
             roster_import = roster_import_commit(
@@ -132,7 +133,7 @@ def roster_import_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view", lists=True)
 def roster_export_view(request):
-    may_unmask = has_perm(request.user, "members.unmask")
+    may_unmask = can_unmask(request.user)
     form = RosterExportForm(request.POST or None, may_unmask=may_unmask)
     org = _picked_org(request)
     org_errors = []

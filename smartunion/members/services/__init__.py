@@ -43,9 +43,7 @@ from smartunion.members.services.people import (
 from smartunion.members.services.self_service import account_close, my_contact_update, my_data_export
 from smartunion.members.services.transfers import (
     TRANSFERABLE_STATUSES,
-    transfer_allowed,
     transfer_cancel,
-    transfer_cancel_allowed,
     transfer_decide,
     transfer_request,
 )
@@ -83,9 +81,7 @@ __all__ = [
     "person_unmask",
     "person_update",
     "register_org_delete_blocker",
-    "transfer_allowed",
     "transfer_cancel",
-    "transfer_cancel_allowed",
     "transfer_decide",
     "transfer_request",
     "worker_activate",
