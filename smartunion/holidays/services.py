@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import has_perm_at_root
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -47,7 +48,7 @@ class CalendarChange:
     deadlines_moved: int
 
 
-def require_calendar_admin(actor) -> None:
+def require_calendar_admin(actor: User | None) -> None:
     """``actor=None`` is system work (a management command run by the operator)."""
     if actor is not None and not has_perm_at_root(actor, CALENDAR_PERM):
         raise Forbidden(
@@ -70,7 +71,7 @@ def editable_years(today: date | None = None) -> tuple[int, int]:
 
 
 def holiday_override_create(
-    *, actor, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
+    *, actor: User | None, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
 ) -> CalendarChange:
     require_calendar_admin(actor)
     with transaction.atomic():
@@ -94,7 +95,7 @@ def holiday_override_create(
 
 def holiday_override_update(
     *,
-    actor,
+    actor: User | None,
     override: HolidayOverride,
     day: date | str,
     is_workday: bool | None,
@@ -128,7 +129,9 @@ def holiday_override_update(
     return CalendarChange([current], moved)
 
 
-def holiday_override_delete(*, actor, override: HolidayOverride, client_address: str = "") -> CalendarChange:
+def holiday_override_delete(
+    *, actor: User | None, override: HolidayOverride, client_address: str = ""
+) -> CalendarChange:
     """Remove one override."""
     require_calendar_admin(actor)
     with transaction.atomic():
@@ -194,6 +197,7 @@ def _clean_override(*, day, is_workday, note, current: HolidayOverride | None) -
         ]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert when is not None  # a date that is missing or unreadable is an error above
     return when, bool(is_workday), note
 
 
@@ -334,7 +338,7 @@ def holiday_notice_check(*, year: int | str | None, text: str) -> tuple[int, lis
 
 
 def holiday_notice_enter(
-    *, actor, year: int | str | None, text: str, client_address: str = ""
+    *, actor: User | None, year: int | str | None, text: str, client_address: str = ""
 ) -> CalendarChange:
     """Enter a year's State Council notice: every day off and adjusted working day of it, all or
     nothing. The year then counts as entered (no more warning about it)."""
@@ -370,7 +374,7 @@ def holiday_notice_enter(
     return CalendarChange(rows, moved)
 
 
-def holiday_notice_delete(*, actor, year: int, client_address: str = "") -> CalendarChange:
+def holiday_notice_delete(*, actor: User | None, year: int, client_address: str = "") -> CalendarChange:
     """Remove every date entered as the notice for ``year`` (to enter a corrected one)."""
     require_calendar_admin(actor)
     with transaction.atomic():
