@@ -15,7 +15,7 @@ class UserKind(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     def create_user(self, username: str, password: str | None = None, **extra) -> User:
         user = self.model(username=username, **extra)
         if password:
@@ -51,7 +51,7 @@ class User(AbstractBaseUser):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")

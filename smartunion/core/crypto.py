@@ -162,7 +162,7 @@ def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
     inner.update(f"{purpose}:".encode())
     outer = hashlib.sha256(key.translate(_HMAC_OUTER_PAD))
     inner_copy, outer_copy = inner.copy, outer.copy
-    out = []
+    out: list[str] = []
     append = out.append
     for value in values:
         mac = inner_copy()

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.holidays.calendar import package_knows_year
@@ -61,7 +62,7 @@ def editable_years(today: date | None = None) -> tuple[int, int]:
 
 
 def holiday_override_create(
-    *, actor, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
+    *, actor: User | None, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
 ) -> CalendarChange:
     require_change_calendar(actor)
     with transaction.atomic():
@@ -85,7 +86,7 @@ def holiday_override_create(
 
 def holiday_override_update(
     *,
-    actor,
+    actor: User | None,
     override: HolidayOverride,
     day: date | str,
     is_workday: bool | None,
@@ -119,7 +120,9 @@ def holiday_override_update(
     return CalendarChange([current], moved)
 
 
-def holiday_override_delete(*, actor, override: HolidayOverride, client_address: str = "") -> CalendarChange:
+def holiday_override_delete(
+    *, actor: User | None, override: HolidayOverride, client_address: str = ""
+) -> CalendarChange:
     """Remove one override."""
     require_change_calendar(actor)
     with transaction.atomic():
@@ -185,6 +188,7 @@ def _clean_override(*, day, is_workday, note, current: HolidayOverride | None) -
         ]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert when is not None  # a date that is missing or unreadable is an error above
     return when, bool(is_workday), note
 
 
@@ -325,7 +329,7 @@ def holiday_notice_check(*, year: int | str | None, text: str) -> tuple[int, lis
 
 
 def holiday_notice_enter(
-    *, actor, year: int | str | None, text: str, client_address: str = ""
+    *, actor: User | None, year: int | str | None, text: str, client_address: str = ""
 ) -> CalendarChange:
     """Enter a year's State Council notice: every day off and adjusted working day of it, all or
     nothing. The year then counts as entered (no more warning about it)."""
@@ -361,7 +365,7 @@ def holiday_notice_enter(
     return CalendarChange(rows, moved)
 
 
-def holiday_notice_delete(*, actor, year: int, client_address: str = "") -> CalendarChange:
+def holiday_notice_delete(*, actor: User | None, year: int, client_address: str = "") -> CalendarChange:
     """Remove every date entered as the notice for ``year`` (to enter a corrected one)."""
     require_change_calendar(actor)
     with transaction.atomic():

@@ -33,6 +33,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -95,7 +96,7 @@ GIVEN_FEMALE = (
     "兰 凤 秀 英 婉 雅 珊 楠 茜 蓉 爽 晓 春 媛"
 ).split()
 
-NEW_FORMS = [
+NEW_FORMS: list[tuple[str, int]] = [
     (EmploymentForm.COURIER, 28),
     (EmploymentForm.FOOD_DELIVERY, 30),
     (EmploymentForm.RIDE_HAILING, 16),
@@ -103,7 +104,7 @@ NEW_FORMS = [
     (EmploymentForm.DOMESTIC, 10),
     (EmploymentForm.OTHER_PLATFORM, 6),
 ]
-STANDARD_FORMS = [
+STANDARD_FORMS: list[tuple[str, int]] = [
     (EmploymentForm.STANDARD, 86),
     (EmploymentForm.DISPATCHED, 8),
     (EmploymentForm.PART_TIME, 6),
@@ -117,21 +118,21 @@ PLATFORMS_FOR_FORM: dict[str, tuple[int, ...]] = {
     EmploymentForm.DOMESTIC: (4,),
     EmploymentForm.OTHER_PLATFORM: (),
 }
-WAGES_STANDARD = [
+WAGES_STANDARD: list[tuple[str, int]] = [
     (WageBracket.UNDER_3000, 8),
     (WageBracket.FROM_3000, 30),
     (WageBracket.FROM_5000, 32),
     (WageBracket.FROM_8000, 18),
     (WageBracket.OVER_12000, 12),
 ]
-WAGES_PLATFORM = [
+WAGES_PLATFORM: list[tuple[str, int]] = [
     (WageBracket.UNDER_3000, 10),
     (WageBracket.FROM_3000, 35),
     (WageBracket.FROM_5000, 40),
     (WageBracket.FROM_8000, 13),
     (WageBracket.OVER_12000, 2),
 ]
-FORM_TAGS = {
+FORM_TAGS: dict[str, str] = {
     EmploymentForm.COURIER: "courier",
     EmploymentForm.FOOD_DELIVERY: "delivery_rider",
     EmploymentForm.RIDE_HAILING: "driver",
@@ -563,7 +564,7 @@ def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
 def _insert_many(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     """SQLite's fastest path (``executemany``), values adapted as the ORM would store them."""
     ops = connection.ops
-    adapted: dict[date, str] = {}  # most timestamps are the run's one "now"
+    adapted: dict[date, str | None] = {}  # most timestamps are the run's one "now"
 
     def adapt(value):
         if isinstance(value, date):
@@ -698,7 +699,10 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
             k += 1
             if 1980 <= birth.year <= 2000 and serial % 2 == (1 if n == 0 else 0):  # 王建国, then 李娜
                 break
-        data = {"real_name": account.display_name, "id_number": first17 + id_number_check_char(first17)}
+        data: dict[str, Any] = {
+            "real_name": account.display_name,
+            "id_number": first17 + id_number_check_char(first17),
+        }
         if n == 0:
             data |= {
                 "employer": Enterprise.objects.filter(covering_union=staff_union).order_by("pk").first(),
@@ -710,7 +714,9 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
         else:
             data |= {
                 "employment_form": EmploymentForm.FOOD_DELIVERY,
-                "platform": Enterprise.objects.filter(pk=rider_platform).first(),
+                "platform": Enterprise.objects.filter(pk=rider_platform).first()
+                if rider_platform is not None
+                else None,
                 "wage_bracket": WageBracket.FROM_5000,
             }
             join_apply(user=user, org=direct_union, data=data)
