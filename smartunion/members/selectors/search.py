@@ -20,8 +20,16 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
 from smartunion.core import crypto
-from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
+from smartunion.core.codes import normalise_input
 from smartunion.core.errors import ValidationFailed
+from smartunion.core.personal import (
+    id_number_index,
+    is_mobile,
+    mask_id_number,
+    mask_mobile,
+    mobile_index,
+    normalise_mobile,
+)
 from smartunion.core.prepared import prepared
 from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, subtree_q
 from smartunion.members.models import (
@@ -29,8 +37,6 @@ from smartunion.members.models import (
     Membership,
     MembershipStatus,
     Person,
-    id_number_index,
-    mobile_index,
 )
 from smartunion.orgs.models import Org
 

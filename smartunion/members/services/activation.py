@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.services import one_time_code_prove, worker_account_create, worker_register_check
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, NotFound
+from smartunion.core.personal import mobile_index, validate_mobile
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, mobile_index
+from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
 from smartunion.notifications.services import notify
 
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_id_number
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.personal import id_number_index, validate_id_number
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
     HOLDING_STATUSES,
@@ -24,7 +24,6 @@ from smartunion.members.models import (
     MembershipNumber,
     MembershipStatus,
     Person,
-    id_number_index,
 )
 from smartunion.members.services.people import _apply_person_data, clean_person_data
 from smartunion.notifications.services import notify
