@@ -173,6 +173,12 @@ class MembershipStatus(models.TextChoices):
 
 # A person belongs to at most one grassroots union at a time (enforced by a partial unique index).
 HOLDING_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED, MembershipStatus.RETAINED)
+# A person's current membership: the one they hold, or their open application (at most one of each, by
+# the two partial unique indexes; joining and enrolment refuse a second while either is there). What a
+# person's page shows, what joining and enrolment refuse, what closing an account ends and what keeps a
+# union from being deleted. Transfers and status changes act on a held membership only
+# (HOLDING_STATUSES); members.selectors.records has a selector for each meaning.
+CURRENT_STATUSES = (*HOLDING_STATUSES, MembershipStatus.APPLYING)
 
 # The only moves membership_transition() allows (中国工会章程: voluntary application approved by the
 # grassroots committee; membership follows the work relationship; retired or unemployed keep it).
