@@ -17,13 +17,9 @@ from smartunion.accounts.models import RoleGrant, User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import (
-    INDUSTRY_SECTIONS,
-    normalise_contact_phone,
-    validate_credit_code,
-    validate_division_code,
-)
+from smartunion.core.codes import INDUSTRY_SECTIONS, validate_credit_code, validate_division_code
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.personal import normalise_contact_phone
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tree import PATH_MAX_LENGTH, encode_step, subtree_q
 from smartunion.orgs.models import (

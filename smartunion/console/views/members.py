@@ -23,7 +23,7 @@ from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, r
 from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
-from smartunion.members.models import HOLDING_STATUSES, MembershipStatus, Person, TransferStatus
+from smartunion.members.models import MembershipStatus, Person, TransferStatus
 from smartunion.members.policies import (
     can_change_member,
     can_enrol_member,
@@ -33,8 +33,10 @@ from smartunion.members.policies import (
 )
 from smartunion.members.selectors import (
     classify_query,
+    current_of,
     membership_history,
     person_get,
+    person_held_membership,
     person_memberships,
     person_search,
     person_transfers,
@@ -184,9 +186,7 @@ def _detail_context(request, person: Person, **extra) -> dict:
         memberships = list(person_memberships(person=person))
         history = _labelled(membership_history(person=person))
         transfers = list(person_transfers(person=person))
-    current = next(
-        (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)), None
-    )
+    current = current_of(memberships)
     can_change = can_change_member(user, person)
     moves = membership_staff_moves(current) if current is not None and can_change else []
     context = {
@@ -250,7 +250,7 @@ def member_unmask(request, pk):
 @staff_required(perm="members.change")
 def member_status(request, pk):
     person = person_get(pk=pk)
-    current = next((m for m in person_memberships(person=person) if m.status in HOLDING_STATUSES), None)
+    current = person_held_membership(person=person)
     form = StatusChangeForm(request.POST)
     if current is not None and not request.POST.get("to"):
         # No status chosen (none is chosen in advance): say so on the form, with the reason kept.

@@ -22,8 +22,8 @@ from smartunion.console.helpers import (
     render_page,
     staff_required,
 )
-from smartunion.core.codes import mask_phone
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
+from smartunion.core.personal import mask_phone
 from smartunion.orgs import services
 from smartunion.orgs.models import Org
 from smartunion.orgs.policies import (

@@ -12,7 +12,6 @@ from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
-    HOLDING_STATUSES,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -21,6 +20,7 @@ from smartunion.members.models import (
     TransferStatus,
 )
 from smartunion.members.policies import can_cancel_transfer, can_request_transfer
+from smartunion.members.selectors.records import person_held_membership
 from smartunion.members.services.membership import allocate_membership_numbers, membership_transition
 from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
@@ -40,7 +40,7 @@ def transfer_request(
         raise ValidationFailed(fields={"to_org": [_("A member transfers to a grassroots union.")]})
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        current = Membership.objects.filter(person=person, status__in=HOLDING_STATUSES).first()
+        current = person_held_membership(person=person)
         if current is None:
             raise Conflict(_("Only a member can transfer."))
         if current.status not in TRANSFERABLE_STATUSES:
