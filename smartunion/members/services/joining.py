@@ -196,6 +196,7 @@ def _join_apply(
             client_address=client_address,
             data={"sensitive_consent": True} if consent else None,
         )
+        assert membership.due_date is not None  # set when the application was created above
         notify(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
