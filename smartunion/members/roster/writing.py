@@ -18,6 +18,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from smartunion.accounts.models import User
 from smartunion.core import crypto
 from smartunion.members.models import Membership, MembershipEvent, MembershipStatus, Person
 from smartunion.members.roster.lookups import _chunks
@@ -186,7 +187,7 @@ def write_staged(
     staged: list[list],
     *,
     org: Org,
-    actor,
+    actor: User | None,
     numbers: list[str],
     reason: str,
     progress: Callable[[int], None] | None = None,

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.accounts.services import attempt_begin
 from smartunion.core.audit import AuditAction, audit_record
@@ -206,7 +207,7 @@ def _join_apply(
 
 
 def join_decide(
-    *, actor, membership: Membership, approve: bool, reason: str = "", client_address: str = ""
+    *, actor: User, membership: Membership, approve: bool, reason: str = "", client_address: str = ""
 ) -> Membership:
     require_perm(actor, "members.change", membership.org)
     if membership.status != MembershipStatus.APPLYING:
