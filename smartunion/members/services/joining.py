@@ -42,7 +42,7 @@ def joinable(org: Org, *, employer: Enterprise | None) -> bool:
 
 
 def join_apply(
-    *, user, org: Org, data: dict[str, Any], consent: bool | None = None, client_address: str = ""
+    *, user: User, org: Org, data: dict[str, Any], consent: bool | None = None, client_address: str = ""
 ) -> Membership:
     """A signed-in worker applies to join ``org``. The answer is due within the configured number
     of working days (default 15).
@@ -112,7 +112,7 @@ def _id_number_on_file() -> str:
 
 
 def _join_apply(
-    *, user, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str
+    *, user: User, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str
 ) -> Membership:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
@@ -241,7 +241,7 @@ def join_decide(
     return membership
 
 
-def join_withdraw(*, user, client_address: str = "") -> Membership:
+def join_withdraw(*, user: User, client_address: str = "") -> Membership:
     """A worker withdraws their open application."""
     with scopes_disabled(), transaction.atomic():
         membership = (
