@@ -693,6 +693,7 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
     rider_platform = plan.platforms[2]
     linked = 0
     for n, (user, account) in enumerate(zip(users, workers, strict=True)):
+        assert user is not None  # None in users returned above
         if n > 1 or Person.objects.filter(user=user).exists():
             continue
         while True:

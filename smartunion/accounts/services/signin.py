@@ -96,7 +96,7 @@ def second_factor_verify(*, user: User, code: str, client_address: str) -> str:
     with scopes_disabled():
         attempt = attempt_begin(key=key, client_address=client_address)
         device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
-        reason = "no_device"
+        reason: str | None = "no_device"
         method = "totp"
         if device is not None and code.isdigit() and len(code) == 6:
             reason = _consume_totp(device, code)
@@ -188,6 +188,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
                 _("The code is wrong or has expired."),
                 fields={"code": [_("The code is wrong or has expired.")]},
             )
+        assert user is not None  # ok is false without a user
         if user.is_staff_member:
             attempt_succeeded(row=attempt, complete=False)
             audit_record(

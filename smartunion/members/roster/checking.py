@@ -95,7 +95,7 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     errors: list[tuple[int, str, str]] = []
     checked: list[CheckedRow] = []
     tags = _occupation_tags()
-    code_problems: dict[str, str | None] = {}
+    code_problems: dict[str, str] = {}  # "" for a valid code
     seen_ids: dict[str, int] = {}
     seen_mobiles: dict[str, int] = {}
     h = _problem_headers(table)
@@ -213,7 +213,7 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
             errors.append((line, h["credit_code"], msg_required))
         else:
             if credit_code not in code_problems:  # a roster names a few employers many times
-                code_problems[credit_code] = credit_code_error(credit_code)
+                code_problems[credit_code] = credit_code_error(credit_code) or ""
             if code_problems[credit_code]:
                 errors.append((line, h["credit_code"], code_problems[credit_code]))
 
@@ -272,12 +272,14 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
                 del errors[before:]
                 totals.append((line, word))
             continue
-        # Positional: the order of CheckedRow's fields (a keyword call costs a third more).
+        # Positional: the order of CheckedRow's fields (a keyword call costs a third more). A row
+        # without errors has its form, birth and sex: mypy cannot tell, and asserts would be work per
+        # row, so an ignore (kept on the arguments' line by fmt: skip).
         checked.append(
             CheckedRow(
-                line, real_name, id_number, mobile, form, credit_code, join_date, wage, tag_ids, birth, sex
+                line, real_name, id_number, mobile, form, credit_code, join_date, wage, tag_ids, birth, sex  # type: ignore[arg-type]
             )
-        )
+        )  # fmt: skip
 
     rows, verdicts = _against_register(checked, org=org, errors=errors, h=h)
     _sort_errors(errors, h)

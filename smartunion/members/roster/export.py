@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
@@ -54,7 +55,7 @@ def csv_safe(value: str) -> str:
 
 
 def roster_export(
-    *, actor, org: Org, unmask: bool = False, file_format: str = "xlsx", client_address: str = ""
+    *, actor: User, org: Org, unmask: bool = False, file_format: str = "xlsx", client_address: str = ""
 ) -> RosterExport:
     """The members (active, suspended, retained) of ``org``'s subtree within the actor's scope.
     ID numbers and mobiles are masked unless the actor holds ``members.unmask`` and asks; an

@@ -77,7 +77,7 @@ HEADER_KEYS = {c.header: c.key for c in COLUMNS} | {
 TOTALS_WORDS = ("合计", "总计", "小计", "共计")
 
 # Accepted names of the employment forms (the first of each is the template's choice).
-EMPLOYMENT_FORM_NAMES: dict[str, tuple[str, ...]] = {
+EMPLOYMENT_FORM_NAMES: dict[EmploymentForm, tuple[str, ...]] = {
     EmploymentForm.STANDARD: ("全日制用工", "全日制", "全日制职工", "标准用工", "标准劳动关系"),
     EmploymentForm.DISPATCHED: ("劳务派遣", "派遣", "劳务派遣工"),
     EmploymentForm.PART_TIME: ("非全日制用工", "非全日制", "兼职"),
@@ -89,7 +89,7 @@ EMPLOYMENT_FORM_NAMES: dict[str, tuple[str, ...]] = {
     EmploymentForm.OTHER_PLATFORM: ("其他平台用工", "其他平台就业", "平台就业"),
 }
 # Written without spaces: a cell's spaces are removed before it is looked up.
-WAGE_BRACKET_NAMES: dict[str, tuple[str, ...]] = {
+WAGE_BRACKET_NAMES: dict[WageBracket, tuple[str, ...]] = {
     WageBracket.UNDER_3000: ("3000元以下", "3000以下"),
     WageBracket.FROM_3000: ("3000-5000元", "3000-5000"),
     WageBracket.FROM_5000: ("5000-8000元", "5000-8000"),

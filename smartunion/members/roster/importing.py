@@ -20,6 +20,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
@@ -43,7 +44,7 @@ COMMIT_TASK = "smartunion.members.tasks.roster_import_commit_task"
 logger = logging.getLogger(__name__)
 
 
-def _require_import_org(actor, org: Org) -> None:
+def _require_import_org(actor: User, org: Org) -> None:
     if not Org.objects.filter(pk=org.pk).exists():  # outside the actor's scope: it does not exist
         raise NotFound(_("This organisation does not exist."))
     require_perm(actor, "members.change", org)
@@ -108,7 +109,7 @@ def roster_imports_expire() -> int:
 
 
 @cyclic_gc_paused()
-def roster_import_validate(*, actor, org: Org, upload, client_address: str = "") -> RosterImport:
+def roster_import_validate(*, actor: User, org: Org, upload, client_address: str = "") -> RosterImport:
     """Check an uploaded roster; returns the import with its preview: the errors, or the rows
     ready to import. A file that cannot be a roster raises ValidationFailed on ``file``."""
     _require_import_org(actor, org)
@@ -271,7 +272,9 @@ def roster_import_progress(roster_import: RosterImport) -> int | None:
     return roster_import.processed_rows
 
 
-def roster_import_commit(*, actor, roster_import: RosterImport, client_address: str = "") -> RosterImport:
+def roster_import_commit(
+    *, actor: User, roster_import: RosterImport, client_address: str = ""
+) -> RosterImport:
     """Import a checked roster, all or nothing. Large rosters go to a background task; the
     returned import is then "committing" and its progress can be polled."""
     require_perm(actor, "members.change", roster_import.org)
@@ -326,7 +329,7 @@ def roster_write_lock() -> Iterator[None]:
 
 
 @cyclic_gc_paused()
-def roster_import_write(*, pk: int, actor, client_address: str) -> None:
+def roster_import_write(*, pk: int, actor: User | None, client_address: str) -> None:
     """The commit of an import claimed as "committing": in the request, or in its background task.
     Records its outcome on the import (done, invalid or failed). Safe to run twice: a run that
     finds the import no longer committing once it holds the write lock does nothing."""
@@ -365,7 +368,9 @@ def roster_import_write(*, pk: int, actor, client_address: str) -> None:
             logger.warning("Roster import %s: timings not saved", pk, exc_info=True)
 
 
-def _check_and_write(roster_import: RosterImport, *, actor, client_address: str, timings: dict) -> bool:
+def _check_and_write(
+    roster_import: RosterImport, *, actor: User | None, client_address: str, timings: dict
+) -> bool:
     """The re-check against the register, then the write; under ``roster_write_lock``. Returns
     whether the rows were written (otherwise the import now has errors)."""
     pk, org = roster_import.pk, roster_import.org

@@ -56,16 +56,16 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
     by_id: dict[str, tuple[int, str | None, str]] = {}
     mobile_owners: dict[str, set[int]] = {}
     current: dict[int, tuple[int, str]] = {}
-    person = Person._meta.db_table
+    person_table = Person._meta.db_table
     membership = Membership._meta.db_table
     for pk, index, mob, name in _select_in(
-        f"SELECT id, id_number_index, mobile_index, real_name FROM {person} WHERE {{in}}",  # noqa: S608
+        f"SELECT id, id_number_index, mobile_index, real_name FROM {person_table} WHERE {{in}}",  # noqa: S608
         "id_number_index",
         list({e[1] for e in entries}),  # in any order: PostgreSQL sorts the array for the index scan
     ):
         by_id[index] = (pk, mob, name)
     for pk, mob in _select_in(
-        f"SELECT id, mobile_index FROM {person} WHERE {{in}}",  # noqa: S608
+        f"SELECT id, mobile_index FROM {person_table} WHERE {{in}}",  # noqa: S608
         "mobile_index",
         list({e[2] for e in entries}),
     ):
@@ -104,6 +104,7 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
         if person is not None and person[1] is not None and person[1] != mob_index:
             warnings.append(("mobile", other_mobile))
         if person_id is not None and person_id in current:
+            assert person is not None  # person_id is its first item
             org_id, status = current[person_id]
             if status == MembershipStatus.APPLYING:
                 verdicts[line] = ("error", "id_number", applying)
@@ -117,6 +118,7 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
         if owners - {person_id}:
             verdicts[line] = ("error", "mobile", mobile_taken)
         elif person_id is not None:
+            assert person is not None  # person_id is its first item
             if name != person[2]:
                 verdicts[line] = ("error", "real_name", other_name)
             else:

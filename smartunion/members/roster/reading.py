@@ -91,6 +91,7 @@ def read_roster(path: Path, file_format: str) -> Table:
         if best is None:
             raise file_error(_("The file is empty."))
         message = _header_error(best[2], best[3])
+        assert message is not None  # no sheet was chosen: each, best too, has a header error
         if best[0].sheet_count > 1:
             message = _(
                 "No sheet of the workbook has the roster's columns. In the sheet %(sheet)s: %(problem)s"

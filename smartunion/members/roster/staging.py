@@ -43,8 +43,9 @@ def stage_rows(rows: list[CheckedRow]) -> list[list]:
     # writes once and reads back once (a 100,000-row roster reads back in two thirds of the time).
     iso: dict[date, str] = {}
     tag_lists: dict[tuple[int, ...], list[int]] = {}
-    staged = []
+    staged: list[list] = []
     append = staged.append
+    joined: date | str | None  # the row's join date, then its ISO text
     for r in rows:
         birth = iso.get(r.birth_date)
         if birth is None:

@@ -18,6 +18,7 @@ from datetime import date
 from django.db import connection
 from django.utils import timezone
 
+from smartunion.accounts.models import User
 from smartunion.core import crypto
 from smartunion.members.models import Membership, MembershipEvent, MembershipStatus, Person
 from smartunion.members.roster.lookups import _chunks
@@ -85,7 +86,9 @@ def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> None:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            # django-stubs types the parameters as a Sequence; Django's and sqlite3's executemany take
+            # any iterable, and a generator is what lets the rows stream (see the docstring).
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[arg-type]  # noqa: S608
 
 
 PERSON_INSERT_FIELDS = [
@@ -184,7 +187,7 @@ def write_staged(
     staged: list[list],
     *,
     org: Org,
-    actor,
+    actor: User | None,
     numbers: list[str],
     reason: str,
     progress: Callable[[int], None] | None = None,
@@ -195,6 +198,7 @@ def write_staged(
     ops = connection.ops
     stamp = ops.adapt_datetimefield_value(timezone.now())
     today = timezone.localdate().isoformat()
+    as_date: Callable[[str], date | str]
     if connection.vendor == "postgresql":  # binary COPY: dates as dates (a roster repeats them)
         as_date = functools.cache(date.fromisoformat)
     else:

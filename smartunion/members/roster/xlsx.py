@@ -168,9 +168,9 @@ def _scan_part(
     scan.string_cells += data.count(b't="s"')
     if b"hidden=" in data:
         for match in _HIDDEN_ROW.finditer(data):
-            number = _R.search(match.group(0))
-            if number:
-                scan.hidden_lines.add(int(number.group(1)))
+            found = _R.search(match.group(0))
+            if found:
+                scan.hidden_lines.add(int(found.group(1)))
     if b"<" + prefix + b"f" in data:  # formulas: rare
         for letters, number in _CELL_WITH_FORMULA.findall(data):
             scan.formula_cells.add((int(number), _column_number(letters) - 1))
@@ -292,7 +292,7 @@ def _workbook_sheets(
             elif kind.group(1).endswith(b"/sharedStrings"):
                 shared.add(name)
     all_sheets = re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", workbook)
-    sheets = []
+    sheets: list[tuple[str, str]] = []
     active_tab = re.search(rb'\bactiveTab="(\d+)"', workbook)
     active_position = int(active_tab.group(1)) if active_tab else 0
     active = 0

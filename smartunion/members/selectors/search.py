@@ -224,7 +224,9 @@ def _person_conditions(kind: SearchKind, *, status: str, after: tuple[str, int] 
             params += [kind.value, path_upper_bound(kind.value)]
         else:
             name = connection.ops.lookup_cast("startswith", "CharField") % "p.real_name"
-            where.append(f"{name} {connection.operators['startswith'] % '%s'}")
+            # django-stubs declares `operators` on each backend's wrapper, not on the base class that
+            # `connection` is typed as.
+            where.append(f"{name} {connection.operators['startswith'] % '%s'}")  # type: ignore[attr-defined]
             params.append(connection.ops.prep_for_like_query(kind.value) + "%")
     if status:
         # A status filter sees the memberships in scope only, like the column it filters.
@@ -361,6 +363,8 @@ def _covers_much_of_tree(org: Org | None) -> bool:
         in_scope, total = cursor.fetchone()
     broad = in_scope * 4 >= total
     if len(_breadth) >= _BREADTH_ENTRIES:
-        _breadth.pop(next(iter(_breadth), None), None)  # oldest out; safe if a thread got there first
+        oldest = next(iter(_breadth), None)
+        if oldest is not None:  # oldest out; safe if a thread got there first
+            _breadth.pop(oldest, None)
     _breadth[key] = (now, broad)
     return broad

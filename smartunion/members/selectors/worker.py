@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core.errors import ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
@@ -21,7 +23,7 @@ from smartunion.members.models import (
 from smartunion.members.selectors.records import current_of, person_current_membership
 
 
-def my_person(*, user) -> Person | None:
+def my_person(*, user: User | AnonymousUser | None) -> Person | None:
     """The worker's own person record (none before their first application, none once closed)."""
     if user is None or not user.is_authenticated:
         return None
@@ -48,7 +50,7 @@ def my_memberships(*, person: Person | None) -> list[Membership]:
         )
 
 
-def my_active_membership(*, user) -> Membership | None:
+def my_active_membership(*, user: User | AnonymousUser | None) -> Membership | None:
     """The worker's active membership: the one that has a card."""
     if user is None or not user.is_authenticated:
         return None
@@ -82,7 +84,7 @@ class WorkerMembership:
     history: list
 
 
-def worker_membership(*, user) -> WorkerMembership:
+def worker_membership(*, user: User) -> WorkerMembership:
     """A worker's own membership and its history. Read under the worker's own rule (their record
     only), outside any staff scope."""
     with scopes_disabled():

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.services import one_time_code_prove, worker_account_create, worker_register_check
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound
@@ -46,7 +48,7 @@ def _unclaimed_people_locked(mobile: str) -> list[Person]:
     )
 
 
-def _person_link_locked(*, person: Person, user, via: str, client_address: str) -> Membership | None:
+def _person_link_locked(*, person: Person, user: User, via: str, client_address: str) -> Membership | None:
     """Link ``person`` (locked by the caller) to ``user`` inside the caller's transaction. The
     update is conditional, and ``Person.user`` is unique in the database: a record already linked,
     or an account that already holds one, is never linked twice, whatever runs at the same moment."""
@@ -117,7 +119,9 @@ def worker_activate(
     return Activation(user=user, person=person, membership=membership)
 
 
-def person_link(*, user, mobile: str, code: str, client_address: str = "") -> Person:
+def person_link(
+    *, user: User | AnonymousUser | None, mobile: str, code: str, client_address: str = ""
+) -> Person:
     """A signed-in worker without a member record links the one union staff entered with a mobile
     number they prove is theirs (the code sent to it; by default their sign-in number, or the number
     their union has on file when they registered with another). Wrong codes count towards the

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core.errors import Conflict, Forbidden
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus
@@ -46,7 +47,7 @@ def card_verify(*, token: str) -> CardCheck:
     return CardCheck("valid", membership)
 
 
-def card_check(*, actor, token: str) -> CardCheck:
+def card_check(*, actor: User, token: str) -> CardCheck:
     """A staff member verifies a card shown to them: merchant clerks (``benefits.redeem``), union
     staff (``members.view``). Cards are shown across the federation, so the flag may be held
     anywhere; the answer reveals only what the card shows."""

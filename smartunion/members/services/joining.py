@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.accounts.services import attempt_begin
 from smartunion.core.audit import AuditAction, audit_record
@@ -42,7 +43,7 @@ def joinable(org: Org, *, employer: Enterprise | None) -> bool:
 
 
 def join_apply(
-    *, user, org: Org, data: dict[str, Any], consent: bool | None = None, client_address: str = ""
+    *, user: User, org: Org, data: dict[str, Any], consent: bool | None = None, client_address: str = ""
 ) -> Membership:
     """A signed-in worker applies to join ``org``. The answer is due within the configured number
     of working days (default 15).
@@ -112,7 +113,7 @@ def _id_number_on_file() -> str:
 
 
 def _join_apply(
-    *, user, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str
+    *, user: User, org: Org, data: dict[str, Any], consent, consent_errors, client_address: str
 ) -> Membership:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
@@ -191,6 +192,7 @@ def _join_apply(
             client_address=client_address,
             data={"sensitive_consent": True} if consent else None,
         )
+        assert membership.due_date is not None  # set when the application was created above
         notify(
             user=user,
             title=_("Your application to %(org)s was received") % {"org": org.name},
@@ -200,7 +202,7 @@ def _join_apply(
 
 
 def join_decide(
-    *, actor, membership: Membership, approve: bool, reason: str = "", client_address: str = ""
+    *, actor: User, membership: Membership, approve: bool, reason: str = "", client_address: str = ""
 ) -> Membership:
     require_perm(actor, "members.change", membership.org)
     if membership.status != MembershipStatus.APPLYING:
@@ -234,7 +236,7 @@ def join_decide(
     return membership
 
 
-def join_withdraw(*, user, client_address: str = "") -> Membership:
+def join_withdraw(*, user: User, client_address: str = "") -> Membership:
     """A worker withdraws their open application."""
     with scopes_disabled(), transaction.atomic():
         membership = (

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, ValidationFailed
@@ -48,7 +49,7 @@ def allocate_membership_numbers(count: int) -> list[str]:
 
 
 def membership_transition(
-    *, membership: Membership, to: str, actor, reason: str = "", client_address: str = ""
+    *, membership: Membership, to: str, actor: User | None, reason: str = "", client_address: str = ""
 ) -> Membership:
     """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
     if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
@@ -89,7 +90,7 @@ def membership_transition(
 # --- staff enrolment and status changes -----------------------------------------------------------
 
 
-def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str = "") -> Membership:
+def member_enrol(*, actor: User, org: Org, data: dict[str, Any], client_address: str = "") -> Membership:
     """Staff enter a member on a worker's behalf (at a union station, from a paper form): the person
     and an active membership in ``org``, in one transaction. A person already holding a membership
     (or waiting for an answer) is refused with the union's name: one membership at a time."""
@@ -196,7 +197,7 @@ def membership_staff_moves(membership: Membership) -> list[str]:
 
 
 def membership_set_status(
-    *, actor, membership: Membership, to: str, reason: str = "", client_address: str = ""
+    *, actor: User, membership: Membership, to: str, reason: str = "", client_address: str = ""
 ) -> Membership:
     """Suspend, reinstate, mark as left or retained, with a reason (kept in the history)."""
     require_perm(actor, "members.change", membership.org)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
@@ -104,7 +105,7 @@ def _apply_person_data(person: Person, cleaned: dict[str, Any]) -> None:
 # --- staff reads that are recorded, unmasking, corrections ----------------------------------------
 
 
-def person_open(*, actor, pk, client_address: str = "") -> Person:
+def person_open(*, actor: User, pk, client_address: str = "") -> Person:
     """A staff member opens a person's record: scoped (404 outside), and recorded, because the
     worker can see who opened their record."""
     try:
@@ -118,7 +119,7 @@ def person_open(*, actor, pk, client_address: str = "") -> Person:
     return person
 
 
-def person_unmask(*, actor, person: Person, field: str, client_address: str = "") -> str:
+def person_unmask(*, actor: User, person: Person, field: str, client_address: str = "") -> str:
     """Show a full ID number or mobile: only with ``members.unmask``, and audited."""
     if not has_perm(actor, "members.unmask", person.org):
         # A refused attempt is on record too (it shows in the worker's access history).
@@ -145,7 +146,7 @@ def person_unmask(*, actor, person: Person, field: str, client_address: str = ""
     return getattr(person, field)
 
 
-def person_update(*, actor, person: Person, data: dict[str, Any], client_address: str = "") -> Person:
+def person_update(*, actor: User, person: Person, data: dict[str, Any], client_address: str = "") -> Person:
     """Staff correct a person's data; ``data["occupation_tags"]`` (OccupationTag rows), when given,
     replaces the tags."""
     require_perm(actor, "members.change", person.org)

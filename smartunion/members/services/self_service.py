@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.services import one_time_code_prove, password_confirm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import NotFound
@@ -30,7 +31,7 @@ from smartunion.members.services.transfers import _transfer_cancel_locked
 from smartunion.notifications.selectors import inbox_list
 
 
-def my_contact_update(*, user, mobile: str, code: str, client_address: str = "") -> Person:
+def my_contact_update(*, user: User, mobile: str, code: str, client_address: str = "") -> Person:
     """A worker corrects their contact mobile (PIPL 第四十六条), proving the new number is theirs
     with the one-time code sent to it (``one_time_code_send(purpose="contact")``). Wrong codes count
     towards the lockout of that number, as at sign-in, registration and linking."""
@@ -64,7 +65,7 @@ def my_contact_update(*, user, mobile: str, code: str, client_address: str = "")
     return person
 
 
-def account_close(*, user, password: str, client_address: str = "") -> None:
+def account_close(*, user: User, password: str, client_address: str = "") -> None:
     """Close a worker's account (PIPL 第四十七条): personal fields are anonymised; memberships stay
     as anonymous statistics; the audit chain holds no personal data and stays whole. The worker
     confirms with their password (a wrong one counts towards the lockout)."""
@@ -139,7 +140,7 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
         )
 
 
-def my_data_export(*, user, client_address: str = "") -> dict[str, Any]:
+def my_data_export(*, user: User, client_address: str = "") -> dict[str, Any]:
     """Everything held about a worker, as JSON-ready data (PIPL 第四十五条: the right to a copy). The
     values are the worker's own, so the ID number and mobile are in full; the download is audited
     ("person.self_export"). The mobile download and ``GET /api/v1/me/data`` give this same content."""

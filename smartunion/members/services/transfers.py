@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -29,7 +30,7 @@ TRANSFERABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
 
 
 def transfer_request(
-    *, actor, person: Person, to_org: Org, reason: str = "", client_address: str = ""
+    *, actor: User, person: Person, to_org: Org, reason: str = "", client_address: str = ""
 ) -> Transfer:
     """The member (their own account) or the sending union asks; the receiving union approves."""
     if not can_request_transfer(actor, person):
@@ -69,7 +70,7 @@ def transfer_request(
 
 
 def transfer_decide(
-    *, actor, transfer: Transfer, approve: bool, reason: str = "", client_address: str = ""
+    *, actor: User, transfer: Transfer, approve: bool, reason: str = "", client_address: str = ""
 ) -> Transfer:
     """The receiving union approves: in one transaction, with the person's row locked, the old
     membership becomes "transferred out" and the new one "active" — never none, never two."""
@@ -146,7 +147,7 @@ def transfer_decide(
     return transfer
 
 
-def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_address: str) -> None:
+def _transfer_cancel_locked(*, transfer: Transfer, actor: User, reason: str, client_address: str) -> None:
     transfer.status, transfer.decided_by, transfer.decided_at = (
         TransferStatus.CANCELLED,
         actor,
@@ -163,7 +164,9 @@ def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_ad
     )
 
 
-def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
+def transfer_cancel(
+    *, actor: User, transfer: Transfer, reason: str = "", client_address: str = ""
+) -> Transfer:
     """Call off a waiting transfer (``policies.can_cancel_transfer``)."""
     if not can_cancel_transfer(actor, transfer):
         raise Forbidden(_("You cannot manage this member's transfer."))
