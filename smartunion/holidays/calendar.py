@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 import chinese_calendar
+from django.utils import timezone
 
 from smartunion.holidays.models import HolidayOverride
 
@@ -99,3 +100,14 @@ def package_special_days(year: int) -> dict[date, bool]:
 
 
 _CHINESE_NAMES = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+
+
+def calendar_today() -> date:
+    return timezone.localdate()
+
+
+def editable_years(today: date | None = None) -> tuple[int, int]:
+    """This year and the next: the State Council publishes a year's notice late in the year before,
+    so no date further ahead can be known, and a past year's dates no longer move a deadline."""
+    today = today or calendar_today()
+    return today.year, today.year + 1
