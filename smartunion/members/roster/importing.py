@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
+from smartunion.core.bulk import bulk_write_session, cyclic_gc_paused
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scopes_disabled
@@ -34,7 +35,7 @@ from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
 from smartunion.members.roster.report import _error_dicts
 from smartunion.members.roster.staging import _imports_dir, _read_staged, _remove, _write_staged, stage_rows
-from smartunion.members.roster.writing import bulk_write_session, cyclic_gc_paused, write_staged
+from smartunion.members.roster.writing import write_staged
 from smartunion.members.services import allocate_membership_numbers
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 
