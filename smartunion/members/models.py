@@ -294,6 +294,16 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The only moves transfer_transition() allows: the receiving union approves or rejects a waiting
+# transfer, or either side calls it off; a decided transfer stays decided.
+TRANSFER_TRANSITIONS: dict[str, set[str]] = {
+    TransferStatus.REQUESTED: {TransferStatus.APPROVED, TransferStatus.REJECTED, TransferStatus.CANCELLED},
+    TransferStatus.APPROVED: set(),
+    TransferStatus.REJECTED: set(),
+    TransferStatus.CANCELLED: set(),
+}
+
+
 class Transfer(models.Model):
     """A member changes job: the receiving union approves; the old membership ends and the new one
     starts in the same transaction, so there is never none or two."""

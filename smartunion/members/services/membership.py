@@ -10,12 +10,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import validate_id_number
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
+from smartunion.core.workflow import Workflow
 from smartunion.members.models import (
     HOLDING_STATUSES,
     MEMBERSHIP_TRANSITIONS,
@@ -46,20 +48,21 @@ def allocate_membership_numbers(count: int) -> list[str]:
 
 # --- the one status transition --------------------------------------------------------------------
 
+MEMBERSHIP_WORKFLOW = Workflow(
+    MembershipStatus,
+    MEMBERSHIP_TRANSITIONS,
+    refusal=gettext_lazy("A membership cannot go from “%(from)s” to “%(to)s”."),
+)
+
 
 def membership_transition(
     *, membership: Membership, to: str, actor, reason: str = "", client_address: str = ""
 ) -> Membership:
     """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
-    if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
-        raise Conflict(
-            _("A membership cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": MembershipStatus(membership.status).label, "to": MembershipStatus(to).label}
-        )
+    MEMBERSHIP_WORKFLOW.check(membership.status, to)
     with transaction.atomic():
         from_status = membership.status
-        membership.status = to
-        fields = ["status", "updated_at"]
+        fields = ["updated_at"]
         if to == MembershipStatus.ACTIVE and not membership.number:
             membership.number = allocate_membership_numbers(1)[0]
             membership.join_date = membership.join_date or timezone.localdate()
@@ -71,7 +74,7 @@ def membership_transition(
             membership.decided_at = timezone.now()
             membership.reason = reason
             fields += ["decided_at", "reason"]
-        membership.save(update_fields=fields)
+        MEMBERSHIP_WORKFLOW.move(membership, to, fields=fields)
         MembershipEvent.objects.create(
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )
