@@ -354,6 +354,32 @@ class RosterImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# The only moves roster_import_transition() allows. A new import is saved in the state its check
+# ended in: ready, invalid (errors), or done (nobody in the file left to import).
+ROSTER_IMPORT_TRANSITIONS: dict[str, set[str]] = {
+    # Never stored: the check runs within the upload's request.
+    RosterImportStatus.UPLOADED: set(),
+    RosterImportStatus.VALIDATING: set(),
+    # Confirmed; or not imported within a week (its staged file dropped).
+    RosterImportStatus.READY: {RosterImportStatus.COMMITTING, RosterImportStatus.FAILED},
+    # Written; or the re-check found new conflicts; or it failed, or stalled (nothing written).
+    RosterImportStatus.COMMITTING: {
+        RosterImportStatus.DONE,
+        RosterImportStatus.INVALID,
+        RosterImportStatus.FAILED,
+    },
+    # Tried again (the staged file stays); or a run given up as stalled ended after all, under the
+    # write lock, and its outcome stands.
+    RosterImportStatus.FAILED: {
+        RosterImportStatus.COMMITTING,
+        RosterImportStatus.DONE,
+        RosterImportStatus.INVALID,
+    },
+    RosterImportStatus.INVALID: set(),
+    RosterImportStatus.DONE: set(),
+}
+
+
 class RosterImport(models.Model):
     """One roster file a grassroots union uploads: its check, then its all-or-nothing import
     (members/roster.py). The file itself is kept only until the import is done or found invalid."""
