@@ -39,6 +39,7 @@ serve: migrate
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 fmt: install
@@ -48,6 +49,7 @@ fmt: install
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check smartunion tests bench
+	$(BIN)/mypy
 	$(BIN)/python .ci/check-commits
 	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || (echo "Model changes without a migration"; exit 1)
 	$(BIN)/lint-imports
@@ -58,4 +60,4 @@ bench: install
 	$(BIN)/python bench/member_search.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -138,7 +138,7 @@ def build_world():
 
 
 def roster_rows(count: int, codes: list[str], rng: random.Random) -> list[list[str]]:
-    from smartunion.core.codes import id_number_check_char
+    from smartunion.core.personal import id_number_check_char
     from smartunion.members.roster import EMPLOYMENT_FORM_NAMES, WAGE_BRACKET_NAMES
 
     forms = [names[0] for names in EMPLOYMENT_FORM_NAMES.values()]

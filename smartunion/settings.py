@@ -19,6 +19,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -220,7 +221,7 @@ JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "1
 CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
 # POST /api/v1/cards/verify per API token ("number/s|m|h|d"), counted in the cache.
 CARD_VERIFY_RATE = os.environ.get("CARD_VERIFY_RATE", "60/m")
-# Roster import (members/roster.py): files over the size limit are refused before they are read;
+# Roster import (members/roster/): files over the size limit are refused before they are read;
 # rosters of more rows than ROSTER_SYNC_ROWS are imported by a background task.
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 ROSTER_SYNC_ROWS = int(os.environ.get("ROSTER_SYNC_ROWS", "2000"))
@@ -292,7 +293,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic work, declared once: run by `celery beat`, or by `manage.py run_scheduled` from cron where
 # there is no beat (each job at most once per period). Intervals or celery.schedules.crontab.
-CELERY_BEAT_SCHEDULE = {
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
     "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
 }

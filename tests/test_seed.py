@@ -22,8 +22,9 @@ from django.utils import timezone
 from smartunion.accounts.models import RoleGrant, TotpDevice, User, UserKind
 from smartunion.accounts.permissions import DEFAULT_ROLES, scope_for_user
 from smartunion.accounts.services import second_factor_verify, signin_password
-from smartunion.core.codes import credit_code_error, id_number_error, is_mobile
+from smartunion.core.codes import credit_code_error
 from smartunion.core.models import AuditEvent
+from smartunion.core.personal import id_number_error, is_mobile
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tree import PATH_STEP
 from smartunion.members import demo as demo_members

@@ -1,14 +1,14 @@
 from django.contrib.auth.backends import ModelBackend
 
-from smartunion.accounts.models import User, mobile_blind_index
-from smartunion.core.codes import is_mobile, normalise_mobile
+from smartunion.accounts.models import User
+from smartunion.core.personal import is_mobile, mobile_index, normalise_mobile
 
 
 def find_user(username: str) -> User | None:
     """Workers are found by mobile (through its blind index), staff by username."""
     username = (username or "").strip()
     if is_mobile(username):
-        return User.objects.filter(mobile_index=mobile_blind_index(normalise_mobile(username))).first()
+        return User.objects.filter(mobile_index=mobile_index(normalise_mobile(username))).first()
     return User.objects.filter(username=username).first()
 
 

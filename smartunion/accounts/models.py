@@ -5,8 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.core import crypto
-from smartunion.core.codes import mask_mobile
+from smartunion.core import crypto, personal
 from smartunion.core.scoping import ScopedManager
 
 
@@ -15,7 +14,7 @@ class UserKind(models.TextChoices):
     STAFF = "staff", _("Staff")
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     def create_user(self, username: str, password: str | None = None, **extra) -> User:
         user = self.model(username=username, **extra)
         if password:
@@ -51,7 +50,7 @@ class User(AbstractBaseUser):
     objects = UserManager()
 
     USERNAME_FIELD = "username"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []
 
     class Meta:
         verbose_name = _("user")
@@ -66,7 +65,7 @@ class User(AbstractBaseUser):
 
     # Personal data: stored encrypted, looked up by blind index, shown masked.
     def set_mobile(self, mobile: str) -> None:
-        self.mobile_index = mobile_blind_index(mobile)
+        self.mobile_index = personal.mobile_index(mobile)
         self.mobile_encrypted = crypto.encrypt(mobile)
 
     @property
@@ -75,14 +74,10 @@ class User(AbstractBaseUser):
 
     @property
     def mobile_masked(self) -> str:
-        return mask_mobile(self.mobile) if self.mobile_encrypted else ""
+        return personal.mask_mobile(self.mobile) if self.mobile_encrypted else ""
 
     def audit_repr(self) -> str:
         return str(self)
-
-
-def mobile_blind_index(mobile: str) -> str:
-    return crypto.blind_index(mobile, purpose="mobile")
 
 
 # --- Roles ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ checked against the object's org: outside the scope is 404, inside without the f
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -17,7 +18,10 @@ from smartunion.core.errors import Forbidden
 from smartunion.core.scoping import EMPTY_SCOPE, Scope, activate, scopes_disabled
 from smartunion.core.tree import collapse_prefixes
 
-PERMISSIONS: dict[str, str] = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+PERMISSIONS: dict[str, StrPromise] = {
     "orgs.view": _("View organisations"),
     "orgs.change": _("Add, edit and move organisations"),
     "orgs.delete": _("Delete organisations"),

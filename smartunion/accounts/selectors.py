@@ -77,7 +77,9 @@ def role_grant_get(*, pk) -> RoleGrant:
 
 def role_grants_of_user(*, user: User) -> list[RoleGrant]:
     """The grants ``user`` holds, by node."""
-    return list(RoleGrant.objects.filter(user=user).select_related("role", "org").order_by("org__path"))
+    return list(
+        RoleGrant.objects.filter(user=user).select_related("role", "org").order_by("org__path", "role_id")
+    )
 
 
 def role_grants_at_org(*, org) -> QuerySet[RoleGrant]:

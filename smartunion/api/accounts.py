@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from smartunion.accounts.middleware import request_address
+from smartunion.accounts.selectors import role_grants_of_user
 from smartunion.accounts.services import (
     MOBILE_CHANGE_PURPOSE,
     RESET_CODE_PURPOSE,
@@ -215,7 +216,7 @@ def signin_mobile_update(request: HttpRequest, payload: SigninMobileIn):
 def me(request: HttpRequest):
     """The signed-in user, with the roles they hold and where. The mobile number is masked."""
     user = request.auth
-    grants = list(user.grants.select_related("role", "org").order_by("org__path", "role_id"))
+    grants = role_grants_of_user(user=user)
     return {
         "id": user.pk,
         "username": user.username,

@@ -20,16 +20,17 @@ from smartunion.api.schemas.orgs import (
     OrgDetailOut,
     OrgPage,
 )
-from smartunion.api.security import require_perm, require_staff, scope_with_perm, staff_with_perm
+from smartunion.api.security import require_staff, scope_with_perm, staff_with_perm
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.orgs.models import Org, OrgKind
-from smartunion.orgs.selectors import enterprise_get, enterprise_search, org_ancestors, org_get, org_search
-from smartunion.orgs.services import (
-    enterprise_create,
-    enterprise_delete,
-    enterprise_update,
-    require_enterprise_perm,
+from smartunion.orgs.policies import (
+    require_change_enterprise,
+    require_delete_enterprise,
+    require_view_enterprise,
+    require_view_org,
 )
+from smartunion.orgs.selectors import enterprise_get, enterprise_search, org_ancestors, org_get, org_search
+from smartunion.orgs.services import enterprise_create, enterprise_delete, enterprise_update
 
 # --- The organisation tree -----------------------------------------------------------------------
 
@@ -82,7 +83,7 @@ def org_detail(request: HttpRequest, org_id: int):
     user = request.auth
     require_staff(user)
     org = org_get(pk=org_id)
-    require_perm(user, "orgs.view", org)
+    require_view_org(user, org)
     with scope_with_perm(user, "orgs.view"):
         org.ancestors = org_ancestors(org=org)
     return org
@@ -171,7 +172,7 @@ def enterprise_detail(request: HttpRequest, enterprise_id: int):
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
-    require_enterprise_perm(user, "enterprises.view", enterprise)
+    require_view_enterprise(user, enterprise)
     return enterprise
 
 
@@ -187,7 +188,7 @@ def enterprise_change(request: HttpRequest, enterprise_id: int, payload: Enterpr
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
-    require_enterprise_perm(user, "enterprises.change", enterprise)
+    require_change_enterprise(user, enterprise)
     data = payload.dict(exclude_unset=True)
     if "covering_union" in data:
         data.update(_references(covering_union=data["covering_union"]))
@@ -209,6 +210,6 @@ def enterprise_remove(request: HttpRequest, enterprise_id: int):
     user = request.auth
     require_staff(user)
     enterprise = enterprise_get(pk=enterprise_id)
-    require_enterprise_perm(user, "enterprises.delete", enterprise)
+    require_delete_enterprise(user, enterprise)
     enterprise_delete(actor=user, enterprise=enterprise, client_address=request_address(request))
     return Status(204, None)

@@ -9,19 +9,13 @@ the same window and the same answer."""
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja.throttling import SimpleRateThrottle
 
 from smartunion.core.cache import cache_available
-from smartunion.core.models import RateLimitHit
-
-# Rows older than this are removed whatever their limit (no limit has a longer window).
-_DATABASE_KEEP = timedelta(days=1)
+from smartunion.core.ratelimit import database_window_hit
 
 
 class TokenRateThrottle(SimpleRateThrottle):
@@ -47,24 +41,10 @@ class TokenRateThrottle(SimpleRateThrottle):
         self.key = self.get_cache_key(request)
         if self.key is None:
             return True
-        now = timezone.now()
-        since = now - timedelta(seconds=self.duration)
-        with transaction.atomic():
-            RateLimitHit.objects.filter(
-                created_at__lt=now - max(_DATABASE_KEEP, timedelta(seconds=self.duration))
-            ).delete()
-            hits = list(
-                RateLimitHit.objects.filter(key=self.key, created_at__gt=since)
-                .order_by("-created_at")
-                .values_list("created_at", flat=True)
-            )
-            # The shape ninja's wait() reads for Retry-After: request times, newest first.
-            self.now = now.timestamp()
-            self.history = [hit.timestamp() for hit in hits]
-            if len(hits) >= self.num_requests:
-                return self.throttle_failure()
-            RateLimitHit.objects.create(key=self.key, created_at=now)
-        return True
+        count = database_window_hit(key=self.key, limit=self.num_requests, window_seconds=self.duration)
+        # The shape ninja's wait() reads for Retry-After: request times, newest first.
+        self.now, self.history = count.now, count.history
+        return True if count.allowed else self.throttle_failure()
 
     def get_cache_key(self, request: HttpRequest) -> str | None:
         token = getattr(request, "api_token", None)

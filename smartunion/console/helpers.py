@@ -16,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from smartunion.accounts.middleware import signed_in_staff
-from smartunion.accounts.permissions import has_perm, has_perm_at_root, require_perm, scope_with_perm
+from smartunion.accounts.permissions import require_perm, scope_with_perm
 from smartunion.core.errors import Forbidden, NotFound, apply_to_form
 from smartunion.core.http import is_htmx
 from smartunion.core.pagination import numbered_page
 from smartunion.holidays import calendar
+from smartunion.holidays.policies import can_change_calendar
 from smartunion.holidays.selectors import calendar_missing_years
-from smartunion.holidays.services import CALENDAR_PERM
 from smartunion.members.deadlines import application_due_years
+from smartunion.members.policies import can_view_members
 
 PAGE_SIZE = 50
 
@@ -110,8 +111,8 @@ def calendar_warning(user, *, years: Iterable[int] | None = None) -> dict:
     Looked at: ``years`` when given (a page showing one deadline), else this year, the next one from
     November on (the State Council's notice is due), and the years in which the open applications
     the viewer may see fall due. Only for staff who see deadlines or may fix the calendar."""
-    can_edit = has_perm_at_root(user, CALENDAR_PERM)
-    sees_deadlines = has_perm(user, "members.view")
+    can_edit = can_change_calendar(user)
+    sees_deadlines = can_view_members(user)
     if not (can_edit or sees_deadlines):
         return {"calendar_gaps": [], "can_edit_calendar": False}
     if years is None:

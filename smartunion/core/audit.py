@@ -27,6 +27,7 @@ from django.utils import timezone
 from smartunion.core.audit_actions import AuditAction
 from smartunion.core.models import AuditChainHead, AuditEvent, AuditOutcome
 from smartunion.core.scoping import scopes_disabled
+from smartunion.core.types import Actor
 
 GENESIS_HASH = "0" * 64
 
@@ -43,7 +44,7 @@ def _canonical(event: AuditEvent) -> bytes:
         # The key stays "address" though the column is ``client_address`` (core 0010): the bytes
         # hashed must not change, or every record written before would read as altered
         # (tests/core/test_audit_canonical.py). Migration 0006's historical model still says address.
-        "address": event.client_address if hasattr(event, "client_address") else event.address,
+        "address": event.address if hasattr(event, "address") else event.client_address,
         "outcome": event.outcome,
         "data": event.data,
         "prev": event.prev_hash,
@@ -59,7 +60,7 @@ def chain_algorithm() -> str:
     return "hmac-sm3" if settings.BLIND_INDEX_ALGORITHM == "hmac-sm3" else "hmac-sha256"
 
 
-def keyed_hash(event, *, key: str | None = None) -> str:
+def keyed_hash(event: AuditEvent, *, key: str | None = None) -> str:
     """The record's hash: an HMAC of its canonical fields under AUDIT_CHAIN_KEY."""
     secret = (settings.AUDIT_CHAIN_KEY if key is None else key).encode()
     if chain_algorithm() == "hmac-sm3":
@@ -69,7 +70,7 @@ def keyed_hash(event, *, key: str | None = None) -> str:
     return hmac.new(secret, _canonical(event), "sha256").hexdigest()
 
 
-def plain_hash(event) -> str:
+def plain_hash(event: AuditEvent) -> str:
     """The unkeyed SHA-256 that records written before the chain was keyed carry."""
     return hashlib.sha256(_canonical(event)).hexdigest()
 
@@ -77,7 +78,7 @@ def plain_hash(event) -> str:
 compute_hash = keyed_hash
 
 
-def actor_label(user) -> str:
+def actor_label(user: Actor | None) -> str:
     if user is None:
         return "system"
     if getattr(user, "is_staff_member", False):
@@ -88,7 +89,7 @@ def actor_label(user) -> str:
 def audit_record(
     *,
     action: AuditAction,
-    actor=None,
+    actor: Actor | None = None,
     obj: models.Model | None = None,
     org=None,
     client_address: str | None = "",
@@ -110,7 +111,8 @@ def audit_record(
         event = AuditEvent(
             seq=head.seq + 1,
             created_at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
+            # By key: the column holds the user model, which core names only as an Actor.
+            actor_id=actor.pk if actor is not None and actor.pk else None,
             actor_label=actor_label(actor),
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
@@ -318,8 +320,11 @@ def seal_unkeyed_chain(
         if stragglers_only and upgrade is None:
             return None  # keyed from its first record: no older code ever wrote to this chain
 
-        def may_begin(seq: int, keyed_at) -> bool:
-            return not stragglers_only or (
+        def may_begin(seq: int, keyed_at: datetime | None) -> bool:
+            if not stragglers_only:
+                return True
+            assert upgrade is not None  # stragglers_only without an upgrade returned above
+            return (
                 seq > upgrade.seq
                 and keyed_at is not None
                 and keyed_at <= upgrade.created_at + STRAGGLER_WINDOW

@@ -67,4 +67,4 @@ class AuditAction(models.TextChoices):
     def label_of(cls, value: str) -> str:
         """The label of a stored action in the active language; an unknown code stays as it is."""
         member = cls._value2member_map_.get(value)
-        return str(member.label) if member is not None else value
+        return str(member.label) if isinstance(member, cls) else value

@@ -13,6 +13,7 @@ import hmac as std_hmac
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache, lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -103,7 +104,19 @@ def decrypt(stored: str) -> str:
     raise DecryptionError(f"Unknown algorithm {algorithm!r}")
 
 
-def blind_index(value: str, *, purpose: str) -> str:
+class IndexPurpose(StrEnum):
+    """What a blind index is of. The purpose is hashed with the value, so the same value gives
+    different indexes for different purposes; the strings are part of every stored index and never
+    change (tests/core/test_crypto.py pins them)."""
+
+    ID_NUMBER = "id_number"  # Person.id_number_index (core.personal.id_number_index)
+    MOBILE = "mobile"  # Person.mobile_index and User.mobile_index (core.personal.mobile_index)
+    SIGNIN = "signin"  # the sign-in lockout's key of a username or mobile (accounts.services.lockout)
+    RECOVERY = "recovery"  # a TOTP recovery code (accounts.services.totp)
+    ONE_TIME_CODE = "otc"  # a one-time code with its mobile (accounts.services.codes)
+
+
+def blind_index(value: str, *, purpose: IndexPurpose) -> str:
     """Keyed hash for exact lookup; the purpose separates e.g. mobiles from ID numbers."""
     key = settings.BLIND_INDEX_KEY.encode()
     message = f"{purpose}:{value}".encode()
@@ -148,7 +161,7 @@ _HMAC_INNER_PAD = bytes(x ^ 0x36 for x in range(256))
 _HMAC_OUTER_PAD = bytes(x ^ 0x5C for x in range(256))
 
 
-def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
+def blind_index_many(values: list[str], *, purpose: IndexPurpose) -> list[str]:
     if settings.BLIND_INDEX_ALGORITHM == "hmac-sm3":
         return [blind_index(value, purpose=purpose) for value in values]
     # HMAC-SHA256 (RFC 2104) spelled out over hashlib: the two padded-key states are hashed once and
@@ -162,7 +175,7 @@ def blind_index_many(values: list[str], *, purpose: str) -> list[str]:
     inner.update(f"{purpose}:".encode())
     outer = hashlib.sha256(key.translate(_HMAC_OUTER_PAD))
     inner_copy, outer_copy = inner.copy, outer.copy
-    out = []
+    out: list[str] = []
     append = out.append
     for value in values:
         mac = inner_copy()

@@ -111,12 +111,18 @@ def verify_current(target: EncryptedModel, *, algorithm: str, version: str, batc
     return checked
 
 
+def _column(field: models.Field | models.ForeignObjectRel | None) -> str:
+    # The primary key and the concrete ``*_encrypted`` fields of a concrete model: each has a column.
+    assert isinstance(field, models.Field) and field.column is not None
+    return field.column
+
+
 def _write_batch(target: EncryptedModel, updates: list[tuple]) -> int:
     """``updates``: (pk, new values…, old values…). Returns how many rows were written."""
     quote = connection.ops.quote_name
     meta = target.model._meta
-    table, pk = quote(meta.db_table), quote(meta.pk.column)
-    columns = [quote(meta.get_field(name).column) for name in target.fields]
+    table, pk = quote(meta.db_table), quote(_column(meta.pk))
+    columns = [quote(_column(meta.get_field(name))) for name in target.fields]
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # One statement per batch: 5,000 single-row UPDATEs cost a round trip each.
@@ -157,10 +163,10 @@ def reencrypt_model(
         state = Progress(target, _pending(target, prefix).count())
         last_pk = None
         while max_batches is None or state.batches < max_batches:
-            rows = _pending(target, prefix)
+            pending = _pending(target, prefix)
             if last_pk is not None:
-                rows = rows.filter(pk__gt=last_pk)
-            rows = list(rows.values_list("pk", *target.fields)[:batch])
+                pending = pending.filter(pk__gt=last_pk)
+            rows = list(pending.values_list("pk", *target.fields)[:batch])
             if not rows:
                 break
             # Decrypt the whole batch before writing any of it: a value that fails stops the run here.

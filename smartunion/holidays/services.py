@@ -2,9 +2,9 @@
 a time or a State Council notice at once (DOMAIN.md, "Working days and deadlines").
 
 The calendar belongs to the whole installation, not to a subtree: only someone who holds
-``calendar.change`` on a top-level node may change it (``has_perm_at_root``; decision 0012). Every
-change is one transaction with its audit record; the apps whose stored dates were counted with the
-calendar (pending applications' deadlines) recount them inside it, through
+``calendar.change`` on a top-level node may change it (``policies.can_change_calendar``; decision
+0012). Every change is one transaction with its audit record; the apps whose stored dates were
+counted with the calendar (pending applications' deadlines) recount them inside it, through
 ``CALENDAR_CHANGE_HOOKS``.
 """
 
@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import has_perm_at_root
+from smartunion.accounts.models import User
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.holidays.calendar import package_knows_year
 from smartunion.holidays.models import HolidayOverride
+from smartunion.holidays.policies import require_change_calendar
 
-CALENDAR_PERM = "calendar.change"
 NOTE_MAX_LENGTH = 200
 NOTICE_MAX_LINES = 40
 HOLIDAY_MAX_DAYS = 14  # the longest period in any notice so far is 9 days (国庆 2023)
@@ -47,14 +47,6 @@ class CalendarChange:
     deadlines_moved: int
 
 
-def require_calendar_admin(actor) -> None:
-    """``actor=None`` is system work (a management command run by the operator)."""
-    if actor is not None and not has_perm_at_root(actor, CALENDAR_PERM):
-        raise Forbidden(
-            _("Only an administrator of the top-level federation may change the holiday calendar.")
-        )
-
-
 def calendar_today() -> date:
     return timezone.localdate()
 
@@ -70,9 +62,9 @@ def editable_years(today: date | None = None) -> tuple[int, int]:
 
 
 def holiday_override_create(
-    *, actor, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
+    *, actor: User | None, day: date | str, is_workday: bool | None, note: str = "", client_address: str = ""
 ) -> CalendarChange:
-    require_calendar_admin(actor)
+    require_change_calendar(actor)
     with transaction.atomic():
         when, is_workday, note = _clean_override(day=day, is_workday=is_workday, note=note, current=None)
         finish = _before_change(when, when)
@@ -94,14 +86,14 @@ def holiday_override_create(
 
 def holiday_override_update(
     *,
-    actor,
+    actor: User | None,
     override: HolidayOverride,
     day: date | str,
     is_workday: bool | None,
     note: str = "",
     client_address: str = "",
 ) -> CalendarChange:
-    require_calendar_admin(actor)
+    require_change_calendar(actor)
     with transaction.atomic():
         current = HolidayOverride.objects.select_for_update().filter(pk=override.pk).first()
         if current is None:
@@ -128,9 +120,11 @@ def holiday_override_update(
     return CalendarChange([current], moved)
 
 
-def holiday_override_delete(*, actor, override: HolidayOverride, client_address: str = "") -> CalendarChange:
+def holiday_override_delete(
+    *, actor: User | None, override: HolidayOverride, client_address: str = ""
+) -> CalendarChange:
     """Remove one override."""
-    require_calendar_admin(actor)
+    require_change_calendar(actor)
     with transaction.atomic():
         current = HolidayOverride.objects.select_for_update().filter(pk=override.pk).first()
         if current is None:
@@ -194,6 +188,7 @@ def _clean_override(*, day, is_workday, note, current: HolidayOverride | None) -
         ]
     if errors:
         raise ValidationFailed(fields=errors)
+    assert when is not None  # a date that is missing or unreadable is an error above
     return when, bool(is_workday), note
 
 
@@ -334,11 +329,11 @@ def holiday_notice_check(*, year: int | str | None, text: str) -> tuple[int, lis
 
 
 def holiday_notice_enter(
-    *, actor, year: int | str | None, text: str, client_address: str = ""
+    *, actor: User | None, year: int | str | None, text: str, client_address: str = ""
 ) -> CalendarChange:
     """Enter a year's State Council notice: every day off and adjusted working day of it, all or
     nothing. The year then counts as entered (no more warning about it)."""
-    require_calendar_admin(actor)
+    require_change_calendar(actor)
     with transaction.atomic():
         notice_year, days = holiday_notice_check(year=year, text=text)
         finish = _before_change(days[0].day, days[-1].day)
@@ -370,9 +365,9 @@ def holiday_notice_enter(
     return CalendarChange(rows, moved)
 
 
-def holiday_notice_delete(*, actor, year: int, client_address: str = "") -> CalendarChange:
+def holiday_notice_delete(*, actor: User | None, year: int, client_address: str = "") -> CalendarChange:
     """Remove every date entered as the notice for ``year`` (to enter a corrected one)."""
-    require_calendar_admin(actor)
+    require_change_calendar(actor)
     with transaction.atomic():
         rows = list(HolidayOverride.objects.select_for_update().filter(notice_year=year).order_by("date"))
         if not rows:

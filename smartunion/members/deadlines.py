@@ -50,10 +50,11 @@ def application_deadlines_follow_calendar(first: date, last: date) -> Callable[[
     if not rows:
         return lambda: 0
     arrived = {m.pk: timezone.localdate(m.applied_at) for m in rows}
+    due = {m.pk: m.due_date for m in rows if m.due_date is not None}  # every row: due_date__gte
     span_first = min(arrived.values())
-    span_last = max(m.due_date for m in rows)
+    span_last = max(due.values())
     before = overrides_between(span_first, span_last)
-    counts = {m.pk: working_days_between(arrived[m.pk], m.due_date, overrides=before) for m in rows}
+    counts = {pk: working_days_between(arrived[pk], day, overrides=before) for pk, day in due.items()}
 
     def recount() -> int:
         # Wide enough for the longest count, as add_working_days would load it.

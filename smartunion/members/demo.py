@@ -34,17 +34,18 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from smartunion.accounts.models import User, mobile_blind_index
-from smartunion.core import crypto
+from smartunion.accounts.models import User
+from smartunion.core import crypto, personal
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.bulk import adapted_for_sqlite, load_rows, reserve_ids
-from smartunion.core.codes import id_number_check_char
 from smartunion.core.models import AuditEvent
+from smartunion.core.personal import FEMALE, MALE, id_number_check_char, id_number_sex
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.calendar import add_working_days
 from smartunion.members.models import (
@@ -97,7 +98,7 @@ GIVEN_FEMALE = (
     "兰 凤 秀 英 婉 雅 珊 楠 茜 蓉 爽 晓 春 媛"
 ).split()
 
-NEW_FORMS = [
+NEW_FORMS: list[tuple[str, int]] = [
     (EmploymentForm.COURIER, 28),
     (EmploymentForm.FOOD_DELIVERY, 30),
     (EmploymentForm.RIDE_HAILING, 16),
@@ -105,7 +106,7 @@ NEW_FORMS = [
     (EmploymentForm.DOMESTIC, 10),
     (EmploymentForm.OTHER_PLATFORM, 6),
 ]
-STANDARD_FORMS = [
+STANDARD_FORMS: list[tuple[str, int]] = [
     (EmploymentForm.STANDARD, 86),
     (EmploymentForm.DISPATCHED, 8),
     (EmploymentForm.PART_TIME, 6),
@@ -119,21 +120,21 @@ PLATFORMS_FOR_FORM: dict[str, tuple[int, ...]] = {
     EmploymentForm.DOMESTIC: (4,),
     EmploymentForm.OTHER_PLATFORM: (),
 }
-WAGES_STANDARD = [
+WAGES_STANDARD: list[tuple[str, int]] = [
     (WageBracket.UNDER_3000, 8),
     (WageBracket.FROM_3000, 30),
     (WageBracket.FROM_5000, 32),
     (WageBracket.FROM_8000, 18),
     (WageBracket.OVER_12000, 12),
 ]
-WAGES_PLATFORM = [
+WAGES_PLATFORM: list[tuple[str, int]] = [
     (WageBracket.UNDER_3000, 10),
     (WageBracket.FROM_3000, 35),
     (WageBracket.FROM_5000, 40),
     (WageBracket.FROM_8000, 13),
     (WageBracket.OVER_12000, 2),
 ]
-FORM_TAGS = {
+FORM_TAGS: dict[str, str] = {
     EmploymentForm.COURIER: "courier",
     EmploymentForm.FOOD_DELIVERY: "delivery_rider",
     EmploymentForm.RIDE_HAILING: "driver",
@@ -370,8 +371,9 @@ class _Generator:
 
     def _member(self, rng: random.Random, i: int, slot: UnionSlot) -> Member:
         k = slot.district_start + i - slot.start
-        first17, birth, serial = _id_first17(slot.district, k, self.id_keys[slot.district])
-        male = serial % 2 == 1  # GB 11643: the 17th digit is odd for men
+        first17, birth, _serial = _id_first17(slot.district, k, self.id_keys[slot.district])
+        id_number = first17 + id_number_check_char(first17)
+        sex = id_number_sex(id_number)
         tag_ids: list[int] = []
         if slot.direct:
             form = self._pick(rng, self.new_forms)
@@ -410,11 +412,11 @@ class _Generator:
         return Member(
             index=i,
             org_id=slot.org_id,
-            real_name=name_for(rng, male=male),
-            id_number=first17 + id_number_check_char(first17),
+            real_name=name_for(rng, male=sex == MALE),
+            id_number=id_number,
             mobile=_mobile(i, self.mobile_keys),
             birth_date=birth,
-            sex="M" if male else "F",
+            sex=sex,
             employment_form=form,
             employer_id=employer_id,
             platform_id=platform_id,
@@ -485,9 +487,9 @@ def _rows(
     id_numbers, mobiles = [m.id_number for m in members], [m.mobile for m in members]
     sealed = zip(
         crypto.encrypt_many(id_numbers),
-        crypto.blind_index_many(id_numbers, purpose="id_number"),
+        crypto.blind_index_many(id_numbers, purpose=crypto.IndexPurpose.ID_NUMBER),
         crypto.encrypt_many(mobiles),
-        crypto.blind_index_many(mobiles, purpose="mobile"),
+        crypto.blind_index_many(mobiles, purpose=crypto.IndexPurpose.MOBILE),
         strict=True,
     )
     for n, (m, (id_sealed, id_index, mobile_sealed, mobile_index)) in enumerate(
@@ -636,7 +638,7 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
     staff_union = Org.objects.filter(name=names[tree.grassroots_staff_unions["110111"]]).first()
     direct_union = Org.objects.filter(name=names["district:110111:direct"]).first()
     approver = User.objects.filter(username="fangshan.g1.grassroots_staff").first()
-    users = [User.objects.filter(mobile_index=mobile_blind_index(w.mobile)).first() for w in workers]
+    users = [User.objects.filter(mobile_index=personal.mobile_index(w.mobile)).first() for w in workers]
     if staff_union is None or direct_union is None or approver is None or None in users:
         return 0
     # Their ID numbers follow the district's generated ones, skipping those whose sex or age does
@@ -649,11 +651,15 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
         if n > 1 or Person.objects.filter(user=user).exists():
             continue
         while True:
-            first17, birth, serial = _id_first17("110111", k, keys)
+            first17, birth, _serial = _id_first17("110111", k, keys)
             k += 1
-            if 1980 <= birth.year <= 2000 and serial % 2 == (1 if n == 0 else 0):  # 王建国, then 李娜
+            wanted = MALE if n == 0 else FEMALE  # 王建国, then 李娜
+            if 1980 <= birth.year <= 2000 and id_number_sex(first17) == wanted:
                 break
-        data = {"real_name": account.display_name, "id_number": first17 + id_number_check_char(first17)}
+        data: dict[str, Any] = {
+            "real_name": account.display_name,
+            "id_number": first17 + id_number_check_char(first17),
+        }
         if n == 0:
             data |= {
                 "employer": Enterprise.objects.filter(covering_union=staff_union).order_by("pk").first(),
@@ -665,7 +671,9 @@ def _link_workers(*, scale: str, seed: int, plan: MemberPlan) -> int:
         else:
             data |= {
                 "employment_form": EmploymentForm.FOOD_DELIVERY,
-                "platform": Enterprise.objects.filter(pk=rider_platform).first(),
+                "platform": Enterprise.objects.filter(pk=rider_platform).first()
+                if rider_platform is not None
+                else None,
                 "wage_bracket": WageBracket.FROM_5000,
             }
             join_apply(user=user, org=direct_union, data=data)

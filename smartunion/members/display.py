@@ -7,13 +7,16 @@ the staff member's name and organisation, never by the login name they sign in w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 from django.utils.translation import get_language, pgettext
 
+from smartunion.accounts.models import User
 from smartunion.core.audit import AuditAction
+from smartunion.core.models import AuditEvent
 from smartunion.members.models import MembershipStatus
 
 
@@ -68,13 +71,13 @@ class AccessEntry:
     refused: bool
 
 
-def staff_shown_name(actor) -> str:
+def staff_shown_name(actor: User | None) -> str:
     """The name a worker sees for a staff member: their display name, else "Union staff"."""
     name = (getattr(actor, "display_name", "") or "").strip() if actor is not None else ""
     return name or pgettext("access", "Union staff")
 
 
-def access_entries(events) -> list[AccessEntry]:
+def access_entries(events: Iterable[AuditEvent]) -> list[AccessEntry]:
     """The worker's access history (``selectors.person_access_history``) ready to show."""
     labels = access_labels()
     entries = []
@@ -91,7 +94,7 @@ def access_entries(events) -> list[AccessEntry]:
                 action_label=label,
                 field=(event.data or {}).get("field", ""),
                 by=staff_shown_name(actor),
-                by_org=actor.home_org.name if actor is not None and actor.home_org_id else "",
+                by_org=actor.home_org.name if actor is not None and actor.home_org is not None else "",
                 refused=refused,
             )
         )

@@ -14,19 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartunion.core import crypto
-from smartunion.core.codes import mask_id_number, mask_mobile
+from smartunion.core import crypto, personal
+from smartunion.core.personal import mask_id_number, mask_mobile
 from smartunion.core.scoping import ScopedManager
-
-
-def id_number_index(id_number: str) -> str:
-    """The blind index a person's ID number is found by (``Person.id_number_index``)."""
-    return crypto.blind_index(id_number, purpose="id_number")
-
-
-def mobile_index(mobile: str) -> str:
-    """The blind index a person's contact mobile is found by (``Person.mobile_index``)."""
-    return crypto.blind_index(mobile, purpose="mobile")
 
 
 class EmploymentForm(models.TextChoices):
@@ -64,8 +54,9 @@ class WageBracket(models.TextChoices):
 
 
 class Sex(models.TextChoices):
-    MALE = "M", _("Male")
-    FEMALE = "F", _("Female")
+    # The values core.personal.birth_and_sex reads from an ID number.
+    MALE = personal.MALE, _("Male")
+    FEMALE = personal.FEMALE, _("Female")
 
 
 class OccupationTag(models.Model):
@@ -182,6 +173,12 @@ class MembershipStatus(models.TextChoices):
 
 # A person belongs to at most one grassroots union at a time (enforced by a partial unique index).
 HOLDING_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.SUSPENDED, MembershipStatus.RETAINED)
+# A person's current membership: the one they hold, or their open application (at most one of each, by
+# the two partial unique indexes; joining and enrolment refuse a second while either is there). What a
+# person's page shows, what joining and enrolment refuse, what closing an account ends and what keeps a
+# union from being deleted. Transfers and status changes act on a held membership only
+# (HOLDING_STATUSES); members.selectors.records has a selector for each meaning.
+CURRENT_STATUSES = (*HOLDING_STATUSES, MembershipStatus.APPLYING)
 
 # The only moves membership_transition() allows (中国工会章程: voluntary application approved by the
 # grassroots committee; membership follows the work relationship; retired or unemployed keep it).
@@ -382,7 +379,7 @@ ROSTER_IMPORT_TRANSITIONS: dict[str, set[str]] = {
 
 class RosterImport(models.Model):
     """One roster file a grassroots union uploads: its check, then its all-or-nothing import
-    (members/roster.py). The file itself is kept only until the import is done or found invalid."""
+    (members/roster/). The file itself is kept only until the import is done or found invalid."""
 
     org = models.ForeignKey(
         "orgs.Org", verbose_name=_("union"), on_delete=models.PROTECT, related_name="roster_imports"
@@ -410,7 +407,7 @@ class RosterImport(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     failure_reason = models.CharField(max_length=500, blank=True)
     timings = models.JSONField(default=dict, blank=True)
-    # What the preview tells beside the errors (members/roster.py, ``RosterReport``): the columns not
+    # What the preview tells beside the errors (members/roster/report.py, ``RosterReport``): the columns not
     # read, the totals rows skipped, the errors counted per column, the rows that differ from the record.
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,16 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from smartunion.accounts.middleware import request_address, signed_in_staff
-from smartunion.accounts.permissions import has_perm
+from smartunion.accounts.policies import can_redeem
 from smartunion.accounts.services import one_time_code_send
 from smartunion.core.errors import DomainError
 from smartunion.core.http import is_htmx
 
 SEND_CODE = "send_code"
-# The flag of the merchant clerk's role (accounts.permissions.DEFAULT_ROLES): verifying vouchers and
-# cards at a merchant. Pages for merchant clerks ask for the flag, as every permission check does,
-# not for the role's code: roles are data an administrator may add.
-MERCHANT_CLERK_PERM = "benefits.redeem"
 
 
 # --- Audiences ----------------------------------------------------------------------------------
@@ -48,16 +44,18 @@ def worker_required(view):
 
 
 def merchant_clerk_required(view):
-    """Merchant clerks only: staff holding ``benefits.redeem``, signed in on the console (password and
-    authenticator code), since staff never sign in on the mobile web. Anyone else without a staff
-    session, workers included, is sent to the console's sign-in and comes back here, as the console
-    sends them; staff without the flag are refused (403)."""
+    """Merchant clerks only: staff who may redeem (``accounts.policies.can_redeem``: the flag of the
+    merchant clerk's role, not the role's code, since roles are data an administrator may add),
+    signed in on the console (password and authenticator code), since staff never sign in on the
+    mobile web. Anyone else without a staff session, workers included, is sent to the console's
+    sign-in and comes back here, as the console sends them; staff without the flag are refused
+    (403)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
         if not signed_in_staff(request):
             return redirect_to_login(request.get_full_path(), reverse("console:login"))
-        if not has_perm(request.user, MERCHANT_CLERK_PERM):
+        if not can_redeem(request.user):
             return render(request, "mobile/merchant_refused.html", status=403)
         return view(request, *args, **kwargs)
 

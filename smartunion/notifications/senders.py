@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from smartunion.core.codes import mask_mobile
+from smartunion.core.personal import mask_mobile
 
 logger = logging.getLogger("smartunion.otp")
 

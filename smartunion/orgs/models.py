@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.core import crypto
-from smartunion.core.codes import mask_phone
+from smartunion.core.personal import mask_phone
 from smartunion.core.scoping import ScopedManager
 from smartunion.core.tree import PATH_MAX_LENGTH, ancestor_paths
 

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.permissions import has_perm
 from smartunion.core.errors import NotFound
 from smartunion.core.scoping import current_scope, scopes_disabled
 from smartunion.core.tree import ancestor_paths, subtree_q
 from smartunion.orgs.models import GRASSROOTS_KINDS, Enterprise, Org, OrgKind
+from smartunion.orgs.policies import can_view_org
+from smartunion.orgs.services import kind_fits_under
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 
 def org_get(*, pk) -> Org:
@@ -45,6 +50,26 @@ def org_search(*, q: str = "", parent: Org | None = None, kind: str = "") -> Que
     return qs
 
 
+def org_move_candidates(*, org: Org, q: str, limit: int) -> list[Org]:
+    """New parents to offer ``org`` among the active scope's orgs matching ``q``: of a kind the node
+    may stand under (never a service body), and never the node itself, one of its own branches or
+    its present parent. The move service refuses these anyway; the picker just does not offer them."""
+    parent_kinds = [kind for kind in OrgKind.values if kind_fits_under(org.kind, kind)]
+    qs = org_search(q=q).filter(kind__in=parent_kinds).exclude(subtree_q(org.path))
+    if org.parent_id is not None:
+        qs = qs.exclude(pk=org.parent_id)
+    return list(qs[:limit])
+
+
+def org_pick_choices(*, q: str, grassroots: bool, limit: int) -> list[Org]:
+    """An organisation picker's choices in the active scope: the orgs matching ``q``, or before
+    anything is typed the scope's top nodes; only grassroots unions when ``grassroots``."""
+    orgs = org_search(q=q) if q else org_roots_for_scope()
+    if grassroots:
+        orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
+    return list(orgs[:limit])
+
+
 def org_children(*, parent: Org) -> QuerySet[Org]:
     return Org.objects.filter(parent=parent).order_by("name", "pk")
 
@@ -64,12 +89,12 @@ def enterprise_get(*, pk) -> Enterprise:
 
 
 def union_may_be_named(*, viewer, union: Org | None) -> bool:
-    """May ``viewer`` see which union ``union`` is (its name, a link to it)? Only with ``orgs.view``
-    on it, the organisation tree's own rule. The one rule for a union reached through another
-    record: an enterprise is in scope through either of its two unions, so the other one may lie
+    """May ``viewer`` see which union ``union`` is (its name, a link to it)? Only if they may open it
+    (``can_view_org``), the organisation tree's own rule. The one rule for a union reached through
+    another record: an enterprise is in scope through either of its two unions, so the other one may lie
     where the viewer may not look. The console then shows "—", the API ``{"id": null, "name":
     null}``."""
-    return union is not None and has_perm(viewer, "orgs.view", union)
+    return union is not None and can_view_org(viewer, union)
 
 
 def enterprises_name_unions(*, viewer, enterprises) -> None:
@@ -110,7 +135,7 @@ class PublicUnion:
     pk: int
     name: str
     kind: str
-    kind_label: str
+    kind_label: StrPromise  # lazy: in the language active where it is shown
     district: str  # the name of the district union above it, or ""
     address: str = ""
     contact_name: str = ""
@@ -184,11 +209,7 @@ def public_direct_joining_unions(*, district=None, q: str = "", region: str = ""
         if (region or "").strip():
             qs = qs.filter(region_code__startswith=region.strip())
         if district:
-            parent = (
-                Org.objects.filter(pk=_int_or_none(district), kind=OrgKind.DISTRICT_UNION)
-                .only("path")
-                .first()
-            )
+            parent = Org.objects.filter(_pk_is(district), kind=OrgKind.DISTRICT_UNION).only("path").first()
             if parent is None:
                 return []
             qs = qs.filter(subtree_q(parent.path))
@@ -214,7 +235,12 @@ def public_enterprise_search(*, q: str) -> list[PublicEnterprise]:
         union_ids = {e.covering_union_id for e in enterprises if e.covering_union_id}
         unions = _public_unions(list(Org.objects.filter(pk__in=union_ids).only(*PUBLIC_UNION_FIELDS)))
     return [
-        PublicEnterprise(e.pk, e.name, unions.get(e.covering_union_id), tuple(e.brand_name_list))
+        PublicEnterprise(
+            e.pk,
+            e.name,
+            unions.get(e.covering_union_id) if e.covering_union_id is not None else None,
+            tuple(e.brand_name_list),
+        )
         for e in enterprises
     ]
 
@@ -223,7 +249,7 @@ def public_union_get(*, pk) -> Org:
     """A union a worker may apply to: one that accepts direct joining, or a grassroots union."""
     with scopes_disabled():
         org = (
-            Org.objects.filter(pk=_int_or_none(pk))
+            Org.objects.filter(_pk_is(pk))
             .filter(Q(accepts_direct_joining=True) | Q(kind__in=GRASSROOTS_KINDS))
             .only(*PUBLIC_UNION_FIELDS, "accepts_direct_joining")
             .first()
@@ -242,17 +268,16 @@ def public_enterprise_get(*, pk) -> Enterprise:
     """An employer chosen on the join page: its name, covering union and whether it is a platform."""
     with scopes_disabled():
         enterprise = (
-            Enterprise.objects.filter(pk=_int_or_none(pk))
-            .only("id", "name", "covering_union", "is_platform")
-            .first()
+            Enterprise.objects.filter(_pk_is(pk)).only("id", "name", "covering_union", "is_platform").first()
         )
     if enterprise is None:
         raise NotFound(_("This enterprise does not exist."))
     return enterprise
 
 
-def _int_or_none(value) -> int | None:
+def _pk_is(value) -> Q:
+    """The row whose primary key is ``value`` read as a number; no row when it is not a number."""
     try:
-        return int(value)
+        return Q(pk=int(value))
     except (TypeError, ValueError):
-        return None
+        return Q(pk__in=[])

@@ -5,24 +5,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F, Max, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import RoleGrant, User
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import (
-    INDUSTRY_SECTIONS,
-    normalise_contact_phone,
-    validate_credit_code,
-    validate_division_code,
-)
+from smartunion.core.codes import INDUSTRY_SECTIONS, validate_credit_code, validate_division_code
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.personal import normalise_contact_phone
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tree import PATH_MAX_LENGTH, encode_step, subtree_q
 from smartunion.orgs.models import (
@@ -34,6 +31,12 @@ from smartunion.orgs.models import (
     Org,
     OrgKind,
     TreeLock,
+)
+from smartunion.orgs.policies import (
+    require_change_enterprise,
+    require_change_org,
+    require_delete_enterprise,
+    require_delete_org,
 )
 
 ORG_FIELDS = (
@@ -55,7 +58,7 @@ def _lock_tree() -> None:
 # How high a kind of node stands: a child stands strictly below its parent. Industry unions sit
 # under a federation or a district; grassroots unions under any union above them; service bodies
 # (mediation centres, legal-service centres, stations) under any union and never have children.
-KIND_RANK = {
+KIND_RANK: dict[str, float] = {
     OrgKind.NATIONAL_FEDERATION: 0,
     OrgKind.PROVINCIAL_FEDERATION: 1,
     OrgKind.CITY_FEDERATION: 2,
@@ -77,7 +80,7 @@ def kind_fits_under(kind: str, parent_kind: str | None) -> bool:
 
 
 # The kind a new node under a parent of a kind usually is: what "add an organisation" starts on.
-USUAL_CHILD_KIND = {
+USUAL_CHILD_KIND: dict[str, str] = {
     OrgKind.NATIONAL_FEDERATION: OrgKind.PROVINCIAL_FEDERATION,
     OrgKind.PROVINCIAL_FEDERATION: OrgKind.CITY_FEDERATION,
     OrgKind.CITY_FEDERATION: OrgKind.DISTRICT_UNION,
@@ -164,11 +167,11 @@ def _next_child_path(parent: Org | None) -> str:
     return path
 
 
-def org_create(*, actor, parent: Org | None, client_address: str = "", **data: Any) -> Org:
+def org_create(*, actor: User | None, parent: Org | None, client_address: str = "", **data: Any) -> Org:
     if actor is not None:
         if parent is None:
             raise ValidationFailed(fields={"parent": [_("Choose where this organisation belongs.")]})
-        require_perm(actor, "orgs.change", parent)
+        require_change_org(actor, parent)
     missing = {f: [_("This field is required.")] for f in ("name", "kind", "region_code") if not data.get(f)}
     if missing:
         raise ValidationFailed(fields=missing)
@@ -197,9 +200,9 @@ def _audit_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cleaned.items() if k not in {"contact_name", "contact_phone"}}
 
 
-def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org:
+def org_update(*, actor: User | None, org: Org, client_address: str = "", **data: Any) -> Org:
     if actor is not None:
-        require_perm(actor, "orgs.change", org)
+        require_change_org(actor, org)
     cleaned = _clean_org_fields(data, parent=org.parent)
     new_kind = cleaned.get("kind", org.kind)
     if new_kind != org.kind:
@@ -239,11 +242,11 @@ def org_update(*, actor, org: Org, client_address: str = "", **data: Any) -> Org
     return org
 
 
-def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> Org:
+def org_move(*, actor: User | None, org: Org, new_parent: Org, client_address: str = "") -> Org:
     """Move ``org`` and its whole subtree under ``new_parent``: one UPDATE of the moved rows."""
     if actor is not None:
-        require_perm(actor, "orgs.change", org)
-        require_perm(actor, "orgs.change", new_parent)
+        require_change_org(actor, org)
+        require_change_org(actor, new_parent)
     with transaction.atomic():
         _lock_tree()
         # Re-read under the lock: another move may have changed both paths since the request began.
@@ -270,7 +273,8 @@ def org_move(*, actor, org: Org, new_parent: Org, client_address: str = "") -> O
                 depth=F("depth") + depth_delta,
             )
         Org.objects.filter(pk=org.pk).update(parent=new_parent)
-        Org.objects.filter(pk=old_parent_id).update(numchild=F("numchild") - 1)
+        if old_parent_id is not None:  # a root moved under a node had no parent to count it
+            Org.objects.filter(pk=old_parent_id).update(numchild=F("numchild") - 1)
         Org.objects.filter(pk=new_parent.pk).update(numchild=F("numchild") + 1)
         org.refresh_from_db()
         audit_record(
@@ -288,9 +292,9 @@ def _max_subtree_path_length(org: Org) -> int:
         return Org.objects.filter(subtree_q(org.path)).aggregate(m=Max(Length("path")))["m"] or len(org.path)
 
 
-def org_delete(*, actor, org: Org, client_address: str = "") -> None:
+def org_delete(*, actor: User | None, org: Org, client_address: str = "") -> None:
     if actor is not None:
-        require_perm(actor, "orgs.delete", org)
+        require_delete_org(actor, org)
     with transaction.atomic():
         _lock_tree()
         org = Org.objects.select_for_update().get(pk=org.pk)
@@ -337,24 +341,12 @@ def org_delete_blockers(org: Org) -> list[str]:
 
 
 # Later apps (members, cases) register functions here that return a reason or None.
-DELETE_BLOCKER_CHECKS: list = []
+DELETE_BLOCKER_CHECKS: list[Callable[[Org], str | None]] = []
 
 
 # --- Enterprises ---------------------------------------------------------------------------------
 
 MAX_HEADCOUNT = 10_000_000
-
-
-def enterprise_has_perm(user, perm: str, enterprise: Enterprise) -> bool:
-    """Staff may act on an enterprise through its responsible union or its covering union."""
-    return has_perm(user, perm, enterprise.org) or (
-        enterprise.covering_union is not None and has_perm(user, perm, enterprise.covering_union)
-    )
-
-
-def require_enterprise_perm(user, perm: str, enterprise: Enterprise) -> None:
-    if not enterprise_has_perm(user, perm, enterprise):
-        require_perm(user, perm, enterprise.org)  # raises Forbidden with the usual message
 
 
 ENTERPRISE_FIELDS = (
@@ -381,6 +373,13 @@ def clean_brand_names(value: str | list[str] | None) -> str:
         if name and name not in names:
             names.append(name)
     return BRAND_SEPARATOR.join(names)
+
+
+def _max_length(model: type[models.Model], name: str) -> int:
+    """The ``max_length`` of the text field ``name`` of ``model``."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None
+    return field.max_length
 
 
 def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> dict[str, Any]:
@@ -410,7 +409,7 @@ def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> d
                 _("A brand name has at most %(n)d characters; separate names with commas.")
                 % {"n": BRAND_NAME_MAX_LENGTH}
             ]
-        elif len(cleaned["brand_names"]) > Enterprise._meta.get_field("brand_names").max_length:
+        elif len(cleaned["brand_names"]) > _max_length(Enterprise, "brand_names"):
             errors["brand_names"] = [_("Brand names and aliases have at most 300 characters in all.")]
     if "industry" in cleaned and (not cleaned["industry"] or cleaned["industry"] not in INDUSTRY_SECTIONS):
         errors["industry"] = [_("Choose an industry section (GB/T 4754: A to T).")]
@@ -429,7 +428,7 @@ def _clean_enterprise(data: dict[str, Any], *, instance: Enterprise | None) -> d
     return cleaned
 
 
-def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any) -> Enterprise:
+def enterprise_create(*, actor: User | None, org: Org, client_address: str = "", **data: Any) -> Enterprise:
     if actor is not None:
         require_perm(actor, "enterprises.change", org)
     missing = {
@@ -459,9 +458,11 @@ def enterprise_create(*, actor, org: Org, client_address: str = "", **data: Any)
     return enterprise
 
 
-def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = "", **data: Any) -> Enterprise:
+def enterprise_update(
+    *, actor: User | None, enterprise: Enterprise, client_address: str = "", **data: Any
+) -> Enterprise:
     if actor is not None:
-        require_enterprise_perm(actor, "enterprises.change", enterprise)
+        require_change_enterprise(actor, enterprise)
     cleaned = _clean_enterprise(data, instance=enterprise)
     try:
         with transaction.atomic():
@@ -484,9 +485,9 @@ def enterprise_update(*, actor, enterprise: Enterprise, client_address: str = ""
     return enterprise
 
 
-def enterprise_delete(*, actor, enterprise: Enterprise, client_address: str = "") -> None:
+def enterprise_delete(*, actor: User | None, enterprise: Enterprise, client_address: str = "") -> None:
     if actor is not None:
-        require_enterprise_perm(actor, "enterprises.delete", enterprise)
+        require_delete_enterprise(actor, enterprise)
     with transaction.atomic():
         audit_record(
             action=AuditAction.ENTERPRISE_DELETE,

@@ -14,10 +14,11 @@ from django.db.models import F
 from django.test import Client
 from django.utils import timezone, translation
 
-from smartunion.accounts.models import OneTimeCode, SignInFailure, mobile_blind_index
+from smartunion.accounts.models import OneTimeCode, SignInFailure
 from smartunion.accounts.services import account_key, one_time_code_send
 from smartunion.core.errors import Locked, ValidationFailed
 from smartunion.core.models import AuditEvent, AuditOutcome
+from smartunion.core.personal import mobile_index
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Person
 from smartunion.members.services import my_contact_update
@@ -188,7 +189,7 @@ def test_parallel_wrong_contact_codes_cannot_get_past_the_lockout(default_roles,
     # are all refused, so the bound is an upper one.
     assert outcomes.count("ValidationFailed") <= settings.LOCKOUT_ACCOUNT_FAILURES, outcomes
     with scopes_disabled():
-        checked = OneTimeCode.objects.get(mobile_index=mobile_blind_index(new_mobile)).attempts
+        checked = OneTimeCode.objects.get(mobile_index=mobile_index(new_mobile)).attempts
     assert checked == outcomes.count("ValidationFailed")
     with pytest.raises(Locked):
         my_contact_update(user=worker, mobile=new_mobile, code=real, client_address="10.99.99.99")
@@ -235,7 +236,7 @@ def test_the_hourly_limit_frees_up_as_codes_leave_the_hour(client, settings):
     assert send_code(client, "/api/v1/auth/register/code", third).status_code == 429
 
     with scopes_disabled():
-        OneTimeCode.objects.filter(mobile_index=mobile_blind_index(first)).update(
+        OneTimeCode.objects.filter(mobile_index=mobile_index(first)).update(
             created_at=timezone.now() - timedelta(minutes=61)
         )
     assert send_code(client, "/api/v1/auth/register/code", third).status_code == 204
@@ -271,7 +272,7 @@ def test_one_number_gets_a_limited_number_of_codes_whoever_asks(client, settings
         answers[mobile] = []
         for n in range(4):
             with scopes_disabled():  # past the one-a-minute rule
-                OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
+                OneTimeCode.objects.filter(mobile_index=mobile_index(mobile)).update(
                     created_at=F("created_at") - timedelta(minutes=2)
                 )
             answers[mobile].append(
@@ -287,7 +288,7 @@ def test_one_number_gets_a_limited_number_of_codes_whoever_asks(client, settings
         )
         assert over["fields"] == {"body.mobile": [over["message"]]}
         with scopes_disabled():
-            assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == 3
+            assert OneTimeCode.objects.filter(mobile_index=mobile_index(mobile)).count() == 3
     assert answers[registered][-1].json()["message"] == answers[fresh][-1].json()["message"]
     # Another number from the same addresses is not affected.
     assert (
@@ -304,7 +305,7 @@ def test_one_number_gets_a_limited_number_of_codes_a_day(client, settings):
             send_code(client, "/api/v1/auth/register/code", mobile, address=f"10.43.0.{n}").status_code == 204
         )
         with scopes_disabled():
-            OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
+            OneTimeCode.objects.filter(mobile_index=mobile_index(mobile)).update(
                 created_at=timezone.now() - timedelta(hours=5)
             )
 
@@ -394,9 +395,7 @@ def test_a_burst_of_parallel_sends_to_one_number_sends_one_code(default_roles):
     else:
         assert outcomes.count(204) <= 1, outcomes
     with scopes_disabled():
-        assert OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).count() == outcomes.count(
-            204
-        )
+        assert OneTimeCode.objects.filter(mobile_index=mobile_index(mobile)).count() == outcomes.count(204)
 
 
 @pytest.mark.django_db(transaction=True)

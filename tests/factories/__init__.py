@@ -11,7 +11,8 @@ import pyotp
 
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
 from smartunion.accounts.services import totp_set_secret
-from smartunion.core.codes import CREDIT_CODE_CHARS, credit_code_check_char, id_number_check_char
+from smartunion.core.codes import CREDIT_CODE_CHARS, credit_code_check_char
+from smartunion.core.personal import id_number_check_char
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Enterprise, Org, OrgKind
 from smartunion.orgs.services import enterprise_create, org_create

@@ -17,11 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
-from smartunion.accounts.models import OneTimeCode, SignInFailure, User, mobile_blind_index
+from smartunion.accounts.models import OneTimeCode, SignInFailure, User
 from smartunion.accounts.services import account_key, one_time_code_send, signin_password
 from smartunion.core.audit import audit_verify
 from smartunion.core.errors import Conflict, Forbidden, Locked, NotFound, ValidationFailed
 from smartunion.core.models import AuditEvent, AuditOutcome
+from smartunion.core.personal import mobile_index
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person
 from smartunion.members.roster import COLUMNS, roster_import_commit, roster_import_validate
@@ -86,7 +87,7 @@ def code_for(mobile: str, purpose: str = "register") -> str:
     """A fresh code for ``mobile``. A number gets one code a minute: a code sent before is moved a
     minute back instead of waiting (it stays valid)."""
     with scopes_disabled():
-        OneTimeCode.objects.filter(mobile_index=mobile_blind_index(mobile)).update(
+        OneTimeCode.objects.filter(mobile_index=mobile_index(mobile)).update(
             created_at=timezone.now() - timedelta(seconds=61)
         )
     one_time_code_send(mobile=mobile, purpose=purpose, client_address=ADDRESS)

@@ -22,6 +22,7 @@ from python_calamine import CalamineWorkbook
 from smartunion.accounts.models import User
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.models import AuditEvent
+from smartunion.core.personal import id_number_index
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
     Membership,
@@ -40,7 +41,6 @@ from smartunion.members.roster import (
     roster_template,
 )
 from smartunion.members.selectors import person_access_history
-from smartunion.members.services import id_number_index
 from smartunion.orgs.models import OrgKind
 from tests.conftest import as_staff, restore_migration_data
 from tests.factories import (

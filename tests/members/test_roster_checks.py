@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,8 +16,14 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from smartunion.core.codes import normalise_id_number, normalise_mobile, validate_id_number, validate_mobile
+from smartunion.console.forms.members import MemberEnrolForm
 from smartunion.core.errors import ValidationFailed
+from smartunion.core.personal import (
+    normalise_id_number,
+    normalise_mobile,
+    validate_id_number,
+    validate_mobile,
+)
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, Person, RosterImportStatus
 from smartunion.members.roster import COLUMNS, HEADER_VARIANTS, Table, check_roster, roster_import_commit
@@ -325,6 +332,220 @@ def test_the_roster_and_the_join_form_agree_on_every_name(tree, name):
     assert stored == accepted
     if stored is None and form_reason not in ("form", "Please enter the real name."):
         assert roster_reason == form_reason
+
+
+# The same for ID numbers and mobiles: the roster's verdict (accepted, the number as stored, or the
+# reason it is refused) is the join form's and enrolment's for any text (core.personal, issue 8).
+
+FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+INVISIBLE = ["\u200b", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+
+
+def _sprinkle(number: str, extras: list[str], positions: list[int]) -> str:
+    for extra, position in zip(extras, positions, strict=False):
+        position %= len(number) + 1
+        number = number[:position] + extra + number[position:]
+    return number
+
+
+@st.composite
+def valid_id_numbers(draw) -> str:
+    birth = draw(st.dates(min_value=date(1930, 1, 1), max_value=date(2008, 12, 31)))
+    return make_id_number(
+        region=draw(st.sampled_from(["110105", "310101", "440300"])),
+        birth=f"{birth:%Y%m%d}",
+        serial=draw(st.integers(0, 999)),
+    )
+
+
+@st.composite
+def id_numbers_as_pasted(draw) -> str:
+    number = draw(valid_id_numbers())
+    if draw(st.booleans()):
+        number = number.lower()  # x for X
+    if draw(st.booleans()):
+        number = number.translate(FULL_WIDTH)  # typed with a Chinese input method
+    extras = draw(
+        st.lists(st.sampled_from([" ", "\u3000", "\t", "\n", *INVISIBLE, "-", ".", "'"]), max_size=4)
+    )
+    number = _sprinkle(
+        number, extras, draw(st.lists(st.integers(0, 40), min_size=len(extras), max_size=len(extras)))
+    )
+    prefix = draw(st.sampled_from(["", "'", "\u2018", "`", "\ufeff'", " '"]))
+    return prefix + number
+
+
+ID_PARTS = st.sampled_from(
+    [
+        "0",
+        "1",
+        "2",
+        "5",
+        "9",
+        "X",
+        "x",
+        "ｘ",
+        "Ｘ",
+        "１",
+        "٣",
+        "८",
+        " ",
+        "\u3000",
+        "\n",
+        *INVISIBLE,
+        "'",
+        "-",
+        ".",
+        "E+17",
+        "\x00",
+    ]
+)
+ID_NUMBERS = st.one_of(
+    st.text(max_size=24),
+    st.text(alphabet="0123456789Xx", min_size=16, max_size=19),
+    st.lists(ID_PARTS, max_size=24).map("".join),
+    id_numbers_as_pasted(),
+    # What Excel writes for a long number it holds as a number: 1.10105E+17.
+    valid_id_numbers().map(lambda n: f"{int(n[:17]):.5E}"),
+    # One character changed: a mistyped digit, the check character, another script's digit.
+    st.tuples(valid_id_numbers(), st.integers(0, 17), st.sampled_from("0123456789X٣８")).map(
+        lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]
+    ),
+)
+
+
+@st.composite
+def mobiles_as_written(draw) -> str:
+    mobile = draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+    if draw(st.booleans()):
+        mobile = mobile.translate(FULL_WIDTH)
+    separators = st.sampled_from(
+        [" ", "-", "—", "–", ".", "\u200b", "\ufeff", "（", "）", "(", ")", "/", "\u3000"]
+    )
+    extras = draw(st.lists(separators, max_size=3))
+    mobile = _sprinkle(
+        mobile, extras, draw(st.lists(st.integers(0, 13), min_size=len(extras), max_size=len(extras)))
+    )
+    prefix = draw(
+        st.sampled_from(["", "+86", "+86 ", "(+86)", "0086", "0086 ", "86", "'", "＋８６", "+ 86", "086"])
+    )
+    return prefix + mobile
+
+
+MOBILE_PARTS = st.sampled_from(
+    [
+        "1",
+        "3",
+        "8",
+        "9",
+        "0",
+        "2",
+        "１",
+        "３",
+        "٣",
+        "८",
+        "l",
+        "O",
+        "+86",
+        "0086",
+        "86",
+        " ",
+        "-",
+        "—",
+        ".",
+        "(",
+        ")",
+        "\u200b",
+        "'",
+        "E+10",
+        "\x00",
+    ]
+)
+MOBILES = st.one_of(
+    st.text(max_size=20),
+    st.text(alphabet="0123456789", min_size=10, max_size=14),
+    st.lists(MOBILE_PARTS, max_size=16).map("".join),
+    mobiles_as_written(),
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True).map(lambda m: f"{int(m):.5E}"),
+    # Digits of other scripts, which NFKC leaves as they are: not a mobile.
+    st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True).map(lambda m: m[:3] + "٠١٢٣٤٥٦٧٨"[:8]),
+)
+
+ROSTER_ONLY_REASONS = ("This field is required.", "Excel stored this")
+
+
+def roster_number_verdict(key: str, header: str, value: str, tree) -> tuple[str | None, str | None]:
+    """(the number the roster stores, or None; the reason on its column, or None)."""
+    row = roster_rows(tree.enterprise_a, 1)[0]
+    row[[c.key for c in COLUMNS].index(key)] = value
+    row[[c.key for c in COLUMNS].index("join_date")] = ""  # a birth date read from the number: no clash
+    table = Table(lines=[2], rows=[row], columns={c.key: i for i, c in enumerate(COLUMNS)}, header=HEADERS)
+    checked = check_roster(table, org=tree.union_a)
+    reasons = [reason for _line, field, reason in checked.errors if field == header]
+    assert len(reasons) == len(checked.errors), checked.errors  # nothing else in the row is wrong
+    return (getattr(checked.rows[0], key) if checked.rows else None), (reasons[0] if reasons else None)
+
+
+def service_verdict(key: str, value: str) -> tuple[str | None, str | None]:
+    """What the join form, the API, enrolment and the member edit store: members.services."""
+    try:
+        return clean_person_data({key: value})[key], None
+    except ValidationFailed as exc:
+        return None, exc.fields[key][0]
+
+
+def page_verdict(form_class, key: str, value: str) -> tuple[str | None, str | None] | None:
+    """The page's: its field (which strips the value), then the service; None when the field itself
+    refuses the text (longer than the input box, a NUL character), which no roster cell has."""
+    form = form_class(data={key: value})
+    form.is_valid()
+    if key in form.errors:
+        return None
+    return service_verdict(key, form.cleaned_data[key])
+
+
+def assert_the_roster_agrees(key: str, header: str, form_class, value: str, tree) -> None:
+    with scopes_disabled(), translation.override("en"):
+        stored, roster_reason = roster_number_verdict(key, header, value, tree)
+        accepted, reason = service_verdict(key, value)
+        by_page = page_verdict(form_class, key, value)
+    assert stored == accepted
+    if stored is None and not roster_reason.startswith(ROSTER_ONLY_REASONS):
+        assert roster_reason == reason
+    if by_page is not None:
+        assert by_page == (accepted, reason)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=ID_NUMBERS)
+def test_the_roster_and_the_join_form_agree_on_every_id_number(tree, value):
+    assert_the_roster_agrees("id_number", "身份证号", JoinApplyForm, value, tree)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=MOBILES)
+def test_the_roster_and_enrolment_agree_on_every_mobile(tree, value):
+    assert_the_roster_agrees("mobile", "手机号", MemberEnrolForm, value, tree)
+
+
+@pytest.mark.parametrize(
+    "key, value, stored",
+    [
+        (
+            "id_number",
+            "'" + make_id_number(birth="19850612", serial=7).lower(),
+            make_id_number(birth="19850612", serial=7),
+        ),
+        ("mobile", "＋８６ １３９ １２３４ ５６７８", "13912345678"),
+        ("mobile", "139٠٠١٣٠٠٠٨", None),  # Arabic-Indic digits: the roster took them before issue 8
+        ("mobile", "13९12345678", None),  # a Devanagari digit
+    ],
+)
+def test_the_roster_stores_what_the_forms_store(tree, key, value, stored):
+    header = {"id_number": "身份证号", "mobile": "手机号"}[key]
+    with scopes_disabled(), translation.override("en"):
+        assert roster_number_verdict(key, header, value, tree)[0] == stored
+        assert service_verdict(key, value)[0] == stored
 
 
 # --- item 14: a returning member whose row differs from the record ----------------------------------------

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from smartunion.core.codes import id_number_error, is_mobile
 from smartunion.core.models import AuditEvent
+from smartunion.core.personal import id_number_error, is_mobile
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members import demo
 from smartunion.members.models import Membership, Person

@@ -17,19 +17,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from smartunion.accounts.models import OneTimeCode, User, mobile_blind_index
+from smartunion.accounts.models import OneTimeCode, User
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction
-from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import DomainError, Throttled, ValidationFailed
 from smartunion.core.locks import advisory_lock
+from smartunion.core.personal import mobile_index, validate_mobile
 from smartunion.core.scoping import scopes_disabled
 from smartunion.notifications.services import sms_send_code
 
 
 def _code_hash(mobile: str, code: str) -> str:
-    return crypto.blind_index(f"{mobile}:{code}", purpose="otc")
+    return crypto.blind_index(f"{mobile}:{code}", purpose=crypto.IndexPurpose.ONE_TIME_CODE)
 
 
 def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> None:
@@ -44,7 +44,7 @@ def one_time_code_send(*, mobile: str, purpose: str, client_address: str) -> Non
     refused request removes its row again, so only codes sent count. Until the limits have been
     checked the row has already expired: a code that was never sent can never be used."""
     mobile = validate_mobile(mobile)
-    index = mobile_blind_index(mobile)
+    index = mobile_index(mobile)
     code = f"{secrets.randbelow(10**6):06d}"
     with _one_number_at_a_time(index):
         now = timezone.now()
@@ -167,7 +167,7 @@ def _one_time_code_consume(*, mobile: str, code: str, purpose: str) -> bool:
     behind ``attempt_begin`` (``one_time_code_prove``, ``signin_one_time_code``): the code's own
     count of wrong tries is read before it is raised, so parallel guesses could all pass it; the
     lockout's counted attempt cannot be outrun."""
-    index = mobile_blind_index(mobile)
+    index = mobile_index(mobile)
     candidate = (
         OneTimeCode.objects.filter(
             mobile_index=index,

@@ -14,16 +14,16 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.models import SignInFailure, User
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import is_mobile, normalise_mobile
 from smartunion.core.errors import Locked
 from smartunion.core.models import AuditOutcome
+from smartunion.core.personal import is_mobile, normalise_mobile
 
 
 def account_key(username: str) -> str:
     username = (username or "").strip()
     if is_mobile(username):
         username = normalise_mobile(username)
-    return crypto.blind_index(username.lower(), purpose="signin")
+    return crypto.blind_index(username.lower(), purpose=crypto.IndexPurpose.SIGNIN)
 
 
 def _window_start() -> datetime:

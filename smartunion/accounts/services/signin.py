@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.backends import find_user
-from smartunion.accounts.models import ApiToken, RecoveryCode, TotpDevice, User, mobile_blind_index
+from smartunion.accounts.models import ApiToken, RecoveryCode, TotpDevice, User
 from smartunion.accounts.services.codes import _one_time_code_consume
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.accounts.services.totp import _consume_totp, _hash_recovery
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Unauthorized, ValidationFailed
 from smartunion.core.models import AuditOutcome
+from smartunion.core.personal import mobile_index, validate_mobile
 from smartunion.core.scoping import scopes_disabled
 
 
@@ -173,7 +173,7 @@ def signin_one_time_code(*, mobile: str, code: str, client_address: str) -> User
     key = account_key(mobile)
     with scopes_disabled():
         attempt = attempt_begin(key=key, client_address=client_address)
-        user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
+        user = User.objects.filter(mobile_index=mobile_index(mobile), is_active=True).first()
         with transaction.atomic():
             ok = user is not None and _one_time_code_consume(mobile=mobile, code=code, purpose="signin")
         if not ok:

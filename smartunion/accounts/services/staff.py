@@ -15,8 +15,8 @@ from smartunion.accounts.permissions import forget_grants, has_perm, require_per
 from smartunion.accounts.services.lockout import account_key, attempt_begin, attempt_failed, attempt_succeeded
 from smartunion.accounts.services.totp import _consume_totp
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import is_mobile
 from smartunion.core.errors import Forbidden, NotFound, ValidationFailed
+from smartunion.core.personal import is_mobile
 from smartunion.core.scoping import scopes_disabled
 
 

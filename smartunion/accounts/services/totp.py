@@ -41,7 +41,7 @@ def _consume_totp(device: TotpDevice, code: str) -> str | None:
 
 def _hash_recovery(code: str) -> str:
     # Keyed: 48-bit codes under a plain hash could be brute-forced from a database dump alone.
-    return crypto.blind_index(code.replace("-", "").upper(), purpose="recovery")
+    return crypto.blind_index(code.replace("-", "").upper(), purpose=crypto.IndexPurpose.RECOVERY)
 
 
 def totp_enrol_begin(*, user: User) -> TotpDevice:

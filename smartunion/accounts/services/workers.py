@@ -12,14 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.models import ApiToken, User, UserKind, mobile_blind_index
+from smartunion.accounts.models import ApiToken, User, UserKind
 from smartunion.accounts.services.codes import one_time_code_prove
 from smartunion.accounts.services.lockout import account_key, clear_failures
 from smartunion.accounts.services.signin import WrongEnd, password_confirm
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Forbidden, ValidationFailed
 from smartunion.core.models import AuditOutcome
+from smartunion.core.personal import mobile_index, validate_mobile
 from smartunion.core.scoping import scopes_disabled
 from smartunion.notifications.services import notify
 
@@ -56,7 +56,7 @@ def worker_account_create(*, mobile: str, password: str, display_name: str, clie
     the caller's transaction. The mobile's blind index is unique: of two registrations of one number
     at once, the second is refused by the database."""
     with scopes_disabled(), transaction.atomic():
-        if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exists():
+        if User.objects.filter(mobile_index=mobile_index(mobile)).exists():
             raise ValidationFailed(
                 fields={"mobile": [_("This mobile number is already registered. Sign in instead.")]}
             )
@@ -148,7 +148,7 @@ def password_reset(*, mobile: str, code: str, new_password: str, client_address:
         action=AuditAction.PASSWORD_RESET,
     )
     with scopes_disabled():
-        user = User.objects.filter(mobile_index=mobile_blind_index(mobile), is_active=True).first()
+        user = User.objects.filter(mobile_index=mobile_index(mobile), is_active=True).first()
     if user is None:
         raise ValidationFailed(
             fields={"mobile": [_("No account is registered with this mobile number. Register instead.")]}
@@ -217,7 +217,7 @@ def signin_mobile_change(*, user: User, password: str, mobile: str, code: str, c
     )
     with scopes_disabled(), transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
-        if User.objects.filter(mobile_index=mobile_blind_index(mobile)).exclude(pk=user.pk).exists():
+        if User.objects.filter(mobile_index=mobile_index(mobile)).exclude(pk=user.pk).exists():
             raise taken
         old_masked = user.mobile_masked
         user.set_mobile(mobile)

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from smartunion.api.schemas.common import InputSchema, Page, RefOut
-from smartunion.core.codes import mask_phone
+from smartunion.core.personal import mask_phone
 from smartunion.orgs.selectors import union_may_be_named
 
 # --- Organisations -------------------------------------------------------------------------------

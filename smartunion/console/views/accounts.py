@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from smartunion.accounts.middleware import SUPPORTED, request_address, signed_in_staff
 from smartunion.accounts.models import User
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.policies import can_grant_role, require_grant_role
 from smartunion.accounts.selectors import (
     role_grant_get,
     role_grant_list,
@@ -268,7 +268,7 @@ def role_grants(request):
         "q": q,
         "page": paginate(request, role_grant_list(username_part=q)),
         "query": query_without_page(request),
-        "can_grant": has_perm(request.user, "roles.grant"),
+        "can_grant": can_grant_role(request.user),
     }
     return render_page(request, "console/accounts/role_grants.html", context, partial="results")
 
@@ -324,7 +324,7 @@ def role_grant_view(request):
 @staff_required
 def role_revoke_view(request, pk):
     grant = role_grant_get(pk=pk)
-    require_perm(request.user, "roles.grant", grant.org)
+    require_grant_role(request.user, grant.org)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -381,7 +381,7 @@ def staff_add(request):
 @staff_required(perm="roles.grant")
 def staff_reset_authenticator(request, pk):
     staff = staff_get_in_scope(pk=pk)
-    require_perm(request.user, "roles.grant", staff.home_org)
+    require_grant_role(request.user, staff.home_org)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

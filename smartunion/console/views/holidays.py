@@ -21,6 +21,7 @@ from smartunion.console.forms.holidays import (
 from smartunion.console.helpers import apply_domain_error, calendar_warning, render_page, staff_required
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.holidays.calendar import PACKAGE_FIRST_YEAR, PACKAGE_LAST_YEAR
+from smartunion.holidays.policies import require_change_calendar
 from smartunion.holidays.selectors import calendar_year, calendar_year_status, holiday_override_get
 from smartunion.holidays.services import (
     CalendarChange,
@@ -31,7 +32,6 @@ from smartunion.holidays.services import (
     holiday_override_create,
     holiday_override_delete,
     holiday_override_update,
-    require_calendar_admin,
 )
 
 
@@ -65,7 +65,7 @@ def _shown_year(request) -> int:
 @require_GET
 @staff_required
 def calendar_view(request):
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     year = _shown_year(request)
     this_year, next_year = editable_years()
     context = {
@@ -84,7 +84,7 @@ def calendar_view(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def calendar_override_add(request):
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     form = HolidayOverrideForm(
         request.POST or None, initial={"date": request.GET.get("date", ""), "kind": "off"}
     )
@@ -117,7 +117,7 @@ def calendar_override_add(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def calendar_override_edit(request, pk):
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     override = holiday_override_get(pk=pk)
     initial = {
         "date": override.date.isoformat(),
@@ -151,7 +151,7 @@ def calendar_override_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def calendar_override_delete(request, pk):
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     override = holiday_override_get(pk=pk)
     if request.method == "POST":
         change = holiday_override_delete(
@@ -170,7 +170,7 @@ def calendar_override_delete(request, pk):
 @staff_required
 def calendar_notice(request):
     """Enter a year's notice; “Check” shows what would be written, “Save” writes it."""
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     years = notice_years()
     form = HolidayNoticeForm(
         request.POST or None, years=years, initial={"year": request.GET.get("year") or years[-1]}
@@ -209,7 +209,7 @@ def calendar_notice(request):
 @require_http_methods(["GET", "POST"])
 @staff_required
 def calendar_notice_delete_view(request, year: int):
-    require_calendar_admin(request.user)
+    require_change_calendar(request.user)
     status = calendar_year_status(year=year)
     if request.method == "POST":
         change = holiday_notice_delete(actor=request.user, year=year, client_address=request_address(request))

@@ -10,11 +10,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from smartunion.accounts.permissions import has_perm, has_perm_at_root, orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.policies import can_view_grants
 from smartunion.accounts.selectors import role_grants_of_user
 from smartunion.console.helpers import calendar_warning, render_page, staff_required
+from smartunion.holidays.policies import can_change_calendar
+from smartunion.members.policies import can_decide_transfer, can_view_members
 from smartunion.members.selectors import applications_queue, transfers_incoming, transfers_open
+from smartunion.orgs.policies import can_view_org
 from smartunion.orgs.selectors import enterprise_search, org_search
+
+# The start page is a menu definition: its tables (this one, the shortcuts, the counted lists) stay
+# keyed by the flag each linked page asks for with ``staff_required(perm=...)``, like the menu in
+# base.html. Every other rule is asked of the domains' policies (``<app>/policies.py``).
 
 # Flags of services the console has no pages for yet: the start page says so to those who hold them.
 SERVICES_NOT_BUILT = (
@@ -36,10 +44,11 @@ def _count_with(user, perm: str, selector) -> int | None:
 
 def _todo(user) -> dict[str, int] | None:
     """The membership work waiting: open and overdue applications, transfers to answer and sent."""
-    if not has_perm(user, "members.view"):
+    if not can_view_members(user):
         return None
     with scope_with_perm(user, "members.view"):
         transfers = transfers_open().count()
+        # Into the unions where the viewer decides transfers (``can_decide_transfer``), as a scope.
         incoming = transfers_incoming(roots=orgs_with_perm_paths(user, "members.change")).count()
         return {
             "applications": applications_queue().count(),
@@ -64,7 +73,7 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         ("audit.view", "console:audit_log", _("Review the audit log")),
     ]
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
-    if has_perm_at_root(user, "calendar.change"):
+    if can_change_calendar(user):
         shown.append((reverse("console:calendar"), _("Keep the holiday calendar")))
     return shown
 
@@ -75,14 +84,14 @@ def home(request):
     user = request.user
     grants = role_grants_of_user(user=user)
     for grant in grants:
-        grant.org_link = has_perm(user, "orgs.view", grant.org)
+        grant.org_link = can_view_org(user, grant.org)
     context = {
         "grants": grants,
         "org_count": _count_with(user, "orgs.view", org_search),
         "enterprise_count": _count_with(user, "enterprises.view", enterprise_search),
-        "can_view_roles": has_perm(user, "roles.view"),
+        "can_view_roles": can_view_grants(user),
         "todo": _todo(user),
-        "can_decide": has_perm(user, "members.change"),
+        "can_decide": can_decide_transfer(user),
         "not_built": [label for perm, label in SERVICES_NOT_BUILT if has_perm(user, perm)],
         "shortcuts": _shortcuts(user),
         **calendar_warning(user),

@@ -4,7 +4,6 @@ status, edit, ask for a transfer, and enrol a member on a worker's behalf."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
 from smartunion.console.forms.members import (
     MemberEditForm,
     MemberEnrolForm,
@@ -24,11 +23,20 @@ from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, r
 from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, TransferStatus
+from smartunion.members.models import MembershipStatus, Person, TransferStatus
+from smartunion.members.policies import (
+    can_change_member,
+    can_enrol_member,
+    can_request_transfer,
+    can_unmask,
+    require_change_member,
+)
 from smartunion.members.selectors import (
     classify_query,
+    current_of,
     membership_history,
     person_get,
+    person_held_membership,
     person_memberships,
     person_search,
     person_transfers,
@@ -41,7 +49,6 @@ from smartunion.members.services import (
     person_open,
     person_unmask,
     person_update,
-    transfer_allowed,
     transfer_request,
 )
 from smartunion.orgs.selectors import (
@@ -128,10 +135,9 @@ def member_list(request):
     filters = form.cleaned_data
     q = filters.get("q", "")
     kind = classify_query(q).kind
-    newest_first = Membership.objects.order_by("-created_at", "-id")
     try:
-        qs = person_search(q=q, org=filters.get("org"), status=filters.get("status", "")).prefetch_related(
-            Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest")
+        qs = person_search(
+            q=q, org=filters.get("org"), status=filters.get("status", ""), with_memberships=True
         )
     except ValidationFailed as exc:  # digits short of a full number: say what to type
         apply_domain_error(form, exc)
@@ -155,7 +161,7 @@ def member_list(request):
         if cursor and kind in ("name", "all")
         else "",
         "first_url": f"?{urlencode(params)}" if followed else "",
-        "can_add": has_perm(request.user, "members.change"),
+        "can_add": can_enrol_member(request.user),
     }
     return render_page(request, "console/members/member_list.html", context, partial="results")
 
@@ -180,10 +186,8 @@ def _detail_context(request, person: Person, **extra) -> dict:
         memberships = list(person_memberships(person=person))
         history = _labelled(membership_history(person=person))
         transfers = list(person_transfers(person=person))
-    current = next(
-        (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)), None
-    )
-    can_change = has_perm(user, "members.change", person.org)
+    current = current_of(memberships)
+    can_change = can_change_member(user, person)
     moves = membership_staff_moves(current) if current is not None and can_change else []
     context = {
         "person": person,
@@ -193,15 +197,15 @@ def _detail_context(request, person: Person, **extra) -> dict:
         "transfers": transfers,
         "tags": person.occupation_tags.all(),
         "can_change": can_change,
-        "can_unmask": has_perm(user, "members.unmask", person.org),
+        "can_unmask": can_unmask(user, person),
         "moves": [(m, MOVE_LABELS[m]) for m in moves],
         "status_form": StatusChangeForm(),
-        # Who may ask is the service's rule; the button also waits for a transferable membership
+        # Who may ask is the policy's rule; the button also waits for a transferable membership
         # and no transfer already waiting, which the service would refuse with a message.
         "can_transfer": current is not None
         and current.status in TRANSFERABLE_STATUSES
         and not any(t.status == TransferStatus.REQUESTED for t in transfers)
-        and transfer_allowed(user, person),
+        and can_request_transfer(user, person),
         "unmasked": {},
     }
     context.update(extra)
@@ -246,7 +250,7 @@ def member_unmask(request, pk):
 @staff_required(perm="members.change")
 def member_status(request, pk):
     person = person_get(pk=pk)
-    current = next((m for m in person_memberships(person=person) if m.status in HOLDING_STATUSES), None)
+    current = person_held_membership(person=person)
     form = StatusChangeForm(request.POST)
     if current is not None and not request.POST.get("to"):
         # No status chosen (none is chosen in advance): say so on the form, with the reason kept.
@@ -289,7 +293,7 @@ def _employer_initial(form) -> object:
 @staff_required(perm="members.change")
 def member_edit(request, pk):
     person = person_get(pk=pk)
-    require_perm(request.user, "members.change", person.org)
+    require_change_member(request.user, person)
     initial = {
         "real_name": person.real_name,
         "employment_form": person.employment_form,

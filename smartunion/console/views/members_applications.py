@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, scope_with_perm
+from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
 from smartunion.console.forms.members import DecisionForm
 from smartunion.console.helpers import (
     PAGE_SIZE,
@@ -21,6 +21,7 @@ from smartunion.console.helpers import (
 )
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.members.policies import can_decide_application
 from smartunion.members.selectors import application_get, applications_escalated, applications_queue
 from smartunion.members.services import join_decide, person_open
 
@@ -95,7 +96,7 @@ def application_detail(request, pk):
         "application": application,
         "person": person,
         "form": form,
-        "can_decide": has_perm(request.user, "members.change", application.org),
+        "can_decide": can_decide_application(request.user, application),
         **calendar_warning(request.user, years=[application.due_date.year] if application.due_date else []),
     }
     return render_page(

@@ -1,5 +1,5 @@
 """Roster pages: download the template, upload a roster and see every bad row, import it with a
-progress bar, export the roster of a union. The rules live in members/roster.py."""
+progress bar, export the roster of a union. The rules live in members/roster/."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
 from smartunion.console.forms.members import RosterExportForm, RosterUploadForm
 from smartunion.console.helpers import apply_domain_error, render_page, staff_required
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import RosterImportStatus
+from smartunion.members.policies import can_import_roster, can_unmask, require_view_members
 from smartunion.members.roster import (
     COLUMNS,
     EMPLOYMENT_FORM_NAMES,
@@ -28,8 +29,7 @@ from smartunion.members.roster import (
     roster_imports_recent,
     roster_template,
 )
-from smartunion.orgs.models import GRASSROOTS_KINDS
-from smartunion.orgs.selectors import org_get, org_roots_for_scope
+from smartunion.orgs.selectors import org_get, org_pick_choices
 
 
 def _picked_org(request):
@@ -41,7 +41,7 @@ def _picked_org(request):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view", lists=True)
 def roster_home(request):
-    can_import = has_perm(request.user, "members.change")
+    can_import = can_import_roster(request.user)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     org = _picked_org(request)
     org_errors = []
@@ -68,7 +68,7 @@ def roster_home(request):
             imports = roster_imports_recent()
             if org is None:
                 # A grassroots union's staff have one union to choose: choose it for them.
-                choices = list(org_roots_for_scope().filter(kind__in=GRASSROOTS_KINDS)[:2])
+                choices = org_pick_choices(q="", grassroots=True, limit=2)
                 org = choices[0] if len(choices) == 1 else None
     context = {
         "form": form,
@@ -100,7 +100,7 @@ def _attachment(filename: str) -> str:
 @staff_required(perm="members.change")
 def roster_import_detail(request, pk):
     roster_import = roster_import_get(pk=pk)
-    require_perm(request.user, "members.view", roster_import.org)
+    require_view_members(request.user, roster_import.org)
     if request.method == "POST":
         try:
             roster_import = roster_import_commit(
@@ -133,7 +133,7 @@ def roster_import_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="members.view", lists=True)
 def roster_export_view(request):
-    may_unmask = has_perm(request.user, "members.unmask")
+    may_unmask = can_unmask(request.user)
     form = RosterExportForm(request.POST or None, may_unmask=may_unmask)
     org = _picked_org(request)
     org_errors = []

@@ -9,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
 from smartunion.console.forms.members import DecisionForm, TransferCancelForm
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, render_page, staff_required
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.models import TransferStatus
+from smartunion.members.policies import can_cancel_transfer, can_decide_transfer, can_view_members
 from smartunion.members.selectors import transfer_get, transfers_open
-from smartunion.members.services import transfer_cancel, transfer_cancel_allowed, transfer_decide
+from smartunion.members.services import transfer_cancel, transfer_decide
 
 
 @require_GET
@@ -25,7 +26,7 @@ def transfer_queue(request):
     rows, cursor, followed = cursor_page(
         request, transfers_open(), list_name="transfers", keys=("created_at", "id"), limit=PAGE_SIZE
     )
-    incoming = [t for t in rows if has_perm(request.user, "members.change", t.to_org)]
+    incoming = [t for t in rows if can_decide_transfer(request.user, t)]
     outgoing = [t for t in rows if t not in incoming]
     context = {
         "incoming": incoming,
@@ -83,10 +84,10 @@ def transfer_detail_page(request, transfer, *, form=None, cancel_form=None):
         "transfer": transfer,
         "form": form,
         "can_decide": transfer.status == TransferStatus.REQUESTED
-        and has_perm(request.user, "members.change", transfer.to_org),
-        "can_open_person": has_perm(request.user, "members.view", holding_org),
+        and can_decide_transfer(request.user, transfer),
+        "can_open_person": can_view_members(request.user, holding_org),
         "can_cancel": transfer.status == TransferStatus.REQUESTED
-        and transfer_cancel_allowed(request.user, transfer),
+        and can_cancel_transfer(request.user, transfer),
         "cancel_form": cancel_form or TransferCancelForm(),
     }
     status = 400 if form.errors or (cancel_form is not None and cancel_form.errors) else 200

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
-from smartunion.accounts.permissions import has_perm, require_perm, scope_with_perm
+from smartunion.accounts.permissions import scope_with_perm
+from smartunion.accounts.policies import can_grant_role, can_view_grants
 from smartunion.accounts.selectors import role_grants_at_org
 from smartunion.console.forms.orgs import EnterpriseForm, MoveForm, OrgForm
 from smartunion.console.helpers import (
@@ -21,11 +22,25 @@ from smartunion.console.helpers import (
     render_page,
     staff_required,
 )
-from smartunion.core.codes import mask_phone
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
-from smartunion.core.scoping import subtree_q
+from smartunion.core.personal import mask_phone
 from smartunion.orgs import services
-from smartunion.orgs.models import GRASSROOTS_KINDS, Org, OrgKind
+from smartunion.orgs.models import Org
+from smartunion.orgs.policies import (
+    can_add_enterprise,
+    can_change_enterprise,
+    can_change_org,
+    can_delete_enterprise,
+    can_delete_org,
+    can_view_enterprises,
+    can_view_org,
+    require_change_enterprise,
+    require_change_org,
+    require_delete_enterprise,
+    require_delete_org,
+    require_view_enterprise,
+    require_view_org,
+)
 from smartunion.orgs.selectors import (
     enterprise_get,
     enterprise_search,
@@ -33,19 +48,18 @@ from smartunion.orgs.selectors import (
     org_ancestors,
     org_children,
     org_get,
+    org_move_candidates,
+    org_pick_choices,
     org_roots_for_scope,
     org_search,
 )
 from smartunion.orgs.services import (
-    enterprise_has_perm,
-    kind_fits_under,
     kinds_allowed_under,
     org_create,
     org_delete,
     org_delete_blockers,
     org_move,
     org_update,
-    require_enterprise_perm,
     usual_child_kind,
 )
 
@@ -83,7 +97,7 @@ def org_tree(request):
         page = paginate(request, org_search(q=q))
         for org in page.object_list:
             # A parent above the subtrees the viewer may open is not named.
-            org.parent_visible = org.parent is not None and has_perm(request.user, "orgs.view", org.parent)
+            org.parent_visible = org.parent is not None and can_view_org(request.user, org.parent)
         context["page"] = page
         context["query"] = query_without_page(request)
     else:
@@ -95,7 +109,7 @@ def org_tree(request):
 @staff_required(perm="orgs.view")
 def org_children_view(request, pk):
     org = org_get(pk=pk)
-    require_perm(request.user, "orgs.view", org)
+    require_view_org(request.user, org)
     with scope_with_perm(request.user, "orgs.view"):
         return render(
             request, "console/orgs/org_tree.html#children", {"nodes": org_children(parent=org), "parent": org}
@@ -107,32 +121,32 @@ def org_children_view(request, pk):
 def org_detail(request, pk):
     user = request.user
     org = org_get(pk=pk)
-    require_perm(user, "orgs.view", org)
+    require_view_org(user, org)
     # Each panel lists what its own flag shows: orgs.view on this node covers its children.
-    can_view_enterprises = has_perm(user, "enterprises.view")
+    shows_enterprises = can_view_enterprises(user)
     with scope_with_perm(user, "enterprises.view"):
         enterprises = enterprise_search(org=org)
-        enterprise_rows = list(enterprises[:20]) if can_view_enterprises else []
+        enterprise_rows = list(enterprises[:20]) if shows_enterprises else []
         enterprises_name_unions(viewer=user, enterprises=enterprise_rows)
-        enterprise_count = enterprises.count() if can_view_enterprises else 0
-    can_view_grants = has_perm(user, "roles.view", org)
+        enterprise_count = enterprises.count() if shows_enterprises else 0
+    shows_grants = can_view_grants(user, org)
     grants = []
-    if can_view_grants:
+    if shows_grants:
         grants = role_grants_at_org(org=org)
     context = {
         "org": org,
         "ancestors": ancestors_i_may_view(user, org),
         "children": org_children(parent=org)[:100],
-        "can_view_enterprises": can_view_enterprises,
+        "can_view_enterprises": shows_enterprises,
         "enterprises": enterprise_rows,
         "enterprise_count": enterprise_count,
-        "can_view_grants": can_view_grants,
+        "can_view_grants": shows_grants,
         "grants": grants,
         "contact_phone": mask_phone(org.contact_phone),
-        "can_change": has_perm(user, "orgs.change", org),
-        "can_delete": has_perm(user, "orgs.delete", org),
-        "can_add_enterprise": has_perm(user, "enterprises.change", org) and not org.is_service_body,
-        "can_grant": has_perm(user, "roles.grant", org),
+        "can_change": can_change_org(user, org),
+        "can_delete": can_delete_org(user, org),
+        "can_add_enterprise": can_add_enterprise(user, org),
+        "can_grant": can_grant_role(user, org),
     }
     return render_page(request, "console/orgs/org_detail.html", context)
 
@@ -148,7 +162,7 @@ def _org_data(form: OrgForm, *, keep_phone: bool = False) -> dict:
 @staff_required
 def org_add(request, pk):
     parent = org_get(pk=pk)
-    require_perm(request.user, "orgs.change", parent)
+    require_change_org(request.user, parent)
     # Offer only the kinds allowed under the parent, starting on the usual one (a street union under
     # a district); under a service body nothing is allowed and the service says why.
     form = OrgForm(
@@ -178,7 +192,7 @@ def org_add(request, pk):
 @staff_required
 def org_edit(request, pk):
     org = org_get(pk=pk)
-    require_perm(request.user, "orgs.change", org)
+    require_change_org(request.user, org)
     initial = {f: getattr(org, f) for f in OrgForm.base_fields if f != "contact_phone"}
     kinds = kinds_allowed_under(org.parent.kind if org.parent else None)
     form = OrgForm(
@@ -209,7 +223,7 @@ def org_edit(request, pk):
 def org_move_view(request, pk):
     """Choose the new parent by search, confirm, move."""
     org = org_get(pk=pk)
-    require_perm(request.user, "orgs.change", org)
+    require_change_org(request.user, org)
     q = request.GET.get("q", "").strip()
     data = request.POST if request.method == "POST" else (request.GET if "parent" in request.GET else None)
     form = MoveForm(data)
@@ -238,7 +252,7 @@ def org_move_view(request, pk):
 @staff_required
 def org_delete_view(request, pk):
     org = org_get(pk=pk)
-    require_perm(request.user, "orgs.delete", org)
+    require_delete_org(request.user, org)
     error = ""
     if request.method == "POST":
         parent = org.parent
@@ -248,7 +262,7 @@ def org_delete_view(request, pk):
             error = exc.message
         else:
             messages.success(request, _("“%(name)s” was deleted.") % {"name": org.name})
-            if parent is not None and has_perm(request.user, "orgs.view", parent):
+            if parent is not None and can_view_org(request.user, parent):
                 return redirect("console:org_detail", pk=parent.pk)
             return redirect("console:org_tree")
     context = {
@@ -264,15 +278,8 @@ def move_candidates(user, org: Org, q: str) -> list[Org]:
     """New parents to offer: where the user may change the tree, of a kind the node may stand under
     (never a service body), and never the node itself or one of its own branches. The service
     refuses these anyway; the picker just does not offer them."""
-    parent_kinds = [kind for kind in OrgKind.values if kind_fits_under(org.kind, kind)]
     with scope_with_perm(user, "orgs.change"):
-        qs = (
-            org_search(q=q)
-            .filter(kind__in=parent_kinds)
-            .exclude(subtree_q(org.path))
-            .exclude(pk=org.parent_id)
-        )
-        return list(qs[:PICKER_LIMIT])
+        return org_move_candidates(org=org, q=q, limit=PICKER_LIMIT)
 
 
 @require_GET
@@ -288,10 +295,7 @@ def org_pick(request):
     q = request.GET.get("q", "").strip()
     with scope_with_perm(request.user, perm):
         # Before anything is typed: the top nodes where the flag is held.
-        orgs = org_search(q=q) if q else org_roots_for_scope()
-        if grassroots:
-            orgs = orgs.filter(kind__in=GRASSROOTS_KINDS)
-        orgs = list(orgs[:PICKER_LIMIT])
+        orgs = org_pick_choices(q=q, grassroots=grassroots, limit=PICKER_LIMIT)
     # A required picker with a single choice chooses it; an optional one (a filter) never does.
     context = {"field": field, "orgs": orgs, "q": q, "auto": request.GET.get("auto") == "1"}
     return render(request, "console/orgs/_org_picker.html#choices", context)
@@ -314,7 +318,7 @@ def enterprise_list(request):
         "within": within,
         "page": page,
         "query": query_without_page(request),
-        "can_add": has_perm(request.user, "enterprises.change"),
+        "can_add": can_add_enterprise(request.user),
     }
     return render_page(request, "console/orgs/enterprise_list.html", context, partial="results")
 
@@ -323,12 +327,12 @@ def enterprise_list(request):
 @staff_required
 def enterprise_detail(request, pk):
     enterprise = enterprise_get(pk=pk)
-    require_enterprise_perm(request.user, "enterprises.view", enterprise)
+    require_view_enterprise(request.user, enterprise)
     enterprises_name_unions(viewer=request.user, enterprises=[enterprise])
     context = {
         "enterprise": enterprise,
-        "can_change": enterprise_has_perm(request.user, "enterprises.change", enterprise),
-        "can_delete": enterprise_has_perm(request.user, "enterprises.delete", enterprise),
+        "can_change": can_change_enterprise(request.user, enterprise),
+        "can_delete": can_delete_enterprise(request.user, enterprise),
     }
     return render_page(request, "console/orgs/enterprise_detail.html", context)
 
@@ -383,7 +387,7 @@ def _picked(form) -> dict:
 @staff_required
 def enterprise_edit(request, pk):
     enterprise = enterprise_get(pk=pk)
-    require_enterprise_perm(request.user, "enterprises.change", enterprise)
+    require_change_enterprise(request.user, enterprise)
     initial = {f: getattr(enterprise, f) for f in EnterpriseForm.base_fields if f != "org"}
     form = EnterpriseForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -407,7 +411,7 @@ def enterprise_edit(request, pk):
 @staff_required
 def enterprise_delete(request, pk):
     enterprise = enterprise_get(pk=pk)
-    require_enterprise_perm(request.user, "enterprises.delete", enterprise)
+    require_delete_enterprise(request.user, enterprise)
     if request.method == "POST":
         services.enterprise_delete(
             actor=request.user, enterprise=enterprise, client_address=request_address(request)

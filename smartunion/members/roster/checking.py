@@ -16,16 +16,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartunion.core import crypto
-from smartunion.core.codes import (
-    credit_code_error,
-    id_number_error,
-    mobile_error,
-    normalise_id_number,
-    normalise_mobile,
+from smartunion.core.codes import credit_code_error
+from smartunion.core.personal import (
+    id_number_birth_date,
+    id_number_clean,
+    id_number_sex,
+    mobile_clean,
+    real_name_clean,
 )
-from smartunion.core.personal import real_name_clean
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import OccupationTag, Sex
+from smartunion.members.models import OccupationTag
 from smartunion.members.roster.cells import _parse_date, _text, _wage_bracket
 from smartunion.members.roster.format import (
     COLUMNS,
@@ -37,12 +37,7 @@ from smartunion.members.roster.format import (
 from smartunion.members.roster.lookups import _chunks, database_check
 from smartunion.members.roster.reading import Table, _cell_present, _normalise_header
 from smartunion.members.roster.report import _report, _summary, _unread_columns
-from smartunion.members.services import birth_and_sex
 from smartunion.orgs.models import Enterprise, Org
-
-# The blind-index purposes members.services uses for Person.id_number_index and mobile_index.
-ID_NUMBER_PURPOSE = "id_number"
-MOBILE_PURPOSE = "mobile"
 
 
 @dataclass(slots=True)
@@ -119,14 +114,12 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
     ) = _row_messages()
     labels: dict[str, str] = {}
     totals: list[tuple[int, str]] = []
-    mobile_re = _MOBILE_RE
     width, (p_name, p_id, p_mobile, p_form, p_code, p_join, p_wage, p_tags) = _cell_positions(table)
     padding = [""] * (width + 1)
 
     # Rosters repeat the same dates, brackets and tag lists: each distinct cell is parsed once.
     dates: dict[Any, date | None] = {}
     births: dict[str, date] = {}
-    male, female = Sex.MALE.value, Sex.FEMALE.value
     wages: dict[Any, str] = {}
     tag_lists: dict[str, tuple[list[int], list[str]]] = {}
     text = _text
@@ -161,48 +154,39 @@ def check_roster(table: Table, *, org: Org, today: date | None = None) -> Checke
             labels[problem] = label_numeric
             errors.append((line, h["id_number"], problem))
         else:
-            id_number = raw_id if raw_id.__class__ is str else text(raw_id)
-            if len(id_number) == 18 and id_number.isascii() and id_number.isalnum():
-                id_number = id_number.upper()
-            else:  # full-width digits, spaces, zero-width characters, Excel's leading '
-                id_number = normalise_id_number(id_number)
+            # The one rule for ID numbers (core.personal), as the join form, enrolment and the edit.
+            raw_id = raw_id if raw_id.__class__ is str else text(raw_id)
+            id_number, problem = id_number_clean(raw_id, today=today)
             if not id_number:
                 errors.append((line, h["id_number"], msg_required))
+            elif problem:
+                if _SCIENTIFIC.fullmatch(id_number):  # a CSV Excel saved: the same loss
+                    problem = msg_id_numeric % {"value": id_number}
+                    labels[problem] = label_numeric
+                errors.append((line, h["id_number"], problem))
+            elif id_number in seen_ids:
+                problem = _("The same ID number is on line %(line)d.") % {"line": seen_ids[id_number]}
+                labels[problem] = _("the same ID number as an earlier line")
+                errors.append((line, h["id_number"], problem))
             else:
-                problem = id_number_error(id_number, today=today)
-                if problem:
-                    if _SCIENTIFIC.fullmatch(id_number):  # a CSV Excel saved: the same loss
-                        problem = msg_id_numeric % {"value": id_number}
-                        labels[problem] = label_numeric
-                    errors.append((line, h["id_number"], problem))
-                elif id_number in seen_ids:
-                    problem = _("The same ID number is on line %(line)d.") % {"line": seen_ids[id_number]}
-                    labels[problem] = _("the same ID number as an earlier line")
-                    errors.append((line, h["id_number"], problem))
-                else:
-                    seen_ids[id_number] = line
-                    # As members.services.birth_and_sex: characters 7-14 are the birth date (valid:
-                    # id_number_error said so), the 17th is odd for men.
-                    birth = births.get(id_number[6:14])
-                    if birth is None:
-                        birth = births[id_number[6:14]] = birth_and_sex(id_number)[0]
-                    sex = male if id_number[16] in "13579" else female
+                seen_ids[id_number] = line
+                # core.personal.birth_and_sex, each birth date read once per roster.
+                birth = births.get(id_number[6:14])
+                if birth is None:
+                    birth = births[id_number[6:14]] = id_number_birth_date(id_number)
+                sex = id_number_sex(id_number)
 
-        mobile = row[p_mobile]
-        mobile = written = mobile.strip() if mobile.__class__ is str else text(mobile)
-        if len(mobile) == 11 and mobile.isascii() and mobile.isdigit():
-            valid_mobile = mobile[0] == "1" and mobile[1] in "3456789"  # mobile_re, without the regex
-        else:
-            mobile = normalise_mobile(mobile)  # +86, 0086, dashes, spaces, full-width digits
-            valid_mobile = mobile_re.match(mobile) is not None
+        # The one rule for mobiles (core.personal), as the join form, enrolment and the edit.
+        written = row[p_mobile]
+        if written.__class__ is not str:
+            written = text(written)
+        mobile, problem = mobile_clean(written)
         if not mobile:
             errors.append((line, h["mobile"], msg_required))
-        elif not valid_mobile:
-            if _SCIENTIFIC.fullmatch(written):
-                problem = msg_mobile_numeric % {"value": written}
+        elif problem:
+            if _SCIENTIFIC.fullmatch(written.strip()):  # a CSV Excel saved: the same loss
+                problem = msg_mobile_numeric % {"value": written.strip()}
                 labels[problem] = label_numeric
-            else:
-                problem = mobile_error(mobile)
             errors.append((line, h["mobile"], problem))
         elif mobile in seen_mobiles:
             problem = _("The same mobile number is on line %(line)d.") % {"line": seen_mobiles[mobile]}
@@ -374,7 +358,6 @@ def _row_messages() -> _RowMessages:
     )
 
 
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # The columns the row loop reads, in the order of its position variables.
 _ROW_KEYS = (
     "real_name",
@@ -427,9 +410,9 @@ def _against_register(
         row.employer_id = found[0]
         row.platform_id = found[0] if found[1] else None
         kept.append(row)
-    # The same keyed hashes as members.services.id_number_index and mobile_index, in bulk.
-    id_indexes = crypto.blind_index_many([r.id_number for r in kept], purpose=ID_NUMBER_PURPOSE)
-    mobile_indexes = crypto.blind_index_many([r.mobile for r in kept], purpose=MOBILE_PURPOSE)
+    # The same keyed hashes as core.personal.id_number_index and mobile_index, in bulk.
+    id_indexes = crypto.blind_index_many([r.id_number for r in kept], purpose=crypto.IndexPurpose.ID_NUMBER)
+    mobile_indexes = crypto.blind_index_many([r.mobile for r in kept], purpose=crypto.IndexPurpose.MOBILE)
     for row, id_index, mob_index in zip(kept, id_indexes, mobile_indexes, strict=True):
         row.id_index, row.mobile_index = id_index, mob_index
 

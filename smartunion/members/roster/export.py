@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.permissions import require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import mask_id_number, mask_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
+from smartunion.core.personal import mask_id_number, mask_mobile
 from smartunion.core.scoping import subtree_q
 from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, OccupationTag, Person
 from smartunion.members.roster.format import (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person
+from smartunion.members.models import CURRENT_STATUSES, Membership, MembershipStatus, Person
 from smartunion.orgs.models import Org
 
 
@@ -70,7 +70,7 @@ def database_check(entries: list[tuple[int, str, str, str]], *, org: Org) -> dic
         list({e[2] for e in entries}),
     ):
         mobile_owners.setdefault(mob, set()).add(pk)
-    statuses = ", ".join(f"'{s}'" for s in [*HOLDING_STATUSES, MembershipStatus.APPLYING])
+    statuses = ", ".join(f"'{s}'" for s in CURRENT_STATUSES)
     for person_id, org_id, status in _select_in(
         f"SELECT person_id, org_id, status FROM {membership} WHERE status IN ({statuses}) AND {{in}}",  # noqa: S608
         "person_id",

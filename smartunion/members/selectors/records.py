@@ -1,8 +1,11 @@
 """Reads for staff pages, all through the scoped managers (a row outside the scope raises NotFound):
 a person, their memberships, history and transfers, the application queue and the transfers waiting,
-and who opened a person's record."""
+and who opened a person's record. A person's current membership and the one they hold are read here
+for every caller (staff pages, the worker's own pages, the services)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +16,7 @@ from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import path_upper_bound, scopes_disabled, subtree_q
 from smartunion.members.models import (
+    CURRENT_STATUSES,
     HOLDING_STATUSES,
     Membership,
     MembershipEvent,
@@ -76,6 +80,26 @@ def person_get(*, pk) -> Person:
 def person_memberships(*, person: Person) -> QuerySet[Membership]:
     """All of a person's memberships, newest first (unscoped rows of other unions stay hidden)."""
     return Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
+
+
+# A person's current membership (CURRENT_STATUSES: held, or the open application) and the one they
+# hold (HOLDING_STATUSES), each defined here once; newest first should a person have both. Through the
+# scoped manager: a caller outside a staff scope reads them under scopes_disabled().
+
+
+def person_current_membership(*, person: Person) -> Membership | None:
+    """The membership a person holds or their open application, with its union; None without one."""
+    return person_memberships(person=person).filter(status__in=CURRENT_STATUSES).first()
+
+
+def person_held_membership(*, person: Person) -> Membership | None:
+    """The membership a person holds (active, suspended or retained), with its union; None without one."""
+    return person_memberships(person=person).filter(status__in=HOLDING_STATUSES).first()
+
+
+def current_of(memberships: Iterable[Membership]) -> Membership | None:
+    """``person_current_membership`` among a person's memberships already read, newest first."""
+    return next((m for m in memberships if m.status in CURRENT_STATUSES), None)
 
 
 def person_transfers(*, person: Person) -> QuerySet[Transfer]:

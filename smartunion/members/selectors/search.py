@@ -15,22 +15,27 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
 from smartunion.core import crypto
-from smartunion.core.codes import is_mobile, mask_id_number, mask_mobile, normalise_input, normalise_mobile
+from smartunion.core.codes import normalise_input
 from smartunion.core.errors import ValidationFailed
+from smartunion.core.personal import (
+    id_number_index,
+    is_mobile,
+    mask_id_number,
+    mask_mobile,
+    mobile_index,
+    normalise_mobile,
+)
 from smartunion.core.prepared import prepared
 from smartunion.core.scoping import current_scope, path_upper_bound, scope_sql, subtree_q
 from smartunion.members.models import (
-    HOLDING_STATUSES,
+    CURRENT_STATUSES,
     Membership,
-    MembershipStatus,
     Person,
-    id_number_index,
-    mobile_index,
 )
 from smartunion.orgs.models import Org
 
@@ -81,10 +86,13 @@ def _mobile_match(value: str) -> Q:
     return Q(mobile_index=index) | Q(user_id=account)
 
 
-def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> QuerySet[Person]:
+def person_search(
+    *, q: str = "", org: Org | None = None, status: str = "", with_memberships: bool = False
+) -> QuerySet[Person]:
     """People in scope matching ``q`` (full contact or sign-in mobile, full ID number, or name
     prefix), ordered for keyset pagination by (real_name, id). Digits short of a full number raise
-    ``ValidationFailed`` on ``q``."""
+    ``ValidationFailed`` on ``q``. ``with_memberships``: each person's memberships in scope, newest
+    first, in ``memberships_newest`` (one query for the page)."""
     kind = classify_query(q)
     if (error := member_query_error(kind)) is not None:
         raise error
@@ -100,6 +108,9 @@ def person_search(*, q: str = "", org: Org | None = None, status: str = "") -> Q
     if status:
         # Through the scoped manager: a membership out of scope is neither shown nor filtered on.
         qs = qs.filter(pk__in=Membership.objects.filter(status=status).values("person"))
+    if with_memberships:
+        newest_first = Membership.objects.order_by("-created_at", "-id")
+        qs = qs.prefetch_related(Prefetch("memberships", queryset=newest_first, to_attr="memberships_newest"))
     return qs.order_by("real_name", "id")
 
 
@@ -189,9 +200,6 @@ def member_rows(
     return rows
 
 
-_CURRENT_STATUSES = (*HOLDING_STATUSES, MembershipStatus.APPLYING)
-
-
 def _person_conditions(kind: SearchKind, *, status: str, after: tuple[str, int] | None, prefix_test: bool):
     """The conditions on ``p`` (members_person) that do not depend on the shape of the statement."""
     where = ["p.closed_at IS NULL"]
@@ -233,15 +241,16 @@ def _person_conditions(kind: SearchKind, *, status: str, after: tuple[str, int] 
 
 
 def _current_membership_sql(*, prefix_test: bool) -> tuple[str, list]:
-    """The held membership or open application in scope of ``p``, as 'status|number'."""
+    """The current membership in scope of ``p`` (held or applying, newest first: as
+    ``records.person_current_membership``), as 'status|number'."""
     membership_scope, membership_params = scope_sql(Membership, org="mo.path", prefix_test=prefix_test)
     sql = (
         "(SELECT m.status || '|' || COALESCE(m.number, '') FROM members_membership m"  # noqa: S608
         "  INNER JOIN orgs_org mo ON mo.id = m.org_id"
-        f"  WHERE m.person_id = p.id AND m.status IN ({', '.join(['%s'] * len(_CURRENT_STATUSES))})"
+        f"  WHERE m.person_id = p.id AND m.status IN ({', '.join(['%s'] * len(CURRENT_STATUSES))})"
         f"  AND {membership_scope} ORDER BY m.created_at DESC, m.id DESC LIMIT 1)"
     )
-    return sql, [*_CURRENT_STATUSES, *membership_params]
+    return sql, [*CURRENT_STATUSES, *membership_params]
 
 
 def _member_rows_sql(

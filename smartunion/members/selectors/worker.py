@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from smartunion.core.errors import ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import (
-    HOLDING_STATUSES,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -19,6 +18,7 @@ from smartunion.members.models import (
     Person,
     Transfer,
 )
+from smartunion.members.selectors.records import current_of, person_current_membership
 
 
 def my_person(*, user) -> Person | None:
@@ -92,16 +92,22 @@ def worker_membership(*, user) -> WorkerMembership:
         memberships = list(
             Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
         )
-        current = next(
-            (m for m in memberships if m.status in (*HOLDING_STATUSES, MembershipStatus.APPLYING)),
-            memberships[0] if memberships else None,
-        )
+        current = current_of(memberships) or (memberships[0] if memberships else None)
         history = list(
             MembershipEvent.objects.filter(membership__person=person)
             .select_related("membership__org")
             .order_by("-created_at", "-id")
         )
     return WorkerMembership(person, current, history)
+
+
+def worker_current_membership(*, user) -> Membership | None:
+    """A worker's current membership (held, or the open application), or None."""
+    person = my_person(user=user)
+    if person is None:
+        return None
+    with scopes_disabled():
+        return person_current_membership(person=person)
 
 
 def occupation_tags_by_code(*, codes: list[str]) -> list:

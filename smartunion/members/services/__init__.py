@@ -17,7 +17,6 @@ Inside the package, modules import each other by their own names (``services.peo
 through this package, so patch a name where it is looked up.
 """
 
-from smartunion.members.models import id_number_index, mobile_index
 from smartunion.members.services.activation import Activation, person_link, worker_activate
 from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
 from smartunion.members.services.joining import join_apply, join_decide, join_withdraw, joinable
@@ -32,7 +31,6 @@ from smartunion.members.services.membership import (
 )
 from smartunion.members.services.people import (
     PERSON_FIELDS,
-    birth_and_sex,
     clean_person_data,
     person_open,
     person_set_id_number,
@@ -43,9 +41,7 @@ from smartunion.members.services.people import (
 from smartunion.members.services.self_service import account_close, my_contact_update, my_data_export
 from smartunion.members.services.transfers import (
     TRANSFERABLE_STATUSES,
-    transfer_allowed,
     transfer_cancel,
-    transfer_cancel_allowed,
     transfer_decide,
     transfer_request,
 )
@@ -59,12 +55,10 @@ __all__ = [
     "TRANSFERABLE_STATUSES",
     "account_close",
     "allocate_membership_numbers",
-    "birth_and_sex",
     "card_check",
     "card_token",
     "card_verify",
     "clean_person_data",
-    "id_number_index",
     "join_apply",
     "join_decide",
     "join_withdraw",
@@ -73,7 +67,6 @@ __all__ = [
     "membership_set_status",
     "membership_staff_moves",
     "membership_transition",
-    "mobile_index",
     "my_contact_update",
     "my_data_export",
     "person_link",
@@ -83,9 +76,7 @@ __all__ = [
     "person_unmask",
     "person_update",
     "register_org_delete_blocker",
-    "transfer_allowed",
     "transfer_cancel",
-    "transfer_cancel_allowed",
     "transfer_decide",
     "transfer_request",
     "worker_activate",

@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.services import one_time_code_prove, worker_account_create, worker_register_check
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_mobile
 from smartunion.core.errors import Conflict, Forbidden, NotFound
+from smartunion.core.personal import mobile_index, validate_mobile
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipStatus, Person, mobile_index
+from smartunion.members.models import Membership, Person
+from smartunion.members.selectors.records import person_current_membership, person_memberships
 from smartunion.notifications.services import notify
 
 
@@ -45,14 +46,6 @@ def _unclaimed_people_locked(mobile: str) -> list[Person]:
     )
 
 
-def _current_membership(person: Person) -> Membership | None:
-    memberships = (
-        Membership.objects.filter(person=person).select_related("org").order_by("-created_at", "-id")
-    )
-    held = memberships.filter(status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]).first()
-    return held or memberships.first()
-
-
 def _person_link_locked(*, person: Person, user, via: str, client_address: str) -> Membership | None:
     """Link ``person`` (locked by the caller) to ``user`` inside the caller's transaction. The
     update is conditional, and ``Person.user`` is unique in the database: a record already linked,
@@ -69,7 +62,8 @@ def _person_link_locked(*, person: Person, user, via: str, client_address: str) 
             _("This member record was linked to an account a moment ago. Sign in with that account.")
         )
     person.user = user
-    membership = _current_membership(person)
+    # The current membership, else the latest answer (as the worker's own page shows it).
+    membership = person_current_membership(person=person) or person_memberships(person=person).first()
     audit_record(
         action=AuditAction.WORKER_ACTIVATE,
         actor=user,

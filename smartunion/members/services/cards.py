@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from smartunion.core.errors import Conflict, Forbidden
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import Membership, MembershipStatus
-from smartunion.members.services.transfers import _can
+from smartunion.members.policies import can_verify_card
 
 CARD_SALT = "smartunion.members.card"
 
@@ -50,6 +50,6 @@ def card_check(*, actor, token: str) -> CardCheck:
     """A staff member verifies a card shown to them: merchant clerks (``benefits.redeem``), union
     staff (``members.view``). Cards are shown across the federation, so the flag may be held
     anywhere; the answer reveals only what the card shows."""
-    if not (_can(actor, "benefits.redeem", None) or _can(actor, "members.view", None)):
+    if not can_verify_card(actor):
         raise Forbidden(_("You may not verify member cards."))
     return card_verify(token=token)

@@ -24,7 +24,8 @@ from smartunion.core.errors import Conflict, Forbidden, Locked, ValidationFailed
 from smartunion.core.models import AuditOutcome
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.calendar import add_working_days
-from smartunion.members.models import HOLDING_STATUSES, Membership, MembershipEvent, MembershipStatus, Person
+from smartunion.members.models import Membership, MembershipEvent, MembershipStatus, Person
+from smartunion.members.selectors.records import person_current_membership
 from smartunion.members.services.membership import membership_transition
 from smartunion.members.services.people import _apply_person_data, clean_person_data
 from smartunion.notifications.services import notify
@@ -142,13 +143,7 @@ def _join_apply(
         if person.closed_at is not None:
             raise Conflict(_("This account was closed."))
 
-        current = (
-            Membership.objects.filter(
-                person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
-            ).first()
-            if person.pk
-            else None
-        )
+        current = person_current_membership(person=person) if person.pk else None
         if current is not None and current.status == MembershipStatus.APPLYING:
             raise Conflict(
                 _("You already have an application waiting for an answer from %(org)s.")

@@ -14,20 +14,20 @@ from django.utils.translation import gettext_lazy
 
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_id_number
 from smartunion.core.errors import Conflict, ValidationFailed
+from smartunion.core.personal import id_number_index, validate_id_number
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.workflow import Workflow
 from smartunion.members.models import (
-    HOLDING_STATUSES,
+    CURRENT_STATUSES,
     MEMBERSHIP_TRANSITIONS,
     Membership,
     MembershipEvent,
     MembershipNumber,
     MembershipStatus,
     Person,
-    id_number_index,
 )
+from smartunion.members.selectors.records import person_current_membership
 from smartunion.members.services.people import _apply_person_data, clean_person_data
 from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
@@ -122,10 +122,7 @@ def member_enrol(*, actor, org: Org, data: dict[str, Any], client_address: str =
         if missing:
             raise ValidationFailed(fields=missing)
         if existing is not None:
-            holding = Membership.objects.filter(
-                person=existing, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
-            ).exists()
-            if holding:
+            if person_current_membership(person=existing) is not None:
                 # The other union is not named: staff of one union must not learn where a person is.
                 raise Conflict(
                     _(
@@ -235,9 +232,7 @@ def membership_set_status(
 
 def _members_block_org_delete(org: Org) -> str | None:
     with scopes_disabled():
-        count = Membership.objects.filter(
-            org=org, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
-        ).count()
+        count = Membership.objects.filter(org=org, status__in=CURRENT_STATUSES).count()
     return _("%(n)d members or applicants still belong to it") % {"n": count} if count else None
 
 

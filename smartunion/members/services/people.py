@@ -3,7 +3,6 @@ cleaning of a person's fields), and staff reading and correcting a person's reco
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -12,21 +11,21 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.permissions import has_perm, require_perm
 from smartunion.core import crypto
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.codes import validate_id_number, validate_mobile
 from smartunion.core.errors import NotFound, ValidationFailed
 from smartunion.core.models import AuditOutcome
-from smartunion.core.personal import real_name_clean
+from smartunion.core.personal import (
+    birth_and_sex,
+    id_number_index,
+    mobile_index,
+    real_name_clean,
+    validate_id_number,
+    validate_mobile,
+)
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import EmploymentForm, Person, Sex, WageBracket, id_number_index, mobile_index
+from smartunion.members.models import EmploymentForm, Person, WageBracket
 from smartunion.orgs.models import Enterprise
 
 # --- personal data -------------------------------------------------------------------------------
-
-
-def birth_and_sex(id_number: str) -> tuple[date, str]:
-    """GB 11643: characters 7–14 are the birth date; the 17th is odd for men, even for women."""
-    birth = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
-    return birth, Sex.MALE if int(id_number[16]) % 2 else Sex.FEMALE
 
 
 def person_set_id_number(person: Person, id_number: str) -> None:

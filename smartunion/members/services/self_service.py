@@ -15,7 +15,7 @@ from smartunion.core.errors import NotFound
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.display import access_entries
 from smartunion.members.models import (
-    HOLDING_STATUSES,
+    CURRENT_STATUSES,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -72,9 +72,7 @@ def account_close(*, user, password: str, client_address: str = "") -> None:
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().filter(user=user).first()
         if person is not None:
-            for membership in Membership.objects.filter(
-                person=person, status__in=[*HOLDING_STATUSES, MembershipStatus.APPLYING]
-            ):
+            for membership in Membership.objects.filter(person=person, status__in=CURRENT_STATUSES):
                 to = (
                     MembershipStatus.WITHDRAWN
                     if membership.status == MembershipStatus.APPLYING

@@ -8,13 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from smartunion.accounts.permissions import has_perm, require_perm
+from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.workflow import Workflow
 from smartunion.members.models import (
-    HOLDING_STATUSES,
     TRANSFER_TRANSITIONS,
     Membership,
     MembershipEvent,
@@ -23,6 +22,8 @@ from smartunion.members.models import (
     Transfer,
     TransferStatus,
 )
+from smartunion.members.policies import can_cancel_transfer, can_request_transfer
+from smartunion.members.selectors.records import person_held_membership
 from smartunion.members.services.membership import allocate_membership_numbers, membership_transition
 from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
@@ -73,20 +74,11 @@ def transfer_transition(
     return transfer
 
 
-def transfer_allowed(actor, person: Person) -> bool:
-    """Who may ask for a member's transfer: the member themselves, or staff holding
-    ``members.change`` on the member's current union (the receiving union approves). A receiving
-    union cannot pull a member it only sees through a wider role."""
-    if not actor.is_staff_member:
-        return person.user_id == actor.pk
-    return _can(actor, "members.change", person.org)
-
-
 def transfer_request(
     *, actor, person: Person, to_org: Org, reason: str = "", client_address: str = ""
 ) -> Transfer:
     """The member (their own account) or the sending union asks; the receiving union approves."""
-    if not transfer_allowed(actor, person):
+    if not can_request_transfer(actor, person):
         if actor.is_staff_member:
             raise Forbidden(_("You cannot manage this member's transfer."))
         raise NotFound(_("This person does not exist."))
@@ -94,7 +86,7 @@ def transfer_request(
         raise ValidationFailed(fields={"to_org": [_("A member transfers to a grassroots union.")]})
     with scopes_disabled(), transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)
-        current = Membership.objects.filter(person=person, status__in=HOLDING_STATUSES).first()
+        current = person_held_membership(person=person)
         if current is None:
             raise Conflict(_("Only a member can transfer."))
         if current.status not in TRANSFERABLE_STATUSES:
@@ -195,10 +187,6 @@ def transfer_decide(
     return transfer
 
 
-def _can(user, perm: str, org: Org) -> bool:
-    return has_perm(user, perm, org)
-
-
 def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_address: str) -> None:
     transfer_transition(
         transfer=transfer,
@@ -209,19 +197,9 @@ def _transfer_cancel_locked(*, transfer: Transfer, actor, reason: str, client_ad
     )
 
 
-def transfer_cancel_allowed(actor, transfer: Transfer) -> bool:
-    """Whoever may ask for the transfer may call it off while it waits (the member, the sending
-    union), and so may the receiving union (it may also simply reject)."""
-    with scopes_disabled():
-        person = Person.objects.get(pk=transfer.person_id)
-    return transfer_allowed(actor, person) or (
-        actor.is_staff_member and _can(actor, "members.change", transfer.to_org)
-    )
-
-
 def transfer_cancel(*, actor, transfer: Transfer, reason: str = "", client_address: str = "") -> Transfer:
-    """Call off a waiting transfer (``transfer_cancel_allowed``)."""
-    if not transfer_cancel_allowed(actor, transfer):
+    """Call off a waiting transfer (``policies.can_cancel_transfer``)."""
+    if not can_cancel_transfer(actor, transfer):
         raise Forbidden(_("You cannot manage this member's transfer."))
     with scopes_disabled(), transaction.atomic():
         transfer = Transfer.objects.select_for_update().select_related("to_org").get(pk=transfer.pk)

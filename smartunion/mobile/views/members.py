@@ -25,7 +25,6 @@ from smartunion.accounts.middleware import request_address
 from smartunion.core.errors import DomainError, NotFound
 from smartunion.core.http import is_htmx
 from smartunion.members.display import access_entries, status_label
-from smartunion.members.models import HOLDING_STATUSES, MembershipStatus
 from smartunion.members.selectors import (
     my_active_membership,
     my_memberships,
@@ -33,6 +32,7 @@ from smartunion.members.selectors import (
     my_transfers,
     occupation_tags,
     person_access_history,
+    worker_current_membership,
     worker_membership,
 )
 from smartunion.members.services import (
@@ -83,9 +83,7 @@ def join(request: HttpRequest) -> HttpResponse:
     district = request.GET.get("district", "")
     current = None
     if request.user.is_authenticated and not request.user.is_staff_member:
-        current = worker_membership(user=request.user).membership
-        if current is not None and current.status not in (MembershipStatus.APPLYING, *HOLDING_STATUSES):
-            current = None
+        current = worker_current_membership(user=request.user)
     return render(
         request,
         "mobile/members/join.html",

@@ -9,7 +9,7 @@ encrypted under the current key; 0005 drops the plain column. Going back decrypt
 from django.db import migrations, models
 
 from smartunion.core import crypto
-from smartunion.core.codes import normalise_contact_phone
+from smartunion.core.personal import normalise_contact_phone
 
 
 BATCH = 1000

@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from smartunion.core import crypto
-from smartunion.core.codes import mask_phone, normalise_contact_phone
+from smartunion.core.personal import mask_phone, normalise_contact_phone
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Org, OrgKind
 from tests.console.conftest import page_text

@@ -277,7 +277,7 @@ def test_a_union_that_takes_no_direct_applications_says_so(courier_client, couri
 def test_a_wrong_id_number_is_named_on_the_field_and_nothing_is_written(
     courier_client, courier, direct_union, id_number, message
 ):
-    from smartunion.core.codes import id_number_check_char
+    from smartunion.core.personal import id_number_check_char
 
     if message is None:
         id_number = id_number[:17] + id_number_check_char(id_number[:17])
