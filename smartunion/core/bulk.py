@@ -66,11 +66,10 @@ def load_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple]) 
     attnames, ``org_id``); ``rows`` may be a generator, consumed while the database works. Values
     are as the database takes them: on PostgreSQL of their columns' Python types (a date column
     takes dates, not ISO text), on SQLite as Django stores them (``adapted_for_sqlite``)."""
-    meta = model._meta
     quote = connection.ops.quote_name
-    column_names = [meta.get_field(name).column for name in fields]
+    column_names = [_column(model, name) for name in fields]
     columns = ", ".join(quote(name) for name in column_names)
-    table = quote(meta.db_table)
+    table = quote(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Binary: the server takes integers, dates and timestamps as they are instead of parsing
@@ -87,7 +86,19 @@ def load_rows(model: type[Model], fields: Sequence[str], rows: Iterable[tuple]) 
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            # Any iterable, a generator included: Django's SQLite cursor peeks at it with tee.
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (our own names)
+                rows,  # type: ignore[arg-type]
+            )
+
+
+def _column(model: type[Model], name: str) -> str:
+    """The table column of a forward field (a relation's own column: ``org`` -> ``org_id``)."""
+    column = getattr(model._meta.get_field(name), "column", None)
+    if not column:
+        raise ValueError(f"{model.__name__}.{name} has no column of its own.")
+    return column
 
 
 def adapted_for_sqlite(rows: Iterable[tuple]) -> Iterator[tuple]:
@@ -98,7 +109,7 @@ def adapted_for_sqlite(rows: Iterable[tuple]) -> Iterator[tuple]:
         yield from rows
         return
     ops = connection.ops
-    adapted: dict[date, str] = {}
+    adapted: dict[date, str | None] = {}
 
     def adapt(value):
         if isinstance(value, date):
