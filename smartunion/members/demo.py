@@ -11,11 +11,12 @@ deterministic and the numbers are unique by construction:
   (birth day, 3-digit serial), so no two members of a district share one;
 - the mobile of member i is a pseudo-random permutation of i over (prefix, 8 digits).
 
-Rows are written in batches of ``BATCH`` members without a query per row: COPY on PostgreSQL,
-``bulk_create`` elsewhere; personal data through ``core.crypto`` (encrypted, with blind indexes),
-membership numbers from ``allocate_membership_numbers`` once per batch, one audit record per run
-(counts only). The three demo workers join through the real services (``join_apply`` and
-``join_decide``), so their history, inbox and audit records are what the product writes.
+Rows are written in batches of ``BATCH`` members without a query per row, through ``core.bulk``
+(primary keys reserved up front, binary COPY on PostgreSQL, executemany on SQLite); personal data
+through ``core.crypto`` (encrypted, with blind indexes), membership numbers from
+``allocate_membership_numbers`` once per batch, one audit record per run (counts only). The three
+demo workers join through the real services (``join_apply`` and ``join_decide``), so their history,
+inbox and audit records are what the product writes.
 
 Why one module of ~700 lines: the generator (names, ID numbers, mobiles, unions, dates), the rows it
 becomes and the batch writer share the member index ``i`` and the seed-derived permutation keys, and
@@ -30,7 +31,7 @@ import itertools
 import math
 import random
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,6 +43,7 @@ from django.utils import timezone
 from smartunion.accounts.models import User
 from smartunion.core import crypto, personal
 from smartunion.core.audit import AuditAction, audit_record
+from smartunion.core.bulk import adapted_for_sqlite, load_rows, reserve_ids
 from smartunion.core.models import AuditEvent
 from smartunion.core.personal import FEMALE, MALE, id_number_check_char, id_number_sex
 from smartunion.core.scoping import scopes_disabled
@@ -472,26 +474,11 @@ class Rows:
     tags: list[tuple] = field(default_factory=list)
 
 
-def _reserve_ids(model, count: int) -> int:
-    """The first of ``count`` consecutive primary keys nobody else will take."""
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, 'id'), nextval(pg_get_serial_sequence(%s, 'id')) + %s)",
-                [table, table, count - 1],
-            )
-            return cursor.fetchone()[0] - count + 1
-        # SQLite: the transaction holds the write lock, so the highest id stays the highest.
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        return cursor.fetchone()[0] + 1
-
-
 def _rows(
     members: list[Member],
     *,
-    first_person: int,
-    first_membership: int,
+    person_ids: Sequence[int],
+    membership_ids: Sequence[int],
     numbers: Iterator[str],
     due_dates: Callable[[date], date],
     now: datetime,
@@ -508,7 +495,7 @@ def _rows(
     for n, (m, (id_sealed, id_index, mobile_sealed, mobile_index)) in enumerate(
         zip(members, sealed, strict=True)
     ):
-        person_id, membership_id = first_person + n, first_membership + n
+        person_id, membership_id = person_ids[n], membership_ids[n]
         rows.people.append(
             (
                 person_id,
@@ -555,44 +542,12 @@ def _rows(
     return rows
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
-def _insert_many(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """SQLite's fastest path (``executemany``), values adapted as the ORM would store them."""
-    ops = connection.ops
-    adapted: dict[date, str | None] = {}  # most timestamps are the run's one "now"
-
-    def adapt(value):
-        if isinstance(value, date):
-            if value not in adapted:
-                adapted[value] = (
-                    ops.adapt_datetimefield_value(value)
-                    if isinstance(value, datetime)
-                    else ops.adapt_datefield_value(value)
-                )
-            return adapted[value]
-        return value
-
-    placeholders = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608 - our names
-            [tuple(adapt(v) for v in row) for row in rows],
-        )
-
-
 def _write(rows: Rows) -> None:
-    """COPY on PostgreSQL, executemany elsewhere: the databases' fastest load paths."""
-    load = _copy if connection.vendor == "postgresql" else _insert_many
-    load(Person._meta.db_table, PERSON_COLUMNS, rows.people)
-    load(Membership._meta.db_table, MEMBERSHIP_COLUMNS, rows.memberships)
-    load(MembershipEvent._meta.db_table, EVENT_COLUMNS, rows.events)
-    load(Person.occupation_tags.through._meta.db_table, TAG_COLUMNS, rows.tags)
+    """Through the databases' fastest load paths (``core.bulk``)."""
+    load_rows(Person, PERSON_COLUMNS, adapted_for_sqlite(rows.people))
+    load_rows(Membership, MEMBERSHIP_COLUMNS, adapted_for_sqlite(rows.memberships))
+    load_rows(MembershipEvent, EVENT_COLUMNS, adapted_for_sqlite(rows.events))
+    load_rows(Person.occupation_tags.through, TAG_COLUMNS, rows.tags)  # two ids a row: nothing to adapt
 
 
 @dataclass
@@ -625,8 +580,8 @@ def seed_members(
     with scopes_disabled(), transaction.atomic():
         plan = plan_members(total=total, seed=seed)
         generator = _Generator(plan, seed, now)
-        first_person = _reserve_ids(Person, total) if total else 0
-        first_membership = _reserve_ids(Membership, total) if total else 0
+        person_ids = reserve_ids(Person, total)
+        membership_ids = reserve_ids(Membership, total)
         due_cache: dict[date, date] = {}
 
         def due_date(applied: date) -> date:
@@ -643,8 +598,8 @@ def seed_members(
             _write(
                 _rows(
                     members,
-                    first_person=first_person + offset,
-                    first_membership=first_membership + offset,
+                    person_ids=person_ids[offset : offset + len(members)],
+                    membership_ids=membership_ids[offset : offset + len(members)],
                     numbers=numbers,
                     due_dates=due_date,
                     now=now,

@@ -291,6 +291,16 @@ class TransferStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+# The only moves transfer_transition() allows: the receiving union approves or rejects a waiting
+# transfer, or either side calls it off; a decided transfer stays decided.
+TRANSFER_TRANSITIONS: dict[str, set[str]] = {
+    TransferStatus.REQUESTED: {TransferStatus.APPROVED, TransferStatus.REJECTED, TransferStatus.CANCELLED},
+    TransferStatus.APPROVED: set(),
+    TransferStatus.REJECTED: set(),
+    TransferStatus.CANCELLED: set(),
+}
+
+
 class Transfer(models.Model):
     """A member changes job: the receiving union approves; the old membership ends and the new one
     starts in the same transaction, so there is never none or two."""
@@ -339,6 +349,32 @@ class RosterImportStatus(models.TextChoices):
     COMMITTING = "committing", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed")
+
+
+# The only moves roster_import_transition() allows. A new import is saved in the state its check
+# ended in: ready, invalid (errors), or done (nobody in the file left to import).
+ROSTER_IMPORT_TRANSITIONS: dict[str, set[str]] = {
+    # Never stored: the check runs within the upload's request.
+    RosterImportStatus.UPLOADED: set(),
+    RosterImportStatus.VALIDATING: set(),
+    # Confirmed; or not imported within a week (its staged file dropped).
+    RosterImportStatus.READY: {RosterImportStatus.COMMITTING, RosterImportStatus.FAILED},
+    # Written; or the re-check found new conflicts; or it failed, or stalled (nothing written).
+    RosterImportStatus.COMMITTING: {
+        RosterImportStatus.DONE,
+        RosterImportStatus.INVALID,
+        RosterImportStatus.FAILED,
+    },
+    # Tried again (the staged file stays); or a run given up as stalled ended after all, under the
+    # write lock, and its outcome stands.
+    RosterImportStatus.FAILED: {
+        RosterImportStatus.COMMITTING,
+        RosterImportStatus.DONE,
+        RosterImportStatus.INVALID,
+    },
+    RosterImportStatus.INVALID: set(),
+    RosterImportStatus.DONE: set(),
+}
 
 
 class RosterImport(models.Model):

@@ -633,44 +633,6 @@ def test_a_change_since_the_check_is_caught_in_the_background_too(settings, chan
             assert not AuditEvent.objects.filter(action="roster.import").exists()
 
 
-def test_the_cycle_collector_pauses_for_overlapping_imports_and_comes_back_as_it_was():
-    import gc
-
-    from smartunion.members.roster import cyclic_gc_paused
-
-    assert gc.isenabled()
-    first, second = cyclic_gc_paused(), cyclic_gc_paused()
-    first.__enter__()
-    second.__enter__()
-    assert not gc.isenabled()
-    first.__exit__(None, None, None)
-    assert not gc.isenabled()  # the other import still runs
-    second.__exit__(None, None, None)
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with cyclic_gc_paused():
-            pass
-        assert not gc.isenabled()  # it was off: it stays off
-    finally:
-        gc.enable()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the sequence path is PostgreSQL's")
-def test_reserved_keys_are_fresh_whether_or_not_the_sequence_hands_out_one_run():
-    from smartunion.members.roster import _reserve_ids
-
-    run = _reserve_ids(Person, 5)
-    assert run == list(range(run[0], run[0] + 5))
-    with connection.cursor() as cursor:  # as if other sessions drew every other value meanwhile
-        cursor.execute("SELECT pg_get_serial_sequence('members_person', 'id')")
-        sequence = cursor.fetchone()[0]
-        cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 2")
-    scattered = _reserve_ids(Person, 5)
-    assert len(set(scattered)) == 5 and min(scattered) > run[-1]
-    assert sorted(scattered) == list(range(min(scattered), min(scattered) + 10, 2))
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite compares bytewise already")
 def test_the_columns_a_roster_import_looks_up_and_indexes_compare_bytewise():
     with connection.cursor() as cursor:

@@ -42,8 +42,8 @@ How an import runs:
    core.tasks.enqueue); progress goes to the cache, because the rows written so far are invisible
    to other connections until the single transaction commits.
 
-The database stage writes through the database's bulk path (COPY on PostgreSQL, executemany on
-SQLite) with primary keys reserved up front, not ``bulk_create``: at 100,000 rows ``bulk_create``
+The database stage writes through the database's bulk path (``core.bulk``: COPY on PostgreSQL,
+executemany on SQLite) with primary keys reserved up front, not ``bulk_create``: at 100,000 rows ``bulk_create``
 was five times slower than the raw load and missed the 0.4 × raw target (docs/decisions/0007).
 Imported members get no password hash and no user account: they activate their worker account
 later by one-time code sent to the mobile number.
@@ -88,7 +88,7 @@ from smartunion.members.roster.importing import (
 from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
 from smartunion.members.roster.staging import stage_rows
-from smartunion.members.roster.writing import WriteResult, _reserve_ids, cyclic_gc_paused, write_staged
+from smartunion.members.roster.writing import WriteResult, write_staged
 
 __all__ = [
     "COLUMNS",
@@ -102,9 +102,7 @@ __all__ = [
     "WAGE_BRACKET_NAMES",
     "WriteResult",
     "XLSX_CONTENT_TYPE",
-    "_reserve_ids",
     "check_roster",
-    "cyclic_gc_paused",
     "database_check",
     "read_roster",
     "roster_export",

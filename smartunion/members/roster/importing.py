@@ -17,17 +17,21 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
+from smartunion.core.bulk import bulk_write_session, cyclic_gc_paused
 from smartunion.core.errors import Conflict, NotFound, ValidationFailed
 from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scopes_disabled
 from smartunion.core.tasks import enqueue
-from smartunion.members.models import RosterImport, RosterImportStatus
+from smartunion.core.workflow import Workflow
+from smartunion.members.models import ROSTER_IMPORT_TRANSITIONS, RosterImport, RosterImportStatus
 from smartunion.members.roster import files as roster_files
 from smartunion.members.roster.checking import check_roster
 from smartunion.members.roster.format import COLUMNS, FORMATS, file_error
@@ -35,13 +39,29 @@ from smartunion.members.roster.lookups import database_check
 from smartunion.members.roster.reading import Table, read_roster
 from smartunion.members.roster.report import _error_dicts
 from smartunion.members.roster.staging import _imports_dir, _read_staged, _remove, _write_staged, stage_rows
-from smartunion.members.roster.writing import bulk_write_session, cyclic_gc_paused, write_staged
+from smartunion.members.roster.writing import write_staged
 from smartunion.members.services import allocate_membership_numbers
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 
 # Queued by path: members/tasks.py imports this module (core.tasks.enqueue).
 COMMIT_TASK = "smartunion.members.tasks.roster_import_commit_task"
 logger = logging.getLogger(__name__)
+
+ROSTER_IMPORT_WORKFLOW = Workflow(
+    RosterImportStatus,
+    ROSTER_IMPORT_TRANSITIONS,
+    refusal=gettext_lazy("A roster import cannot go from “%(from)s” to “%(to)s”."),
+)
+
+
+def roster_import_transition(
+    *, imports: QuerySet[RosterImport], from_: str | tuple[str, ...], to: str, **values: Any
+) -> int:
+    """The only code that changes a roster import's status (ROSTER_IMPORT_TRANSITIONS), with
+    ``values`` for its other fields: one conditional UPDATE of ``imports`` still in ``from_``, so
+    that of two runs racing for the same move (a confirmation clicked twice, a task delivered twice,
+    a stalled import given up while it ends) only one moves it. Returns how many imports moved."""
+    return ROSTER_IMPORT_WORKFLOW.move_where(imports, from_=from_, to=to, **values)
 
 
 def _require_import_org(actor: User, org: Org) -> None:
@@ -99,8 +119,10 @@ def roster_imports_expire() -> int:
         )
         for pk, path in stale:
             _remove(path)
-            RosterImport.objects.filter(pk=pk, status=RosterImportStatus.READY).update(
-                status=RosterImportStatus.FAILED,
+            roster_import_transition(
+                imports=RosterImport.objects.filter(pk=pk),
+                from_=RosterImportStatus.READY,
+                to=RosterImportStatus.FAILED,
                 stored_path="",
                 finished_at=timezone.now(),
                 failure_reason=_("Not imported within a week; upload the roster again."),
@@ -147,12 +169,22 @@ def roster_import_validate(*, actor: User, org: Org, upload, client_address: str
         checked = check_roster(table, org=org)
         del table  # see below
         timings["check_s"] = round(checked.seconds, 3)
+        if checked.errors:
+            status = RosterImportStatus.INVALID
+        elif not checked.rows:
+            # Everyone in the file is a member here already: nothing to import, and the preview says
+            # so instead of offering to import 0 members.
+            status = RosterImportStatus.DONE
+        else:
+            status = RosterImportStatus.READY
+        # Saved in the state its check ends in; ROSTER_IMPORT_TRANSITIONS go on from there.
         roster_import = RosterImport(
             org=org,
             uploaded_by=actor if actor is not None and actor.pk else None,
             original_filename=(getattr(upload, "name", "") or "")[-255:],
             file_format=file_format,
             file_size=stored.stat().st_size,
+            status=status,
             total_rows=checked.total,
             skipped_count=checked.skipped,
             errors=_error_dicts(checked.errors),
@@ -160,13 +192,7 @@ def roster_import_validate(*, actor: User, org: Org, upload, client_address: str
             report=checked.report,
         )
         roster_import.report.update(reading)
-        if checked.errors:
-            roster_import.status = RosterImportStatus.INVALID
-            roster_import.finished_at = timezone.now()
-        elif not checked.rows:
-            # Everyone in the file is a member here already: nothing to import, and the preview says
-            # so instead of offering to import 0 members.
-            roster_import.status = RosterImportStatus.DONE
+        if status != RosterImportStatus.READY:
             roster_import.finished_at = timezone.now()
         else:
             started = time.perf_counter()
@@ -178,7 +204,6 @@ def roster_import_validate(*, actor: User, org: Org, upload, client_address: str
             roster_import.stored_path = _write_staged(staged)
             del staged
             timings["stage_s"] = round(time.perf_counter() - started, 3)
-            roster_import.status = RosterImportStatus.READY
         roster_import.timings = timings
         try:
             with transaction.atomic():
@@ -230,8 +255,10 @@ def _commit_stalled(roster_import: RosterImport) -> bool:
 def _fail_stalled(pks: list[int]) -> int:
     # Its transaction was rolled back with the connection, so nothing was written: say so, and let
     # it be retried (the staged file stays). A late run of its task finds it failed and does nothing.
-    return RosterImport.objects.filter(pk__in=pks, status=RosterImportStatus.COMMITTING).update(
-        status=RosterImportStatus.FAILED,
+    return roster_import_transition(
+        imports=RosterImport.objects.filter(pk__in=pks),
+        from_=RosterImportStatus.COMMITTING,
+        to=RosterImportStatus.FAILED,
         finished_at=timezone.now(),
         failure_reason=_(
             "The import stopped before it ended (the server or the task worker stopped) and nothing "
@@ -278,17 +305,13 @@ def roster_import_commit(
     """Import a checked roster, all or nothing. Large rosters go to a background task; the
     returned import is then "committing" and its progress can be polled."""
     require_perm(actor, "members.change", roster_import.org)
-    claimed = (
-        RosterImport.objects.filter(
-            pk=roster_import.pk, status__in=[RosterImportStatus.READY, RosterImportStatus.FAILED]
-        )
-        .exclude(stored_path="")
-        .update(
-            status=RosterImportStatus.COMMITTING,
-            failure_reason="",
-            processed_rows=0,
-            timings={**roster_import.timings, "heartbeat": timezone.now().isoformat()},
-        )
+    claimed = roster_import_transition(
+        imports=RosterImport.objects.filter(pk=roster_import.pk).exclude(stored_path=""),
+        from_=(RosterImportStatus.READY, RosterImportStatus.FAILED),
+        to=RosterImportStatus.COMMITTING,
+        failure_reason="",
+        processed_rows=0,
+        timings={**roster_import.timings, "heartbeat": timezone.now().isoformat()},
     )
     if not claimed:
         roster_import.refresh_from_db()
@@ -353,8 +376,12 @@ def roster_import_write(*, pk: int, actor: User | None, client_address: str) -> 
             if isinstance(exc, IntegrityError)
             else _("The import failed and nothing was written (%(error)s).") % {"error": type(exc).__name__}
         )
-        RosterImport.objects.filter(pk=pk, status=RosterImportStatus.COMMITTING).update(
-            status=RosterImportStatus.FAILED, finished_at=timezone.now(), failure_reason=reason[:500]
+        roster_import_transition(
+            imports=RosterImport.objects.filter(pk=pk),
+            from_=RosterImportStatus.COMMITTING,
+            to=RosterImportStatus.FAILED,
+            finished_at=timezone.now(),
+            failure_reason=reason[:500],
         )
         return
     finally:
@@ -366,6 +393,12 @@ def roster_import_write(*, pk: int, actor: User | None, client_address: str) -> 
             RosterImport.objects.filter(pk=pk).update(timings=timings)
         except DatabaseError:
             logger.warning("Roster import %s: timings not saved", pk, exc_info=True)
+
+
+# Where the writer's outcome lands from: it checked "committing" once it held the write lock, and
+# nothing but a stalled import's giving up ("failed") moves an import from there meanwhile; its
+# outcome stands either way.
+WRITER_FROM = (RosterImportStatus.COMMITTING, RosterImportStatus.FAILED)
 
 
 def _check_and_write(
@@ -393,8 +426,10 @@ def _check_and_write(
             errors.append((r[0], headers[verdict[1]], verdict[2]))
     timings["recheck_s"] = round(time.perf_counter() - started, 3)
     if errors:
-        RosterImport.objects.filter(pk=pk).update(
-            status=RosterImportStatus.INVALID,
+        roster_import_transition(
+            imports=RosterImport.objects.filter(pk=pk),
+            from_=WRITER_FROM,
+            to=RosterImportStatus.INVALID,
             errors=_error_dicts(errors),
             error_count=len(errors),
             finished_at=timezone.now(),
@@ -427,8 +462,10 @@ def _check_and_write(
             },
         )
         timings["write_s"] = round(time.perf_counter() - write_started, 3)
-        RosterImport.objects.filter(pk=pk).update(
-            status=RosterImportStatus.DONE,
+        roster_import_transition(
+            imports=RosterImport.objects.filter(pk=pk),
+            from_=WRITER_FROM,
+            to=RosterImportStatus.DONE,
             created_count=result.created + result.rejoined,
             skipped_count=skipped_total,
             processed_rows=roster_import.total_rows,

@@ -2,14 +2,12 @@
 in bulk inside the import's one transaction. Primary keys are reserved first, then each table goes
 through the database's fastest path, binary COPY on PostgreSQL and executemany on SQLite, with the
 rows generated (and their ID numbers and mobiles encrypted) while the database consumes them; not
-``bulk_create``, which was five times slower than the raw load (decision 0007)."""
+``bulk_create``, which was five times slower than the raw load (decision 0007). The mechanisms are
+``core.bulk``'s; this module lays out the four tables' rows."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -20,76 +18,12 @@ from django.utils import timezone
 
 from smartunion.accounts.models import User
 from smartunion.core import crypto
+from smartunion.core.bulk import load_rows, reserve_ids
 from smartunion.members.models import Membership, MembershipEvent, MembershipStatus, Person
 from smartunion.members.roster.lookups import _chunks
 from smartunion.orgs.models import Org
 
 PROGRESS_EVERY = 5_000
-
-
-def _reserve_ids(model, count: int) -> list[int]:
-    """Primary keys for ``count`` new rows, reserved before the rows are written, so that rows
-    pointing at them (memberships, events, tags) can be written in the same bulk pass."""
-    if count == 0:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # ``count`` values of the sequence, named and cast to regclass once (per row it cost half a
-            # second at 100,000). When nobody else drew from it meanwhile, the usual case, they are one run and
-            # only its start crosses the wire: n distinct values from min to min + n - 1 are that run.
-            cursor.execute(
-                "WITH drawn AS (SELECT nextval((SELECT pg_get_serial_sequence(%s, 'id')::regclass)) AS id "
-                "FROM generate_series(1, %s)) "
-                "SELECT min(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL ELSE array_agg(id) END FROM drawn",
-                [table, count],
-            )
-            first, scattered = cursor.fetchone()
-            return scattered if scattered is not None else list(range(first, first + count))
-        if connection.vendor != "sqlite":
-            raise NotImplementedError(
-                "Roster import writes through PostgreSQL's COPY or SQLite's executemany."
-            )
-        # SQLite: the import's transaction holds the database's write lock (BEGIN IMMEDIATE), so no
-        # other writer can take these numbers; AUTOINCREMENT's counter moves past them by itself.
-        quoted = connection.ops.quote_name(table)
-        cursor.execute(f"SELECT MAX(id) FROM {quoted}")  # noqa: S608 (a model's own table name)
-        top = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        start = max(top, row[0] if row else 0) + 1
-        return list(range(start, start + count))
-
-
-def insert_rows(model, fields: list[str], rows: Iterable[tuple]) -> None:
-    """Write rows through the database's bulk path: binary COPY on PostgreSQL, executemany on
-    SQLite. ``rows`` may be a generator: it is consumed while the database works. For PostgreSQL the
-    values are of their columns' Python types (a date column takes dates, not ISO text)."""
-    meta = model._meta
-    quote = connection.ops.quote_name
-    column_names = [meta.get_field(name).column for name in fields]
-    columns = ", ".join(quote(name) for name in column_names)
-    table = quote(meta.db_table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Binary: the server takes integers, dates and timestamps as they are instead of parsing
-            # their text, and the client sends strings unescaped (100,000 people: a tenth or more off
-            # the server's time, four fifths off the client's). The column types come from the catalog.
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0",
-                [table],
-            )
-            types = dict(cursor.fetchall())
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types([types[name] for name in column_names])
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(fields))
-            # django-stubs types the parameters as a Sequence; Django's and sqlite3's executemany take
-            # any iterable, and a generator is what lets the rows stream (see the docstring).
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # type: ignore[arg-type]  # noqa: S608
-
 
 PERSON_INSERT_FIELDS = [
     "id",
@@ -129,53 +63,6 @@ EVENT_INSERT_FIELDS = ["membership", "from_status", "to_status", "actor", "reaso
 TAG_INSERT_FIELDS = ["person", "occupationtag"]
 
 
-_gc_lock = threading.Lock()
-_gc_pauses = 0
-_gc_was_enabled = False
-
-
-@contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a roster is checked or imported. A 100,000-row roster
-    makes millions of objects (rows, cells, staged lists), none of them in a reference cycle, and
-    each full collection walks them all: about a second of a large roster's check and staging.
-    Plain reference counting still frees them. The switch is process-wide, so pauses are counted
-    (imports may overlap in threads) and the last one ends it, turning the collector back on only
-    if it was on."""
-    global _gc_pauses, _gc_was_enabled
-    with _gc_lock:
-        if _gc_pauses == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_pauses += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_pauses -= 1
-            if _gc_pauses == 0 and _gc_was_enabled:
-                gc.enable()
-
-
-@contextlib.contextmanager
-def bulk_write_session() -> Iterator[None]:
-    """SQLite: a page cache big enough for the indexes a bulk load touches. The blind indexes are
-    random keys, so with SQLite's default 2 MB cache every insert re-reads index pages; 64 MB keeps
-    a 100,000-row import's indexes in memory. The connection's setting is put back afterwards."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        previous = cursor.fetchone()[0]
-        cursor.execute("PRAGMA cache_size = -65536")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
 @dataclass
 class WriteResult:
     created: int
@@ -209,8 +96,8 @@ def write_staged(
     actor_id = actor.pk if actor is not None and actor.pk else None
     new = [r for r in staged if r[14] is None]
     again = [r for r in staged if r[14] is not None]
-    person_ids = iter(_reserve_ids(Person, len(new)))
-    membership_ids = _reserve_ids(Membership, len(staged))
+    person_ids = iter(reserve_ids(Person, len(new)))
+    membership_ids = reserve_ids(Membership, len(staged))
     Tags = Person.occupation_tags.through  # noqa: N806
     if again:
         # People registered before (they left, or their record was kept) join again here.
@@ -240,7 +127,7 @@ def write_staged(
     fresh = [(person_of[i], r) for i, r in enumerate(staged) if r[14] is None]
     ids_encrypted = crypto.encrypt_iter(r[2] for _pk, r in fresh)
     mobiles_encrypted = crypto.encrypt_iter(r[4] for _pk, r in fresh)
-    insert_rows(
+    load_rows(
         Person,
         PERSON_INSERT_FIELDS,
         reporting(
@@ -270,7 +157,7 @@ def write_staged(
             0.5,
         ),
     )
-    insert_rows(
+    load_rows(
         Membership,
         MEMBERSHIP_INSERT_FIELDS,
         reporting(
@@ -296,7 +183,7 @@ def write_staged(
             0.75,
         ),
     )
-    insert_rows(
+    load_rows(
         MembershipEvent,
         EVENT_INSERT_FIELDS,
         reporting(
@@ -305,7 +192,7 @@ def write_staged(
             0.95,
         ),
     )
-    insert_rows(
+    load_rows(
         Tags, TAG_INSERT_FIELDS, ((person_of[i], tag_id) for i, r in enumerate(staged) for tag_id in r[13])
     )
     if progress is not None:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
@@ -17,6 +18,7 @@ from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.core.personal import id_number_index, validate_id_number
 from smartunion.core.scoping import scopes_disabled
+from smartunion.core.workflow import Workflow
 from smartunion.members.models import (
     CURRENT_STATUSES,
     MEMBERSHIP_TRANSITIONS,
@@ -47,20 +49,21 @@ def allocate_membership_numbers(count: int) -> list[str]:
 
 # --- the one status transition --------------------------------------------------------------------
 
+MEMBERSHIP_WORKFLOW = Workflow(
+    MembershipStatus,
+    MEMBERSHIP_TRANSITIONS,
+    refusal=gettext_lazy("A membership cannot go from “%(from)s” to “%(to)s”."),
+)
+
 
 def membership_transition(
     *, membership: Membership, to: str, actor: User | None, reason: str = "", client_address: str = ""
 ) -> Membership:
     """The only code that changes a membership's status (MEMBERSHIP_TRANSITIONS)."""
-    if to not in MEMBERSHIP_TRANSITIONS.get(membership.status, set()):
-        raise Conflict(
-            _("A membership cannot go from “%(from)s” to “%(to)s”.")
-            % {"from": MembershipStatus(membership.status).label, "to": MembershipStatus(to).label}
-        )
+    MEMBERSHIP_WORKFLOW.check(membership.status, to)
     with transaction.atomic():
         from_status = membership.status
-        membership.status = to
-        fields = ["status", "updated_at"]
+        fields = ["updated_at"]
         if to == MembershipStatus.ACTIVE and not membership.number:
             membership.number = allocate_membership_numbers(1)[0]
             membership.join_date = membership.join_date or timezone.localdate()
@@ -72,7 +75,7 @@ def membership_transition(
             membership.decided_at = timezone.now()
             membership.reason = reason
             fields += ["decided_at", "reason"]
-        membership.save(update_fields=fields)
+        MEMBERSHIP_WORKFLOW.move(membership, to, fields=fields)
         MembershipEvent.objects.create(
             membership=membership, from_status=from_status, to_status=to, actor=actor, reason=reason
         )

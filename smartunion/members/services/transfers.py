@@ -6,13 +6,16 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartunion.accounts.models import User
 from smartunion.accounts.permissions import require_perm
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
+from smartunion.core.workflow import Workflow
 from smartunion.members.models import (
+    TRANSFER_TRANSITIONS,
     Membership,
     MembershipEvent,
     MembershipStatus,
@@ -27,6 +30,49 @@ from smartunion.notifications.services import notify
 from smartunion.orgs.models import GRASSROOTS_KINDS, Org
 
 TRANSFERABLE_STATUSES = (MembershipStatus.ACTIVE, MembershipStatus.RETAINED)
+
+TRANSFER_WORKFLOW = Workflow(
+    TransferStatus,
+    TRANSFER_TRANSITIONS,
+    refusal=gettext_lazy("A transfer cannot go from “%(from)s” to “%(to)s”."),
+)
+
+
+def transfer_transition(
+    *,
+    transfer: Transfer,
+    to: str,
+    actor,
+    reason: str | None = None,
+    fields: tuple[str, ...] = (),
+    client_address: str = "",
+    data: dict | None = None,
+) -> Transfer:
+    """The only code that changes a transfer's status (TRANSFER_TRANSITIONS): who decided and
+    when, the reason when one is given, ``fields`` the caller set, and the audit record. Call inside
+    the transaction that holds the transfer locked."""
+    TRANSFER_WORKFLOW.check(transfer.status, to)  # before anything is set on a refused transfer
+    transfer.decided_by, transfer.decided_at = actor, timezone.now()
+    changed = ["decided_by", "decided_at", *fields]
+    if reason is not None:
+        transfer.reason = reason
+        changed.append("reason")
+    TRANSFER_WORKFLOW.move(transfer, to, fields=changed)
+    audit_record(
+        action=(
+            AuditAction.TRANSFER_APPROVE
+            if to == TransferStatus.APPROVED
+            else AuditAction.TRANSFER_REJECT
+            if to == TransferStatus.REJECTED
+            else AuditAction.TRANSFER_CANCEL
+        ),
+        actor=actor,
+        obj=transfer,
+        org=transfer.to_org,
+        client_address=client_address,
+        data=data,
+    )
+    return transfer
 
 
 def transfer_request(
@@ -84,20 +130,16 @@ def transfer_decide(
         )
         if transfer.status != TransferStatus.REQUESTED:
             raise Conflict(_("This transfer has already been decided."))
-        transfer.decided_by, transfer.decided_at = actor, timezone.now()
         if not approve:
             if not (reason or "").strip():
                 raise ValidationFailed(fields={"reason": [_("Give a reason for the rejection.")]})
-            transfer.status, transfer.reason = TransferStatus.REJECTED, reason.strip()
-            transfer.save(update_fields=["status", "reason", "decided_by", "decided_at"])
-            audit_record(
-                action=AuditAction.TRANSFER_REJECT,
+            return transfer_transition(
+                transfer=transfer,
+                to=TransferStatus.REJECTED,
                 actor=actor,
-                obj=transfer,
-                org=transfer.to_org,
+                reason=reason.strip(),
                 client_address=client_address,
             )
-            return transfer
         old = Membership.objects.select_for_update().get(pk=transfer.from_membership_id)
         if old.status not in TRANSFERABLE_STATUSES:
             raise Conflict(_("The member's current membership changed; this transfer no longer applies."))
@@ -127,7 +169,7 @@ def transfer_decide(
             reason=_("Transferred from %(org)s") % {"org": old.org.name},
         )
         Person.objects.filter(pk=transfer.person_id).update(org=transfer.to_org)
-        transfer.status, transfer.to_membership = TransferStatus.APPROVED, new
+        transfer.to_membership = new
         user = Person.objects.filter(pk=transfer.person_id).values_list("user", flat=True).first()
         if user is not None:
             notify(
@@ -135,12 +177,11 @@ def transfer_decide(
                 title=_("Your membership moved to %(org)s") % {"org": transfer.to_org.name},
                 body=_("Your membership number stays %(number)s.") % {"number": new.number},
             )
-        transfer.save(update_fields=["status", "to_membership", "decided_by", "decided_at"])
-        audit_record(
-            action=AuditAction.TRANSFER_APPROVE,
+        transfer_transition(
+            transfer=transfer,
+            to=TransferStatus.APPROVED,
             actor=actor,
-            obj=transfer,
-            org=transfer.to_org,
+            fields=("to_membership",),
             client_address=client_address,
             data={"from_org": old.org_id, "membership": new.pk},
         )
@@ -148,18 +189,11 @@ def transfer_decide(
 
 
 def _transfer_cancel_locked(*, transfer: Transfer, actor: User, reason: str, client_address: str) -> None:
-    transfer.status, transfer.decided_by, transfer.decided_at = (
-        TransferStatus.CANCELLED,
-        actor,
-        timezone.now(),
-    )
-    transfer.reason = reason
-    transfer.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(
-        action=AuditAction.TRANSFER_CANCEL,
+    transfer_transition(
+        transfer=transfer,
+        to=TransferStatus.CANCELLED,
         actor=actor,
-        obj=transfer,
-        org=transfer.to_org,
+        reason=reason,
         client_address=client_address,
     )
 
