@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "smartunion.notifications",
     "smartunion.accounts",
     "smartunion.members",
+    "smartunion.labourlaw",
+    "smartunion.cases",
     "smartunion.console",
     "smartunion.mobile",
     "smartunion.api",
