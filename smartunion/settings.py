@@ -235,6 +235,17 @@ ROSTER_COMMIT_STALE_SECONDS = int(os.environ.get("ROSTER_COMMIT_STALE_SECONDS", 
 ROSTER_MAX_ROWS = int(os.environ.get("ROSTER_MAX_ROWS", "200000"))
 ROSTER_MAX_ERRORS = int(os.environ.get("ROSTER_MAX_ERRORS", "1000"))
 
+# --- Cases: legal aid and mediation (issue 9; docs/cases.md) ---------------------------------------
+# Evidence and generated documents live outside the web root and are served only through views that
+# check who may see the case.
+CASE_FILES_DIR = Path(os.environ.get("CASE_FILES_DIR", VAR_DIR / "case-files"))
+CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+CASE_EVIDENCE_MAX_FILES = int(os.environ.get("CASE_EVIDENCE_MAX_FILES", "20"))
+# Clocks: where the law leaves the counting to procedure rules, the federation chooses.
+CASE_FIRST_CONTACT_WORKING_DAYS = int(os.environ.get("CASE_FIRST_CONTACT_WORKING_DAYS", "1"))
+# A collective case needs this many workers (劳动争议调解仲裁法 第七条).
+CASE_COLLECTIVE_MIN_WORKERS = 10
+
 # --- Personal-data encryption -------------------------------------------------------------------
 FIELD_ENCRYPTION_KEYS = os.environ.get("FIELD_ENCRYPTION_KEYS", "")
 BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", "")

@@ -124,6 +124,16 @@ def staff_login(client, user):
 
 
 @pytest.fixture
+def case_world(tree, settings, tmp_path):
+    """Mediation and legal-service centres in 房山 and 顺义, their staff, employers and workers
+    (tests/factories/cases.py); case files go to a temporary directory."""
+    from tests.factories.cases import make_case_world
+
+    settings.CASE_FILES_DIR = tmp_path / "case-files"
+    return make_case_world(tree)
+
+
+@pytest.fixture
 def staff_client(client):
     return lambda user: staff_login(client, user)
 

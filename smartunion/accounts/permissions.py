@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, StrPromise] = {
     "members.unmask": _("Show full personal data"),
     "cases.mediate": _("Handle mediation cases"),
     "cases.legal_aid": _("Handle legal-aid cases"),
+    "cases.view": _("View cases (without evidence files)"),
+    "cases.route": _("Change where new cases go"),
     "benefits.redeem": _("Verify vouchers and cards"),
     "cockpit.view": _("View the data cockpit"),
     # Federation-wide, not per subtree: it counts only when held on a top-level node
@@ -61,6 +63,7 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
             "members.change",
             "roles.view",
             "cockpit.view",
+            "cases.view",
         ],
         "District, street or industry union staff overseeing a subtree.",
     ),

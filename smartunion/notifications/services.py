@@ -36,6 +36,14 @@ def inbox_mark_read(*, user, pk=None) -> int:
     return messages.update(read_at=timezone.now())
 
 
+def sms_send_text(*, mobile: str, text: str) -> None:
+    """Text a short notice to ``mobile`` (a case's next step), through the configured sender."""
+    sender = get_sender()
+    # A gateway that only carries codes has no send_text: the inbox message is the notice then.
+    if mobile and hasattr(sender, "send_text"):
+        sender.send_text(mobile, text[:300])
+
+
 def sms_send_code(*, mobile: str, code: str) -> None:
     """Text a one-time code to ``mobile`` through the configured sender. The limits on how often a
     code may be sent are the caller's (``accounts``): this only delivers."""

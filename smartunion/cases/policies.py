@@ -1,0 +1,90 @@
+"""Who may do what with cases, as named predicates every end asks.
+
+- A mediator (``cases.mediate``) handles the mediation cases of the centres under their grant; a
+  legal-aid officer (``cases.legal_aid``) the legal-aid and consultation cases of theirs. Handling
+  means the centre's queue, every action, and the evidence files. The case's assignee handles it too.
+- Union staff with ``cases.view`` see the cases of their subtree, read only and without the
+  evidence files (they do not hold the case).
+- ``cases.route`` changes where new cases go (routing rules) for centres in the subtree.
+- A worker sees only their own cases (``is_applicant``): the account that applied, or the account
+  whose mobile an application entered by staff carries.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smartunion.accounts.permissions import has_perm
+from smartunion.cases.models import Case, CaseKind
+
+if TYPE_CHECKING:
+    from smartunion.accounts.models import User
+    from smartunion.orgs.models import Org
+
+HANDLING_FLAG = {
+    CaseKind.MEDIATION: "cases.mediate",
+    CaseKind.LEGAL_AID: "cases.legal_aid",
+    CaseKind.CONSULTATION: "cases.legal_aid",
+}
+HANDLING_FLAGS = ("cases.mediate", "cases.legal_aid")
+# The kinds each handling flag covers.
+FLAG_KINDS = {
+    "cases.mediate": (CaseKind.MEDIATION,),
+    "cases.legal_aid": (CaseKind.LEGAL_AID, CaseKind.CONSULTATION),
+}
+
+
+def handling_flag(kind: str) -> str:
+    return HANDLING_FLAG[CaseKind(kind)]
+
+
+def can_handle_kind(user: User, kind: str, org: Org | None = None) -> bool:
+    return has_perm(user, handling_flag(kind), org)
+
+
+def can_handle_any(user: User) -> bool:
+    """Works cases at all (the workbench and "enter an application" are offered)."""
+    return any(has_perm(user, flag) for flag in HANDLING_FLAGS)
+
+
+def can_view_cases(user: User) -> bool:
+    """Sees some cases: handles them or holds ``cases.view`` somewhere (the menu entry)."""
+    return can_handle_any(user) or has_perm(user, "cases.view")
+
+
+def can_handle_case(user: User, case: Case) -> bool:
+    """Holds the case: the handling flag on its centre, or it is assigned to them."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if case.assignee_id is not None and case.assignee_id == user.pk and user.is_active:
+        return True
+    return has_perm(user, handling_flag(case.kind), case.org)
+
+
+def can_view_case(user: User, case: Case) -> bool:
+    return can_handle_case(user, case) or has_perm(user, "cases.view", case.org)
+
+
+def can_see_evidence(user: User, case: Case) -> bool:
+    """Evidence files are for the applicant and those holding the case, not for every union staff."""
+    return is_applicant(user, case) or can_handle_case(user, case)
+
+
+def can_be_assigned(user: User, case: Case) -> bool:
+    """A mediator or lawyer the case may be assigned to: an active staff member holding the
+    handling flag on the case's centre."""
+    return bool(
+        user.is_active and user.is_staff_member and has_perm(user, handling_flag(case.kind), case.org)
+    )
+
+
+def can_route(user: User, org: Org | None = None) -> bool:
+    return has_perm(user, "cases.route", org)
+
+
+def is_applicant(user, case: Case) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_staff_member:
+        return False
+    if case.applicant_id == user.pk:
+        return True
+    return bool(case.applicant_mobile_index and user.mobile_index == case.applicant_mobile_index)

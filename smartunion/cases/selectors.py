@@ -1,0 +1,268 @@
+"""Reads of cases. Staff reads go through the scoped manager (a case outside the scope does not
+exist: 404) narrowed to what the user's flags let them see (``visible_q``); a worker's reads state
+their own rule (their own cases only) inside ``scopes_disabled()``."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartunion.accounts.models import User
+from smartunion.accounts.permissions import orgs_with_perm_paths
+from smartunion.cases.models import (
+    CLOSED_STATUSES,
+    NO_CLOCK,
+    OPEN_STATUSES,
+    Case,
+    CaseDocument,
+    CaseEvent,
+    CaseKind,
+    CaseStatus,
+    Claim,
+    Evidence,
+    PaymentStatus,
+    RoutingRule,
+    Share,
+)
+from smartunion.cases.policies import FLAG_KINDS, can_be_assigned, can_view_case, is_applicant
+from smartunion.core.errors import NotFound
+from smartunion.core.pagination import keyset_page
+from smartunion.core.scoping import Scope, scopes_disabled
+from smartunion.holidays.calendar import overrides_between, working_days_between
+
+QUEUE_ORDER = ("next_clock", "id")
+CLOCK_FILTERS = ("overdue", "due_soon", "urgent", "none")
+DUE_SOON_DAYS = 3
+
+
+def visible_q(user: User) -> Q:
+    """The cases ``user`` may list: the kinds their handling flags cover on the centres under those
+    grants, every case under a ``cases.view`` grant, and the cases assigned to them."""
+    condition = Q(pk__in=[])
+    for flag, kinds in FLAG_KINDS.items():
+        prefixes = orgs_with_perm_paths(user, flag)
+        if prefixes:
+            condition |= Scope(prefixes=prefixes).q(("org",), null_visible_at_root=False) & Q(kind__in=kinds)
+    prefixes = orgs_with_perm_paths(user, "cases.view")
+    if prefixes:
+        condition |= Scope(prefixes=prefixes).q(("org",), null_visible_at_root=False)
+    if user.pk:
+        condition |= Q(assignee_id=user.pk)
+    return condition
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    view: str = "centre"  # "centre": the centre's queue; "mine": assigned to me; "all": every visible
+    status: str = ""  # a status, "open" (default) or "closed"
+    kind: str = ""
+    dispute_type: str = ""
+    clock: str = ""  # overdue | due_soon | urgent | none
+    centre: int | None = None
+    q: str = ""  # a case number
+
+
+def case_queue(*, user: User, filters: QueueFilters, today: date | None = None) -> QuerySet[Case]:
+    """The queue, sorted by the nearest clock then id (the keyset order). A fixed number of queries
+    whatever the page size: the centre and assignee come with the row."""
+    today = today or timezone.localdate()
+    qs = Case.objects.filter(visible_q(user)).select_related("org", "assignee")
+    if filters.view == "mine":
+        qs = qs.filter(assignee_id=user.pk)
+    status = filters.status or "open"
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status == "closed":
+        qs = qs.filter(status__in=CLOSED_STATUSES)
+    elif status in CaseStatus.values:
+        qs = qs.filter(status=status)
+    if filters.kind in CaseKind.values:
+        qs = qs.filter(kind=filters.kind)
+    if filters.dispute_type:
+        qs = qs.filter(Q(claims__dispute_type=filters.dispute_type)).distinct()
+    if filters.centre:
+        qs = qs.filter(org_id=filters.centre)
+    if filters.clock == "overdue":
+        qs = qs.filter(next_clock__lt=today)
+    elif filters.clock == "due_soon":
+        qs = qs.filter(next_clock__gte=today, next_clock__lte=today + timedelta(days=DUE_SOON_DAYS))
+    elif filters.clock == "urgent":
+        qs = qs.filter(is_urgent=True)
+    elif filters.clock == "none":
+        qs = qs.filter(next_clock=NO_CLOCK)
+    number = filters.q.strip().upper()
+    if number:
+        qs = qs.filter(number__startswith=number)
+    return qs
+
+
+def case_queue_page(
+    *, user: User, filters: QueueFilters, limit: int, cursor: str | None
+) -> tuple[list[Case], str | None]:
+    """One keyset page of the queue (raises ``InvalidCursor``)."""
+    return keyset_page(case_queue(user=user, filters=filters), order=QUEUE_ORDER, limit=limit, cursor=cursor)
+
+
+def case_get(*, user: User, pk: Any) -> Case:
+    """One case the staff member may see; 404 otherwise (outside the scope or the user's flags)."""
+    try:
+        case = (
+            Case.objects.filter(visible_q(user)).select_related("org", "assignee", "employer").get(pk=int(pk))
+        )
+    except (Case.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This case does not exist.")) from None
+    if not can_view_case(user, case):
+        raise NotFound(_("This case does not exist."))
+    return case
+
+
+def case_claims(*, case: Case) -> list[Claim]:
+    return list(case.claims.all())
+
+
+def case_timeline(*, case: Case, public_only: bool) -> list[CaseEvent]:
+    """The case's events, oldest first; the worker's timeline never shows internal notes."""
+    with scopes_disabled():
+        events = case.events.select_related("actor").order_by("at", "id")
+        if public_only:
+            events = events.filter(is_internal=False).exclude(public_text="")
+        return list(events)
+
+
+def case_evidence(*, case: Case) -> list[Evidence]:
+    return list(case.evidence.all())
+
+
+def evidence_get(*, case: Case, pk: Any) -> Evidence:
+    try:
+        return case.evidence.get(pk=int(pk))
+    except (Evidence.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This file does not exist.")) from None
+
+
+def case_documents(*, case: Case) -> list[CaseDocument]:
+    return list(case.documents.select_related("created_by"))
+
+
+def document_get(*, case: Case, pk: Any) -> CaseDocument:
+    try:
+        return case.documents.get(pk=int(pk))
+    except (CaseDocument.DoesNotExist, ValueError, TypeError):
+        raise NotFound(_("This document does not exist.")) from None
+
+
+def case_shares(*, case: Case) -> list[Share]:
+    return list(case.shares.all())
+
+
+def assignable_staff(*, case: Case) -> list[User]:
+    """Who the case may be assigned to: active staff holding its handling flag on its centre."""
+    with scopes_disabled():
+        candidates = User.objects.filter(kind="staff", is_active=True, grants__isnull=False).distinct()
+        return [u for u in candidates.order_by("display_name", "pk")[:500] if can_be_assigned(u, case)]
+
+
+# --- The worker's own cases ---------------------------------------------------------------------
+
+
+def _mine_q(user: User) -> Q:
+    condition = Q(applicant_id=user.pk)
+    if user.mobile_index:
+        condition |= Q(applicant_mobile_index=user.mobile_index)
+    return condition
+
+
+def my_cases(*, user: User) -> list[Case]:
+    if not getattr(user, "is_authenticated", False) or user.is_staff_member:
+        return []
+    with scopes_disabled():
+        return list(
+            Case.objects.filter(_mine_q(user)).select_related("org").order_by("-received_at", "-id")[:200]
+        )
+
+
+def my_case_get(*, user: User, pk: Any) -> Case:
+    """One of the worker's own cases; anyone else's is 404."""
+    with scopes_disabled():
+        try:
+            case = Case.objects.select_related("org").get(pk=int(pk))
+        except (Case.DoesNotExist, ValueError, TypeError):
+            raise NotFound(_("This case does not exist.")) from None
+    if not is_applicant(user, case):
+        raise NotFound(_("This case does not exist."))
+    return case
+
+
+def case_by_number(*, number: str) -> Case | None:
+    with scopes_disabled():
+        return Case.objects.select_related("org").filter(number=(number or "").strip().upper()).first()
+
+
+def routing_rules() -> QuerySet[RoutingRule]:
+    return RoutingRule.objects.select_related("centre").order_by("kind", "region_prefix", "industry", "pk")
+
+
+# --- Numbers per centre and subtree -------------------------------------------------------------
+
+
+def _working_days(first: date, last: date, overrides: dict[date, bool]) -> int:
+    return working_days_between(first, last, overrides=overrides) if last > first else 0
+
+
+def case_numbers(*, user: User, centre: int | None = None, since: date | None = None) -> dict[str, Any]:
+    """Cases by kind, type and status; the median working days to first contact and to close;
+    agreements; amounts claimed, agreed and paid; ratings. Over the cases ``user`` may see."""
+    qs = Case.objects.filter(visible_q(user))
+    if centre:
+        qs = qs.filter(org_id=centre)
+    if since:
+        qs = qs.filter(received_at__date__gte=since)
+    by_kind = dict(qs.values_list("kind").annotate(n=Count("id")).order_by())
+    by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
+    by_type = dict(
+        Claim.objects.filter(case__in=qs)
+        .values_list("dispute_type")
+        .annotate(n=Count("case", distinct=True))
+        .order_by()
+    )
+    money = qs.aggregate(claimed=Sum("amount_claimed"), agreed=Sum("amount_agreed"), paid=Sum("amount_paid"))
+    ratings = dict(qs.exclude(rating="").values_list("rating").annotate(n=Count("id")).order_by())
+    # Medians over a sample of the latest 2,000 closed/contacted cases: a figure, not a scan.
+    sample = list(
+        qs.exclude(first_contact_at__isnull=True, closed_at__isnull=True)
+        .order_by("-id")
+        .values_list("received_at", "first_contact_at", "closed_at")[:2000]
+    )
+    overrides: dict[date, bool] = {}
+    if sample:
+        first = min(timezone.localdate(r[0]) for r in sample)
+        overrides = overrides_between(first, timezone.localdate() + timedelta(days=1))
+    to_contact = [
+        _working_days(timezone.localdate(r), timezone.localdate(c), overrides) for r, c, _x in sample if c
+    ]
+    to_close = [
+        _working_days(timezone.localdate(r), timezone.localdate(c), overrides) for r, _c, c in sample if c
+    ]
+    zero = Decimal("0.00")
+    return {
+        "total": sum(by_kind.values()),
+        "by_kind": {k: by_kind.get(k, 0) for k in CaseKind.values},
+        "by_status": {s: by_status.get(s, 0) for s in CaseStatus.values},
+        "by_type": by_type,
+        "open": sum(by_status.get(s, 0) for s in OPEN_STATUSES),
+        "agreements": by_status.get(CaseStatus.AGREED, 0),
+        "median_working_days_to_first_contact": statistics.median(to_contact) if to_contact else None,
+        "median_working_days_to_close": statistics.median(to_close) if to_close else None,
+        "amount_claimed": money["claimed"] or zero,
+        "amount_agreed": money["agreed"] or zero,
+        "amount_paid": money["paid"] or zero,
+        "paid_in_full": qs.filter(payment_status=PaymentStatus.PAID).count(),
+        "ratings": {r: ratings.get(r, 0) for r in ("satisfied", "neutral", "dissatisfied")},
+    }
