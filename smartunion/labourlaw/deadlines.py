@@ -1,6 +1,7 @@
 """Interim deadline rules, until the labourlaw module with the full rules lands (issue 9)."""
 
 from datetime import date, timedelta
+
 from smartunion.holidays.calendar import add_working_days, is_workday
 
 
