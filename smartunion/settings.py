@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -309,6 +310,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
     "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
+    "case-clock-reminders": {"task": "cases.clock_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- Static -------------------------------------------------------------------------------------
