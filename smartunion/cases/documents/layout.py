@@ -103,10 +103,6 @@ def cn_date(day: date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def money(amount: Decimal) -> str:
-    return f"{figures(amount)} 元"
-
-
 def money_in_words(amount: Decimal) -> str:
     # No closing bracket: reportlab hangs one closing mark in the margin but sends a second (the
     # 。 after a ）) to the start of the next line, so sentences here never end in ）。.

@@ -11,11 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
-# Units inside a group of four digits, lowest first, and the groups' own units.
-PLACE_UNITS = ("", "拾", "佰", "仟")
-GROUP_UNITS = ("", "万", "亿", "万亿")
+PLACE_UNITS = ("", "拾", "佰", "仟")  # inside a group of four digits, lowest first
+WAN, YI = 10**4, 10**8
 CENT = Decimal("0.01")
-LIMIT = Decimal(10) ** (4 * len(GROUP_UNITS))
+# Up to 9,999,9999,9999,9999.99: the 亿 count is itself written with 万 (壹万零壹亿).
+LIMIT = Decimal(YI) ** 2
 
 
 def _check(amount: Decimal) -> int:
@@ -39,7 +39,7 @@ def figures(amount: Decimal) -> str:
 
 def _group(value: int, *, leading: bool) -> str:
     """The capitals of a group of four digits (1..9999). ``leading`` is true for the number's
-    highest group, where 壹拾 is still written 壹拾 (not 拾) and no 零 comes first."""
+    highest group: elsewhere a group under 1000 follows a zero and starts with 零 (壹万零伍)."""
     out: list[str] = []
     pending_zero = not leading and value < 1000
     for place in range(3, -1, -1):
@@ -55,6 +55,26 @@ def _group(value: int, *, leading: bool) -> str:
     return "".join(out)
 
 
+def _below_yi(value: int, *, leading: bool) -> str:
+    """The capitals of 1..9999,9999; ``leading`` as for ``_group``."""
+    high, low = divmod(value, WAN)
+    out = _group(high, leading=leading) + "万" if high else ""
+    if low:
+        text = _group(low, leading=leading and not high)
+        # A zero 万 group after 亿 reads as one 零 (壹亿零伍仟).
+        if not leading and not high and not text.startswith("零"):
+            text = "零" + text
+        out += text
+    return out
+
+
+def _integer(value: int) -> str:
+    high, low = divmod(value, YI)
+    if not high:
+        return _below_yi(value, leading=True)
+    return _below_yi(high, leading=True) + "亿" + (_below_yi(low, leading=False) if low else "")
+
+
 def capital(amount: Decimal) -> str:
     """``Decimal("21673.30")`` -> ``"贰万壹仟陆佰柒拾叁元叁角整"``; zero is ``"零元整"``."""
     fen_total = _check(amount)
@@ -63,25 +83,7 @@ def capital(amount: Decimal) -> str:
 
     parts: list[str] = []
     if yuan:
-        groups = []
-        remaining = yuan
-        while remaining:
-            groups.append(remaining % 10000)
-            remaining //= 10000
-        highest = len(groups) - 1
-        zero_gap = False
-        for index in range(highest, -1, -1):
-            value = groups[index]
-            if value == 0:
-                zero_gap = True
-                continue
-            text = _group(value, leading=index == highest)
-            # A skipped zero group between two written ones reads as one 零 (壹亿零伍元).
-            if zero_gap and not text.startswith("零"):
-                text = "零" + text
-            zero_gap = False
-            parts.append(text + GROUP_UNITS[index])
-        parts.append("元")
+        parts += [_integer(yuan), "元"]
     if jiao:
         parts.append(DIGITS[jiao] + "角")
     if fen:
@@ -93,8 +95,3 @@ def capital(amount: Decimal) -> str:
     if not fen:
         parts.append("整")
     return "".join(parts)
-
-
-def amount_text(amount: Decimal) -> str:
-    """Both forms, as a document prints an amount: ``21,673.30 元（大写：贰万壹仟陆佰柒拾叁元叁角整）``."""
-    return f"{figures(amount)} 元（大写：人民币{capital(amount)}）"
