@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from .context import DocumentContext
 from .layout import (
@@ -41,7 +41,10 @@ def document_day(ctx: DocumentContext) -> date:
 
 
 def applicant_section(ctx: DocumentContext, label: str = "申请人") -> list[Flowable]:
-    parts: list[Flowable] = [*heading(label), worker_table(ctx.applicant, on=document_day(ctx))]
+    # A party's heading and its few lines stay together on one page.
+    parts: list[Flowable] = [
+        KeepTogether([*heading(label), worker_table(ctx.applicant, on=document_day(ctx))])
+    ]
     if ctx.representatives:
         # 劳动争议调解仲裁法 第七条: ten or more workers with a common claim elect representatives.
         headcount = f"劳动者共 {ctx.collective_headcount} 人，" if ctx.collective_headcount else ""
@@ -60,7 +63,8 @@ def respondent_section(ctx: DocumentContext, label: str = "被申请人") -> lis
     parts: list[Flowable] = []
     several = len(ctx.respondents) > 1
     for number, employer in enumerate(ctx.respondents, start=1):
-        parts += [*heading(f"{label}{ordinal(number) if several else ''}"), employer_table(employer)]
+        title = f"{label}{ordinal(number) if several else ''}"
+        parts.append(KeepTogether([*heading(title), employer_table(employer)]))
     return parts
 
 
