@@ -105,13 +105,13 @@ def build_context(case: Case) -> DocumentContext:
         claims = list(case.claims.all())
         type_labels = tuple(dict.fromkeys(str(DisputeType(c.dispute_type).label) for c in claims))
         committee, court = _venues(case)
-        agreed = case.amount_agreed or 0
+        agreed = case.amount_agreed
         items: tuple[AgreementItem, ...] = ()
         if case.status == CaseStatus.AGREED and agreed and case.payment_due:
             what = "、".join(type_labels) or "劳动报酬"
             items = (
                 AgreementItem(
-                    what=what, amount=case.amount_agreed, due=case.payment_due, paid=case.amount_paid
+                    what=what, amount=agreed, due=case.payment_due, paid=case.amount_paid
                 ),
             )
         representatives = tuple(
