@@ -57,6 +57,8 @@ class AuditAction(models.TextChoices):
     HOLIDAY_DELETE = "holiday.delete", _("Holiday calendar: date removed")
     HOLIDAY_NOTICE = "holiday.notice", _("Holiday calendar: notice entered")
     HOLIDAY_NOTICE_DELETE = "holiday.notice_delete", _("Holiday calendar: notice deleted")
+    FIGURE_CREATE = "figure.create", _("Regional wage figures added")
+    FIGURE_UPDATE = "figure.update", _("Regional wage figures changed")
     DEMO_SEED = "demo.seed", _("Demo data created (organisations and accounts)")
     DEMO_MEMBERS = "demo.members", _("Demo data created (members)")
     AUDIT_REKEY = "audit.rekey", _("Audit chain keyed from here on (re-key record)")
