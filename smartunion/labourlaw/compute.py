@@ -152,7 +152,7 @@ def compensation(
         region_code=region_code,
         minimum=local_minimum_wage,
         average=local_average_wage,
-        on=end,
+        on=None if "end_date" in errors.fields else end,  # a wrong end names no figures to look up
         need_average=True,
     )
     errors.raise_if_any()

@@ -96,3 +96,18 @@ def a_date(value: object, *, field: str) -> date:
         return parse_date(value)
     except ValueError as exc:
         raise field_error(field, str(exc)) from None
+
+
+def number_or_text(value: object) -> object:
+    """A JSON value that may hold a number: a string or a number (not true/false, a list or an
+    object), returned as it is for ``parse_number``; otherwise ValueError in words."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(_("Enter a number, such as 6000 or 6000.50."))
+    return value
+
+
+def date_text(value: object) -> object:
+    """A JSON value that may hold a date: a string; otherwise ValueError in words."""
+    if not isinstance(value, str):
+        raise ValueError(_("Enter a date such as 2026-10-01."))
+    return value
