@@ -109,11 +109,7 @@ def build_context(case: Case) -> DocumentContext:
         items: tuple[AgreementItem, ...] = ()
         if case.status == CaseStatus.AGREED and agreed and case.payment_due:
             what = "、".join(type_labels) or "劳动报酬"
-            items = (
-                AgreementItem(
-                    what=what, amount=agreed, due=case.payment_due, paid=case.amount_paid
-                ),
-            )
+            items = (AgreementItem(what=what, amount=agreed, due=case.payment_due, paid=case.amount_paid),)
         representatives = tuple(
             Worker(name=p.name, mobile=p.mobile) for p in case.participants.filter(is_representative=True)
         )
