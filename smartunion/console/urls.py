@@ -84,6 +84,7 @@ urlpatterns = [
     path("roster/export/", members_roster.roster_export_view, name="roster_export"),
     path("cases/", cases.case_queue_view, name="case_queue"),
     path("cases/new/", cases_new.case_new, name="case_new"),
+    path("cases/employers/", cases_new.case_employer_pick, name="case_employer_pick"),
     path("cases/numbers/", cases_admin.case_numbers_view, name="case_numbers"),
     path("cases/routing/", cases_admin.case_routing, name="case_routing"),
     path("cases/routing/<int:pk>/delete/", cases_admin.case_routing_delete, name="case_routing_delete"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +22,9 @@ from smartunion.cases.models import (
 )
 from smartunion.cases.selectors import CLOCK_FILTERS
 from smartunion.console.case_messages import CONTACT_TEMPLATES, contact_template
-from smartunion.console.forms.members import EnterpriseField
+from smartunion.core.errors import NotFound
 from smartunion.orgs.models import IndustrySection
+from smartunion.orgs.selectors import public_enterprise_get
 
 CLOCK_LABELS = {
     "overdue": _("Past a clock"),
@@ -31,6 +33,26 @@ CLOCK_LABELS = {
     "none": _("No clock running"),
 }
 STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c != Channel.ONLINE]
+
+
+class CaseEmployerField(forms.Field):
+    """An employer picked from the whole register, as a worker picks it: a case names its employer
+    wherever it is registered (the register's names are public)."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return public_enterprise_get(pk=value)
+        except NotFound:
+            raise ValidationError(
+                _("Choose the employer from the enterprise register."), code="invalid"
+            ) from None
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
 
 
 def _date_input() -> forms.DateInput:
@@ -249,7 +271,7 @@ class CaseEntryForm(forms.Form):
     applicant_occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
     applicant_address = forms.CharField(label=_("Residence"), max_length=300, required=False)
     is_migrant_worker = forms.BooleanField(label=_("A migrant worker (进城务工人员)"), required=False)
-    employer = EnterpriseField(label=_("Employer from the register"), required=False)
+    employer = CaseEmployerField(label=_("Employer from the register"), required=False)
     employer_name = forms.CharField(label=_("Employer's name"), max_length=200, required=False)
     employer_credit_code = forms.CharField(
         label=_("Unified social credit code"), max_length=18, required=False

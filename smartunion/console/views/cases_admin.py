@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from smartunion.accounts.permissions import has_perm
+from smartunion.accounts.permissions import has_perm, scope_with_perm
 from smartunion.cases.models import CaseKind, CaseStatus, DisputeType, RoutingRule
 from smartunion.cases.policies import can_view_cases
 from smartunion.cases.selectors import case_numbers, routing_rules
@@ -62,12 +62,14 @@ def case_routing(request):
 
 
 @require_POST
-@staff_required(perm="cases.route", lists=True)
+@staff_required(perm="cases.route")
 def case_routing_delete(request, pk):
-    try:
-        rule = RoutingRule.objects.select_related("centre").get(pk=int(pk))
-    except (RoutingRule.DoesNotExist, ValueError):
-        raise NotFound(_("This rule does not exist.")) from None
+    # Only the rules of centres where the user holds cases.route exist for them.
+    with scope_with_perm(request.user, "cases.route"):
+        try:
+            rule = RoutingRule.objects.select_related("centre").get(pk=int(pk))
+        except (RoutingRule.DoesNotExist, ValueError):
+            raise NotFound(_("This rule does not exist.")) from None
     routing_rule_delete(actor=request.user, rule=rule)
     messages.success(request, _("The rule was deleted."))
     return redirect("console:case_routing")

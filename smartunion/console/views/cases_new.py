@@ -6,9 +6,9 @@ makes a double-clicked submit one case."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from smartunion.accounts.middleware import request_address
 from smartunion.cases.models import DisputeType
@@ -18,6 +18,7 @@ from smartunion.console.forms.cases import CaseEntryForm, ClaimRow, claim_rows
 from smartunion.console.helpers import render_page, staff_required
 from smartunion.core.errors import Forbidden, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
+from smartunion.orgs.selectors import public_enterprise_search
 
 
 def _place_errors(form: CaseEntryForm, kept: list[ClaimRow], exc: ValidationFailed) -> None:
@@ -95,3 +96,15 @@ def case_new(request):
         "dispute_types": DisputeType.choices,
     }
     return render_page(request, "console/cases/case_new.html", context, status=400 if form.is_bound else 200)
+
+
+@require_GET
+@staff_required
+def case_employer_pick(request):
+    """The employer picker's choices (htmx): the whole register by name, brand or full credit code,
+    as a worker searches it (public_* selectors)."""
+    if not can_handle_any(request.user):
+        raise Forbidden(_("Only mediators and legal-aid officers enter applications."))
+    q = request.GET.get("q", "").strip()
+    context = {"enterprises": public_enterprise_search(q=q), "q": q}
+    return render(request, "console/cases/_employer_picker.html#choices", context)
