@@ -110,3 +110,10 @@ def test_only_case_handlers_enter_applications(world, as_user, personas):
 def test_the_form_offers_the_staff_channels(world, as_user):
     text = page_text(as_user(world.officer_fs).get("/console/cases/new/"))
     assert re.search(r'<option value="walk_in"', text) and 'value="online"' not in text
+
+
+def test_the_employer_picker_searches_the_whole_register(world, as_user):
+    # 房山's mediator holds no grant over 甲公司工会's enterprises, yet a worker's case names them.
+    response = as_user(world.mediator_sy).get("/console/cases/employers/?q=房山示例")
+    assert response.status_code == 200
+    assert "北京房山示例商贸有限公司" in page_text(response)
