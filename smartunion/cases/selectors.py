@@ -58,6 +58,16 @@ def visible_q(user: User) -> Q:
     return condition
 
 
+def numbers_q(user: User) -> Q:
+    """The cases counted in ``user``'s numbers: those they may list, and for a cockpit viewer every
+    case of the cockpit's subtrees (counts and sums only, never a case or a name)."""
+    condition = visible_q(user)
+    prefixes = orgs_with_perm_paths(user, "cockpit.view")
+    if prefixes:
+        condition |= Scope(prefixes=prefixes).q(("org",), null_visible_at_root=False)
+    return condition
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     view: str = "centre"  # "centre": the centre's queue; "mine": assigned to me; "all": every visible
@@ -218,8 +228,9 @@ def _working_days(first: date, last: date, overrides: dict[date, bool]) -> int:
 
 def case_numbers(*, user: User, centre: int | None = None, since: date | None = None) -> dict[str, Any]:
     """Cases by kind, type and status; the median working days to first contact and to close;
-    agreements; amounts claimed, agreed and paid; ratings. Over the cases ``user`` may see."""
-    qs = Case.objects.filter(visible_q(user))
+    agreements; amounts claimed, agreed and paid; ratings. Over the cases ``user`` may see, and a
+    cockpit viewer's subtrees (``numbers_q``)."""
+    qs = Case.objects.filter(numbers_q(user))
     if centre:
         qs = qs.filter(org_id=centre)
     if since:

@@ -30,6 +30,7 @@ from tests.factories import (
     make_person,
     totp_now,
 )
+from tests.scope.objects_cases import CASE_KEYS, case_objects
 
 ANONYMOUS = "anonymous"
 # Keys of the objects made on demand: a row naming one (in its route, target, body, persona or
@@ -147,6 +148,8 @@ def scope_objects(tree, personas, *texts: str) -> dict:
         objects.update(member_objects(tree))
     if any(key in text for key in WORKER_KEYS):
         objects.update(worker_objects(tree))
+    if any(key in text for key in CASE_KEYS):
+        objects.update(case_objects(tree))
     return objects
 
 
