@@ -278,6 +278,9 @@ def case_rate_view(request: HttpRequest, pk: int) -> HttpResponse:
             client_address=request_address(request),
         )
     except DomainError as exc:
+        if not exc.fields:  # closed yet? rated already? said above the page
+            messages.error(request, exc.message)
+            return redirect(f"{case_url(case)}#rating")
         form.add_domain_error(exc)
         return render(
             request,

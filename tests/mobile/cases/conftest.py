@@ -24,7 +24,9 @@ def page(response) -> str:
 
 def field_error(response, field_id: str) -> str:
     """The message shown under the field with this id (``id_amount``), or ""."""
-    match = re.search(rf'<small class="m-error" id="{re.escape(field_id)}_error">([^<]*)</small>', page(response))
+    match = re.search(
+        rf'<small class="m-error" id="{re.escape(field_id)}_error">([^<]*)</small>', page(response)
+    )
     return match.group(1) if match else ""
 
 
@@ -46,7 +48,12 @@ def days_ago(n: int) -> str:
 
 
 ANSWERS = {
-    "applicant": {"name": "刘芳", "occupation": "仓库管理员", "address": "北京市房山区良乡镇", "is_migrant_worker": "no"},
+    "applicant": {
+        "name": "刘芳",
+        "occupation": "仓库管理员",
+        "address": "北京市房山区良乡镇",
+        "is_migrant_worker": "no",
+    },
     "dispute": {
         "dispute_types": ["unpaid_wages"],
         "employment_start": days_ago(800),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
@@ -34,8 +35,6 @@ def jpeg_bytes() -> bytes:
 
 
 def upload(name: str, data: bytes, content_type: str = "image/jpeg"):
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415
-
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
@@ -155,13 +154,19 @@ def test_a_future_dispute_date_and_an_end_before_the_start(worker_client, case_w
 
 
 def test_a_bad_credit_code_and_an_unknown_employer(worker_client, case_world, walk):
-    response = walk(worker_client, "mediation", "employer", {"name": "北京某某有限公司", "credit_code": "91110111ABC"})
+    response = walk(
+        worker_client, "mediation", "employer", {"name": "北京某某有限公司", "credit_code": "91110111ABC"}
+    )
     assert response.status_code == 200
     assert field_error(response, "id_credit_code")
     assert field_value(response, "id_credit_code") == "91110111ABC"
     assert field_value(response, "id_name") == "北京某某有限公司"
     response = walk(
-        worker_client, "mediation", "employer", {"employer": "999999", "employer_name": "假公司"}, action="choose"
+        worker_client,
+        "mediation",
+        "employer",
+        {"employer": "999999", "employer_name": "假公司"},
+        action="choose",
     )
     assert response.status_code == 200
     assert zh("This employer is not in the register. Enter its name and credit code.") in page(response)
@@ -224,7 +229,11 @@ def test_an_executable_renamed_jpg_and_a_30_mb_file_are_refused_on_the_field(wor
     fill_until(worker_client, "mediation", case_world.employer_fs)
     response = worker_client.post(
         step_url("mediation", "evidence"),
-        {"action": "upload", "file": upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500), "description": "照片"},
+        {
+            "action": "upload",
+            "file": upload("photo.jpg", b"MZ\x90\x00" + b"\x00" * 500),
+            "description": "照片",
+        },
     )
     assert field_error(response, "id_file") == zh(
         "Only photos (JPEG, PNG, WebP) and PDF files can be added; this file is neither."
