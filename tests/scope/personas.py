@@ -21,6 +21,7 @@ from smartunion.members.models import RosterImport
 from smartunion.members.services import card_token, join_apply, person_open, transfer_request
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login
+from tests.scope.objects_cases import CASE_KEYS, worker_case_objects
 from tests.factories import (
     STAFF_PASSWORD,
     WORKER_PASSWORD,
@@ -145,8 +146,10 @@ def scope_objects(tree, personas, *texts: str) -> dict:
     text = " ".join(texts)
     if any(key in text for key in MEMBER_KEYS):
         objects.update(member_objects(tree))
-    if any(key in text for key in WORKER_KEYS):
+    if any(key in text for key in (*WORKER_KEYS, *CASE_KEYS)):
         objects.update(worker_objects(tree))
+    if any(key in text for key in CASE_KEYS):
+        objects.update(worker_case_objects(tree, objects))
     return objects
 
 
