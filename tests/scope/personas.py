@@ -21,7 +21,6 @@ from smartunion.members.models import RosterImport
 from smartunion.members.services import card_token, join_apply, person_open, transfer_request
 from smartunion.orgs.models import Enterprise, Org
 from tests.conftest import staff_login
-from tests.scope.objects_cases import CASE_KEYS, worker_case_objects
 from tests.factories import (
     STAFF_PASSWORD,
     WORKER_PASSWORD,
@@ -31,6 +30,7 @@ from tests.factories import (
     make_person,
     totp_now,
 )
+from tests.scope.objects_cases import CASE_KEYS, worker_case_objects
 
 ANONYMOUS = "anonymous"
 # Keys of the objects made on demand: a row naming one (in its route, target, body, persona or

@@ -26,7 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from smartunion.accounts.middleware import request_address
-from smartunion.cases import clocks, services
+from smartunion.cases import clocks
 from smartunion.cases.models import REASON_REQUIRED, Case, CaseKind, PaymentStatus
 from smartunion.cases.selectors import (
     case_claims,
@@ -45,7 +45,10 @@ from smartunion.cases.services import (
     case_lookup,
     case_lookup_code_send,
     case_rate,
+    document_filename,
+    document_open,
     evidence_add,
+    evidence_open,
     share_answer,
 )
 from smartunion.core.errors import DomainError, NotFound
@@ -63,11 +66,6 @@ def _mine_or_404(request: HttpRequest, pk: int) -> Case:
         return my_case_get(user=request.user, pk=pk)
     except NotFound as exc:
         raise Http404(exc.message) from None
-
-
-def documents_available() -> bool:
-    """The PDFs can be downloaded once the cases services open them (``document_open``)."""
-    return hasattr(services, "document_open")
 
 
 # --- The clocks in plain words ------------------------------------------------------------------
@@ -157,7 +155,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms) -> dict[str, Any]
         **_status_context(case),
         "evidence": case_evidence(case=case),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
-        "documents": case_documents(case=case) if documents_available() else None,
+        "documents": case_documents(case=case),
         "shares_pending": [s for s in shares if not s.consented_at and not s.refused_at],
         "shares_answered": [s for s in shares if s.consented_at or s.refused_at],
         "rating_form": forms.get("rating_form") or RatingForm(),
@@ -213,9 +211,7 @@ def case_evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpR
     case = _mine_or_404(request, pk)
     try:
         evidence = evidence_get(case=case, pk=evidence_id)
-        data = services.evidence_open(
-            evidence=evidence, actor=request.user, client_address=request_address(request)
-        )
+        data = evidence_open(evidence=evidence, actor=request.user, client_address=request_address(request))
     except NotFound as exc:
         raise Http404(exc.message) from None
     return _file_response(
@@ -228,15 +224,12 @@ def case_evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpR
 def case_document(request: HttpRequest, pk: int, document_id: int) -> HttpResponse:
     """A generated PDF of the case (``document_open``: checked and audited by the service)."""
     case = _mine_or_404(request, pk)
-    opener = getattr(services, "document_open", None)
-    if opener is None:
-        raise Http404
     try:
         document = document_get(case=case, pk=document_id)
-        data = opener(document=document, actor=request.user, client_address=request_address(request))
+        data = document_open(document=document, actor=request.user, client_address=request_address(request))
     except NotFound as exc:
         raise Http404(exc.message) from None
-    filename = f"{case.number}-{document.kind}-v{document.version}.pdf"
+    filename = document_filename(document)
     return _file_response(data, content_type="application/pdf", filename=filename, attachment=True)
 
 

@@ -13,7 +13,16 @@ from django.utils import timezone
 from PIL import Image
 
 from smartunion.cases.models import Case, CaseEvent, EventKind
-from smartunion.cases.services import case_open, case_unmask, evidence_add, evidence_open, share_request
+from smartunion.cases.services import (
+    case_open,
+    case_unmask,
+    document_generate,
+    document_open,
+    evidence_add,
+    evidence_open,
+    share_request,
+)
+from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import scopes_disabled
 from tests.factories.cases import make_case
@@ -112,7 +121,7 @@ def test_evidence_is_uploaded_and_served_only_to_the_applicant(as_worker, client
     assert client.get(url).status_code == 404
     # Those holding the case read it through the service; union staff with cases.view do not.
     assert evidence_open(evidence=evidence, actor=case_world.mediator_fs)
-    with pytest.raises(Exception, match="does not exist"):
+    with pytest.raises(NotFound):
         evidence_open(evidence=evidence, actor=case_world.union_staff_fs)
 
 
@@ -194,3 +203,21 @@ def test_who_opened_my_record_lists_staff_opening_my_case(as_worker, client, cas
     assert {e["case_number"] for e in entries} == {case.number}
     with scopes_disabled():
         assert AuditEvent.objects.filter(action="case.evidence_view", actor=case_world.worker).exists()
+
+
+def test_the_worker_downloads_the_cases_documents(as_worker, client, case_world):
+    case = make_case(case_world)
+    document = document_generate(case=case, kind="mediation_application", actor=case_world.mediator_fs)
+    text = page(as_worker.get(f"/m/cases/{case.pk}/"))
+    url = f"/m/cases/{case.pk}/documents/{document.pk}/"
+    assert f'href="{url}"' in text
+    response = as_worker.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    client.logout()
+    client.force_login(case_world.other_worker)
+    assert client.get(url).status_code == 404
+    document_open(document=document, actor=case_world.mediator_fs)
+    client.force_login(case_world.worker)
+    access = page(client.get("/m/me/data/")).split('id="access"')[1]
+    assert zh("Downloaded a document of your case", "access") in access
