@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from smartunion.cases.models import Case, CaseEvent, EventKind
@@ -69,7 +69,12 @@ def test_the_case_page_shows_the_status_the_centre_and_the_mediation_clock(as_wo
     assert case.number in text and case_world.mediation_fs.name in text
     assert case.get_status_display() in text
     left = (case.mediation_window_ends - timezone.localdate()).days
-    days = zh("%(n)d days", n=left) if left != 1 else zh("%(n)d day", n=left)
+    with translation.override("zh-hans"):
+        days = translation.ngettext("%(n)d day", "%(n)d days", left) % {"n": left}
+    assert (
+        f"调解期限：还剩 {left} 天"
+        == zh("Mediation period: %(left)s left (until %(date)s).", left=days, date="").split("（")[0]
+    )
     assert (
         zh(
             "Mediation period: %(left)s left (until %(date)s).",
