@@ -10,6 +10,7 @@ roster imports on both sides of each boundary (``member_objects``), and workers 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -31,6 +32,7 @@ from tests.factories import (
     totp_now,
 )
 from tests.scope.objects_cases import CASE_KEYS, case_objects
+from tests.scope.objects_cases_worker import WORKER_CASE_KEYS, worker_case_objects
 
 ANONYMOUS = "anonymous"
 # Keys of the objects made on demand: a row naming one (in its route, target, body, persona or
@@ -146,10 +148,13 @@ def scope_objects(tree, personas, *texts: str) -> dict:
     text = " ".join(texts)
     if any(key in text for key in MEMBER_KEYS):
         objects.update(member_objects(tree))
-    if any(key in text for key in WORKER_KEYS):
+    if any(key in text for key in (*WORKER_KEYS, *WORKER_CASE_KEYS)):
         objects.update(worker_objects(tree))
-    if any(key in text for key in CASE_KEYS):
+    # "case_" as a key of its own, not the tail of "wcase_".
+    if any(re.search(rf"(?<![a-z]){key}", text) for key in CASE_KEYS):
         objects.update(case_objects(tree))
+    if any(key in text for key in WORKER_CASE_KEYS):
+        objects.update(worker_case_objects(tree, objects))
     return objects
 
 

@@ -209,16 +209,10 @@ def evidence_dir() -> Path:
     return path
 
 
-def evidence_add(
-    *, case: Case, actor: User, upload, description: str = "", client_address: str = ""
-) -> Evidence:
-    """Store one photo or PDF for the case, by the applicant or those holding it. The type is checked
-    by content (an executable renamed .jpg is refused), the size is limited, and the file is kept
-    outside the web root under a random name."""
-    if not (is_applicant(actor, case) or can_handle_case(actor, case)):
-        raise Forbidden(_("Only the applicant and the centre handling the case may add evidence."))
-    if not case.is_open:
-        raise Conflict(_("The case is closed; no more evidence can be added."))
+def evidence_check(upload) -> tuple[bytes, str]:
+    """The upload's bytes and content type, or ``ValidationFailed`` on ``file``: at most
+    ``CASE_EVIDENCE_MAX_BYTES``, and a photo or PDF by its content (an executable renamed .jpg is
+    refused). Also checks a file the guided interview holds until the case exists."""
     limit = settings.CASE_EVIDENCE_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -239,6 +233,20 @@ def evidence_add(
         raise field_error(
             "file", _("Only photos (JPEG, PNG, WebP) and PDF files can be added; this file is neither.")
         )
+    return data, content_type
+
+
+def evidence_add(
+    *, case: Case, actor: User, upload, description: str = "", client_address: str = ""
+) -> Evidence:
+    """Store one photo or PDF for the case, by the applicant or those holding it. The type is checked
+    by content (an executable renamed .jpg is refused), the size is limited, and the file is kept
+    outside the web root under a random name."""
+    if not (is_applicant(actor, case) or can_handle_case(actor, case)):
+        raise Forbidden(_("Only the applicant and the centre handling the case may add evidence."))
+    if not case.is_open:
+        raise Conflict(_("The case is closed; no more evidence can be added."))
+    data, content_type = evidence_check(upload)
     if Evidence.objects.filter(case=case).count() >= settings.CASE_EVIDENCE_MAX_FILES:
         raise field_error(
             "file", _("A case holds at most %(n)d files.") % {"n": settings.CASE_EVIDENCE_MAX_FILES}
