@@ -22,12 +22,15 @@ def world(case_world):
 
 @pytest.fixture
 def staff_api(db):
-    """``staff_api(user)``: a fresh client with a staff token (password and second factor)."""
+    """``staff_api(user)``: a client with a staff token (password and second factor), one per user
+    and test (an authenticator code is accepted once)."""
+    signed_in: dict[int, ApiClient] = {}
 
     def sign_in(user) -> ApiClient:
-        api = english_client()
-        api.sign_in_staff(user)
-        return api
+        if user.pk not in signed_in:
+            signed_in[user.pk] = english_client()
+            signed_in[user.pk].sign_in_staff(user)
+        return signed_in[user.pk]
 
     return sign_in
 
