@@ -20,6 +20,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Header, Query, Router, Status, UploadedFile
 
@@ -59,7 +60,6 @@ from smartunion.api.schemas.cases import (
 )
 from smartunion.api.security import require_staff, scope_with_perm
 from smartunion.cases import clocks
-from smartunion.cases import services as case_services
 from smartunion.cases.models import CLOSED_STATUSES, Case, CaseKind, CaseStatus, DisputeType, RoutingRule
 from smartunion.cases.policies import (
     can_handle_any,
@@ -94,6 +94,9 @@ from smartunion.cases.services import (
     case_transition,
     case_unmask,
     contact_log,
+    document_filename,
+    document_generate,
+    document_open,
     evidence_add,
     evidence_open,
     material_request,
@@ -144,7 +147,7 @@ def fields_renamed(names: dict[str, str]) -> Iterator[None]:
 
 def _file_response(data: bytes, *, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     for name, value in FILE_HEADERS.items():
         response[name] = value
     return response
@@ -755,11 +758,14 @@ def document_list(request: HttpRequest, case_id: int):
 def document_create(request: HttpRequest, case_id: int, payload: DocumentIn):
     """A new version of the mediation application, the agreement, the arbitration application
     (劳动争议调解仲裁法 第二十八条), the payment-order pack (第十六条) or the application for judicial
-    confirmation, from the case as it is now. For those holding the case."""
+    confirmation, from the case as it is now, for those holding the case. A document the case cannot
+    have yet (an agreement before one is reached) is 409."""
     user = request.auth
     case = _staff_case(request, case_id)
     require_holding(user, case)
-    document = case_services.document_generate(case=case, kind=payload.kind, actor=user)
+    document = document_generate(
+        case=case, kind=payload.kind, actor=user, client_address=request_address(request)
+    )
     return Status(201, document)
 
 
@@ -775,9 +781,5 @@ def document_download(request: HttpRequest, case_id: int, document_id: int):
     user = request.auth
     case = _staff_case(request, case_id)
     document = document_get(case=case, pk=document_id)
-    data = case_services.document_open(document=document, actor=user)
-    return _file_response(
-        data,
-        content_type="application/pdf",
-        filename=f"{case.number}-{document.kind}-v{document.version}.pdf",
-    )
+    data = document_open(document=document, actor=user, client_address=request_address(request))
+    return _file_response(data, content_type="application/pdf", filename=document_filename(document))

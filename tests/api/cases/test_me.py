@@ -65,8 +65,9 @@ def test_the_case_shows_the_public_timeline_clocks_and_amounts(world, worker_api
     assert body["clocks"]["next_clock_kind"] == "payment"
     assert body["clocks"]["next_clock"] == body["amounts"]["payment_due"]
     texts = [event["text"] for event in body["timeline"]]
-    assert texts[0].startswith(f"Your application {case.number} was received")
-    assert any("An agreement was reached: 21,673.30 yuan" in text for text in texts)
+    # Each step is worded as the worker was told it at the time (here in Chinese).
+    assert texts[0].startswith(f"您的申请{case.number}已收到")
+    assert any("21,673.30" in text for text in texts)
     # The contact log's summary and the reasons are staff-internal: never on the worker's timeline.
     assert "电话了解情况" not in response.content.decode()
     assert "internal_text" not in body["timeline"][0]

@@ -441,3 +441,56 @@ def _application(world) -> dict:
     from tests.factories.cases import application_data
 
     return application_data(employer=world.employer_sy)
+
+
+# --- Documents ---------------------------------------------------------------------------------------
+
+
+def test_the_mediator_produces_the_agreement_and_union_staff_download_it(world, staff_api):
+    case = make_case(world, status="agreed")
+    mediator = staff_api(world.mediator_fs)
+
+    created = mediator.post(f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_agreement"})
+    again = mediator.post(f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_agreement"})
+    listed = staff_api(world.union_staff_fs).get(f"/api/v1/cases/{case.pk}/documents").json()["items"]
+    pdf = staff_api(world.union_staff_fs).get(f"/api/v1/cases/{case.pk}/documents/{created.json()['id']}")
+
+    assert created.status_code == 201, created.content
+    assert (created.json()["kind"], created.json()["version"]) == ("mediation_agreement", 1)
+    assert again.json()["version"] == 2
+    assert [(d["kind"], d["version"]) for d in listed] == [
+        ("mediation_agreement", 2),
+        ("mediation_agreement", 1),
+    ]
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert case.number in pdf["Content-Disposition"]
+    assert audited("case.document_view", case) == 1
+
+
+def test_a_document_the_case_cannot_have_yet_is_409(world, staff_api):
+    case = make_case(world, status="in_progress")
+
+    response = staff_api(world.mediator_fs).post(
+        f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_agreement"}
+    )
+    unknown = staff_api(world.mediator_fs).post(f"/api/v1/cases/{case.pk}/documents", {"kind": "letter"})
+
+    assert response.status_code == 409
+    assert response.json()["message"] == "This case cannot have the Mediation agreement now."
+    assert list(unknown.json()["fields"]) == ["body.kind"]
+
+
+def test_a_document_of_a_case_outside_the_scope_does_not_exist(world, staff_api):
+    case = make_case(world, status="agreed")
+    document_id = (
+        staff_api(world.mediator_fs)
+        .post(f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_application"})
+        .json()["id"]
+    )
+
+    response = staff_api(world.mediator_sy).get(f"/api/v1/cases/{case.pk}/documents/{document_id}")
+
+    assert response.status_code == 404
+    assert audited("case.document_view", case) == 0
