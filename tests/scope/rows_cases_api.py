@@ -195,7 +195,9 @@ MATRIX = [
     api("anonymous", "GET", "/api/v1/cases", 401, "apicase_fs"),
     # --- a case --------------------------------------------------------------------------------
     api("apicase_mediator_fs", "GET", FS, 200, "apicase_fs", visible=(FS_NAME,)),
-    api("fangshan_staff", "GET", FS, 200, "apicase_fs", visible=(FS_NUMBER,), hidden=(FS_NAME, "矩阵证据.png")),
+    api(
+        "fangshan_staff", "GET", FS, 200, "apicase_fs", visible=(FS_NUMBER,), hidden=(FS_NAME, "矩阵证据.png")
+    ),
     api("shunyi_staff", "GET", FS, 404, "apicase_fs", hidden=(FS_NAME, FS_NUMBER)),
     api("apicase_mediator_sy", "GET", FS, 404, "apicase_fs", hidden=(FS_NAME, FS_NUMBER)),
     api("union_a_staff", "GET", FS, 404, "apicase_fs", hidden=(FS_NAME, FS_NUMBER)),
