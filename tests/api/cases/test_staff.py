@@ -220,7 +220,7 @@ def test_the_mediator_takes_a_case_from_receipt_to_payment(world, staff_api, wor
         "agreed": "21673.30",
         "paid": "21673.30",
         "payment_status": "paid",
-        "payment_status_label": "Paid",
+        "payment_status_label": "Paid in full",
         "payment_due": due,
     }
     contacts = api.get(f"{url}/contacts").json()["items"]
