@@ -30,7 +30,7 @@ from smartunion.cases.models import (
 )
 from smartunion.cases.policies import can_handle_case, can_see_evidence, is_applicant
 from smartunion.cases.services.events import case_event, lock_case
-from smartunion.cases.services.workflow import case_transition
+from smartunion.cases.services.workflow import case_transition, require_handling
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 
@@ -62,11 +62,6 @@ def case_unmask(*, case: Case, actor: User, client_address: str = "") -> dict[st
     return {"mobile": case.applicant_mobile, "id_number": case.applicant_id_number}
 
 
-def _require_handling(actor: User, case: Case) -> None:
-    if not can_handle_case(actor, case):
-        raise Forbidden(_("Only the centre handling this case may do this."))
-
-
 def contact_log(
     *,
     case: Case,
@@ -79,7 +74,7 @@ def contact_log(
 ) -> Contact:
     """One entry in the contact log. The first contact with the worker stops the first-contact clock;
     a contact on an assigned case starts the work (assigned -> in progress)."""
-    _require_handling(actor, case)
+    require_handling(actor, case)
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     at = at or now
@@ -145,7 +140,7 @@ def material_request(
 ) -> MaterialRequest:
     """Ask the worker for missing material, once and all together (法律援助法 第四十三条): a second
     request is refused, by the database too."""
-    _require_handling(actor, case)
+    require_handling(actor, case)
     items = (items or "").strip()
     errors: dict[str, list[str]] = {}
     if not items:
@@ -313,7 +308,7 @@ def evidence_open(*, evidence: Evidence, actor: User, client_address: str = "") 
 def share_request(
     *, case: Case, actor: User, recipient: str, purpose: str, client_address: str = ""
 ) -> Share:
-    _require_handling(actor, case)
+    require_handling(actor, case)
     recipient, purpose = (recipient or "").strip(), (purpose or "").strip()
     errors: dict[str, list[str]] = {}
     if not recipient:

@@ -25,10 +25,10 @@ from smartunion.cases.models import (
     EventKind,
     PaymentStatus,
 )
-from smartunion.cases.policies import can_be_assigned
+from smartunion.cases.policies import can_be_assigned, can_handle_case
 from smartunion.cases.services.events import case_event, lock_case
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.errors import Conflict, ValidationFailed, field_error
+from smartunion.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from smartunion.core.workflow import Workflow
 
 CASE_WORKFLOW = Workflow(
@@ -38,6 +38,12 @@ CASE_WORKFLOW = Workflow(
 )
 
 MAX_AMOUNT = Decimal("100000000.00")
+
+
+def require_handling(actor: User, case: Case) -> None:
+    """Every end asks first; the services ask again, so no caller can act on a case it does not hold."""
+    if not can_handle_case(actor, case):
+        raise Forbidden(_("Only the centre handling this case may do this."))
 
 
 def _public_text(case: Case, to: str, reason: str) -> str:
@@ -101,6 +107,7 @@ def case_transition(
     """Move ``case`` to ``to``. Refuses a move the table or the case's kind does not allow
     (``Conflict``), a move without its reason, an assignment to someone who cannot take the case, and
     an agreement without its amount and payment date (``ValidationFailed``, on the field)."""
+    require_handling(actor, case)
     reason = (reason or "").strip()
     try:
         to = CaseStatus(to)
@@ -178,6 +185,7 @@ def case_transition(
 def case_record_payment(*, case: Case, actor: User, paid, client_address: str = "") -> Case:
     """Record what the employer has paid on an agreement, in total so far: all of it is paid, some
     of it partly paid, nothing (once the date passed) not paid. The worker sees it on the timeline."""
+    require_handling(actor, case)
     with transaction.atomic():
         locked = lock_case(case)
         if locked.status != CaseStatus.AGREED or not locked.amount_agreed:
