@@ -334,6 +334,23 @@ def my_evidence_get(request: HttpRequest, case_id: int, evidence_id: int):
     return _file_response(data, content_type=evidence.content_type, filename=f"evidence-{evidence.pk}")
 
 
+@me_router.get(
+    "/cases/{case_id}/documents/{document_id}",
+    response=error_responses(401, 403, 404),
+    openapi_extra=FILE_ANSWER,
+    summary="Download a document of my case (PDF)",
+    operation_id="me_cases_documents_get",
+)
+def my_document_get(request: HttpRequest, case_id: int, document_id: int):
+    """A document of your case (the agreement, the arbitration or payment-order application): the
+    PDF of that version, listed under `documents` in your case. Each download is recorded."""
+    require_worker(request.auth)
+    case = my_case_get(user=request.auth, pk=case_id)
+    document = document_get(case=case, pk=document_id)
+    data = document_open(document=document, actor=request.auth, client_address=request_address(request))
+    return _file_response(data, content_type="application/pdf", filename=document_filename(document))
+
+
 @me_router.post(
     "/cases/{case_id}/rating",
     response={200: MyCaseOut, **error_responses(401, 403, 404, 409, 422)},

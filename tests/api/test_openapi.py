@@ -62,6 +62,7 @@ EXPECTED = {
     "/api/v1/me/cases/{case_id}": {"get"},
     "/api/v1/me/cases/{case_id}/evidence": {"post"},
     "/api/v1/me/cases/{case_id}/evidence/{evidence_id}": {"get"},
+    "/api/v1/me/cases/{case_id}/documents/{document_id}": {"get"},
     "/api/v1/me/cases/{case_id}/rating": {"post"},
     "/api/v1/me/cases/{case_id}/shares/{share_id}": {"post"},
     "/api/v1/calculator/economic-compensation": {"post"},
@@ -129,7 +130,7 @@ def test_openapi_document_lists_every_operation_with_its_errors(client):
             if (path, method) not in PUBLIC:
                 assert "401" in operation["responses"], where
                 assert operation["security"] == [{"BearerToken": []}], where
-    assert len(operation_ids) == len(set(operation_ids)) == 72
+    assert len(operation_ids) == len(set(operation_ids)) == 73
 
     # Every reference resolves.
     for ref in set(_refs(doc)):

@@ -129,6 +129,10 @@ MATRIX = [
     api("apicase_owner", "GET", MINE + "/evidence/{apicase_fs_evidence.pk}", 200, "apicase_fs_evidence"),
     api("apicase_stranger", "GET", MINE + "/evidence/{apicase_fs_evidence.pk}", 404, "apicase_fs_evidence"),
     api("fangshan_staff", "GET", MINE + "/evidence/{apicase_fs_evidence.pk}", 403, "apicase_fs_evidence"),
+    api("apicase_owner", "GET", MINE + "/documents/{apicase_fs_document.pk}", 200, "apicase_fs_document"),
+    api("apicase_stranger", "GET", MINE + "/documents/{apicase_fs_document.pk}", 404, "apicase_fs_document"),
+    api("fangshan_staff", "GET", MINE + "/documents/{apicase_fs_document.pk}", 403, "apicase_fs_document"),
+    api("anonymous", "GET", MINE + "/documents/{apicase_fs_document.pk}", 401, "apicase_fs_document"),
     api(
         "apicase_owner",
         "POST",
