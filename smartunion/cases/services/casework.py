@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from smartunion.accounts.models import User
@@ -35,6 +36,11 @@ from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 
 SUMMARY_LIMIT = 2000
+# What the worker reads of a contact; a contact with someone else is not on their timeline.
+CONTACT_TEXTS = {
+    ContactParty.WORKER: gettext_lazy("Your mediator or lawyer was in touch with you (%(how)s)."),
+    ContactParty.EMPLOYER: gettext_lazy("Your mediator or lawyer was in touch with the employer (%(how)s)."),
+}
 
 
 def case_open(*, case: Case, actor: User, client_address: str = "") -> None:
@@ -110,16 +116,12 @@ def contact_log(
             locked.first_contact_at = at
             clocks.refresh(locked)
             locked.save(update_fields=["first_contact_at", "updated_at", *clocks.CLOCK_FIELDS])
-        public = {
-            ContactParty.WORKER: _("Your mediator or lawyer was in touch with you (%(how)s)."),
-            ContactParty.EMPLOYER: _("Your mediator or lawyer was in touch with the employer (%(how)s)."),
-            ContactParty.OTHER: "",
-        }[ContactParty(party)]
+        public = CONTACT_TEXTS.get(ContactParty(party))
         case_event(
             case=locked,
             kind=EventKind.CONTACT,
             actor=actor,
-            public_text=public % {"how": ContactChannel(channel).label} if public else "",
+            public_text=lambda: str(public) % {"how": ContactChannel(channel).label} if public else "",
             internal_text=summary,
             data={"contact": entry.pk, "party": party, "channel": channel},
             tell_worker=False,  # the worker was there, or it is the employer's side: no message
@@ -160,8 +162,9 @@ def material_request(
                 case=case,
                 kind=EventKind.MATERIAL_REQUEST,
                 actor=actor,
-                public_text=_("Please supply by %(due)s: %(items)s")
-                % {"due": due.isoformat(), "items": items},
+                public_text=lambda: (
+                    _("Please supply by %(due)s: %(items)s") % {"due": due.isoformat(), "items": items}
+                ),
                 data={"due": due.isoformat()},
             )
             audit_record(
@@ -266,7 +269,9 @@ def evidence_add(
                 case=case,
                 kind=EventKind.EVIDENCE,
                 actor=actor,
-                public_text=_("Evidence added: %(what)s") % {"what": description or evidence.original_name},
+                public_text=lambda: (
+                    _("Evidence added: %(what)s") % {"what": description or evidence.original_name}
+                ),
                 data={"evidence": evidence.pk},
                 tell_worker=actor.is_staff_member,
             )
@@ -325,10 +330,10 @@ def share_request(
             case=case,
             kind=EventKind.SHARE,
             actor=actor,
-            public_text=_(
-                "%(centre)s asks your consent to share your case with %(recipient)s for: %(purpose)s"
-            )
-            % {"centre": case.org.name, "recipient": share.recipient, "purpose": share.purpose},
+            public_text=lambda: (
+                _("%(centre)s asks your consent to share your case with %(recipient)s for: %(purpose)s")
+                % {"centre": case.org.name, "recipient": share.recipient, "purpose": share.purpose}
+            ),
             data={"share": share.pk},
         )
         audit_record(

@@ -164,7 +164,9 @@ def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_addre
             case=locked,
             kind=EventKind.TRANSFER,
             actor=actor,
-            public_text=_("Your case moved from %(old)s to %(new)s.") % {"old": old.name, "new": centre.name},
+            public_text=lambda: (
+                _("Your case moved from %(old)s to %(new)s.") % {"old": old.name, "new": centre.name}
+            ),
             internal_text=reason,
             data={"from_org": old.pk, "to_org": centre.pk},
         )

@@ -167,7 +167,7 @@ def case_transition(
             actor=actor,
             from_status=from_state,
             to_status=to,
-            public_text=_public_text(locked, to, reason),
+            public_text=lambda: _public_text(locked, to, reason),
             internal_text=reason,
             data={"assignee": assignee.pk} if assignee is not None else {},
         )
@@ -198,13 +198,10 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             )
         if amount == locked.amount_agreed:
             status = PaymentStatus.PAID
-            text = _("The employer has paid all %(amount)s yuan agreed.") % {"amount": f"{amount:,.2f}"}
+            text = gettext_lazy("The employer has paid all %(amount)s yuan agreed.")
         elif amount > 0:
             status = PaymentStatus.PARTLY_PAID
-            text = _("The employer has paid %(amount)s of %(agreed)s yuan.") % {
-                "amount": f"{amount:,.2f}",
-                "agreed": f"{locked.amount_agreed:,.2f}",
-            }
+            text = gettext_lazy("The employer has paid %(amount)s of %(agreed)s yuan.")
         elif locked.payment_due and locked.payment_due >= timezone.localdate():
             raise field_error(
                 "amount_paid",
@@ -213,7 +210,7 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             )
         else:
             status = PaymentStatus.UNPAID
-            text = _(
+            text = gettext_lazy(
                 "The employer has not paid. You may ask a court for a payment order; the application "
                 "is ready under your case."
             )
@@ -224,7 +221,9 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             case=locked,
             kind=EventKind.PAYMENT,
             actor=actor,
-            public_text=str(text),
+            public_text=lambda: (
+                str(text) % {"amount": f"{amount:,.2f}", "agreed": f"{locked.amount_agreed or 0:,.2f}"}
+            ),
             data={"paid": str(amount), "status": status},
         )
         audit_record(
