@@ -226,7 +226,8 @@ def test_the_mediator_takes_a_case_from_receipt_to_payment(world, staff_api, wor
     contacts = api.get(f"{url}/contacts").json()["items"]
     assert [c["summary"] for c in contacts] == ["公司同意支付", "了解工作经历"]
     timeline = worker_api(world.worker).get(f"/api/v1/me/cases/{case.pk}").json()["timeline"]
-    assert timeline[-1]["text"] == "The employer has paid all 21,673.30 yuan agreed."
+    # The worker reads it in their language (the default, Chinese), whatever the staff's.
+    assert timeline[-1]["text"] == "用人单位已付清协议约定的21,673.30元。"
 
 
 def test_an_illegal_move_is_409_with_both_states(world, staff_api):
@@ -350,7 +351,7 @@ def test_a_case_moves_to_another_centre_and_leaves_the_old_queue(world, staff_ap
     assert api.get(f"/api/v1/cases/{case.pk}").status_code == 404
     assert [c["id"] for c in staff_api(world.mediator_sy).get("/api/v1/cases").json()["items"]] == [case.pk]
     timeline = worker_api(world.worker).get(f"/api/v1/me/cases/{case.pk}").json()["timeline"]
-    assert timeline[-1]["text"] == "Your case moved from 房山区劳动争议调解中心 to 顺义区劳动争议调解中心."
+    assert timeline[-1]["text"] == "您的案件已由房山区劳动争议调解中心移送至顺义区劳动争议调解中心。"
 
 
 def test_the_holder_asks_consent_to_share(world, staff_api):
