@@ -278,7 +278,11 @@ def _detail_context(request, case: Case, **forms) -> dict:
         "evidence": case_evidence(case=case),
         "can_see_evidence": can_see_evidence(user, case),
         "documents": case_documents(case=case),
-        "document_kinds": DocumentKind.choices,
+        # Only the documents the case can have now: no agreement before one is reached, no
+        # payment order for what is paid (the service refuses the others).
+        "document_kinds": [(kind, DocumentKind(kind).label) for kind in services.available_kinds(case)]
+        if documents_enabled()
+        else [],
         "documents_enabled": documents_enabled(),
         "shares": case_shares(case=case),
         "clocks": _clocks(case, today),
