@@ -93,7 +93,9 @@ MOVE_LABELS = {
     CaseStatus.IN_PROGRESS: gettext_lazy("Start work"),
     CaseStatus.AGREED: gettext_lazy("Close: agreement reached"),
     CaseStatus.NOT_AGREED: gettext_lazy("Close: no agreement"),
-    CaseStatus.WITHDRAWN: gettext_lazy("Withdrawn"),
+    # Not "Withdrawn": that msgid is the status's, whose translation (已撤回) the cases app gives
+    # first and which reads as a state, not as the step the staff member records.
+    CaseStatus.WITHDRAWN: gettext_lazy("Withdrawn by the worker"),
     CaseStatus.AID_GRANTED: gettext_lazy("Grant legal aid"),
     CaseStatus.AID_REFUSED: gettext_lazy("Refuse legal aid"),
     CaseStatus.ANSWERED: gettext_lazy("Close: answered"),

@@ -45,6 +45,8 @@ def test_the_mediator_opens_the_case_and_each_opening_is_recorded(world, as_user
     # Only the moves the table allows from "received": accept, decline, withdraw.
     assert 'value="accepted"' in text and 'value="declined"' in text
     assert 'value="agreed"' not in text and 'value="assigned"' not in text
+    # The withdrawal reads as the step recorded, not as the status's label (已撤回).
+    assert "申请人撤回" in text and "已撤回" not in text
 
 
 def test_union_staff_read_only_and_without_evidence(world, as_user, new_case):
