@@ -15,7 +15,7 @@ from tests.factories.cases import make_case
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_case_pages_fit_a_phone(live_server, phone_page, screenshot, case_world):
+def test_the_case_pages_fit_a_phone(live_server, phone_page, screenshot, default_roles, case_world):
     page = phone_page
     base = live_server.url
     case = make_case(case_world, status="in_progress")

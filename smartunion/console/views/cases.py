@@ -93,7 +93,9 @@ MOVE_LABELS = {
     CaseStatus.IN_PROGRESS: gettext_lazy("Start work"),
     CaseStatus.AGREED: gettext_lazy("Close: agreement reached"),
     CaseStatus.NOT_AGREED: gettext_lazy("Close: no agreement"),
-    CaseStatus.WITHDRAWN: gettext_lazy("Withdrawn"),
+    # Not "Withdrawn": that msgid is the status's, whose translation (已撤回) the cases app gives
+    # first and which reads as a state, not as the step the staff member records.
+    CaseStatus.WITHDRAWN: gettext_lazy("Withdrawn by the worker"),
     CaseStatus.AID_GRANTED: gettext_lazy("Grant legal aid"),
     CaseStatus.AID_REFUSED: gettext_lazy("Refuse legal aid"),
     CaseStatus.ANSWERED: gettext_lazy("Close: answered"),
@@ -278,7 +280,11 @@ def _detail_context(request, case: Case, **forms) -> dict:
         "evidence": case_evidence(case=case),
         "can_see_evidence": can_see_evidence(user, case),
         "documents": case_documents(case=case),
-        "document_kinds": DocumentKind.choices,
+        # Only the documents the case can have now: no agreement before one is reached, no
+        # payment order for what is paid (the service refuses the others).
+        "document_kinds": [(kind, DocumentKind(kind).label) for kind in services.available_kinds(case)]
+        if documents_enabled()
+        else [],
         "documents_enabled": documents_enabled(),
         "shares": case_shares(case=case),
         "clocks": _clocks(case, today),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -44,6 +45,8 @@ def test_the_mediator_opens_the_case_and_each_opening_is_recorded(world, as_user
     # Only the moves the table allows from "received": accept, decline, withdraw.
     assert 'value="accepted"' in text and 'value="declined"' in text
     assert 'value="agreed"' not in text and 'value="assigned"' not in text
+    # The withdrawal reads as the step recorded, not as the status's label (已撤回).
+    assert "申请人撤回" in text and "已撤回" not in text
 
 
 def test_union_staff_read_only_and_without_evidence(world, as_user, new_case):
@@ -212,3 +215,24 @@ def _png(name="pay.png"):
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _offered_documents(client, case) -> set[str]:
+    text = client.get(f"/console/cases/{case.pk}/").content.decode()
+    return set(re.findall(r'name="kind" value="([a-z_]+)"', text))
+
+
+def test_only_the_documents_the_case_can_have_are_offered(world, as_user, new_case):
+    # A button that can only fail is not shown: no agreement before one, no payment order once paid.
+    client = as_user(world.mediator_fs)
+    case = new_case(status="in_progress")
+    offered = _offered_documents(client, case)
+    assert "mediation_application" in offered and "arbitration_application" in offered
+    assert "mediation_agreement" not in offered and "payment_order" not in offered
+    response = client.post(f"/console/cases/{case.pk}/documents/", {"kind": "mediation_agreement"})
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert not case.documents.exists()
+    agreed = new_case(status="agreed")
+    assert {"mediation_agreement", "judicial_confirmation"} <= _offered_documents(client, agreed)
+    assert "payment_order" not in _offered_documents(client, agreed)  # not due yet
