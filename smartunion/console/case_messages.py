@@ -8,7 +8,7 @@ the viewer's), so they are not translated.
 
 from __future__ import annotations
 
-from smartunion.cases.models import ContactChannel, ContactParty
+from smartunion.cases.models import CaseKind, ContactChannel, ContactParty
 
 CONTACT_TEMPLATES: tuple[tuple[str, str, str, str], ...] = (
     ("worker_first_call", ContactParty.WORKER, ContactChannel.PHONE, "已电话联系职工了解工作经历与争议情况"),
@@ -30,6 +30,17 @@ CONTACT_TEMPLATES: tuple[tuple[str, str, str, str], ...] = (
         "已督促用人单位按调解协议约定期限支付款项",
     ),
 )
+
+
+# Templates that speak of mediation: not offered on legal-aid and consultation cases.
+MEDIATION_ONLY = frozenset({"employer_notice", "meeting_both", "employer_payment"})
+
+
+def contact_templates(kind: str) -> tuple[tuple[str, str, str, str], ...]:
+    """The templates that fit a case of ``kind``."""
+    if kind == CaseKind.MEDIATION:
+        return CONTACT_TEMPLATES
+    return tuple(entry for entry in CONTACT_TEMPLATES if entry[0] not in MEDIATION_ONLY)
 
 
 def contact_template(key: str) -> tuple[str, str, str] | None:

@@ -418,8 +418,8 @@ def test_story_2_mediation_recovers_unpaid_wages(
     # --- Back on the phone: closed, paid, and the rating -------------------------------------------------
     phone.reload()
     expect(phone.locator("#case-status .m-badge")).to_have_text("结案：达成调解协议")
-    expect(phone.locator("#amount-agreed")).to_contain_text("21673.30")
-    expect(phone.locator("#amount-paid")).to_contain_text("21673.30")
+    expect(phone.locator("#amount-agreed")).to_contain_text("21,673.30")
+    expect(phone.locator("#amount-paid")).to_contain_text("21,673.30")
     expect(phone.locator("#amount-paid")).to_contain_text("已付清")
     timeline = phone.locator("#timeline")
     expect(timeline).to_contain_text("已达成调解协议：21,673.30元")

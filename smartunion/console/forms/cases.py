@@ -21,7 +21,7 @@ from smartunion.cases.models import (
     MeansRoute,
 )
 from smartunion.cases.selectors import CLOCK_FILTERS
-from smartunion.console.case_messages import CONTACT_TEMPLATES, contact_template
+from smartunion.console.case_messages import CONTACT_TEMPLATES, contact_template, contact_templates
 from smartunion.core.errors import NotFound
 from smartunion.orgs.models import IndustrySection
 from smartunion.orgs.selectors import public_enterprise_get
@@ -118,10 +118,15 @@ class ContactForm(_OnePageForm):
         help_text=_("Left blank, the ready-made summary chosen above is used."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "", **kwargs):
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("at", timezone.localtime().replace(second=0, microsecond=0))
         super().__init__(*args, **kwargs)
+        if kind:  # only the summaries that fit the case's kind
+            self.fields["template"].choices = [
+                ("", "—"),
+                *((key, text) for key, _party, _channel, text in contact_templates(kind)),
+            ]
 
     def clean(self):
         data = super().clean()

@@ -57,7 +57,7 @@ from smartunion.cases.selectors import (
     evidence_get,
 )
 from smartunion.cases.services.routing import CENTRE_KIND
-from smartunion.console.case_messages import CONTACT_TEMPLATES
+from smartunion.console.case_messages import contact_templates
 from smartunion.console.forms.cases import (
     ContactForm,
     DocumentForm,
@@ -254,11 +254,6 @@ def _calculator_url() -> str:
     return ""
 
 
-def documents_enabled() -> bool:
-    """Generating PDFs needs ``services.document_generate`` (cases/services/documents.py)."""
-    return hasattr(services, "document_generate") and hasattr(services, "document_open")
-
-
 def _detail_context(request, case: Case, **forms) -> dict:
     user = request.user
     handling = can_handle_case(user, case)
@@ -282,23 +277,24 @@ def _detail_context(request, case: Case, **forms) -> dict:
         "documents": case_documents(case=case),
         # Only the documents the case can have now: no agreement before one is reached, no
         # payment order for what is paid (the service refuses the others).
-        "document_kinds": [(kind, DocumentKind(kind).label) for kind in services.available_kinds(case)]
-        if documents_enabled()
-        else [],
-        "documents_enabled": documents_enabled(),
+        "document_kinds": [(kind, DocumentKind(kind).label) for kind in services.available_kinds(case)],
         "shares": case_shares(case=case),
         "clocks": _clocks(case, today),
         "moves": [
             {"to": m, "label": MOVE_LABELS[CaseStatus(m)], "reason": m in REASON_REQUIRED} for m in moves
         ],
         "staff": staff,
-        "templates": CONTACT_TEMPLATES,
+        "templates": contact_templates(case.kind),
         "calculator_url": _calculator_url(),
         "unmasked": {},
         "can_move": handling and case.is_open,
-        "can_pay": handling and case.status == CaseStatus.AGREED and bool(case.amount_agreed),
+        # Until it is paid in full: then there is nothing left to record.
+        "can_pay": handling
+        and case.status == CaseStatus.AGREED
+        and bool(case.amount_agreed)
+        and case.payment_status != PaymentStatus.PAID,
         "event_kinds": EventKind,
-        "contact_form": ContactForm(),
+        "contact_form": ContactForm(kind=case.kind),
         "material_form": MaterialRequestForm(),
         "transition_form": TransitionForm(staff=staff),
         "payment_form": PaymentForm(),
@@ -399,7 +395,7 @@ def case_transition_view(request, pk):
 @staff_required
 def case_contact_view(request, pk):
     case = _handled_case(request, pk)
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, kind=case.kind)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -534,8 +530,6 @@ def case_document_generate_view(request, pk):
     form = DocumentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a document to produce."))
-    elif not documents_enabled():
-        messages.error(request, _("Producing documents is not available yet."))
     else:
         try:
             services.document_generate(case=case, kind=form.cleaned_data["kind"], actor=request.user)
@@ -552,9 +546,6 @@ def case_document_view(request, pk, document_id):
     """One generated PDF, to those who may see the case."""
     case = _case(request, pk)
     document = document_get(case=case, pk=document_id)
-    if not documents_enabled():
-        messages.error(request, _("Opening documents is not available yet."))
-        return redirect("console:case_detail", pk=case.pk)
     data = services.document_open(document=document, actor=request.user)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (

@@ -236,3 +236,22 @@ def test_only_the_documents_the_case_can_have_are_offered(world, as_user, new_ca
     agreed = new_case(status="agreed")
     assert {"mediation_agreement", "judicial_confirmation"} <= _offered_documents(client, agreed)
     assert "payment_order" not in _offered_documents(client, agreed)  # not due yet
+
+
+def test_the_payment_form_goes_once_paid_in_full(world, as_user, new_case):
+    client = as_user(world.mediator_fs)
+    agreed = new_case(status="agreed")
+    assert 'id="payment"' in client.get(f"/console/cases/{agreed.pk}/").content.decode()
+    paid = new_case(status="paid")
+    text = client.get(f"/console/cases/{paid.pk}/").content.decode()
+    assert 'id="payment"' not in text and "已付清" in text
+
+
+def test_legal_aid_cases_offer_no_mediation_wording(world, as_user, new_case):
+    aid = new_case(kind="legal_aid", status="in_progress")
+    text = as_user(world.officer_sy).get(f"/console/cases/{aid.pk}/").content.decode()
+    assert "已电话联系职工了解工作经历与争议情况" in text
+    assert "已通知用人单位参加调解" not in text
+    mediation = new_case(status="in_progress")
+    text = as_user(world.mediator_fs).get(f"/console/cases/{mediation.pk}/").content.decode()
+    assert "已通知用人单位参加调解" in text

@@ -106,8 +106,8 @@ def test_the_timeline_never_shows_an_internal_note(as_worker, case_world):
 def test_a_closed_case_shows_the_agreed_and_paid_amounts(as_worker, case_world):
     case = make_case(case_world, status="paid")
     text = page(as_worker.get(f"/m/cases/{case.pk}/"))
-    assert "21673.30" in text.split('id="amount-agreed"')[1][:200]
-    assert "21673.30" in text.split('id="amount-paid"')[1][:200]
+    assert "21,673.30" in text.split('id="amount-agreed"')[1][:200]
+    assert "21,673.30" in text.split('id="amount-paid"')[1][:200]
 
 
 def test_evidence_is_uploaded_and_served_only_to_the_applicant(as_worker, client, case_world):
