@@ -269,8 +269,11 @@ def _detail_context(request, case: Case, **forms) -> dict:
         "handling": handling,
         "claims": case_claims(case=case),
         "participants": participants,
-        "timeline": _labelled(case_timeline(case=case, public_only=False)),
-        "contacts": contacts,
+        # Union staff who only read (cases.view) get what the API gives them: the worker's name
+        # masked, the public timeline, no contact log.
+        "shown_name": case.applicant_name if handling else case.applicant_name_masked,
+        "timeline": _labelled(case_timeline(case=case, public_only=not handling)),
+        "contacts": contacts if handling else [],
         "material": material,
         "evidence": case_evidence(case=case),
         "can_see_evidence": can_see_evidence(user, case),

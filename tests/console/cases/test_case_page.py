@@ -57,6 +57,9 @@ def test_union_staff_read_only_and_without_evidence(world, as_user, new_case):
     text = page_text(response)
     assert response.status_code == 200
     assert "工资条照片" in text  # they see that the file exists
+    # As through the API: the worker's name masked, no contact log, no internal notes.
+    assert "刘*" in text and "刘芳" not in text
+    assert "电话了解情况" not in text
     assert f"/console/cases/{case.pk}/evidence/{evidence.pk}/" not in text
     assert 'name="to"' not in text and "/contacts/" not in text
     assert client.get(f"/console/cases/{case.pk}/evidence/{evidence.pk}/").status_code == 404
