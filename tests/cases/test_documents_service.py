@@ -72,3 +72,14 @@ def test_only_holders_generate_and_only_those_who_see_the_case_read(case_world):
     for outsider in (case_world.other_worker, case_world.mediator_sy, case_world.officer_fs):
         with pytest.raises(NotFound):
             document_open(document=document, actor=outsider)
+
+
+def test_the_documents_the_worker_is_told_of_are_ready(case_world):
+    not_agreed = make_case(case_world, status="not_agreed")
+    assert [d.kind for d in not_agreed.documents.all()] == ["arbitration_application"]
+    agreed = make_case(case_world, status="agreed")
+    with scopes_disabled():
+        Case.objects.filter(pk=agreed.pk).update(payment_due=timezone.localdate() - timedelta(days=1))
+    unpaid = case_record_payment(case=agreed, actor=case_world.mediator_fs, paid="0")
+    assert [d.kind for d in unpaid.documents.all()] == ["payment_order"]
+    assert document_open(document=unpaid.documents.get(), actor=case_world.worker)[:5] == b"%PDF-"

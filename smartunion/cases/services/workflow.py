@@ -4,6 +4,7 @@ Each move records who and when (an event on the case, an audit record) and tells
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal
 
@@ -22,14 +23,18 @@ from smartunion.cases.models import (
     Case,
     CaseKind,
     CaseStatus,
+    DocumentKind,
     EventKind,
     PaymentStatus,
 )
 from smartunion.cases.policies import can_be_assigned, can_handle_case
+from smartunion.cases.services.documents import document_generate
 from smartunion.cases.services.events import case_event, lock_case
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from smartunion.core.workflow import Workflow
+
+logger = logging.getLogger(__name__)
 
 CASE_WORKFLOW = Workflow(
     CaseStatus,
@@ -38,6 +43,15 @@ CASE_WORKFLOW = Workflow(
 )
 
 MAX_AMOUNT = Decimal("100000000.00")
+
+
+def prepare_document(case: Case, kind: str, actor: User) -> None:
+    """Produce the document the worker was just told of, after the move has committed. A failure is
+    logged, never undoes the move: the mediator can produce it from the case page."""
+    try:
+        document_generate(case=case, kind=kind, actor=actor)
+    except Exception:
+        logger.exception("could not prepare %s for case %s", kind, case.pk)
 
 
 def require_handling(actor: User, case: Case) -> None:
@@ -179,6 +193,9 @@ def case_transition(
             client_address=client_address,
             data={"from": from_state, "to": to, **({"assignee": assignee.pk} if assignee else {})},
         )
+    if to == CaseStatus.NOT_AGREED:
+        # The worker is told the arbitration application is ready under the case: make it so.
+        prepare_document(locked, DocumentKind.ARBITRATION_APPLICATION, actor)
     return locked
 
 
@@ -234,4 +251,7 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             client_address=client_address,
             data={"paid": str(amount), "status": status},
         )
+    if status == PaymentStatus.UNPAID:
+        # The worker is told the payment-order application is ready under the case: make it so.
+        prepare_document(locked, DocumentKind.PAYMENT_ORDER, actor)
     return locked
