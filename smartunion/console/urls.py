@@ -9,6 +9,7 @@ from smartunion.console.views import (
     figures,
     holidays,
     home,
+    inbox,
     members,
     members_applications,
     members_roster,
@@ -18,6 +19,8 @@ from smartunion.console.views import (
 
 app_name = "console"
 urlpatterns = [
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_read, name="inbox_read"),
     path("", home.home, name="home"),
     path("login/", accounts.login_view, name="login"),
     path("login/otp/", accounts.login_otp, name="login_otp"),

@@ -47,6 +47,8 @@ LIST_ROUTES = {
 NARROWED_INSIDE = {"org_children", "org_pick", "org_move", "case_queue"}
 NOT_LISTS = {
     "home": "counts only, each counted in its list's flag (test_home_counts_what_the_lists_show)",
+    "inbox": "the user's own reminders, no org-owned rows",
+    "inbox_read": "marks the user's own reminders read",
     "login": "sign-in",
     "login_otp": "sign-in",
     "login_enrol": "sign-in",

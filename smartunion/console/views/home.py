@@ -20,6 +20,7 @@ from smartunion.holidays.policies import can_change_calendar
 from smartunion.labourlaw.policies import can_change_figures
 from smartunion.members.policies import can_decide_transfer, can_view_members
 from smartunion.members.selectors import applications_queue, transfers_incoming, transfers_open
+from smartunion.notifications.selectors import inbox_counts, inbox_list
 from smartunion.orgs.policies import can_view_org
 from smartunion.orgs.selectors import enterprise_search, org_search
 
@@ -128,6 +129,8 @@ def home(request):
         "can_decide": can_decide_transfer(user),
         "not_built": [label for perm, label in SERVICES_NOT_BUILT if has_perm(user, perm)],
         "shortcuts": _shortcuts(user),
+        "reminders": [m for m in inbox_list(user=user, limit=20) if m.read_at is None][:5],
+        "reminders_unread": inbox_counts(user=user)[1],
         **calendar_warning(user),
     }
     return render_page(request, "console/home/home.html", context)
