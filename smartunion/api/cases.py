@@ -100,6 +100,7 @@ from smartunion.cases.services import (
     evidence_add,
     evidence_open,
     material_request,
+    material_supplied,
     routing_rule_create,
     routing_rule_delete,
     share_answer,
@@ -666,6 +667,21 @@ def material_request_create(request: HttpRequest, case_id: int, payload: Materia
         case=case, actor=user, items=payload.items, due=payload.due, client_address=request_address(request)
     )
     return Status(201, entry)
+
+
+@cases_router.post(
+    "/{case_id}/material-request/supplied",
+    response={200: MaterialRequestOut, **error_responses(401, 403, 404, 409)},
+    summary="Record the material as supplied",
+    operation_id="cases_material_supplied",
+)
+def material_supplied_record(request: HttpRequest, case_id: int):
+    """The worker supplied what was asked for; they see it on their timeline. 409 when nothing was
+    requested or it is already recorded."""
+    user = request.auth
+    case = _staff_case(request, case_id)
+    require_holding(user, case)
+    return material_supplied(case=case, actor=user, client_address=request_address(request))
 
 
 @cases_router.post(

@@ -101,6 +101,9 @@ urlpatterns = [
     path("cases/<int:pk>/transition/", cases.case_transition_view, name="case_transition"),
     path("cases/<int:pk>/contacts/", cases.case_contact_view, name="case_contact"),
     path("cases/<int:pk>/material/", cases.case_material_view, name="case_material"),
+    path(
+        "cases/<int:pk>/material/supplied/", cases.case_material_supplied_view, name="case_material_supplied"
+    ),
     path("cases/<int:pk>/payment/", cases.case_payment_view, name="case_payment"),
     path("cases/<int:pk>/move/", cases.case_move_view, name="case_move"),
     path("cases/<int:pk>/share/", cases.case_share_view, name="case_share"),

@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     CASE_MOVE = "case.move", _("Case moved to another centre")
     CASE_CONTACT = "case.contact", _("Case: contact logged")
     CASE_MATERIAL_REQUEST = "case.material_request", _("Case: material requested")
+    CASE_MATERIAL_SUPPLIED = "case.material_supplied", _("Case: material supplied")
     CASE_PAYMENT = "case.payment", _("Case: payment recorded")
     CASE_EVIDENCE_ADD = "case.evidence_add", _("Case: evidence added")
     CASE_EVIDENCE_VIEW = "case.evidence_view", _("Case: evidence file opened")

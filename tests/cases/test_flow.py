@@ -126,3 +126,26 @@ def test_the_worker_reads_each_step_in_their_own_language(case_world):
     with scopes_disabled():
         text = CaseEvent.objects.filter(case=english, to_status="accepted").get().public_text
     assert "has accepted your application" in text
+
+
+def test_material_is_asked_once_and_recorded_as_supplied(case_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartunion.cases.services import material_request, material_supplied
+
+    case = make_case(case_world, status="in_progress")
+    with pytest.raises(Conflict):
+        material_supplied(case=case, actor=case_world.mediator_fs)
+    due = timezone.localdate() + timedelta(days=5)
+    material_request(case=case, actor=case_world.mediator_fs, items="工资条、劳动合同", due=due)
+    with pytest.raises(Conflict):  # once, all together (法律援助法 第四十三条)
+        material_request(case=case, actor=case_world.mediator_fs, items="考勤记录", due=due)
+    supplied = material_supplied(case=case, actor=case_world.mediator_fs)
+    assert supplied.supplied_at is not None
+    with pytest.raises(Conflict):
+        material_supplied(case=case, actor=case_world.mediator_fs)
+    with scopes_disabled():
+        texts = [e.public_text for e in CaseEvent.objects.filter(case=case, kind="material_request")]
+    assert any("已收到" in t for t in texts)

@@ -228,6 +228,11 @@ MATRIX = [
     api("fangshan_staff", "GET", FS + "/contacts", 403, "apicase_fs", hidden=("电话了解情况",)),
     api("shunyi_staff", "GET", FS + "/contacts", 404, "apicase_fs", hidden=("电话了解情况",)),
     api("apicase_mediator_fs", "POST", FS + "/material-request", 201, "apicase_fs", MATERIAL),
+    # Nothing was requested of this case yet: the holder gets 409, everyone else never gets that far.
+    api("apicase_mediator_fs", "POST", FS + "/material-request/supplied", 409, "apicase_fs"),
+    api("fangshan_staff", "POST", FS + "/material-request/supplied", 403, "apicase_fs"),
+    api("shunyi_staff", "POST", FS + "/material-request/supplied", 404, "apicase_fs"),
+    api("anonymous", "POST", FS + "/material-request/supplied", 401, "apicase_fs"),
     api(
         "fangshan_staff",
         "POST",

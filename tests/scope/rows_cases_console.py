@@ -129,7 +129,17 @@ MATRIX = [
     _refused("case_mediator_sy", "GET", f"{CASE}/", 404),
     _refused("union_a_staff", "GET", f"{CASE}/", 403),
     _refused("fangshan_viewer", "GET", f"{CASE}/", 403),
-    Row("fangshan_staff", "console", "GET", f"{CASE}/", 200, "case_fs", visible=(NAME,)),
+    # Read only (cases.view): the case, with the worker's name masked as the API gives it.
+    Row(
+        "fangshan_staff",
+        "console",
+        "GET",
+        f"{CASE}/",
+        200,
+        "case_fs",
+        visible=("矩****", "{case_fs.number}"),
+        hidden=(NAME,),
+    ),
     _refused("fangshan_staff", "POST", f"{CASE}/unmask/", 403, (("field", "mobile"),)),
     _refused("shunyi_staff", "POST", f"{CASE}/unmask/", 404, (("field", "mobile"),)),
     _refused("fangshan_staff", "POST", f"{CASE}/transition/", 403, (("to", "accepted"),)),
@@ -154,6 +164,9 @@ MATRIX = [
     _refused(
         "case_mediator_sy", "POST", f"{CASE}/material/", 404, (("items", "越权"), ("due", "2099-01-01"))
     ),
+    _refused("fangshan_staff", "POST", f"{CASE}/material/supplied/", 403),
+    _refused("case_mediator_sy", "POST", f"{CASE}/material/supplied/", 404),
+    _refused("anonymous", "POST", f"{CASE}/material/supplied/", 302),
     _refused("fangshan_staff", "POST", f"{CASE}/payment/", 403, (("amount_paid", "1"),)),
     _refused("shunyi_staff", "POST", f"{CASE}/payment/", 404, (("amount_paid", "1"),)),
     _refused(

@@ -97,6 +97,7 @@ NOT_LISTS = {
     "case_transition": "one case",
     "case_contact": "one case",
     "case_material": "one case",
+    "case_material_supplied": "one case",
     "case_payment": "one case",
     "case_move": "one case; the centres it may move to are named federation-wide on purpose",
     "case_share": "one case",

@@ -25,6 +25,7 @@ from smartunion.cases.services.casework import (
     evidence_check,
     evidence_open,
     material_request,
+    material_supplied,
     share_answer,
     share_request,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "evidence_check",
     "evidence_open",
     "material_request",
+    "material_supplied",
     "route",
     "routing_rule_create",
     "routing_rule_delete",

@@ -181,6 +181,35 @@ def material_request(
     return request
 
 
+def material_supplied(*, case: Case, actor: User, client_address: str = "") -> MaterialRequest:
+    """Record that the worker supplied the material asked for; the worker sees it on the timeline."""
+    require_handling(actor, case)
+    with transaction.atomic():
+        lock_case(case)
+        request = MaterialRequest.objects.filter(case=case).select_for_update().first()
+        if request is None:
+            raise Conflict(_("No material was requested for this case."))
+        if request.supplied_at is not None:
+            raise Conflict(_("The material was already recorded as supplied."))
+        request.supplied_at = timezone.now()
+        request.save(update_fields=["supplied_at"])
+        case_event(
+            case=case,
+            kind=EventKind.MATERIAL_REQUEST,
+            actor=actor,
+            public_text=lambda: _("The material you supplied was received."),
+            data={"supplied": True},
+        )
+        audit_record(
+            action=AuditAction.CASE_MATERIAL_SUPPLIED,
+            actor=actor,
+            obj=case,
+            org=case.org,
+            client_address=client_address,
+        )
+    return request
+
+
 # --- Evidence -----------------------------------------------------------------------------------
 
 # What a file must be, judged by its content, never by its name.

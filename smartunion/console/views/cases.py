@@ -445,6 +445,18 @@ def case_material_view(request, pk):
 
 @require_POST
 @staff_required
+def case_material_supplied_view(request, pk):
+    case = _handled_case(request, pk)
+    try:
+        services.material_supplied(case=case, actor=request.user, client_address=request_address(request))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("console:case_detail", pk=case.pk)
+    return _done(request, case, _("The material is recorded as supplied; the worker is told."))
+
+
+@require_POST
+@staff_required
 def case_payment_view(request, pk):
     case = _handled_case(request, pk)
     form = PaymentForm(request.POST)

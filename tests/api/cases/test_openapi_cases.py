@@ -17,7 +17,7 @@ def test_every_case_route_is_documented_with_an_operation_id(client):
         for method, operation in item.items()
     }
 
-    assert len(operations) == 26
+    assert len(operations) == 27
     for (path, method), operation in operations.items():
         where = f"{method.upper()} {path}"
         assert operation["operationId"].startswith(("cases_", "me_cases_")), where
