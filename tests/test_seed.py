@@ -187,9 +187,14 @@ def test_paths_depths_and_counters_are_what_org_create_writes(seeded, system_sco
 def test_accounts_file_has_every_role_at_the_city_fangshan_and_shunyi(seeded, system_scope):
     staff = seeded.accounts["staff"]
     where = {(s["role"], s["org"]) for s in staff}
-    for org in ("北京市总工会", "房山区总工会", "顺义区总工会"):
+    for role in DEFAULT_ROLES:
+        assert (role, "北京市总工会") in where
+    # In the districts a mediator works at the mediation centre, a legal-aid officer at the
+    # legal-service centre (their queues), everyone else at the district union.
+    centres = {"mediator": "劳动争议调解中心", "legal_aid_officer": "总工会职工法律服务中心"}
+    for district in ("房山区", "顺义区"):
         for role in DEFAULT_ROLES:
-            assert (role, org) in where
+            assert (role, district + centres.get(role, "总工会")) in where
     for slug, district in (("fangshan", "110111"), ("shunyi", "110113")):
         account = next(s for s in staff if s["username"] == f"{slug}.g1.grassroots_staff")
         union = Org.objects.get(name=account["org"])
