@@ -22,6 +22,7 @@ from django.utils import timezone
 from smartunion.accounts.models import RoleGrant, TotpDevice, User, UserKind
 from smartunion.accounts.permissions import DEFAULT_ROLES, scope_for_user
 from smartunion.accounts.services import second_factor_verify, signin_password
+from smartunion.cases.models import Case
 from smartunion.core.codes import credit_code_error
 from smartunion.core.models import AuditEvent
 from smartunion.core.personal import id_number_error, is_mobile
@@ -103,6 +104,7 @@ def counts() -> dict[str, int]:
             "audit": AuditEvent.objects.count(),
             "people": Person.objects.count(),
             "memberships": Membership.objects.count(),
+            "cases": Case.objects.count(),
         }
 
 

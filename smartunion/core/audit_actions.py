@@ -76,6 +76,7 @@ class AuditAction(models.TextChoices):
     CASE_ROUTING_CHANGE = "case.routing", _("Case routing rule changed")
     DEMO_SEED = "demo.seed", _("Demo data created (organisations and accounts)")
     DEMO_MEMBERS = "demo.members", _("Demo data created (members)")
+    DEMO_CASES = "demo.cases", _("Demo data created (cases)")
     AUDIT_REKEY = "audit.rekey", _("Audit chain keyed from here on (re-key record)")
     PASSWORD_RESET = "password.reset", _("Worker reset their password by one-time code")
     ACCOUNT_MOBILE_CHANGE = "account.mobile_change", _("Worker changed their sign-in number")
