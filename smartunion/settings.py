@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -242,7 +243,10 @@ CASE_FILES_DIR = Path(os.environ.get("CASE_FILES_DIR", VAR_DIR / "case-files"))
 CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_EVIDENCE_MAX_FILES = int(os.environ.get("CASE_EVIDENCE_MAX_FILES", "20"))
 # Clocks: where the law leaves the counting to procedure rules, the federation chooses.
-CASE_FIRST_CONTACT_WORKING_DAYS = int(os.environ.get("CASE_FIRST_CONTACT_WORKING_DAYS", "1"))
+FIRST_CONTACT_WORKING_DAYS = int(os.environ.get("FIRST_CONTACT_WORKING_DAYS", "1"))
+# The legal-aid decision's 7 days (法律援助法 第四十三条): "working_days" as 《办理法律援助案件程序规定》
+# 第十三条 counts them, or "days" (calendar days, ending on a working day).
+LEGAL_AID_DECISION_COUNTING = os.environ.get("LEGAL_AID_DECISION_COUNTING", "working_days")
 # A collective case needs this many workers (劳动争议调解仲裁法 第七条).
 CASE_COLLECTIVE_MIN_WORKERS = 10
 
@@ -309,6 +313,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
     "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
+    "case-clock-reminders": {"task": "cases.clock_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- Static -------------------------------------------------------------------------------------

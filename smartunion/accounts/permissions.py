@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, StrPromise] = {
     # Federation-wide, not per subtree: it counts only when held on a top-level node
     # (has_perm_at_root); see docs/decisions/0012-holiday-calendar.md.
     "calendar.change": _("Edit the holiday calendar"),
+    # Federation-wide too: the minimum and average wages per region the statutory calculator uses.
+    "figures.change": _("Edit the regional wage figures"),
 }
 
 # code: (name, flags, description). Seeded by migration; administrators may add more as data.

@@ -3,6 +3,7 @@ from django.urls import path
 from smartunion.console.views import (
     accounts,
     audit,
+    figures,
     holidays,
     home,
     members,
@@ -53,6 +54,10 @@ urlpatterns = [
         name="calendar_override_delete",
     ),
     path("calendar/notice/", holidays.calendar_notice, name="calendar_notice"),
+    # The regional wage figures of the statutory calculator (federation-wide, like the calendar).
+    path("figures/", figures.figure_list, name="figure_list"),
+    path("figures/new/", figures.figure_add, name="figure_add"),
+    path("figures/<int:pk>/edit/", figures.figure_edit, name="figure_edit"),
     path(
         "calendar/notice/<int:year>/delete/",
         holidays.calendar_notice_delete_view,

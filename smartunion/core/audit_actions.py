@@ -74,6 +74,8 @@ class AuditAction(models.TextChoices):
     CASE_RATE = "case.rate", _("Case: worker rated the service")
     CASE_LOOKUP = "case.lookup", _("Case looked up by number and code")
     CASE_ROUTING_CHANGE = "case.routing", _("Case routing rule changed")
+    FIGURE_CREATE = "figure.create", _("Regional wage figures added")
+    FIGURE_UPDATE = "figure.update", _("Regional wage figures changed")
     DEMO_SEED = "demo.seed", _("Demo data created (organisations and accounts)")
     DEMO_MEMBERS = "demo.members", _("Demo data created (members)")
     DEMO_CASES = "demo.cases", _("Demo data created (cases)")

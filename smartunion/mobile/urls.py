@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartunion.mobile.views import accounts, home, members, notifications
+from smartunion.mobile.views import accounts, calculator, home, members, notifications
 
 app_name = "mobile"
 urlpatterns = [
@@ -28,4 +28,7 @@ urlpatterns = [
     path("me/data.json", members.my_data_json, name="my_data_json"),
     path("me/contact/", members.contact_update, name="my_contact_update"),
     path("me/close/", members.close_account, name="close_account"),
+    # The statutory calculator: anyone, signed in or not.
+    path("calculator/", calculator.calculator_home, name="calculator"),
+    path("calculator/<slug:slug>/", calculator.calculator_page, name="calculator_page"),
 ]

@@ -43,6 +43,12 @@ EXPECTED = {
     "/api/v1/transfers/{transfer_id}/decision": {"post"},
     "/api/v1/transfers/{transfer_id}/cancel": {"post"},
     "/api/v1/ping": {"get"},
+    "/api/v1/calculator/economic-compensation": {"post"},
+    "/api/v1/calculator/unlawful-termination": {"post"},
+    "/api/v1/calculator/overtime": {"post"},
+    "/api/v1/calculator/double-wages": {"post"},
+    "/api/v1/calculator/final-award": {"post"},
+    "/api/v1/calculator/deadline": {"post"},
 }
 # Public: no token needed (and so no 401).
 PUBLIC = {
@@ -53,6 +59,12 @@ PUBLIC = {
     ("/api/v1/occupation-tags", "get"),
     ("/api/v1/auth/password-reset/code", "post"),
     ("/api/v1/auth/password-reset", "post"),
+    ("/api/v1/calculator/economic-compensation", "post"),
+    ("/api/v1/calculator/unlawful-termination", "post"),
+    ("/api/v1/calculator/overtime", "post"),
+    ("/api/v1/calculator/double-wages", "post"),
+    ("/api/v1/calculator/final-award", "post"),
+    ("/api/v1/calculator/deadline", "post"),
 }
 
 
@@ -96,7 +108,7 @@ def test_openapi_document_lists_every_operation_with_its_errors(client):
             if (path, method) not in PUBLIC:
                 assert "401" in operation["responses"], where
                 assert operation["security"] == [{"BearerToken": []}], where
-    assert len(operation_ids) == len(set(operation_ids)) == 41
+    assert len(operation_ids) == len(set(operation_ids)) == 47
 
     # Every reference resolves.
     for ref in set(_refs(doc)):

@@ -80,3 +80,31 @@ def test_bad_application_names_every_field(case_world):
     )
     with scopes_disabled():
         assert Case.objects.count() == 0
+
+
+def test_a_claim_carries_the_calculation_worked_again(case_world):
+    data = application_data(employer=case_world.employer_fs)
+    data["claims"] = [
+        {
+            "type": "termination",
+            "calculation": {
+                "kind": "economic-compensation",
+                "input": {
+                    "monthly_wage": "8000",
+                    "start_date": "2020-03-01",
+                    "end_date": "2026-02-28",
+                    "region_code": "110000",
+                },
+                # A client's own result is ignored: the claim gets the figure worked out again.
+                "amount": "999999.00",
+            },
+        }
+    ]
+    case, _ = case_apply(actor=case_world.worker, data=data)
+    claim = case.claims.get()
+    assert claim.amount == Decimal("48000.00")  # six full years × 8,000 (劳动合同法 第四十七条)
+    assert claim.calculation["amount"] == "48000.00" and "第四十七条" in claim.calculation["basis"]
+    data["claims"][0]["calculation"]["input"]["monthly_wage"] = "-1"
+    with pytest.raises(ValidationFailed) as err:
+        case_apply(actor=case_world.worker, data=data)
+    assert "claims.0.calculation.input.monthly_wage" in err.value.fields

@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.models import HolidayOverride
+from smartunion.labourlaw.models import RegionalFigure
 from smartunion.members.roster import roster_import_validate
 from smartunion.members.services import transfer_request
 from tests.conftest import as_staff
@@ -103,6 +104,14 @@ def demo(tree, personas, settings, tmp_path):
     with scopes_disabled():
         override = HolidayOverride.objects.create(date=date(2027, 1, 4), is_workday=True, note="调休上班")
         grant = RoleGrant.objects.get(user=clerk)
+        figure = RegionalFigure.objects.create(
+            region_code="110111",
+            effective_from=date(2026, 1, 1),
+            minimum_wage="2600.00",
+            average_wage="12000.00",
+            source="北京市房山区人力资源和社会保障局关于本区最低工资标准的通知（演示数据，用于检查页面宽度）",
+            source_date=date(2025, 12, 1),
+        )
     objects = {
         "orgs": tree.union_a.pk,
         "enterprises": tree.enterprise_a.pk,
@@ -111,6 +120,7 @@ def demo(tree, personas, settings, tmp_path):
         "transfers": transfer.pk,
         "roster": roster.pk,
         "calendar": override.pk,
+        "figures": figure.pk,
         "roles": grant.pk,
         "staff": clerk.pk,
     }

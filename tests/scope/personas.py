@@ -56,6 +56,15 @@ def tree_objects(tree, personas) -> dict:
     objects["holiday_override"] = model("HolidayOverride").objects.create(
         date=date(2027, 1, 1), is_workday=False, note="矩阵元旦", notice_year=2027
     )
+    # A row of the regional wage figures: what a refused edit must leave as it is.
+    objects["regional_figure"] = model("RegionalFigure").objects.create(
+        region_code="110111",
+        effective_from=date(2026, 1, 1),
+        minimum_wage="2600.00",
+        average_wage="12000.00",
+        source="矩阵房山标准",
+        source_date=date(2025, 12, 1),
+    )
     return objects
 
 

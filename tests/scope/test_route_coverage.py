@@ -57,6 +57,16 @@ PUBLIC = {
     "GET /api/v1/ping": "answers {ok: true} to any valid token: a health check",
     "GET /api/v1/unions/joinable": "the public union directory (public_* selectors)",
     "GET /api/v1/occupation-tags": "the public list of occupation tags",
+    # The statutory calculator (mobile web and API): no sign-in, nothing stored, nobody's data; the
+    # regional figures it reads are public law.
+    "mobile:calculator": "the statutory calculator: a list of calculations",
+    "mobile:calculator_page": "the statutory calculator: a calculation from what was typed, nothing stored",
+    "POST /api/v1/calculator/economic-compensation": "the statutory calculator: nothing stored, nobody's data",
+    "POST /api/v1/calculator/unlawful-termination": "the statutory calculator: nothing stored, nobody's data",
+    "POST /api/v1/calculator/overtime": "the statutory calculator: nothing stored, nobody's data",
+    "POST /api/v1/calculator/double-wages": "the statutory calculator: nothing stored, nobody's data",
+    "POST /api/v1/calculator/final-award": "the statutory calculator: nothing stored, nobody's data",
+    "POST /api/v1/calculator/deadline": "the statutory calculator: nothing stored, nobody's data",
 }
 
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

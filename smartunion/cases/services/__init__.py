@@ -25,6 +25,12 @@ from smartunion.cases.services.casework import (
     share_answer,
     share_request,
 )
+from smartunion.cases.services.documents import (
+    available_kinds,
+    document_filename,
+    document_generate,
+    document_open,
+)
 from smartunion.cases.services.routing import case_move, route, routing_rule_create, routing_rule_delete
 from smartunion.cases.services.workflow import (
     CASE_WORKFLOW,
@@ -36,6 +42,10 @@ from smartunion.cases.services.workflow import (
 __all__ = [
     "CASE_WORKFLOW",
     "RATINGS",
+    "available_kinds",
+    "document_filename",
+    "document_generate",
+    "document_open",
     "CleanApplication",
     "case_apply",
     "case_move",

@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
-from smartunion.cases import clocks
+from smartunion.cases import calculations, clocks
 from smartunion.cases.models import (
     NUMBER_PREFIX,
     Case,
@@ -219,10 +219,15 @@ def _claims(raw: Any, errors: _Errors) -> list[dict[str, Any]]:
         description = _text(item.get("description"))
         if len(description) > 500:
             errors.add(f"{path}.description", _("At most 500 characters."))
-        calculation = item.get("calculation") or {}
-        if not isinstance(calculation, dict) or len(str(calculation)) > 4000:
-            errors.add(f"{path}.calculation", _("The attached calculation is not valid."))
-            calculation = {}
+        calculation: dict[str, Any] = {}
+        try:
+            calculation = calculations.attach(item.get("calculation"))
+        except ValidationFailed as exc:
+            for key, messages in exc.fields.items():
+                for message in messages:
+                    errors.add(f"{path}.calculation.{key}", message)
+        if amount is None and calculation:
+            amount = Decimal(calculation["amount"])  # the claim is what the calculator worked out
         out.append(
             {"type": kind, "amount": amount, "description": description[:500], "calculation": calculation}
         )

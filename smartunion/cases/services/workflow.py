@@ -197,6 +197,12 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
                 "amount": f"{amount:,.2f}",
                 "agreed": f"{locked.amount_agreed:,.2f}",
             }
+        elif locked.payment_due and locked.payment_due >= timezone.localdate():
+            raise field_error(
+                "amount_paid",
+                _("The payment date (%(due)s) has not passed yet: record a payment when it is made.")
+                % {"due": locked.payment_due.isoformat()},
+            )
         else:
             status = PaymentStatus.UNPAID
             text = _(

@@ -20,6 +20,7 @@ SECTIONS = {
     "application": "applications",
     "transfer": "transfers",
     "calendar": "calendar",
+    "figure": "figures",
 }
 
 

@@ -15,6 +15,7 @@ from smartunion.accounts.policies import can_view_grants
 from smartunion.accounts.selectors import role_grants_of_user
 from smartunion.console.helpers import calendar_warning, render_page, staff_required
 from smartunion.holidays.policies import can_change_calendar
+from smartunion.labourlaw.policies import can_change_figures
 from smartunion.members.policies import can_decide_transfer, can_view_members
 from smartunion.members.selectors import applications_queue, transfers_incoming, transfers_open
 from smartunion.orgs.policies import can_view_org
@@ -75,6 +76,8 @@ def _shortcuts(user) -> list[tuple[str, str]]:
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
     if can_change_calendar(user):
         shown.append((reverse("console:calendar"), _("Keep the holiday calendar")))
+    if can_change_figures(user):
+        shown.append((reverse("console:figure_list"), _("Keep the regional wage figures")))
     return shown
 
 
