@@ -2,7 +2,7 @@
 
 Two parts, both deterministic from the seed:
 
-- **The showcase** (``SHOWCASE``, 36 cases in 房山 and 顺义, the districts with demo staff), written
+- **The showcase** (``SHOWCASE``, 37 cases in 房山 and 顺义, the districts with demo staff), written
   through the real services (``case_apply``, ``case_transition``, ``contact_log``,
   ``material_request``, ``case_record_payment``, ``case_rate``), so their timelines, inbox messages
   and audit records are what the product writes. Every status of every kind, contacts with both
@@ -58,6 +58,7 @@ from smartunion.accounts.models import User
 from smartunion.cases import clocks
 from smartunion.cases.models import (
     NUMBER_PREFIX,
+    OPEN_STATUSES,
     Case,
     CaseEvent,
     CaseKind,
@@ -243,6 +244,7 @@ SHOWCASE: tuple[Story, ...] = (
     Story(SY, M, S.RECEIVED, 1, claims=((WAGES, "8800.00"),)),
     Story(SY, M, S.ASSIGNED, 2, channel=STATION, claims=((TERMINATION, "21000.00"),)),
     Story(SY, M, S.IN_PROGRESS, 12, claims=((WAGES, "15600.00"),)),
+    Story(SY, M, S.IN_PROGRESS, 17, channel=WALK_IN, claims=((OVERTIME, "7600.00"),)),  # past day 15
     Story(SY, M, S.AGREED, 35, channel=WALK_IN, claims=((WAGES, "9600.00"),), agreed="9600.00", paid="9600.00",
           due_in=-15),
     Story(SY, M, S.NOT_AGREED, 25, claims=((TERMINATION, "30000.00"),)),
@@ -252,7 +254,7 @@ SHOWCASE: tuple[Story, ...] = (
           still_employed=True, employer="北京快马货运信息技术有限公司"),
     Story(SY, C, S.ANSWERED, 60, worker=2, channel=ONLINE, claims=((OVERTIME, ""),), still_employed=True,
           rating=("dissatisfied", "等了好几天才回复。")),
-    Story(SY, LA, S.ACCEPTED, 14, claims=((WAGES, "7300.00"),)),
+    Story(SY, LA, S.IN_PROGRESS, 14, claims=((WAGES, "7300.00"),)),  # its decision is overdue
     Story(SY, LA, S.AID_GRANTED, 18, channel=STATION, claims=((WAGES, "24500.00"),)),
     Story(SY, LA, S.WITHDRAWN, 9, claims=((WAGES, "6100.00"),), means_route=PLEDGE),
     Story(SY, C, S.IN_PROGRESS, 3, channel=WALK_IN, claims=((TERMINATION, ""),)),
@@ -492,7 +494,10 @@ def seed_showcase(*, scale: str, seed: int, now: datetime | None = None) -> list
 
 # --- The volume -------------------------------------------------------------------------------------
 
-# Each kind's final statuses and their weights: most cases are closed, a quarter open.
+# The generated cases come in over HISTORY_DAYS; one received d days ago is still open with
+# probability 1 - d / OPEN_DAYS (at least STUCK_OPEN): about 3 % of them are open.
+HISTORY_DAYS, OPEN_DAYS, STUCK_OPEN = 730, 40, 0.01
+# Each kind's final statuses and their weights, among the open and among the closed ones.
 STATUS_WEIGHTS: dict[str, list[tuple[str, int]]] = {
     CaseKind.MEDIATION: [
         (S.RECEIVED, 4),
@@ -653,7 +658,13 @@ class _Volume:
         self.clocks = _Clocks(self.today)
         self.mobile_keys = members_demo._keys(f"{seed}:{MOBILE_KEYS_LABEL}")
         self.kinds = _table(KIND_WEIGHTS)
-        self.statuses = {kind: _table(pairs) for kind, pairs in STATUS_WEIGHTS.items()}
+        self.statuses = {
+            kind: (
+                _table([(s, w) for s, w in pairs if s in OPEN_STATUSES]),
+                _table([(s, w) for s, w in pairs if s not in OPEN_STATUSES]),
+            )
+            for kind, pairs in STATUS_WEIGHTS.items()
+        }
         self.claim_types = _table(CLAIM_WEIGHTS)
         self.channels = _table(CHANNEL_WEIGHTS)
         self.payments = _table(PAYMENT_WEIGHTS)
@@ -710,11 +721,13 @@ class _Volume:
             kind = self._pick(rng, self.kinds)
             employer = self.employers[rng.randrange(len(self.employers))]
             centre = employer.centres[kind]
-            status = self._pick(rng, self.statuses[kind])
+            # Received over the last two years at an even pace: a case of the last weeks is likely
+            # still open, an older one closed (but for a few left behind, past their clocks).
+            age = rng.uniform(0, HISTORY_DAYS)
+            is_open = rng.random() < max(STUCK_OPEN, 1 - age / OPEN_DAYS)
+            status = self._pick(rng, self.statuses[kind][0 if is_open else 1])
             if status in NEEDS_ASSIGNEE and centre.handler is None:
                 status = S.ACCEPTED
-            is_open = status in (S.RECEIVED, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS)
-            age = rng.uniform(0, 26) if is_open else rng.uniform(20, 720)
             received = self.now - timedelta(days=age)
             received_on = timezone.localdate(received)
             dispute = received_on - timedelta(days=rng.randint(1, 150))
