@@ -294,12 +294,12 @@ def my_data(request: HttpRequest, response: HttpResponse):
     operation_id="me_access_history",
 )
 def my_access_history(request: HttpRequest):
-    """Who in the union opened, showed in full, changed or exported your record, and when; newest
-    first (the last 200). Staff are named by their name and organisation; a refused attempt to show
+    """Who in the union opened, showed in full, changed or exported your record, or opened your
+    cases, their evidence files and documents, and when; newest first (the last 200). Staff are named by their name and organisation; a refused attempt to show
     a number in full is listed too (`refused`)."""
     require_worker(request.auth)
     person = my_person(user=request.auth)
-    return access_entries(person_access_history(person=person) if person is not None else [])
+    return access_entries(person_access_history(person=person, user=request.auth))
 
 
 @router.post(

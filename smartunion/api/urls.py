@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from smartunion.api import accounts, calculator, members, members_worker, orgs, ping
+from smartunion.api import accounts, calculator, cases, members, members_worker, orgs, ping
 from smartunion.api.errors import document_input_errors, install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
@@ -35,6 +35,8 @@ api.add_router("/cards", members.cards_router)
 api.add_router("/members", members.members_router)
 api.add_router("/applications", members.applications_router)
 api.add_router("/transfers", members.transfers_router)
+api.add_router("/cases", cases.cases_router)
+api.add_router("/me", cases.me_router)
 api.add_router("/calculator", calculator.router)
 api.add_router("/ping", ping.router)
 document_input_errors(api)

@@ -136,8 +136,8 @@ REASON_REQUIRED = frozenset(
 
 class PaymentStatus(models.TextChoices):
     NONE = "", _("No payment due")
-    PENDING = "pending", _("Payment due")
-    PAID = "paid", _("Paid")
+    PENDING = "pending", _("Awaiting payment")
+    PAID = "paid", _("Paid in full")
     PARTLY_PAID = "partly_paid", _("Partly paid")
     UNPAID = "unpaid", _("Not paid")
 
@@ -149,7 +149,7 @@ class Clock(models.TextChoices):
     DECISION = "decision", _("Legal-aid decision")
     MEDIATION_WINDOW = "mediation_window", _("15-day mediation window")
     LIMITATION = "limitation", _("Arbitration limitation")
-    PAYMENT = "payment", _("Payment due")
+    PAYMENT = "payment", _("Payment date")
 
 
 class Case(models.Model):

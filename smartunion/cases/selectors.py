@@ -10,16 +10,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.models import User
+from smartunion.accounts.models import User, UserKind
 from smartunion.accounts.permissions import orgs_with_perm_paths
 from smartunion.cases.models import (
     CLOSED_STATUSES,
     NO_CLOCK,
     OPEN_STATUSES,
+    ApplicationDraft,
     Case,
     CaseDocument,
     CaseEvent,
@@ -32,6 +34,7 @@ from smartunion.cases.models import (
     Share,
 )
 from smartunion.cases.policies import FLAG_KINDS, can_be_assigned, can_view_case, is_applicant
+from smartunion.core.audit import AuditAction
 from smartunion.core.errors import NotFound
 from smartunion.core.pagination import keyset_page
 from smartunion.core.scoping import Scope, scopes_disabled
@@ -55,6 +58,16 @@ def visible_q(user: User) -> Q:
         condition |= Scope(prefixes=prefixes).q(("org",), null_visible_at_root=False)
     if user.pk:
         condition |= Q(assignee_id=user.pk)
+    return condition
+
+
+def numbers_q(user: User) -> Q:
+    """The cases counted in ``user``'s numbers: those they may list, and for a cockpit viewer every
+    case of the cockpit's subtrees (counts and sums only, never a case or a name)."""
+    condition = visible_q(user)
+    prefixes = orgs_with_perm_paths(user, "cockpit.view")
+    if prefixes:
+        condition |= Scope(prefixes=prefixes).q(("org",), null_visible_at_root=False)
     return condition
 
 
@@ -200,9 +213,55 @@ def my_case_get(*, user: User, pk: Any) -> Case:
     return case
 
 
+def case_looked_up(*, pk: Any) -> Case:
+    """A case the caller proved the applicant's code for (``services.case_lookup``); the caller
+    keeps that proof (the mobile web: in the session, for that case only)."""
+    with scopes_disabled():
+        try:
+            return Case.objects.select_related("org").get(pk=int(pk))
+        except (Case.DoesNotExist, ValueError, TypeError):
+            raise NotFound(_("This case does not exist.")) from None
+
+
 def case_by_number(*, number: str) -> Case | None:
     with scopes_disabled():
         return Case.objects.select_related("org").filter(number=(number or "").strip().upper()).first()
+
+
+def draft_get(*, user: User, kind: str) -> ApplicationDraft | None:
+    """The worker's draft application of ``kind``, if they saved one (any device)."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff_member:
+        return None
+    return ApplicationDraft.objects.filter(user=user, kind=kind).first()
+
+
+def my_drafts(*, user: User) -> list[ApplicationDraft]:
+    if not getattr(user, "is_authenticated", False) or user.is_staff_member:
+        return []
+    return list(ApplicationDraft.objects.filter(user=user).order_by("-updated_at"))
+
+
+# What staff did with a worker's case that the worker's "who opened my record" lists.
+ACCESS_ACTIONS = (
+    AuditAction.CASE_VIEW,
+    AuditAction.CASE_EVIDENCE_VIEW,
+    AuditAction.CASE_DOCUMENT_VIEW,
+    AuditAction.CASE_UNMASK,
+)
+
+
+def case_access_q(user: User) -> Q:
+    """The audit records of staff opening the worker's cases, their evidence and documents, or
+    showing their numbers in full (filled into ``members.selectors.ACCESS_HISTORY_EXTRA``)."""
+    with scopes_disabled():
+        # A subquery, not a list: the access history stays one query however many cases.
+        ids = Case.objects.filter(_mine_q(user)).annotate(sid=Cast("pk", CharField())).values("sid")
+    return Q(
+        object_type=Case._meta.label_lower,
+        object_id__in=ids,
+        action__in=ACCESS_ACTIONS,
+        actor__kind=UserKind.STAFF,
+    )
 
 
 def routing_rules() -> QuerySet[RoutingRule]:
@@ -218,8 +277,9 @@ def _working_days(first: date, last: date, overrides: dict[date, bool]) -> int:
 
 def case_numbers(*, user: User, centre: int | None = None, since: date | None = None) -> dict[str, Any]:
     """Cases by kind, type and status; the median working days to first contact and to close;
-    agreements; amounts claimed, agreed and paid; ratings. Over the cases ``user`` may see."""
-    qs = Case.objects.filter(visible_q(user))
+    agreements; amounts claimed, agreed and paid; ratings. Over the cases ``user`` may see, and a
+    cockpit viewer's subtrees (``numbers_q``)."""
+    qs = Case.objects.filter(numbers_q(user))
     if centre:
         qs = qs.filter(org_id=centre)
     if since:

@@ -122,7 +122,7 @@ def clock_reminders(today: str | None = None) -> dict[str, int]:
                         case=case,
                         kind=EventKind.REMINDER,
                         actor=None,
-                        public_text=_(
+                        public_text=lambda: _(
                             "15 days have passed since your mediation application without an "
                             "agreement. You may now apply to the labour-dispute arbitration committee "
                             "(Labour Dispute Mediation and Arbitration Law, Art. 14); mediation can go on "
@@ -144,7 +144,7 @@ def clock_reminders(today: str | None = None) -> dict[str, int]:
                         case=case,
                         kind=EventKind.REMINDER,
                         actor=None,
-                        public_text=_(
+                        public_text=lambda: _(
                             "The payment date of your agreement has passed. If the employer does not "
                             "pay, you may apply to a people's court for a payment order (Art. 16); ask "
                             "your mediator for the application."

@@ -57,6 +57,11 @@ def access_labels() -> dict[str, str]:
         AuditAction.PERSON_UPDATE: pgettext("access", "Changed"),
         AuditAction.PERSON_ENROL: pgettext("access", "Enrolled"),
         AuditAction.ROSTER_EXPORT_UNMASKED: pgettext("access", "Exported"),
+        # A worker's cases (cases fills members.selectors.ACCESS_HISTORY_EXTRA with them).
+        AuditAction.CASE_VIEW: pgettext("access", "Opened your case"),
+        AuditAction.CASE_EVIDENCE_VIEW: pgettext("access", "Opened an evidence file of your case"),
+        AuditAction.CASE_DOCUMENT_VIEW: pgettext("access", "Downloaded a document of your case"),
+        AuditAction.CASE_UNMASK: pgettext("access", "Showed your case's numbers in full"),
     }
 
 
@@ -69,6 +74,7 @@ class AccessEntry:
     by: str  # the staff member's display name
     by_org: str  # the staff member's organisation
     refused: bool
+    case_number: str = ""  # for an opening of one of the worker's cases
 
 
 def staff_shown_name(actor: User | None) -> str:
@@ -84,7 +90,7 @@ def access_entries(events: Iterable[AuditEvent]) -> list[AccessEntry]:
     for event in events:
         refused = event.outcome != "success"
         label = labels.get(event.action, event.action)
-        if refused and event.action == AuditAction.PERSON_UNMASK:
+        if refused and event.action in (AuditAction.PERSON_UNMASK, AuditAction.CASE_UNMASK):
             label = pgettext("access", "Tried to show in full (refused)")
         actor = event.actor
         entries.append(
@@ -96,6 +102,7 @@ def access_entries(events: Iterable[AuditEvent]) -> list[AccessEntry]:
                 by=staff_shown_name(actor),
                 by_org=actor.home_org.name if actor is not None and actor.home_org is not None else "",
                 refused=refused,
+                case_number=event.object_repr if event.object_type == "cases.case" else "",
             )
         )
     return entries

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from smartunion.mobile.views import accounts, calculator, home, members, notifications
+from smartunion.mobile.views import accounts, calculator, cases, cases_apply, home, members, notifications
 
 app_name = "mobile"
 urlpatterns = [
@@ -31,4 +31,17 @@ urlpatterns = [
     # The statutory calculator: anyone, signed in or not.
     path("calculator/", calculator.calculator_home, name="calculator"),
     path("calculator/<slug:slug>/", calculator.calculator_page, name="calculator_page"),
+    # Mediation, legal aid and advice: applying (a guided interview), following a case, a lookup.
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/apply/", cases_apply.apply_start, name="case_apply"),
+    path("cases/apply/<str:kind>/discard/", cases_apply.apply_discard, name="case_apply_discard"),
+    path("cases/apply/<str:kind>/<str:step>/", cases_apply.apply_step, name="case_apply_step"),
+    path("cases/lookup/", cases.lookup, name="case_lookup"),
+    path("cases/lookup/<int:pk>/", cases.lookup_result, name="case_lookup_result"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/evidence/", cases.case_evidence_add, name="case_evidence_add"),
+    path("cases/<int:pk>/evidence/<int:evidence_id>/", cases.case_evidence_file, name="case_evidence"),
+    path("cases/<int:pk>/documents/<int:document_id>/", cases.case_document, name="case_document"),
+    path("cases/<int:pk>/shares/<int:share_id>/", cases.case_share_answer, name="case_share_answer"),
+    path("cases/<int:pk>/rate/", cases.case_rate_view, name="case_rate"),
 ]

@@ -108,3 +108,21 @@ def test_a_claim_carries_the_calculation_worked_again(case_world):
     with pytest.raises(ValidationFailed) as err:
         case_apply(actor=case_world.worker, data=data)
     assert "claims.0.calculation.input.monthly_wage" in err.value.fields
+
+
+def test_the_worker_reads_each_step_in_their_own_language(case_world):
+    from django.utils import translation
+
+    case = make_case(case_world, status="received")
+    with translation.override("en"):  # the mediator works in English
+        case_transition(case=case, to="accepted", actor=case_world.mediator_fs)
+    with scopes_disabled():
+        text = CaseEvent.objects.filter(case=case, to_status="accepted").get().public_text
+    assert "已受理" in text or "受理" in text, text  # the worker's language: the default, Chinese
+    case_world.other_worker.language = "en"
+    case_world.other_worker.save(update_fields=["language"])
+    english = make_case(case_world, status="received", worker=case_world.other_worker)
+    case_transition(case=english, to="accepted", actor=case_world.mediator_fs)
+    with scopes_disabled():
+        text = CaseEvent.objects.filter(case=english, to_status="accepted").get().public_text
+    assert "has accepted your application" in text

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from smartunion.cases.services import case_apply, route, routing_rule_create
-from smartunion.core.errors import ValidationFailed
+from smartunion.core.errors import Forbidden, ValidationFailed
 from smartunion.orgs import demo as orgs_demo
 from smartunion.orgs.models import OrgKind
-from tests.factories import OrgFactory, make_credit_code
+from tests.factories import OrgFactory, StaffFactory, make_credit_code
 from tests.factories.cases import application_data
 
 
@@ -62,7 +62,15 @@ def test_a_region_without_a_centre_falls_back_up_the_tree(beijing):
 
 
 def test_a_changed_rule_changes_where_new_cases_go(case_world, system_scope):
-    admin = case_world.mediator_fs  # the rule service takes any actor; the console checks cases.route
+    admin = StaffFactory(username="city.router", roles=[("federation_admin", case_world.tree.city)])
+    with pytest.raises(Forbidden):  # a mediator does not hold cases.route
+        routing_rule_create(
+            actor=case_world.mediator_fs,
+            kind="mediation",
+            region_prefix="110113",
+            industry="",
+            centre=case_world.mediation_fs,
+        )
     # Before: a 顺义 employer's mediation goes to 顺义.
     case, _ = case_apply(actor=case_world.worker, data=application_data(employer=case_world.employer_sy))
     assert case.org == case_world.mediation_sy
@@ -89,9 +97,7 @@ def test_an_industry_rule_wins_over_the_district(case_world, system_scope):
         region_code="110000",
         parent=case_world.tree.city,
     )
-    routing_rule_create(
-        actor=case_world.mediator_fs, kind="", region_prefix="", industry="G", centre=industry_centre
-    )
+    routing_rule_create(actor=None, kind="", region_prefix="", industry="G", centre=industry_centre)
     assert route(kind="mediation", region_code="110113", industry="G") == industry_centre
     assert route(kind="mediation", region_code="110113", industry="F") == case_world.mediation_sy
 
@@ -107,7 +113,7 @@ def test_an_unregistered_employer_routes_by_its_credit_code(case_world):
 def test_a_rule_needs_a_centre_and_a_condition(case_world, system_scope):
     with pytest.raises(ValidationFailed):
         routing_rule_create(
-            actor=case_world.mediator_fs,
+            actor=None,
             kind="",
             region_prefix="",
             industry="",
@@ -115,7 +121,7 @@ def test_a_rule_needs_a_centre_and_a_condition(case_world, system_scope):
         )
     with pytest.raises(ValidationFailed) as err:
         routing_rule_create(
-            actor=case_world.mediator_fs,
+            actor=None,
             kind="",
             region_prefix="110113",
             industry="",

@@ -26,6 +26,7 @@ from smartunion.members.services import transfer_request
 from tests.conftest import as_staff
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import STAFF_PASSWORD, StaffFactory, make_person, totp_now
+from tests.factories.cases import make_case, make_case_world
 from tests.members.test_roster import csv_file, roster_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -36,6 +37,8 @@ NOT_PAGES = {
     "roster_template": "a file download",
     "login_otp": "opened during the sign-in below",
     "login_enrol": "opened by an account without an authenticator below",
+    "case_evidence": "a file download",
+    "case_document": "a file download",
 }
 
 # Returns the overflow found on the page: the document's own width, then every visible element
@@ -101,6 +104,8 @@ def demo(tree, personas, settings, tmp_path):
     rows[1][2] = "12345"  # one bad row: the preview lists it
     with as_staff(admin):
         roster = roster_import_validate(actor=admin, org=tree.union_a, upload=csv_file(rows))
+    world = make_case_world(tree)
+    case = make_case(world, status="in_progress", name="欧阳宝华")
     with scopes_disabled():
         override = HolidayOverride.objects.create(date=date(2027, 1, 4), is_workday=True, note="调休上班")
         grant = RoleGrant.objects.get(user=clerk)
@@ -123,6 +128,7 @@ def demo(tree, personas, settings, tmp_path):
         "figures": figure.pk,
         "roles": grant.pk,
         "staff": clerk.pk,
+        "cases": case.pk,
     }
     return admin, objects
 
@@ -231,6 +237,7 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
     urls += [
         ("member_search", "/console/members/?q=欧阳"),
         ("application_overdue", "/console/applications/?tab=overdue"),
+        ("case_queue_mine", "/console/cases/?view=mine&status=closed"),
         # The phone end's page for the staff who use phones: the console's session opens it.
         ("merchant_home", "/m/merchant/"),
     ]

@@ -10,6 +10,7 @@ roster imports on both sides of each boundary (``member_objects``), and workers 
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from urllib.parse import urlencode
 
@@ -30,6 +31,9 @@ from tests.factories import (
     make_person,
     totp_now,
 )
+from tests.scope.objects_cases import CASE_KEYS, case_objects
+from tests.scope.objects_cases_worker import WORKER_CASE_KEYS, worker_case_objects
+from tests.scope.rows import row_modules
 
 ANONYMOUS = "anonymous"
 # Keys of the objects made on demand: a row naming one (in its route, target, body, persona or
@@ -145,8 +149,25 @@ def scope_objects(tree, personas, *texts: str) -> dict:
     text = " ".join(texts)
     if any(key in text for key in MEMBER_KEYS):
         objects.update(member_objects(tree))
-    if any(key in text for key in WORKER_KEYS):
+    if any(key in text for key in (*WORKER_KEYS, *WORKER_CASE_KEYS)):
         objects.update(worker_objects(tree))
+    # "case_" as a key of its own, not the tail of "wcase_".
+    if any(re.search(rf"(?<![a-z]){key}", text) for key in CASE_KEYS):
+        objects.update(case_objects(tree))
+    if any(key in text for key in WORKER_CASE_KEYS):
+        objects.update(worker_case_objects(tree, objects))
+    objects.update(domain_objects(tree, personas, text))
+    return objects
+
+
+def domain_objects(tree, personas, text: str) -> dict:
+    """Objects a domain's rows module makes itself: its ``OBJECTS`` maps a key prefix to a builder
+    ``(tree, personas) -> dict``, called when a row names that prefix."""
+    objects: dict = {}
+    for module in row_modules().values():
+        for prefix, build in getattr(module, "OBJECTS", {}).items():
+            if prefix in text:
+                objects.update(build(tree, personas))
     return objects
 
 
@@ -197,7 +218,7 @@ def readable(response) -> str:
     ``\\u4e59``), so that a name in it is found by the name."""
     if response.get("Content-Type", "").startswith("application/json") and response.content:
         return json.dumps(json.loads(response.content), ensure_ascii=False)
-    return response.content.decode()
+    return response.content.decode(errors="replace")  # a file (a PDF, a photo) is not text
 
 
 def send(client, *, end: str, user, method: str, url: str, body: dict):

@@ -36,11 +36,15 @@ LIST_ROUTES = {
     "transfer_queue": "members.view",
     "roster_home": "members.view",
     "roster_export": "members.view",
+    # The case queue lists what the user's case flags let them see (cases.selectors.visible_q
+    # narrows by each flag's own grants, whatever the wider scope); routing rules follow cases.route.
+    "case_queue": "cases.view",
+    "case_routing": "cases.route",
 }
 # List routes whose view narrows by itself, for a part of the page (scope_with_perm inside): the
 # children of a node (after require_perm on it), the picker (to the flag its form asks for), the
 # candidate parents of a move (orgs.change).
-NARROWED_INSIDE = {"org_children", "org_pick", "org_move"}
+NARROWED_INSIDE = {"org_children", "org_pick", "org_move", "case_queue"}
 NOT_LISTS = {
     "home": "counts only, each counted in its list's flag (test_home_counts_what_the_lists_show)",
     "login": "sign-in",
@@ -82,6 +86,21 @@ NOT_LISTS = {
     "transfer_cancel": "one transfer",
     "roster_template": "a blank template",
     "roster_import_detail": "one import, opened with members.view on its union",
+    "case_new": "a form",
+    "case_employer_pick": "public: the enterprise register as a worker searches it (public_* selectors)",
+    "case_numbers": "counts and sums only, over the cases the flags let one see (cases.selectors.numbers_q)",
+    "case_routing_delete": "one rule, found in the cases.route scope",
+    "case_detail": "one case, found through visible_q; its panels are the case's own rows",
+    "case_unmask": "one case",
+    "case_transition": "one case",
+    "case_contact": "one case",
+    "case_material": "one case",
+    "case_payment": "one case",
+    "case_move": "one case; the centres it may move to are named federation-wide on purpose",
+    "case_share": "one case",
+    "case_evidence": "one file of one case",
+    "case_document_generate": "one case",
+    "case_document": "one document of one case",
 }
 
 

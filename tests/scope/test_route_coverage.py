@@ -214,7 +214,7 @@ def test_the_coverage_check_names_a_new_route_and_its_file(client):
     before = set(coverage_problems(routes, files, PUBLIC))  # empty when the suite passes
     routes += [
         Route("console:org_archive", "/console/orgs/<int:pk>/archive/"),
-        Route("console:case_list", "/console/cases/"),
+        Route("console:survey_list", "/console/surveys/"),
         Route("POST /api/v1/members/{person_id}/card", "/api/v1/members/<person_id>/card"),
     ]
     public = {**PUBLIC, "console:gone": "a route that was removed"}
@@ -222,9 +222,9 @@ def test_the_coverage_check_names_a_new_route_and_its_file(client):
     assert problems == [
         "POST /api/v1/members/{person_id}/card (/api/v1/members/<person_id>/card): no scope rows; add "
         "them to tests/scope/rows_members.py",
-        "console:case_list (/console/cases/): no scope rows; add them to tests/scope/rows_cases.py",
         "console:org_archive (/console/orgs/<int:pk>/archive/): no scope rows; add them to "
         "tests/scope/rows_orgs.py",
+        "console:survey_list (/console/surveys/): no scope rows; add them to tests/scope/rows_surveys.py",
         "console:gone: on PUBLIC but no such route",
     ]
     assert row_route("GET", "/console/orgs/{union_c.pk}/?q=x", operations) == "console:org_detail"

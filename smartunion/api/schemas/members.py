@@ -166,13 +166,16 @@ class CardOut(Schema):
 class AccessOut(Schema):
     at: datetime
     action: str = Field(
-        ..., description="person.view, person.unmask, person.update or roster.export_unmasked."
+        ...,
+        description="person.view, person.unmask, person.update, roster.export_unmasked; for a case: "
+        "case.view, case.evidence_view, case.document_view or case.unmask.",
     )
     action_label: str
     field: str = Field(..., description="For person.unmask: id_number or mobile.")
     by: str = Field(..., description="The staff member's name (never their login name).")
     by_org: str = Field(..., description="The staff member's organisation.")
     refused: bool = Field(..., description="An attempt that was refused (showing in full without the right).")
+    case_number: str = Field("", description="The case opened, for the case actions; empty otherwise.")
 
 
 class ContactCodeIn(InputSchema):

@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as reportlab_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -59,10 +60,13 @@ NOT_AT_LINE_START = "，：；！？」』】》〉”’"
 @cache
 def register_font() -> str:
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    # reportlab reads this module global when it wraps CJK text, and keeps one such mark at the
-    # end of the line (hanging in the margin) instead of starting the next line with it.
-    missing = "".join(c for c in NOT_AT_LINE_START if c not in reportlab_paragraph.ALL_CANNOT_START)
-    reportlab_paragraph.ALL_CANNOT_START += missing
+    # reportlab reads these module globals when it wraps CJK text, and keeps one such mark at the
+    # end of the line (hanging in the margin) instead of starting the next line with it. Two copies:
+    # a paragraph of one run of text is wrapped by textsplit.wordSplit, one with several runs
+    # (markup) by paragraph.cjkFragSplit, each reading its own module's name.
+    for module in (reportlab_textsplit, reportlab_paragraph):
+        missing = "".join(c for c in NOT_AT_LINE_START if c not in module.ALL_CANNOT_START)
+        module.ALL_CANNOT_START += missing
     return FONT
 
 

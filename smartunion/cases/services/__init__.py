@@ -7,6 +7,8 @@
 - ``casework``: the contact log, the one material request, evidence, opening and unmasking (audited),
   sharing with consent, the worker's rating.
 - ``documents``: the PDFs, each generation a new version.
+- ``drafts``: the guided interview's answers, saved at each step, and submitting them.
+- ``lookup``: a case by its number and a code sent to the applicant's mobile, without signing in.
 - ``events``: the timeline and telling the worker.
 
 Inside the package, modules import each other by their own names, never through this package.
@@ -20,6 +22,7 @@ from smartunion.cases.services.casework import (
     case_unmask,
     contact_log,
     evidence_add,
+    evidence_check,
     evidence_open,
     material_request,
     share_answer,
@@ -31,6 +34,15 @@ from smartunion.cases.services.documents import (
     document_generate,
     document_open,
 )
+from smartunion.cases.services.drafts import (
+    draft_discard,
+    draft_evidence_add,
+    draft_evidence_remove,
+    draft_get,
+    draft_save,
+    draft_submit,
+)
+from smartunion.cases.services.lookup import LOOKUP_PURPOSE, case_lookup, case_lookup_code_send
 from smartunion.cases.services.routing import case_move, route, routing_rule_create, routing_rule_delete
 from smartunion.cases.services.workflow import (
     CASE_WORKFLOW,
@@ -41,6 +53,7 @@ from smartunion.cases.services.workflow import (
 
 __all__ = [
     "CASE_WORKFLOW",
+    "LOOKUP_PURPOSE",
     "RATINGS",
     "available_kinds",
     "document_filename",
@@ -48,6 +61,8 @@ __all__ = [
     "document_open",
     "CleanApplication",
     "case_apply",
+    "case_lookup",
+    "case_lookup_code_send",
     "case_move",
     "case_open",
     "case_rate",
@@ -57,7 +72,14 @@ __all__ = [
     "clean_application",
     "clean_money",
     "contact_log",
+    "draft_discard",
+    "draft_evidence_add",
+    "draft_evidence_remove",
+    "draft_get",
+    "draft_save",
+    "draft_submit",
     "evidence_add",
+    "evidence_check",
     "evidence_open",
     "material_request",
     "route",

@@ -486,10 +486,10 @@ def _create(*, actor: User, clean: CleanApplication, channel: str, centre, key: 
         case=case,
         kind=EventKind.CREATED,
         actor=actor,
-        public_text=_(
-            "Your application %(number)s was received and sent to %(centre)s. You can follow it here."
-        )
-        % {"number": case.number, "centre": centre.name},
+        public_text=lambda: (
+            _("Your application %(number)s was received and sent to %(centre)s. You can follow it here.")
+            % {"number": case.number, "centre": centre.name}
+        ),
         data={"channel": channel, "centre": centre.pk},
     )
     return case

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from smartunion.accounts.models import User
@@ -30,11 +31,16 @@ from smartunion.cases.models import (
 )
 from smartunion.cases.policies import can_handle_case, can_see_evidence, is_applicant
 from smartunion.cases.services.events import case_event, lock_case
-from smartunion.cases.services.workflow import case_transition
+from smartunion.cases.services.workflow import case_transition, require_handling
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, field_error
 
 SUMMARY_LIMIT = 2000
+# What the worker reads of a contact; a contact with someone else is not on their timeline.
+CONTACT_TEXTS = {
+    ContactParty.WORKER: gettext_lazy("Your mediator or lawyer was in touch with you (%(how)s)."),
+    ContactParty.EMPLOYER: gettext_lazy("Your mediator or lawyer was in touch with the employer (%(how)s)."),
+}
 
 
 def case_open(*, case: Case, actor: User, client_address: str = "") -> None:
@@ -62,11 +68,6 @@ def case_unmask(*, case: Case, actor: User, client_address: str = "") -> dict[st
     return {"mobile": case.applicant_mobile, "id_number": case.applicant_id_number}
 
 
-def _require_handling(actor: User, case: Case) -> None:
-    if not can_handle_case(actor, case):
-        raise Forbidden(_("Only the centre handling this case may do this."))
-
-
 def contact_log(
     *,
     case: Case,
@@ -79,7 +80,7 @@ def contact_log(
 ) -> Contact:
     """One entry in the contact log. The first contact with the worker stops the first-contact clock;
     a contact on an assigned case starts the work (assigned -> in progress)."""
-    _require_handling(actor, case)
+    require_handling(actor, case)
     errors: dict[str, list[str]] = {}
     now = timezone.now()
     at = at or now
@@ -115,16 +116,12 @@ def contact_log(
             locked.first_contact_at = at
             clocks.refresh(locked)
             locked.save(update_fields=["first_contact_at", "updated_at", *clocks.CLOCK_FIELDS])
-        public = {
-            ContactParty.WORKER: _("Your mediator or lawyer was in touch with you (%(how)s)."),
-            ContactParty.EMPLOYER: _("Your mediator or lawyer was in touch with the employer (%(how)s)."),
-            ContactParty.OTHER: "",
-        }[ContactParty(party)]
+        public = CONTACT_TEXTS.get(ContactParty(party))
         case_event(
             case=locked,
             kind=EventKind.CONTACT,
             actor=actor,
-            public_text=public % {"how": ContactChannel(channel).label} if public else "",
+            public_text=lambda: str(public) % {"how": ContactChannel(channel).label} if public else "",
             internal_text=summary,
             data={"contact": entry.pk, "party": party, "channel": channel},
             tell_worker=False,  # the worker was there, or it is the employer's side: no message
@@ -145,7 +142,7 @@ def material_request(
 ) -> MaterialRequest:
     """Ask the worker for missing material, once and all together (法律援助法 第四十三条): a second
     request is refused, by the database too."""
-    _require_handling(actor, case)
+    require_handling(actor, case)
     items = (items or "").strip()
     errors: dict[str, list[str]] = {}
     if not items:
@@ -165,8 +162,9 @@ def material_request(
                 case=case,
                 kind=EventKind.MATERIAL_REQUEST,
                 actor=actor,
-                public_text=_("Please supply by %(due)s: %(items)s")
-                % {"due": due.isoformat(), "items": items},
+                public_text=lambda: (
+                    _("Please supply by %(due)s: %(items)s") % {"due": due.isoformat(), "items": items}
+                ),
                 data={"due": due.isoformat()},
             )
             audit_record(
@@ -209,16 +207,10 @@ def evidence_dir() -> Path:
     return path
 
 
-def evidence_add(
-    *, case: Case, actor: User, upload, description: str = "", client_address: str = ""
-) -> Evidence:
-    """Store one photo or PDF for the case, by the applicant or those holding it. The type is checked
-    by content (an executable renamed .jpg is refused), the size is limited, and the file is kept
-    outside the web root under a random name."""
-    if not (is_applicant(actor, case) or can_handle_case(actor, case)):
-        raise Forbidden(_("Only the applicant and the centre handling the case may add evidence."))
-    if not case.is_open:
-        raise Conflict(_("The case is closed; no more evidence can be added."))
+def evidence_check(upload) -> tuple[bytes, str]:
+    """The upload's bytes and content type, or ``ValidationFailed`` on ``file``: at most
+    ``CASE_EVIDENCE_MAX_BYTES``, and a photo or PDF by its content (an executable renamed .jpg is
+    refused). Also checks a file the guided interview holds until the case exists."""
     limit = settings.CASE_EVIDENCE_MAX_BYTES
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
@@ -239,6 +231,20 @@ def evidence_add(
         raise field_error(
             "file", _("Only photos (JPEG, PNG, WebP) and PDF files can be added; this file is neither.")
         )
+    return data, content_type
+
+
+def evidence_add(
+    *, case: Case, actor: User, upload, description: str = "", client_address: str = ""
+) -> Evidence:
+    """Store one photo or PDF for the case, by the applicant or those holding it. The type is checked
+    by content (an executable renamed .jpg is refused), the size is limited, and the file is kept
+    outside the web root under a random name."""
+    if not (is_applicant(actor, case) or can_handle_case(actor, case)):
+        raise Forbidden(_("Only the applicant and the centre handling the case may add evidence."))
+    if not case.is_open:
+        raise Conflict(_("The case is closed; no more evidence can be added."))
+    data, content_type = evidence_check(upload)
     if Evidence.objects.filter(case=case).count() >= settings.CASE_EVIDENCE_MAX_FILES:
         raise field_error(
             "file", _("A case holds at most %(n)d files.") % {"n": settings.CASE_EVIDENCE_MAX_FILES}
@@ -263,7 +269,9 @@ def evidence_add(
                 case=case,
                 kind=EventKind.EVIDENCE,
                 actor=actor,
-                public_text=_("Evidence added: %(what)s") % {"what": description or evidence.original_name},
+                public_text=lambda: (
+                    _("Evidence added: %(what)s") % {"what": description or evidence.original_name}
+                ),
                 data={"evidence": evidence.pk},
                 tell_worker=actor.is_staff_member,
             )
@@ -305,7 +313,7 @@ def evidence_open(*, evidence: Evidence, actor: User, client_address: str = "") 
 def share_request(
     *, case: Case, actor: User, recipient: str, purpose: str, client_address: str = ""
 ) -> Share:
-    _require_handling(actor, case)
+    require_handling(actor, case)
     recipient, purpose = (recipient or "").strip(), (purpose or "").strip()
     errors: dict[str, list[str]] = {}
     if not recipient:
@@ -322,10 +330,10 @@ def share_request(
             case=case,
             kind=EventKind.SHARE,
             actor=actor,
-            public_text=_(
-                "%(centre)s asks your consent to share your case with %(recipient)s for: %(purpose)s"
-            )
-            % {"centre": case.org.name, "recipient": share.recipient, "purpose": share.purpose},
+            public_text=lambda: (
+                _("%(centre)s asks your consent to share your case with %(recipient)s for: %(purpose)s")
+                % {"centre": case.org.name, "recipient": share.recipient, "purpose": share.purpose}
+            ),
             data={"share": share.pk},
         )
         audit_record(

@@ -197,8 +197,10 @@ def document_generate(*, case: Case, kind: str, actor: User, client_address: str
                 case=case,
                 kind=EventKind.DOCUMENT,
                 actor=actor,
-                public_text=_("%(document)s is ready (version %(version)d).")
-                % {"document": DocumentKind(kind).label, "version": version},
+                public_text=lambda: (
+                    _("%(document)s is ready (version %(version)d).")
+                    % {"document": DocumentKind(kind).label, "version": version}
+                ),
                 data={"document": document.pk, "kind": kind, "version": version},
             )
             audit_record(

@@ -3,9 +3,12 @@ timeline, an inbox message and a text message (notifications); an internal note 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
@@ -31,7 +34,7 @@ def case_event(
     case: Case,
     kind: str,
     actor: User | None,
-    public_text: str = "",
+    public_text: str | Callable[[], str] = "",
     internal_text: str = "",
     from_status: str = "",
     to_status: str = "",
@@ -39,7 +42,11 @@ def case_event(
     tell_worker: bool = True,
 ) -> CaseEvent:
     """Record one step. With ``public_text`` the worker sees it on the timeline and, when
-    ``tell_worker``, gets it in the inbox and by text message once the transaction commits."""
+    ``tell_worker``, gets it in the inbox and by text message once the transaction commits. Give it
+    as a function (``lambda: _("…") % {…}``): it is worded in the worker's language, whoever acts."""
+    if callable(public_text):
+        with translation.override(worker_language(case)):
+            public_text = public_text()
     event = CaseEvent.objects.create(
         case=case,
         kind=kind,
@@ -56,7 +63,18 @@ def case_event(
     return event
 
 
+def worker_language(case: Case) -> str:
+    """The language the worker reads: their account's choice, else the installation's default."""
+    applicant = case.applicant if case.applicant_id else None
+    return (applicant.language if applicant is not None else "") or settings.LANGUAGE_CODE
+
+
 def tell_applicant(*, case: Case, text: str) -> None:
+    with translation.override(worker_language(case)):
+        _tell(case, text)
+
+
+def _tell(case: Case, text: str) -> None:
     title = _("Case %(number)s") % {"number": case.number}
     if case.applicant_id:
         notify(user_id=case.applicant_id, title=title, body=text, link=case_link(case))

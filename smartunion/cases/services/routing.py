@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
 from smartunion.cases.models import Case, CaseKind, CaseStatus, EventKind, RoutingRule
+from smartunion.cases.policies import can_route
 from smartunion.cases.services.events import case_event, lock_case
-from smartunion.cases.services.workflow import CASE_WORKFLOW
+from smartunion.cases.services.workflow import CASE_WORKFLOW, require_handling
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.codes import division_code_error
-from smartunion.core.errors import ValidationFailed, field_error
+from smartunion.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Org, OrgKind
 
@@ -96,8 +97,11 @@ def route(*, kind: str, region_code: str, industry: str = "") -> Org:
 
 
 def routing_rule_create(
-    *, actor: User, kind: str, region_prefix: str, industry: str, centre: Org, note: str = ""
+    *, actor: User | None, kind: str, region_prefix: str, industry: str, centre: Org, note: str = ""
 ) -> RoutingRule:
+    # actor None: system work (the demo, a migration), which states its own rule.
+    if actor is not None and not can_route(actor, centre):
+        raise Forbidden(_("You may not change where cases go for this centre."))
     region_prefix = region_prefix.strip()
     if region_prefix and (not region_prefix.isdigit() or len(region_prefix) > 12):
         raise field_error("region_prefix", _("A division code prefix is up to 12 digits."))
@@ -121,6 +125,8 @@ def routing_rule_create(
 
 
 def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
+    if not can_route(actor, rule.centre):
+        raise Forbidden(_("You may not change where cases go for this centre."))
     with transaction.atomic():
         audit_record(
             action=AuditAction.CASE_ROUTING_CHANGE,
@@ -134,6 +140,7 @@ def routing_rule_delete(*, actor: User, rule: RoutingRule) -> None:
 def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_address: str = "") -> Case:
     """Transfer a case to another centre with a reason: audited, on the worker's timeline; the case
     leaves its assignee (the new centre assigns its own)."""
+    require_handling(actor, case)
     reason = reason.strip()
     if not reason:
         raise field_error("reason", _("Say why the case moves."))
@@ -142,7 +149,7 @@ def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_addre
     if centre.pk == case.org_id:
         raise field_error("centre", _("The case is already at this centre."))
     if not case.is_open:
-        raise ValidationFailed(_("A closed case cannot be moved."))
+        raise Conflict(_("A closed case cannot be moved."))
     with transaction.atomic():
         locked = lock_case(case)
         old = locked.org
@@ -157,7 +164,9 @@ def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_addre
             case=locked,
             kind=EventKind.TRANSFER,
             actor=actor,
-            public_text=_("Your case moved from %(old)s to %(new)s.") % {"old": old.name, "new": centre.name},
+            public_text=lambda: (
+                _("Your case moved from %(old)s to %(new)s.") % {"old": old.name, "new": centre.name}
+            ),
             internal_text=reason,
             data={"from_org": old.pk, "to_org": centre.pk},
         )

@@ -25,10 +25,10 @@ from smartunion.cases.models import (
     EventKind,
     PaymentStatus,
 )
-from smartunion.cases.policies import can_be_assigned
+from smartunion.cases.policies import can_be_assigned, can_handle_case
 from smartunion.cases.services.events import case_event, lock_case
 from smartunion.core.audit import AuditAction, audit_record
-from smartunion.core.errors import Conflict, ValidationFailed, field_error
+from smartunion.core.errors import Conflict, Forbidden, ValidationFailed, field_error
 from smartunion.core.workflow import Workflow
 
 CASE_WORKFLOW = Workflow(
@@ -38,6 +38,12 @@ CASE_WORKFLOW = Workflow(
 )
 
 MAX_AMOUNT = Decimal("100000000.00")
+
+
+def require_handling(actor: User, case: Case) -> None:
+    """Every end asks first; the services ask again, so no caller can act on a case it does not hold."""
+    if not can_handle_case(actor, case):
+        raise Forbidden(_("Only the centre handling this case may do this."))
 
 
 def _public_text(case: Case, to: str, reason: str) -> str:
@@ -101,6 +107,7 @@ def case_transition(
     """Move ``case`` to ``to``. Refuses a move the table or the case's kind does not allow
     (``Conflict``), a move without its reason, an assignment to someone who cannot take the case, and
     an agreement without its amount and payment date (``ValidationFailed``, on the field)."""
+    require_handling(actor, case)
     reason = (reason or "").strip()
     try:
         to = CaseStatus(to)
@@ -160,7 +167,7 @@ def case_transition(
             actor=actor,
             from_status=from_state,
             to_status=to,
-            public_text=_public_text(locked, to, reason),
+            public_text=lambda: _public_text(locked, to, reason),
             internal_text=reason,
             data={"assignee": assignee.pk} if assignee is not None else {},
         )
@@ -178,6 +185,7 @@ def case_transition(
 def case_record_payment(*, case: Case, actor: User, paid, client_address: str = "") -> Case:
     """Record what the employer has paid on an agreement, in total so far: all of it is paid, some
     of it partly paid, nothing (once the date passed) not paid. The worker sees it on the timeline."""
+    require_handling(actor, case)
     with transaction.atomic():
         locked = lock_case(case)
         if locked.status != CaseStatus.AGREED or not locked.amount_agreed:
@@ -190,13 +198,10 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             )
         if amount == locked.amount_agreed:
             status = PaymentStatus.PAID
-            text = _("The employer has paid all %(amount)s yuan agreed.") % {"amount": f"{amount:,.2f}"}
+            text = gettext_lazy("The employer has paid all %(amount)s yuan agreed.")
         elif amount > 0:
             status = PaymentStatus.PARTLY_PAID
-            text = _("The employer has paid %(amount)s of %(agreed)s yuan.") % {
-                "amount": f"{amount:,.2f}",
-                "agreed": f"{locked.amount_agreed:,.2f}",
-            }
+            text = gettext_lazy("The employer has paid %(amount)s of %(agreed)s yuan.")
         elif locked.payment_due and locked.payment_due >= timezone.localdate():
             raise field_error(
                 "amount_paid",
@@ -205,7 +210,7 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             )
         else:
             status = PaymentStatus.UNPAID
-            text = _(
+            text = gettext_lazy(
                 "The employer has not paid. You may ask a court for a payment order; the application "
                 "is ready under your case."
             )
@@ -216,7 +221,9 @@ def case_record_payment(*, case: Case, actor: User, paid, client_address: str = 
             case=locked,
             kind=EventKind.PAYMENT,
             actor=actor,
-            public_text=str(text),
+            public_text=lambda: (
+                str(text) % {"amount": f"{amount:,.2f}", "agreed": f"{locked.amount_agreed or 0:,.2f}"}
+            ),
             data={"paid": str(amount), "status": status},
         )
         audit_record(

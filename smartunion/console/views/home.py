@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET
 from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths, scope_with_perm
 from smartunion.accounts.policies import can_view_grants
 from smartunion.accounts.selectors import role_grants_of_user
+from smartunion.cases.policies import can_handle_any, can_view_cases
+from smartunion.cases.selectors import QueueFilters, case_queue
 from smartunion.console.helpers import calendar_warning, render_page, staff_required
 from smartunion.holidays.policies import can_change_calendar
 from smartunion.labourlaw.policies import can_change_figures
@@ -27,8 +29,6 @@ from smartunion.orgs.selectors import enterprise_search, org_search
 
 # Flags of services the console has no pages for yet: the start page says so to those who hold them.
 SERVICES_NOT_BUILT = (
-    ("cases.mediate", _("Mediation cases")),
-    ("cases.legal_aid", _("Legal-aid cases")),
     ("benefits.redeem", _("Verifying vouchers and breakfast cards")),
     ("cockpit.view", _("The data cockpit")),
 )
@@ -59,6 +59,25 @@ def _todo(user) -> dict[str, int] | None:
         }
 
 
+def _case_work(user) -> dict[str, int] | None:
+    """The case work waiting, counted by the queue's own selector (so a count and the list it
+    links to agree): my open cases, the centre's new ones, and the cases past or near a clock."""
+    if not can_view_cases(user):
+        return None
+
+    def count(**filters) -> int:
+        return case_queue(user=user, filters=QueueFilters(**filters)).count()
+
+    return {
+        "handles": can_handle_any(user),
+        "mine": count(view="mine"),
+        "new": count(status="received"),
+        "overdue": count(clock="overdue"),
+        "due_soon": count(clock="due_soon"),
+        "urgent": count(clock="urgent"),
+    }
+
+
 def _shortcuts(user) -> list[tuple[str, str]]:
     """(address, label) of the pages this user may open, in the order of their daily work."""
     links = [
@@ -74,6 +93,17 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         ("audit.view", "console:audit_log", _("Review the audit log")),
     ]
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
+    if can_handle_any(user):
+        shown[:0] = [
+            (reverse("console:case_queue"), _("Work the case queue")),
+            (reverse("console:case_new"), _("Enter an application taken by phone or in person")),
+        ]
+    elif can_view_cases(user):
+        shown.append((reverse("console:case_queue"), _("Read the cases of my scope")))
+    if can_view_cases(user) or has_perm(user, "cockpit.view"):
+        shown.append((reverse("console:case_numbers"), _("Case numbers")))
+    if has_perm(user, "cases.route"):
+        shown.append((reverse("console:case_routing"), _("Keep the case routing rules")))
     if can_change_calendar(user):
         shown.append((reverse("console:calendar"), _("Keep the holiday calendar")))
     if can_change_figures(user):
@@ -94,6 +124,7 @@ def home(request):
         "enterprise_count": _count_with(user, "enterprises.view", enterprise_search),
         "can_view_roles": can_view_grants(user),
         "todo": _todo(user),
+        "cases": _case_work(user),
         "can_decide": can_decide_transfer(user),
         "not_built": [label for perm, label in SERVICES_NOT_BUILT if has_perm(user, perm)],
         "shortcuts": _shortcuts(user),

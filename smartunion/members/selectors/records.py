@@ -5,12 +5,13 @@ for every caller (staff pages, the worker's own pages, the services)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from smartunion.accounts.models import User
 from smartunion.core.audit import AuditAction
 from smartunion.core.errors import NotFound
 from smartunion.core.models import AuditEvent
@@ -136,32 +137,50 @@ def membership_history(*, person: Person) -> QuerySet:
     ).select_related("membership__org", "actor")
 
 
-def person_access_history(*, person: Person):
+# Records of other domains that a worker's "who opened my record" lists too (a case opened, its
+# evidence file read): each a function of the worker's account giving the condition on the audit
+# log. Filled by the higher apps in their AppConfig.ready (cases), since members may not import them.
+ACCESS_HISTORY_EXTRA: list[Callable[[User], Q]] = []
+
+
+def _person_access_q(person: Person) -> Q:
+    seen = Q(
+        object_type="members.person",
+        object_id=str(person.pk),
+        action__in=[
+            AuditAction.PERSON_VIEW,
+            AuditAction.PERSON_UNMASK,
+            AuditAction.PERSON_UPDATE,
+            AuditAction.PERSON_ENROL,
+            AuditAction.ROSTER_EXPORT_UNMASKED,
+        ],
+    )
+    # An unmasked roster export is recorded once, on the union exported (members/roster/), not
+    # once per person: it covers this person when it was taken over a union at or above one
+    # they were a member of, while they were.
+    member_then = Membership.objects.filter(
+        Q(status__in=HOLDING_STATUSES) | Q(updated_at__gte=OuterRef("created_at")),
+        person=person,
+        number__isnull=False,
+        created_at__lte=OuterRef("created_at"),
+        org__path__startswith=OuterRef("org__path"),
+    )
+    seen |= Q(Exists(member_then), action=AuditAction.ROSTER_EXPORT_UNMASKED, object_type="orgs.org")
+    return seen
+
+
+def person_access_history(*, person: Person | None, user: User | None = None):
     """Who in the union opened, unmasked or exported this person's record, and when (for the
-    worker's own page). Read under the worker's own rule: only their record."""
+    worker's own page), with what ``ACCESS_HISTORY_EXTRA`` adds for the worker's account ``user``
+    (also for a worker without a person record). Read under the worker's own rule: only their
+    record."""
     with scopes_disabled():
-        seen = Q(
-            object_type="members.person",
-            object_id=str(person.pk),
-            action__in=[
-                AuditAction.PERSON_VIEW,
-                AuditAction.PERSON_UNMASK,
-                AuditAction.PERSON_UPDATE,
-                AuditAction.PERSON_ENROL,
-                AuditAction.ROSTER_EXPORT_UNMASKED,
-            ],
-        )
-        # An unmasked roster export is recorded once, on the union exported (members/roster/), not
-        # once per person: it covers this person when it was taken over a union at or above one
-        # they were a member of, while they were.
-        member_then = Membership.objects.filter(
-            Q(status__in=HOLDING_STATUSES) | Q(updated_at__gte=OuterRef("created_at")),
-            person=person,
-            number__isnull=False,
-            created_at__lte=OuterRef("created_at"),
-            org__path__startswith=OuterRef("org__path"),
-        )
-        seen |= Q(Exists(member_then), action=AuditAction.ROSTER_EXPORT_UNMASKED, object_type="orgs.org")
+        seen = Q(pk__in=[])
+        if user is not None and getattr(user, "is_authenticated", False):
+            for extra in ACCESS_HISTORY_EXTRA:
+                seen |= extra(user)
+        if person is not None:
+            seen |= _person_access_q(person)
         return list(
             AuditEvent.objects.filter(seen).select_related("actor__home_org", "org").order_by("-seq")[:200]
         )

@@ -241,7 +241,7 @@ def my_data_export(*, user: User, client_address: str = "") -> dict[str, Any]:
                 .order_by("created_at", "id")
             ]
             # Staff by name and organisation, as the pages show them (members.display), never by login.
-            events = person_access_history(person=person)
+            events = person_access_history(person=person, user=user)
             export["access_history"] = [
                 {
                     "at": when(e.created_at),
@@ -251,6 +251,7 @@ def my_data_export(*, user: User, client_address: str = "") -> dict[str, Any]:
                     "refused": entry.refused,
                     "union": union(e.org),
                     "field": entry.field,
+                    "case_number": entry.case_number,
                 }
                 for e, entry in zip(events, access_entries(events), strict=True)
             ]

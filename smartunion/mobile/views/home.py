@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from smartunion.cases.selectors import my_cases
 from smartunion.members.selectors import worker_membership
 from smartunion.mobile.helpers import merchant_clerk_required
 from smartunion.notifications.selectors import inbox_counts
@@ -18,7 +19,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated and not request.user.is_staff_member:
         _total, unread = inbox_counts(user=request.user)
-        context = {"unread": unread, "membership": worker_membership(user=request.user).membership}
+        context = {
+            "unread": unread,
+            "membership": worker_membership(user=request.user).membership,
+            "open_cases": sum(1 for case in my_cases(user=request.user) if case.is_open),
+        }
     return render(request, "mobile/home/home.html", context)
 
 

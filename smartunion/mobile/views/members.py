@@ -292,8 +292,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "org": entry.by_org,
             "what": entry.action_label,
             "field": fields.get(entry.field, ""),
+            "case_number": entry.case_number,
         }
-        for entry in access_entries(person_access_history(person=person) if person is not None else [])
+        for entry in access_entries(person_access_history(person=person, user=request.user))
     ]
     memberships = my_memberships(person=person)
     for item in memberships:

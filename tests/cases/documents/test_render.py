@@ -220,3 +220,24 @@ def test_an_agreement_item_amount_is_money_with_two_decimals():
     item = AgreementItem(what="工资", amount=Decimal("100.005"), due=story_two().received_on)
     with pytest.raises(ValueError):
         render("mediation_agreement", story_two(agreement_items=(item,)))
+
+
+@pytest.mark.parametrize("markup", ["", "<b>刘芳</b>"])
+def test_no_line_starts_with_a_comma_at_any_width(markup):
+    # GB/T 15834: a full-width comma never begins a line, in plain text (reportlab's textsplit
+    # wraps it) and in text with markup (its paragraph module wraps that). Story 2's agreement
+    # printed "，申请人于…" at the head of a line before both were taught the rule.
+    from reportlab.platypus import Paragraph
+
+    from smartunion.cases.documents.layout import BODY, NOT_AT_LINE_START, register_font
+
+    register_font()
+    text = f"申请人{markup or '刘芳'}与被申请人北京房山示例商贸有限公司因拖欠工资发生劳动争议，申请人于2026年12月6日申请调解。"
+    heads = []
+    for width in range(380, 470):
+        paragraph = Paragraph(text, BODY)
+        paragraph.wrap(width, 1000)
+        for line in paragraph.blPara.lines[1:]:
+            words = line[1] if isinstance(line, tuple | list) else [w.text for w in line.words]
+            heads.append("".join(words)[:1])
+    assert heads and not [h for h in heads if h in NOT_AT_LINE_START]

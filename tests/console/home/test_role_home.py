@@ -105,9 +105,15 @@ def test_the_start_page_counts_the_waiting_work(staff_client, personas, tree, wo
 
 @pytest.mark.parametrize(
     ("role", "service"),
-    [("cockpit_viewer", "数据驾驶舱"), ("mediator", "调解案件"), ("merchant_clerk", "核销消费券和早餐卡")],
+    [("cockpit_viewer", "数据驾驶舱"), ("merchant_clerk", "核销消费券和早餐卡")],
 )
 def test_a_role_whose_services_are_not_built_is_told_so(staff_client, tree, role, service):
     text = page_text(staff_client(role_staff(tree)[role]).get("/console/"))
     assert "控制台暂未提供" in text and service in text
     assert 'id="todo-applications"' not in text  # no membership work for them
+
+
+def test_a_mediator_is_shown_their_case_work_not_a_service_to_come(staff_client, tree):
+    text = page_text(staff_client(role_staff(tree)["mediator"]).get("/console/"))
+    assert 'id="case-work"' in text and 'id="not-built"' not in text
+    assert "/console/cases/new/" in text
