@@ -127,7 +127,7 @@ def console_queue(request: HttpRequest) -> HttpResponse:
     items, next_cursor = keyset_page(
         case_queue(user=user, filters=_filters(request)),
         order=QUEUE_ORDER,
-        limit=min(int(request.GET.get("limit", 50)), 200),
+        limit=min(int(request.GET.get("size", 50)), 100),
         cursor=request.GET.get("cursor"),
         seal="cases.queue",
     )

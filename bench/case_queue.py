@@ -169,8 +169,8 @@ def console_session(username: str) -> str:
 
 def url(base: str, query: dict, limit: int | None = None) -> str:
     params = dict(query)
-    if limit is not None:
-        params["limit"] = str(limit)
+    if limit is not None:  # the console's page takes its size as ``size``, the API as ``limit``
+        params["size" if base.startswith(("/console/", "/bench/console/")) else "limit"] = str(limit)
     return f"{base}?{urllib.parse.urlencode(params)}"
 
 
