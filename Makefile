@@ -58,6 +58,7 @@ test: install
 bench: install
 	$(BIN)/python bench/org_tree.py
 	$(BIN)/python bench/member_search.py
+	$(BIN)/python bench/case_queue.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -22,6 +22,7 @@ from django.utils import timezone
 from smartunion.accounts.models import RoleGrant, TotpDevice, User, UserKind
 from smartunion.accounts.permissions import DEFAULT_ROLES, scope_for_user
 from smartunion.accounts.services import second_factor_verify, signin_password
+from smartunion.cases.models import Case
 from smartunion.core.codes import credit_code_error
 from smartunion.core.models import AuditEvent
 from smartunion.core.personal import id_number_error, is_mobile
@@ -103,6 +104,7 @@ def counts() -> dict[str, int]:
             "audit": AuditEvent.objects.count(),
             "people": Person.objects.count(),
             "memberships": Membership.objects.count(),
+            "cases": Case.objects.count(),
         }
 
 
@@ -187,9 +189,14 @@ def test_paths_depths_and_counters_are_what_org_create_writes(seeded, system_sco
 def test_accounts_file_has_every_role_at_the_city_fangshan_and_shunyi(seeded, system_scope):
     staff = seeded.accounts["staff"]
     where = {(s["role"], s["org"]) for s in staff}
-    for org in ("北京市总工会", "房山区总工会", "顺义区总工会"):
+    for role in DEFAULT_ROLES:
+        assert (role, "北京市总工会") in where
+    # In the districts a mediator works at the mediation centre, a legal-aid officer at the
+    # legal-service centre (their queues), everyone else at the district union.
+    centres = {"mediator": "劳动争议调解中心", "legal_aid_officer": "总工会职工法律服务中心"}
+    for district in ("房山区", "顺义区"):
         for role in DEFAULT_ROLES:
-            assert (role, org) in where
+            assert (role, district + centres.get(role, "总工会")) in where
     for slug, district in (("fangshan", "110111"), ("shunyi", "110113")):
         account = next(s for s in staff if s["username"] == f"{slug}.g1.grassroots_staff")
         union = Org.objects.get(name=account["org"])

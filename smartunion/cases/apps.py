@@ -14,3 +14,7 @@ class CasesConfig(AppConfig):
 
         if case_access_q not in ACCESS_HISTORY_EXTRA:
             ACCESS_HISTORY_EXTRA.append(case_access_q)
+        # seed_demo lives in members too: it runs the cases' step through its hook list.
+        from smartunion.cases.demo import register_demo_step  # noqa: PLC0415 (app registry)
+
+        register_demo_step()

@@ -79,6 +79,7 @@ class AuditAction(models.TextChoices):
     FIGURE_UPDATE = "figure.update", _("Regional wage figures changed")
     DEMO_SEED = "demo.seed", _("Demo data created (organisations and accounts)")
     DEMO_MEMBERS = "demo.members", _("Demo data created (members)")
+    DEMO_CASES = "demo.cases", _("Demo data created (cases)")
     AUDIT_REKEY = "audit.rekey", _("Audit chain keyed from here on (re-key record)")
     PASSWORD_RESET = "password.reset", _("Worker reset their password by one-time code")
     ACCOUNT_MOBILE_CHANGE = "account.mobile_change", _("Worker changed their sign-in number")

@@ -152,6 +152,24 @@ def _cumulative(pairs: list[tuple[str, int]]) -> tuple[list[str], list[int]]:
     return [p[0] for p in pairs], list(itertools.accumulate(p[1] for p in pairs))
 
 
+# --- Later steps of seed_demo ---------------------------------------------------------------------
+
+
+@dataclass
+class DemoStepResult:
+    """What a later step of ``seed_demo`` did: whether it wrote anything, and one line to print."""
+
+    created: bool
+    summary: str
+
+
+# The steps ``seed_demo`` runs after the members, added by the apps above ``members`` in their
+# ``AppConfig.ready`` (members must not import them: docs/architecture.md, "Layers"). Each is
+# called as ``step(scale=, seed=, progress=)``, where ``progress`` takes a message, and returns a
+# ``DemoStepResult``; each keeps its own marker, so a second run adds nothing.
+DEMO_STEPS: list[Callable[..., DemoStepResult]] = []
+
+
 # --- The plan: how many members each union gets ---------------------------------------------------
 
 

@@ -214,6 +214,9 @@ ROLE_TITLES = {
 }
 # Staff accounts: one per role at these nodes (district code or the city), named <slug>.<role>.
 STAFF_NODES = [(CITY_REGION, "city"), ("110111", "fangshan"), ("110113", "shunyi")]
+# A district's mediator works at its mediation centre and its legal-aid officer at its legal-service
+# centre (the centre's queue is their day's work); the other roles at the district union itself.
+CENTRE_ROLES = {"mediator": "mediation", "legal_aid_officer": "legal"}
 GRASSROOTS_STAFF_DISTRICTS = [("110111", "fangshan"), ("110113", "shunyi")]
 PASSWORD_WORDS = "Amber Birch Cedar Delta Ember Falcon Harbor Indigo Jasper Lotus Maple Nimbus Orchid Pine Quartz River Summit Tiger Willow Zephyr".split()
 WORKERS = [("王建国", "G"), ("李娜", "H"), ("赵磊", "C")]
@@ -653,9 +656,11 @@ def plan_accounts(plan: Plan) -> tuple[list[StaffAccount], list[WorkerAccount]]:
     by_key = {o.key: o for o in plan.orgs}
     staff: list[StaffAccount] = []
     for region, slug in STAFF_NODES:
-        node = by_key["city" if region == CITY_REGION else f"district:{region}"]
-        short = "市总工会" if region == CITY_REGION else node.name.removesuffix("总工会")
+        district = by_key["city" if region == CITY_REGION else f"district:{region}"]
+        short = "市总工会" if region == CITY_REGION else district.name.removesuffix("总工会")
         for role in DEFAULT_ROLES:
+            centre = CENTRE_ROLES.get(role) if region != CITY_REGION else None
+            node = by_key[f"{district.key}:{centre}"] if centre else district
             staff.append(
                 StaffAccount(
                     username=f"{slug}.{role}",

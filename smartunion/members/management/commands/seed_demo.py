@@ -1,9 +1,10 @@
-"""``manage.py seed_demo``: the demo federation (``orgs.demo``), then its members (``members.demo``).
+"""``manage.py seed_demo``: the demo federation (``orgs.demo``), then its members (``members.demo``),
+then the steps of the apps above members (``members.demo.DEMO_STEPS``: the cases).
 
 The command lives in ``members``, the one domain app allowed to import both halves (members sits
-above orgs in the layers, docs/architecture.md): in ``orgs`` it made orgs import members. A later
-domain with demo data of its own (cases, benefits) adds its step here or, once there are several,
-gives the seeder a registry of steps filled in each app's ``AppConfig.ready``.
+above orgs in the layers, docs/architecture.md): in ``orgs`` it made orgs import members. A domain
+above members with demo data of its own (cases, later benefits) must not be imported from here, so
+it adds its step to ``members.demo.DEMO_STEPS`` in its ``AppConfig.ready`` (``cases/apps.py``).
 """
 
 from __future__ import annotations
@@ -82,6 +83,9 @@ class Command(BaseCommand):
         seeded = members_demo.seed_members(
             scale=result.scale, seed=result.seed, count=members, progress=member_progress
         )
+        steps = [
+            step(scale=result.scale, seed=result.seed, progress=progress) for step in members_demo.DEMO_STEPS
+        ]
         path = demo.write_accounts_json(result.staff, result.workers)
         counts = ", ".join(f"{v} {k}" for k, v in result.counts.items())
         if result.created:
@@ -98,5 +102,7 @@ class Command(BaseCommand):
         self.stdout.write(demo.accounts_table(result.staff, result.workers))
         self.stdout.write("")
         self.stdout.write(member_status)
+        for step_result in steps:
+            self.stdout.write(step_result.summary)
         self.stdout.write(self.style.SUCCESS(f"{status} ({time.monotonic() - started:.1f} s)"))
         self.stdout.write(f"Accounts written to {path}")
