@@ -119,8 +119,8 @@ def test_the_queue_runs_a_fixed_number_of_queries(world, staff_api, count, djang
         make_case(world, status="assigned")
     api = staff_api(world.mediator_fs)
 
-    # token lookup, the user's grants, the page (centre and assignee joined)
-    with django_assert_num_queries(3):
+    # token lookup, the user's grants, the centres under them, the page (centre and assignee joined)
+    with django_assert_num_queries(4):
         response = api.get("/api/v1/cases", {"limit": 50})
 
     assert len(response.json()["items"]) == count
