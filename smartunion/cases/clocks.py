@@ -33,6 +33,17 @@ CLOCK_FIELDS = [
 DECISION_PENDING = (CaseStatus.RECEIVED, CaseStatus.ACCEPTED, CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS)
 
 
+# Labour remuneration (劳动报酬): wages and overtime pay. While employment lasts a claim for it has no
+# limitation (劳动争议调解仲裁法 第二十七条第四款); every other claim has the one year.
+REMUNERATION = frozenset({DisputeType.UNPAID_WAGES, DisputeType.OVERTIME})
+
+
+def only_remuneration(types) -> bool:
+    """The unpaid-wages rule decides the case's limitation only when every claim is for pay: one
+    claim of another kind keeps the one-year clock running, and the earliest end is the case's."""
+    return bool(types) and set(types) <= REMUNERATION
+
+
 def set_dates(case: Case, *, unpaid_wages: bool | None = None) -> None:
     """Fill the clock dates from the receipt and the dispute's dates (a new case, or changed dates)."""
     received = timezone.localdate(case.received_at)
@@ -44,9 +55,8 @@ def set_dates(case: Case, *, unpaid_wages: bool | None = None) -> None:
         deadlines.mediation_window_ends(received) if case.kind == CaseKind.MEDIATION else None
     )
     if unpaid_wages is None:
-        unpaid_wages = (
-            case.pk is not None and case.claims.filter(dispute_type=DisputeType.UNPAID_WAGES).exists()
-        )
+        types = set(case.claims.values_list("dispute_type", flat=True)) if case.pk is not None else set()
+        unpaid_wages = only_remuneration(types)
     case.limitation_ends = deadlines.limitation_ends(
         knew_on=case.dispute_date,
         employment_end=case.employment_end,

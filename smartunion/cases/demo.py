@@ -840,7 +840,7 @@ class _Volume:
                 "created_at": received,
                 "updated_at": max(steps.values()),
             }
-            self.clocks.compute(row, unpaid_wages=DisputeType.UNPAID_WAGES in types)
+            self.clocks.compute(row, unpaid_wages=clocks.only_remuneration(types))
             cases.append(tuple(row[c] for c in CASE_COLUMNS))
             for position, (t, amount) in enumerate(zip(types, amounts, strict=True)):
                 claims.append((pk, t, amount, REQUESTS[DisputeType(t)], {}, position))

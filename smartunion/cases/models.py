@@ -32,6 +32,11 @@ from smartunion.core.scoping import ScopedManager
 NO_CLOCK = date(9999, 12, 31)
 
 
+def mask_name(name: str) -> str:
+    """A name as wide lists show it to those who only read cases: 刘芳 -> 刘*."""
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
 class CaseKind(models.TextChoices):
     MEDIATION = "mediation", _("Labour-dispute mediation")
     LEGAL_AID = "legal_aid", _("Legal aid")
@@ -108,7 +113,9 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
         CaseStatus.ACCEPTED,
         CaseStatus.WITHDRAWN,
     },
+    # in progress -> accepted: moved to another centre (case_move), to be assigned there.
     CaseStatus.IN_PROGRESS: {
+        CaseStatus.ACCEPTED,
         CaseStatus.AGREED,
         CaseStatus.NOT_AGREED,
         CaseStatus.WITHDRAWN,
@@ -332,8 +339,7 @@ class Case(models.Model):
 
     @property
     def applicant_name_masked(self) -> str:
-        name = self.applicant_name
-        return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+        return mask_name(self.applicant_name)
 
     @property
     def days_to_clock(self) -> int | None:

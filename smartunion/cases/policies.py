@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smartunion.accounts.permissions import has_perm
+from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths
 from smartunion.cases.models import Case, CaseKind
 
 if TYPE_CHECKING:
@@ -54,11 +54,18 @@ def can_view_cases(user: User) -> bool:
 
 def can_handle_case(user: User, case: Case) -> bool:
     """Holds the case: the handling flag on its centre, or it is assigned to them."""
+    return handles(user, kind=case.kind, org_path=case.org.path, assignee_id=case.assignee_id)
+
+
+def handles(user: User, *, kind: str, org_path: str, assignee_id: int | None) -> bool:
+    """``can_handle_case`` from a case's kind, centre path and assignee: for a queue's plain rows."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if case.assignee_id is not None and case.assignee_id == user.pk and user.is_active:
+    if assignee_id is not None and assignee_id == user.pk and user.is_active:
         return True
-    return has_perm(user, handling_flag(case.kind), case.org)
+    if not user.is_active or not user.is_staff_member:
+        return False
+    return any(org_path.startswith(path) for path in orgs_with_perm_paths(user, handling_flag(kind)))
 
 
 def can_view_case(user: User, case: Case) -> bool:
@@ -85,6 +92,8 @@ def can_route(user: User, org: Org | None = None) -> bool:
 def is_applicant(user, case: Case) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or user.is_staff_member:
         return False
-    if case.applicant_id == user.pk:
-        return True
+    if case.applicant_id is not None:
+        return case.applicant_id == user.pk
+    # A case staff entered for a worker without an account yet: the account that later signs in with
+    # its mobile. Never a case that already has its applicant (a mobile number may be reassigned).
     return bool(case.applicant_mobile_index and user.mobile_index == case.applicant_mobile_index)

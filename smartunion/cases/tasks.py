@@ -96,7 +96,8 @@ def clock_reminders(today: str | None = None) -> dict[str, int]:
             before = case.is_urgent
             clocks.refresh(case, today=day)
             if case.is_urgent != before:
-                case.save(update_fields=["is_urgent", "next_clock", "next_clock_kind"])
+                # Only the flag: the clocks are the services' to write (a move may be under way).
+                Case.objects.filter(pk=case.pk).update(is_urgent=case.is_urgent)
                 sent["urgent_changed"] += 1
         due = (
             Case.objects.filter(next_clock__lte=day + timedelta(days=1))

@@ -40,8 +40,11 @@ def test_the_agreement_carries_the_amount_and_versions_stack(case_world):
 def test_the_mediation_application_prints_what_was_filed(case_world):
     case = make_case(case_world, status="received")
     document = document_generate(case=case, kind="mediation_application", actor=case_world.mediator_fs)
-    text = text_of(document_open(document=document, actor=case_world.union_staff_fs))
+    text = text_of(document_open(document=document, actor=case_world.mediator_fs))
     assert "21,673.30" in text and "公司同意解除劳动合同" in text
+    # It prints the worker's numbers in full: not for union staff who only read cases.
+    with pytest.raises(NotFound):
+        document_open(document=document, actor=case_world.union_staff_fs)
 
 
 def test_documents_the_case_cannot_have_yet_are_refused(case_world):

@@ -65,12 +65,13 @@ def test_an_unpaid_agreement_tells_the_worker_of_the_payment_order(case_world):
 
 def test_urgency_is_reread_each_day(case_world):
     today = timezone.localdate()
-    # Knew of it 360 days ago and still employed without a wage claim: the limitation is near.
+    # Knew of it 360 days ago, a claim other than pay: the one-year limitation is near.
     case = make_case(
         case_world,
         kind="legal_aid",
         status="received",
-        dispute_type="overtime",
+        dispute_type="social_insurance",
+        means_route="pledge",  # the migrant waiver is for claims of pay (法律援助法 第四十二条)
         dispute_date=(today - timedelta(days=360)).isoformat(),
         employment_start=(today - timedelta(days=900)).isoformat(),
     )

@@ -87,7 +87,7 @@ MATERIAL = (("items", "劳动合同"), ("due", "2099-01-01"))
 MOVE = (("centre", "{apicase_mediation_sy.pk}"), ("reason", "矩阵移送"))
 SHARE = (("recipient", "矩阵仲裁委员会"), ("purpose", "仲裁"))
 DOCUMENT = (("kind", "mediation_application"),)
-RULE_FS = (("kind", "mediation"), ("region_prefix", "110115"), ("centre", "{mediation_fs.pk}"))
+RULE_FS = (("kind", "mediation"), ("region_prefix", "110111004"), ("centre", "{mediation_fs.pk}"))
 RULE_SY = (("kind", "mediation"), ("region_prefix", "110115"), ("centre", "{apicase_mediation_sy.pk}"))
 
 
@@ -304,7 +304,8 @@ MATRIX = [
     api("apicase_mediator_fs", "POST", FS + "/documents", 201, "apicase_fs", DOCUMENT),
     api("fangshan_staff", "POST", FS + "/documents", 403, "apicase_fs", DOCUMENT, counted="CaseDocument"),
     api("shunyi_staff", "POST", FS + "/documents", 404, "apicase_fs", DOCUMENT, counted="CaseDocument"),
-    api("fangshan_staff", "GET", FS + "/documents/{apicase_fs_document.pk}", 200, "apicase_fs_document"),
+    # The PDFs print the ID number and mobile in full: for those holding the case only.
+    api("fangshan_staff", "GET", FS + "/documents/{apicase_fs_document.pk}", 404, "apicase_fs_document"),
     api("shunyi_staff", "GET", FS + "/documents/{apicase_fs_document.pk}", 404, "apicase_fs_document"),
     api("apicase_owner", "GET", FS + "/documents/{apicase_fs_document.pk}", 403, "apicase_fs_document"),
     # --- numbers and routing ----------------------------------------------------------------------

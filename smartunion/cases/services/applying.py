@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.models import User
+from smartunion.accounts.models import User, UserKind
 from smartunion.cases import calculations, clocks
 from smartunion.cases.models import (
     NUMBER_PREFIX,
@@ -413,7 +413,9 @@ def _create(*, actor: User, clean: CleanApplication, channel: str, centre, key: 
     mobile_index = personal.mobile_index(clean.mobile)
     if applicant is None:
         # The worker whose account has this mobile follows the case from the start.
-        applicant = User.objects.filter(mobile_index=mobile_index).first()
+        applicant = User.objects.filter(
+            mobile_index=mobile_index, kind=UserKind.WORKER, is_active=True
+        ).first()
     person = Person.objects.filter(user=applicant).first() if applicant is not None else None
     sex, birth = "", None
     if clean.id_number:
@@ -454,7 +456,7 @@ def _create(*, actor: User, clean: CleanApplication, channel: str, centre, key: 
         created_by=actor,
         received_at=timezone.now(),
     )
-    clocks.set_dates(case, unpaid_wages=any(c["type"] == DisputeType.UNPAID_WAGES for c in clean.claims))
+    clocks.set_dates(case, unpaid_wages=clocks.only_remuneration(c["type"] for c in clean.claims))
     clocks.refresh(case)
     case.save(force_insert=True)
     case.number = (

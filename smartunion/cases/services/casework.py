@@ -99,16 +99,18 @@ def contact_log(
         errors["at"] = [_("A contact cannot be before the application was received.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    if not case.is_open:
-        raise Conflict(_("The case is closed; its contact log is complete."))
-    if case.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED):
-        raise Conflict(_("Assign the case before logging contacts."))
     with transaction.atomic():
-        if case.status == CaseStatus.ASSIGNED:
-            case = case_transition(
-                case=case, to=CaseStatus.IN_PROGRESS, actor=actor, client_address=client_address
-            )
+        # Read the status on the locked row: two mediators logging at once both find it as the other
+        # left it (the second sees "in progress" and only adds its entry).
         locked = lock_case(case)
+        if not locked.is_open:
+            raise Conflict(_("The case is closed; its contact log is complete."))
+        if locked.status in (CaseStatus.RECEIVED, CaseStatus.ACCEPTED):
+            raise Conflict(_("Assign the case before logging contacts."))
+        if locked.status == CaseStatus.ASSIGNED:
+            locked = case_transition(
+                case=locked, to=CaseStatus.IN_PROGRESS, actor=actor, client_address=client_address
+            )
         entry = Contact.objects.create(
             case=locked, at=at, channel=channel, party=party, summary=summary, logged_by=actor
         )

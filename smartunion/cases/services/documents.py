@@ -39,8 +39,8 @@ from smartunion.cases.models import (
     EventKind,
     PaymentStatus,
 )
-from smartunion.cases.policies import can_handle_case, can_view_case, is_applicant
-from smartunion.cases.services.events import case_event
+from smartunion.cases.policies import can_handle_case, is_applicant
+from smartunion.cases.services.events import case_event, lock_case
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Conflict, Forbidden, NotFound, field_error
 from smartunion.core.scoping import scopes_disabled
@@ -183,6 +183,7 @@ def document_generate(*, case: Case, kind: str, actor: User, client_address: str
     target.write_bytes(data)
     try:
         with transaction.atomic():
+            lock_case(case)  # two clicks at once: one version each, in turn
             version = (case.documents.filter(kind=kind).aggregate(v=Max("version"))["v"] or 0) + 1
             document = CaseDocument.objects.create(
                 case=case,
@@ -218,9 +219,11 @@ def document_generate(*, case: Case, kind: str, actor: User, client_address: str
 
 
 def document_open(*, document: CaseDocument, actor: User, client_address: str = "") -> bytes:
-    """The PDF for the applicant and for staff who may see the case; audited."""
+    """The PDF for the applicant and for staff holding the case; audited. The papers print the
+    worker's ID number and mobile in full, so staff who only read cases (``cases.view``) do not get
+    them, as they do not get the unmasked numbers."""
     case = document.case
-    if not (is_applicant(actor, case) or can_view_case(actor, case)):
+    if not (is_applicant(actor, case) or can_handle_case(actor, case)):
         raise NotFound(_("This document does not exist."))
     data = (documents_dir() / document.storage_name).read_bytes()
     audit_record(

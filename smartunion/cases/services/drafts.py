@@ -10,6 +10,7 @@ outside the web root under a random name, and added to the case on submission.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from smartunion.cases.models import ApplicationDraft, Case, CaseKind
 from smartunion.cases.selectors import draft_get
 from smartunion.cases.services.applying import case_apply
 from smartunion.cases.services.casework import evidence_add, evidence_check
-from smartunion.core.errors import Forbidden, NotFound, ValidationFailed, field_error
+from smartunion.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, field_error
 
 # A draft is answers typed on a phone: far below this. The limit keeps a script from filling rows.
 DRAFT_MAX_BYTES = 64 * 1024
@@ -40,6 +41,8 @@ __all__ = [
     "draft_save",
     "draft_submit",
 ]
+
+logger = logging.getLogger(__name__)
 
 
 def _require_worker(user: User) -> None:
@@ -159,17 +162,25 @@ def draft_submit(
     )
     if not created:
         return case, False
-    for item in files:
-        path = _pending_path(item)
-        if not path.exists():
-            continue
-        upload = ContentFile(path.read_bytes(), name=item.get("name") or "file")
-        evidence_add(
-            case=case,
-            actor=user,
-            upload=upload,
-            description=item.get("description", ""),
-            client_address=client_address,
-        )
-    draft_discard(user=user, kind=kind)
+    try:
+        for item in files:
+            path = _pending_path(item)
+            if not path.exists():
+                continue
+            upload = ContentFile(path.read_bytes(), name=item.get("name") or "file")
+            try:
+                evidence_add(
+                    case=case,
+                    actor=user,
+                    upload=upload,
+                    description=item.get("description", ""),
+                    client_address=client_address,
+                )
+            except DomainError:
+                # Checked when it was chosen; a file refused now (the case's limit) is left out and
+                # the rest still go with the case. The worker sees which arrived on the case page.
+                logger.warning("a held evidence file was not added to case %s", case.pk)
+    finally:
+        # The case exists: the draft is done with, whatever happened to its files.
+        draft_discard(user=user, kind=kind)
     return case, True

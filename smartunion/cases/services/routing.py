@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from smartunion.accounts.models import User
+from smartunion.accounts.permissions import orgs_with_perm_paths
 from smartunion.cases.models import Case, CaseKind, CaseStatus, EventKind, RoutingRule
 from smartunion.cases.policies import can_route
 from smartunion.cases.services.events import case_event, lock_case
@@ -64,10 +65,13 @@ def route(*, kind: str, region_code: str, industry: str = "") -> Org:
     (and in GB/T 4754 section ``industry``). System work: reads every centre, whoever applies."""
     with scopes_disabled():
         rules = list(RoutingRule.objects.filter(kind__in=["", kind]).select_related("centre").order_by("pk"))
+        centre_kind = CENTRE_KIND[CaseKind(kind)]
         matching = [
             r
             for r in rules
-            if region_code.startswith(r.region_prefix) and (not r.industry or r.industry == industry)
+            if region_code.startswith(r.region_prefix)
+            and (not r.industry or r.industry == industry)
+            and r.centre.kind == centre_kind  # a rule for "every kind" sends those its centre takes
         ]
         if matching:
             # An industry rule wins over a region rule; then the longest prefix; then a rule for
@@ -96,6 +100,15 @@ def route(*, kind: str, region_code: str, industry: str = "") -> Org:
         return roots[0]
 
 
+def _routing_regions(actor: User) -> list[str]:
+    """The division-code prefixes of the nodes where ``actor`` holds ``cases.route`` (a top node
+    covers every region: "")."""
+    paths = orgs_with_perm_paths(actor, "cases.route")
+    with scopes_disabled():
+        nodes = list(Org.objects.filter(path__in=paths).only("region_code", "depth"))
+    return sorted({"" if node.depth == 1 else _centre_prefix(node.region_code) for node in nodes})
+
+
 def routing_rule_create(
     *, actor: User | None, kind: str, region_prefix: str, industry: str, centre: Org, note: str = ""
 ) -> RoutingRule:
@@ -111,6 +124,22 @@ def routing_rule_create(
         raise ValidationFailed(_("A rule needs a division code prefix, an industry, or both."))
     if centre.kind not in (OrgKind.MEDIATION_CENTRE, OrgKind.LEGAL_SERVICE_CENTRE):
         raise field_error("centre", _("Cases can only be sent to a mediation or legal-service centre."))
+    if kind and centre.kind != CENTRE_KIND[CaseKind(kind)]:
+        raise field_error(
+            "centre",
+            _("A %(kind)s case goes to a %(centre)s.")
+            % {"kind": CaseKind(kind).label, "centre": OrgKind(CENTRE_KIND[CaseKind(kind)]).label},
+        )
+    if actor is not None:
+        # A rule sends only cases of the regions where its author keeps the routing: a district's
+        # administrator cannot pull another district's (or every region's) cases to their centre.
+        regions = _routing_regions(actor)
+        if not any(region_prefix.startswith(region) for region in regions):
+            raise field_error(
+                "region_prefix",
+                _("You keep the routing of %(regions)s only: the prefix must start with one of them.")
+                % {"regions": "、".join(regions) or "—"},
+            )
     with transaction.atomic():
         rule = RoutingRule.objects.create(
             kind=kind, region_prefix=region_prefix, industry=industry, centre=centre, note=note[:200]
@@ -144,8 +173,12 @@ def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_addre
     reason = reason.strip()
     if not reason:
         raise field_error("reason", _("Say why the case moves."))
-    if centre.kind not in (OrgKind.MEDIATION_CENTRE, OrgKind.LEGAL_SERVICE_CENTRE):
-        raise field_error("centre", _("Cases can only be sent to a mediation or legal-service centre."))
+    if centre.kind != CENTRE_KIND[CaseKind(case.kind)]:
+        raise field_error(
+            "centre",
+            _("A %(kind)s case goes to a %(centre)s.")
+            % {"kind": CaseKind(case.kind).label, "centre": OrgKind(CENTRE_KIND[CaseKind(case.kind)]).label},
+        )
     if centre.pk == case.org_id:
         raise field_error("centre", _("The case is already at this centre."))
     if not case.is_open:
@@ -155,7 +188,7 @@ def case_move(*, case: Case, centre: Org, actor: User, reason: str, client_addre
         old = locked.org
         locked.org = centre
         locked.assignee = None
-        if locked.status == CaseStatus.ASSIGNED:
+        if locked.status in (CaseStatus.ASSIGNED, CaseStatus.IN_PROGRESS):
             # Back to the new centre's queue, to be assigned there.
             CASE_WORKFLOW.move(locked, CaseStatus.ACCEPTED, fields=["org", "assignee", "updated_at"])
         else:

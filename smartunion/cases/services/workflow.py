@@ -1,5 +1,7 @@
 """The case workflow: ``case_transition`` is the only code that changes a case's status, over the one
-table ``CASE_TRANSITIONS`` (models.py) and the closings each kind allows (``KIND_CLOSINGS``).
+table ``CASE_TRANSITIONS`` (models.py) and the closings each kind allows (``KIND_CLOSINGS``). The one
+other move is a transfer's (``routing.case_move``): a case moved to another centre goes back to
+its queue (assigned or in progress -> accepted) through the same table, recorded as the transfer.
 Each move records who and when (an event on the case, an audit record) and tells the worker."""
 
 from __future__ import annotations

@@ -412,14 +412,21 @@ def test_numbers_count_the_cases_the_caller_sees(world, staff_api):
 
 
 def test_routing_rules_are_for_those_who_route(world, staff_api, personas, worker_api):
-    admin = staff_api(personas["fangshan_admin"])
+    admin = staff_api(personas["city_admin"])
 
     created = admin.post(
         "/api/v1/cases/routing-rules",
         {"kind": "mediation", "region_prefix": "110113", "centre": world.mediation_fs.pk, "note": "试点"},
     )
     listed = admin.get("/api/v1/cases/routing-rules").json()["items"]
-    outside = admin.post(
+    # A district's administrator keeps the routing of their district only: not 顺义's employers, and
+    # not a centre outside their subtree.
+    district = staff_api(personas["fangshan_admin"])
+    pulled = district.post(
+        "/api/v1/cases/routing-rules",
+        {"kind": "mediation", "region_prefix": "110113", "centre": world.mediation_fs.pk},
+    )
+    outside = district.post(
         "/api/v1/cases/routing-rules", {"region_prefix": "110111", "centre": world.mediation_sy.pk}
     )
     mediator = staff_api(world.mediator_fs).get("/api/v1/cases/routing-rules")
@@ -429,6 +436,7 @@ def test_routing_rules_are_for_those_who_route(world, staff_api, personas, worke
     assert created.status_code == 201, created.content
     assert created.json()["centre"]["name"] == "房山区劳动争议调解中心"
     assert [r["region_prefix"] for r in listed] == ["110113"]
+    assert pulled.status_code == 422 and list(pulled.json()["fields"]) == ["body.region_prefix"]
     assert outside.json()["fields"] == {"body.centre": ["No organisation with this id exists."]}
     assert mediator.status_code == 403
     assert routed.json()["centre"]["id"] == world.mediation_fs.pk
@@ -447,14 +455,17 @@ def _application(world) -> dict:
 # --- Documents ---------------------------------------------------------------------------------------
 
 
-def test_the_mediator_produces_the_agreement_and_union_staff_download_it(world, staff_api):
+def test_the_mediator_produces_the_agreement_and_union_staff_only_list_it(world, staff_api):
     case = make_case(world, status="agreed")
     mediator = staff_api(world.mediator_fs)
 
     created = mediator.post(f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_agreement"})
     again = mediator.post(f"/api/v1/cases/{case.pk}/documents", {"kind": "mediation_agreement"})
     listed = staff_api(world.union_staff_fs).get(f"/api/v1/cases/{case.pk}/documents").json()["items"]
-    pdf = staff_api(world.union_staff_fs).get(f"/api/v1/cases/{case.pk}/documents/{created.json()['id']}")
+    # The papers print the ID number and mobile in full: union staff who only read cases see that
+    # they exist, and cannot download them.
+    refused = staff_api(world.union_staff_fs).get(f"/api/v1/cases/{case.pk}/documents/{created.json()['id']}")
+    pdf = staff_api(world.mediator_fs).get(f"/api/v1/cases/{case.pk}/documents/{created.json()['id']}")
 
     assert created.status_code == 201, created.content
     assert (created.json()["kind"], created.json()["version"]) == ("mediation_agreement", 1)
@@ -463,6 +474,7 @@ def test_the_mediator_produces_the_agreement_and_union_staff_download_it(world, 
         ("mediation_agreement", 2),
         ("mediation_agreement", 1),
     ]
+    assert refused.status_code == 404
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
