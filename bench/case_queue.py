@@ -11,17 +11,16 @@ over every district's centres, binary COPY through ``core.bulk``). Then VACUUM (
 
 The server is what docs/deploy.md recommends: ``gunicorn --workers 3`` on 127.0.0.1 with
 ``DATABASE_URL`` on the bench database. It serves ``bench/_case_queue_app.py``: smartunion itself,
-plus stand-ins for the queue's API endpoint and console page while those are not on the branch
-(the same middleware, authentication, selector and keyset page; see that module). When
-``GET /api/v1/cases`` and the console's ``/console/cases/`` exist, they are measured instead; the
-output names the paths measured.
+plus the console's baseline (see that module). It measures ``GET /api/v1/cases`` and the console's
+``/console/cases/``.
 
 The mediator is ``fangshan.mediator`` (``cases.mediate`` on 房山区劳动争议调解中心): the API with a
 token from the real ``POST /api/v1/auth/token`` (password and TOTP), the console with a signed-in
 session (made in-process, as the console's sign-in leaves it). Each request is a first page of
 the mediator's queue sorted by the nearest clock: the centre's open cases, those past a clock,
-those due within 3 days, and the cases assigned to them, in turn. The baseline is
-``GET /api/v1/ping`` behind the same middleware and token authentication. ``city.mediator``'s
+those due within 3 days, and the cases assigned to them, in turn. Each is compared with the trivial
+view behind its own middleware and authentication (PERFORMANCE.md): the API's with
+``GET /api/v1/ping`` and the token, the console's with ``GET /bench/console/ping/`` and the session. ``city.mediator``'s
 queue (every mediation case of the city) is measured too, for information.
 
 The load client is ``bench/member_search.py``'s (a separate process: stdlib asyncio, HTTP/1.1, one
@@ -136,17 +135,10 @@ def vacuum_analyze() -> None:
 
 
 def paths() -> tuple[str, str]:
-    """The API queue and the console page to measure: the real ones when they exist."""
-    import importlib.util
+    """The API queue and the console page measured."""
+    from django.urls import reverse
 
-    from django.urls import NoReverseMatch, reverse
-
-    api = "/api/v1/cases" if importlib.util.find_spec("smartunion.api.cases") else "/api/v1/bench/cases"
-    try:
-        console = reverse("console:case_queue")
-    except NoReverseMatch:
-        console = "/bench/console/cases/"
-    return api, console
+    return "/api/v1/cases", reverse("console:case_queue")
 
 
 def console_session(username: str) -> str:
@@ -170,7 +162,7 @@ def console_session(username: str) -> str:
 def url(base: str, query: dict, limit: int | None = None) -> str:
     params = dict(query)
     if limit is not None:  # the console's page takes its size as ``size``, the API as ``limit``
-        params["size" if base.startswith(("/console/", "/bench/console/")) else "limit"] = str(limit)
+        params["size" if base.startswith("/console/") else "limit"] = str(limit)
     return f"{base}?{urllib.parse.urlencode(params)}"
 
 
@@ -340,6 +332,7 @@ def main() -> int:
 
         plans = {
             "baseline": [raw_get("/api/v1/ping", token=token)],
+            "baseline_console": [raw_get("/bench/console/ping/", cookie=cookie)],
             "api_queue": [raw_get(url(api, q), token=token) for q in QUEUES],
             "console_queue": [raw_get(url(console, q), cookie=cookie) for q in QUEUES],
             "api_queue_city": [raw_get(url(api, q), token=city_token) for q in QUEUES],
@@ -354,10 +347,20 @@ def main() -> int:
         figure("baseline_ping_req_per_s", median("baseline", "rps"), "req/s")
         figure("baseline_ping_p50", median("baseline", "p50"), "ms")
         figure("baseline_ping_p99", median("baseline", "p99"), "ms")
+        figure("baseline_console_req_per_s", median("baseline_console", "rps"), "req/s")
+        figure("baseline_console_p50", median("baseline_console", "p50"), "ms")
+        figure("baseline_console_p99", median("baseline_console", "p99"), "ms")
         ok = True
-        for name in ("api_queue", "console_queue", "api_queue_city"):
+        # Each path against the trivial view behind its own middleware and authentication
+        # (PERFORMANCE.md): the API's token ping, the console's session page.
+        baselines = {
+            "api_queue": "baseline",
+            "console_queue": "baseline_console",
+            "api_queue_city": "baseline",
+        }
+        for name, baseline in baselines.items():
             ratio = statistics.median(
-                r["rps"] / b["rps"] for r, b in zip(rounds[name], rounds["baseline"], strict=True)
+                r["rps"] / b["rps"] for r, b in zip(rounds[name], rounds[baseline], strict=True)
             )
             p99 = median(name, "p99")
             figure(f"{name}_req_per_s", median(name, "rps"), "req/s")

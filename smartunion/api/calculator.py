@@ -28,14 +28,18 @@ def _two(value) -> str:
     return f"{value:.2f}"
 
 
-def _compensation(payload: CompensationIn, *, unlawful: bool) -> dict:
-    result = compute.compensation(unlawful=unlawful, **payload.dict()).result
+def _months_answer(result) -> dict:
+    """``{"months", "amount", "formula", "basis"}``: compensation, damages and double wages."""
     return {
         "months": _two(result.months),
         "amount": _two(result.amount),
         "formula": result.formula,
         "basis": result.basis,
     }
+
+
+def _compensation(payload: CompensationIn, *, unlawful: bool) -> dict:
+    return _months_answer(compute.compensation(unlawful=unlawful, **payload.dict()).result)
 
 
 @router.post(
@@ -103,13 +107,7 @@ def double_wages(request: HttpRequest, payload: DoubleWagesIn):
     day after the first month of employment to the day before the written contract was signed (or
     before the first anniversary, or the end of employment), at most 11; a part of a month counts
     by its days over the days of that calendar month."""
-    result = compute.double_wages(**payload.dict())
-    return {
-        "months": _two(result.months),
-        "amount": _two(result.amount),
-        "formula": result.formula,
-        "basis": result.basis,
-    }
+    return _months_answer(compute.double_wages(**payload.dict()))
 
 
 @router.post(

@@ -29,6 +29,7 @@ from smartunion.accounts.models import User
 from smartunion.api.errors import error_responses
 from smartunion.api.orgs import org_reference
 from smartunion.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, keyset_page
+from smartunion.api.rendering import prebuilt_response
 from smartunion.api.schemas.cases import (
     CaseApplyIn,
     CaseBriefOut,
@@ -60,13 +61,22 @@ from smartunion.api.schemas.cases import (
 )
 from smartunion.api.security import require_staff, scope_with_perm
 from smartunion.cases import clocks
-from smartunion.cases.models import CLOSED_STATUSES, Case, CaseKind, CaseStatus, DisputeType, RoutingRule
+from smartunion.cases.models import (
+    CLOSED_STATUSES,
+    Case,
+    CaseKind,
+    CaseStatus,
+    DisputeType,
+    RoutingRule,
+    mask_name,
+)
 from smartunion.cases.policies import (
     can_handle_any,
     can_handle_case,
     can_route,
     can_see_evidence,
     can_view_cases,
+    handles,
 )
 from smartunion.cases.selectors import (
     QUEUE_ORDER,
@@ -76,7 +86,7 @@ from smartunion.cases.selectors import (
     case_evidence,
     case_get,
     case_numbers,
-    case_queue,
+    case_queue_values,
     case_shares,
     case_timeline,
     document_get,
@@ -534,14 +544,21 @@ def case_list(
         centre=centre,
         q=q,
     )
-    items, next_cursor = keyset_page(
-        case_queue(user=user, filters=filters),
+    rows, next_cursor = keyset_page(
+        case_queue_values(user=user, filters=filters),
         order=QUEUE_ORDER,
         limit=limit,
         cursor=cursor,
         seal=QUEUE_CURSOR,
     )
-    return {"items": [_named_for(user, case) for case in items], "next_cursor": next_cursor}
+    # In full for those holding the case, masked (刘*) for those who only read cases.
+    names = [
+        row["applicant_name"]
+        if handles(user, kind=row["kind"], org_path=row["org__path"], assignee_id=row["assignee_id"])
+        else mask_name(row["applicant_name"])
+        for row in rows
+    ]
+    return prebuilt_response(CasePage.page_data(rows, shown_names=names, next_cursor=next_cursor))
 
 
 @cases_router.get(
@@ -810,7 +827,8 @@ def document_create(request: HttpRequest, case_id: int, payload: DocumentIn):
     operation_id="cases_documents_get",
 )
 def document_download(request: HttpRequest, case_id: int, document_id: int):
-    """The PDF of that version, for anyone who may see the case; each download is audited."""
+    """The PDF of that version, for those holding the case (it prints the worker's ID number and
+    mobile in full: staff who only read cases get 404); each download is audited."""
     user = request.auth
     case = _staff_case(request, case_id)
     document = document_get(case=case, pk=document_id)

@@ -105,6 +105,8 @@ def keyset_rows(
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
+    if isinstance(last, dict):  # a .values() page
+        return rows, [last[field.removeprefix("-")] for field in order]
     return rows, [getattr(last, field.removeprefix("-")) for field in order]
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
 
 from smartunion.api.schemas.common import InputSchema, Page, RefOut
@@ -30,7 +31,7 @@ from smartunion.cases.models import (
     MeansRoute,
     PaymentStatus,
 )
-from smartunion.members.display import choice_label
+from smartunion.members.display import choice_label, choice_labels
 
 DATE_TEXT = {"format": "date", "example": "2026-03-01"}
 AMOUNT = 'Yuan, as a string with at most two decimals ("21673.30"); a JSON number is accepted too.'
@@ -323,24 +324,9 @@ class MyCaseList(Schema):
     items: list[CaseBriefOut] = Field(..., description="Newest first, at most 200.")
 
 
-class MyCaseOut(CaseBriefOut):
-    employer_name: str
-    claims: list[ClaimOut]
-    amounts: AmountsOut
-    clocks: ClocksOut
-    arbitration_open: bool = Field(
-        ...,
-        description="Day 15 of mediation has come without an agreement: the worker may apply for "
-        "arbitration (劳动争议调解仲裁法 第十四条).",
-    )
-    reason: str = Field(..., description="The reason of a refusal, a decline or a withdrawal.")
-    timeline: list[EventOut] = Field(..., description="Oldest first; never staff-internal notes.")
-    evidence: list[EvidenceOut]
-    documents: list[DocumentOut]
-    shares: list[ShareOut] = Field(..., description="Requests to share the case; answer the pending ones.")
-    material_request: MaterialRequestOut | None
-    rating: RatingOut | None
-    can_rate: bool = Field(..., description="Closed and not yet rated.")
+class _CaseDetailResolvers(Schema):
+    """How the worker's and the staff's case answers fill the parts they share (the end puts the
+    lists on the case as ``api_*`` attributes, read once each)."""
 
     @staticmethod
     def resolve_claims(case) -> list:
@@ -381,6 +367,26 @@ class MyCaseOut(CaseBriefOut):
     @staticmethod
     def resolve_rating(case) -> dict | None:
         return rating_data(case)
+
+
+class MyCaseOut(CaseBriefOut, _CaseDetailResolvers):
+    employer_name: str
+    claims: list[ClaimOut]
+    amounts: AmountsOut
+    clocks: ClocksOut
+    arbitration_open: bool = Field(
+        ...,
+        description="Day 15 of mediation has come without an agreement: the worker may apply for "
+        "arbitration (劳动争议调解仲裁法 第十四条).",
+    )
+    reason: str = Field(..., description="The reason of a refusal, a decline or a withdrawal.")
+    timeline: list[EventOut] = Field(..., description="Oldest first; never staff-internal notes.")
+    evidence: list[EvidenceOut]
+    documents: list[DocumentOut]
+    shares: list[ShareOut] = Field(..., description="Requests to share the case; answer the pending ones.")
+    material_request: MaterialRequestOut | None
+    rating: RatingOut | None
+    can_rate: bool = Field(..., description="Closed and not yet rated.")
 
     @staticmethod
     def resolve_can_rate(case) -> bool:
@@ -432,6 +438,48 @@ class CaseRowOut(CaseBriefOut):
 class CasePage(Page):
     items: list[CaseRowOut]
 
+    @staticmethod
+    def page_data(rows: list[dict], *, shown_names: list[str], next_cursor: str | None) -> dict:
+        """The page as CaseRowOut serialises it, built from the queue's plain rows
+        (``selectors.case_queue_rows``; api/rendering.py): the queue is a hot path
+        (bench/case_queue.py). Labels are looked up once per page; tests/api/cases/test_staff.py holds
+        the answer to the schema."""
+        kinds, statuses, clocks = choice_labels(CaseKind), choice_labels(CaseStatus), choice_labels(Clock)
+        today = timezone.localdate()
+        items = []
+        for row, name in zip(rows, shown_names, strict=True):
+            clock = None if row["next_clock"] == NO_CLOCK else row["next_clock"]
+            clock_kind = row["next_clock_kind"]
+            assignee = row["assignee_id"]
+            items.append(
+                {
+                    "id": row["id"],
+                    "number": row["number"],
+                    "kind": row["kind"],
+                    "kind_label": kinds.get(row["kind"], row["kind"]),
+                    "status": row["status"],
+                    "status_label": statuses.get(row["status"], row["status"]),
+                    "channel": row["channel"],
+                    "centre": {"id": row["org_id"], "name": row["org__name"]},
+                    "received_at": row["received_at"],
+                    "amount_claimed": money(row["amount_claimed"]),
+                    "applicant_name": name,
+                    "employer_name": row["employer_name"],
+                    "assignee": {
+                        "id": assignee,
+                        "name": row["assignee__display_name"] or row["assignee__username"],
+                    }
+                    if assignee is not None
+                    else None,
+                    "next_clock": clock,
+                    "next_clock_kind": clock_kind,
+                    "next_clock_label": clocks.get(clock_kind, "") if clock_kind else "",
+                    "days_to_clock": (clock - today).days if clock is not None else None,
+                    "is_urgent": row["is_urgent"],
+                }
+            )
+        return {"items": items, "next_cursor": next_cursor}
+
 
 class ApplicantOut(Schema):
     name: str
@@ -465,7 +513,7 @@ class ParticipantOut(Schema):
         return participant.mobile_masked
 
 
-class CaseDetailOut(CaseRowOut):
+class CaseDetailOut(CaseRowOut, _CaseDetailResolvers):
     applicant: ApplicantOut
     employer: EmployerOut
     employment_start: date | None
@@ -489,46 +537,6 @@ class CaseDetailOut(CaseRowOut):
     shares: list[ShareOut]
     material_request: MaterialRequestOut | None
     rating: RatingOut | None
-
-    @staticmethod
-    def resolve_claims(case) -> list:
-        return case.api_claims
-
-    @staticmethod
-    def resolve_amounts(case) -> dict:
-        return amounts_data(case)
-
-    @staticmethod
-    def resolve_clocks(case) -> dict:
-        return clocks_data(case)
-
-    @staticmethod
-    def resolve_arbitration_open(case) -> bool:
-        return case.api_arbitration_open
-
-    @staticmethod
-    def resolve_timeline(case) -> list:
-        return case.api_timeline
-
-    @staticmethod
-    def resolve_evidence(case) -> list:
-        return case.api_evidence
-
-    @staticmethod
-    def resolve_documents(case) -> list:
-        return case.api_documents
-
-    @staticmethod
-    def resolve_shares(case) -> list:
-        return case.api_shares
-
-    @staticmethod
-    def resolve_material_request(case):
-        return case.api_material_request
-
-    @staticmethod
-    def resolve_rating(case) -> dict | None:
-        return rating_data(case)
 
     @staticmethod
     def resolve_handles(case) -> bool:

@@ -72,6 +72,7 @@ from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, r
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
+from smartunion.members.display import choice_labels
 from smartunion.orgs.models import Org
 
 QUEUE_PAGE_MAX = 100
@@ -174,11 +175,16 @@ def case_queue_view(request):
         request, qs, list_name=f"cases.{view}", keys=("next_clock", "id"), limit=limit
     )
     today = timezone.localdate()
+    # Labels looked up once per page: get_FOO_display per row and column is most of a page's time.
+    kinds, statuses, clocks = choice_labels(CaseKind), choice_labels(CaseStatus), choice_labels(Clock)
     for case in rows:
         # Names in full to those holding the case, masked in a wide list of cases.view-only staff.
         case.shown_name = case.applicant_name if can_handle_case(user, case) else case.applicant_name_masked
         case.clock_state = clock_state(case.next_clock, today)
         case.has_clock = case.next_clock != NO_CLOCK
+        case.kind_label = kinds.get(case.kind, case.kind)
+        case.status_label = statuses.get(case.status, case.status)
+        case.clock_label = clocks.get(case.next_clock_kind, "") if case.next_clock_kind else ""
     context = {
         "view": view,
         "form": form,
@@ -558,10 +564,12 @@ def case_document_generate_view(request, pk):
 @require_GET
 @staff_required
 def case_document_view(request, pk, document_id):
-    """One generated PDF, to those who may see the case."""
+    """One generated PDF, to those holding the case (the papers carry the full ID number and mobile)."""
     case = _case(request, pk)
     document = document_get(case=case, pk=document_id)
-    data = services.document_open(document=document, actor=request.user)
+    data = services.document_open(
+        document=document, actor=request.user, client_address=request_address(request)
+    )
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'inline; filename="{case.number}-{document.kind}-v{document.version}.pdf"'

@@ -238,6 +238,7 @@ def test_the_page_runs_the_same_queries_with_one_or_three_overrides(admin_client
             assert admin_client.get("/console/calendar/?year=2027").status_code == 200
         return len(queries)
 
+    count()  # the first page of a session also restarts its idle clock (a session save)
     HolidayOverride.objects.create(date=date(2027, 1, 1), is_workday=False, note="一")
     one = count()
     HolidayOverride.objects.create(date=date(2027, 1, 2), is_workday=False, note="二")
