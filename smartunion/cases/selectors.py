@@ -192,6 +192,7 @@ QUEUE_VALUES = (
     "next_clock",
     "next_clock_kind",
     "is_urgent",
+    "is_collective",
 )
 
 
