@@ -7,7 +7,10 @@ import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.cases.models import (
@@ -69,6 +72,24 @@ class _OnePageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class PlainSelect(forms.Select):
+    """A select written in Python rather than through the widget templates: the queue's five filters
+    render on every page of the console's hot path (bench/case_queue.py), and the template per
+    option cost as much as the table of 50 cases. Labels and values are escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = (
+            "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
+        )
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>{escape(label)}</option>'
+            for key, label in ((("" if k is None else k), v) for k, v in self.choices)
+        )
+        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 - escaped above
+
+
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
@@ -93,6 +114,9 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["centre"].choices = [("", _("Every centre")), *((c.pk, c.name) for c in centres)]
         self.fields["q"].widget.attrs.update(placeholder=_("Start of a case number"), autocomplete="off")
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
 class ContactForm(_OnePageForm):
