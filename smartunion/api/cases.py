@@ -68,7 +68,6 @@ from smartunion.cases.models import (
     CaseStatus,
     DisputeType,
     RoutingRule,
-    mask_name,
 )
 from smartunion.cases.policies import (
     can_handle_any,
@@ -117,6 +116,7 @@ from smartunion.cases.services import (
     share_request,
 )
 from smartunion.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from smartunion.core.personal import mask_name
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.models import Org, OrgKind
 

@@ -24,17 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.core import crypto
-from smartunion.core.personal import mask_id_number, mask_mobile
+from smartunion.core.personal import mask_id_number, mask_mobile, mask_name
 from smartunion.core.scoping import ScopedManager
 
 # "No clock runs": the far end of the queue's order. A real date keeps the queue's keyset order
 # simple (no NULLs to place).
 NO_CLOCK = date(9999, 12, 31)
-
-
-def mask_name(name: str) -> str:
-    """A name as wide lists show it to those who only read cases: 刘芳 -> 刘*."""
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
 
 
 class CaseKind(models.TextChoices):

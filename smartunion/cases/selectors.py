@@ -36,35 +36,11 @@ from smartunion.cases.models import (
 from smartunion.cases.policies import FLAG_KINDS, can_be_assigned, can_view_case, is_applicant
 from smartunion.core.audit import AuditAction
 from smartunion.core.errors import NotFound
-from smartunion.core.pagination import keyset_page
 from smartunion.core.scoping import Scope, scopes_disabled
 from smartunion.holidays.calendar import overrides_between, working_days_between
 from smartunion.orgs.models import Org, OrgKind
 
 QUEUE_ORDER = ("next_clock", "id")
-# What a line of a queue shows (console and API): read only these, so a page of 50 builds 50 small
-# rows, not 50 cases with every column and their centre's and assignee's (bench/case_queue.py).
-QUEUE_ROW_FIELDS = (
-    "id",
-    "number",
-    "kind",
-    "status",
-    "channel",
-    "org__id",
-    "org__name",
-    "org__path",  # the policies place the case in the tree by it
-    "assignee__id",
-    "assignee__display_name",
-    "assignee__username",
-    "applicant_name",
-    "employer_name",
-    "received_at",
-    "amount_claimed",
-    "next_clock",
-    "next_clock_kind",
-    "is_urgent",
-    "is_collective",
-)
 CLOCK_FILTERS = ("overdue", "due_soon", "urgent", "none")
 DUE_SOON_DAYS = 3
 
@@ -138,13 +114,14 @@ class QueueFilters:
 
 
 def case_queue(*, user: User, filters: QueueFilters, today: date | None = None) -> QuerySet[Case]:
-    """The queue, sorted by the nearest clock then id (the keyset order). A fixed number of queries
-    whatever the page size: the centre and assignee come with the row."""
+    """The queue's cases, to be read in the keyset order ``QUEUE_ORDER`` (nearest clock, then id). The
+    ends page it as plain rows (``case_queue_values``), a fixed number of queries whatever the page
+    size; the start page counts it."""
     today = today or timezone.localdate()
     # "mine" is the cases assigned to the user; the centre's queue what their grants list. Each is
     # one condition the partial indexes (models.Case.Meta) serve in the queue's order.
     visible = Q(assignee_id=user.pk) if filters.view == "mine" else _listed_q(user)
-    qs = Case.objects.filter(visible).select_related("org", "assignee").only(*QUEUE_ROW_FIELDS)
+    qs = Case.objects.filter(visible)
     status = filters.status or "open"
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -199,13 +176,6 @@ QUEUE_VALUES = (
 def case_queue_values(*, user: User, filters: QueueFilters) -> QuerySet:
     """The queue as dicts of ``QUEUE_VALUES``, in the queue's order (page it with a keyset)."""
     return case_queue(user=user, filters=filters).values(*QUEUE_VALUES)
-
-
-def case_queue_page(
-    *, user: User, filters: QueueFilters, limit: int, cursor: str | None
-) -> tuple[list[Case], str | None]:
-    """One keyset page of the queue (raises ``InvalidCursor``)."""
-    return keyset_page(case_queue(user=user, filters=filters), order=QUEUE_ORDER, limit=limit, cursor=cursor)
 
 
 def case_get(*, user: User, pk: Any) -> Case:

@@ -232,6 +232,11 @@ def validate_mobile(value: str, *, field: str = "mobile") -> str:
     return value
 
 
+def mask_name(name: str) -> str:
+    """A name as wide lists show it: 刘芳 -> 刘*; a one-character name as it is."""
+    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+
+
 def mask_mobile(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) == 11 else "****"
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.core import crypto, personal
-from smartunion.core.personal import mask_id_number, mask_mobile
+from smartunion.core.personal import mask_id_number, mask_mobile, mask_name
 from smartunion.core.scoping import ScopedManager
 
 
@@ -156,8 +156,7 @@ class Person(models.Model):
 
     @property
     def name_masked(self) -> str:
-        name = self.real_name
-        return name[0] + "*" * (len(name) - 1) if len(name) > 1 else name
+        return mask_name(self.real_name)
 
 
 class MembershipStatus(models.TextChoices):

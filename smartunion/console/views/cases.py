@@ -36,7 +36,6 @@ from smartunion.cases.models import (
     EventKind,
     MaterialRequest,
     PaymentStatus,
-    mask_name,
 )
 from smartunion.cases.policies import (
     can_handle_any,
@@ -75,6 +74,7 @@ from smartunion.console.forms.cases import (
 from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
 from smartunion.console.views.members import cursor_page, first_page_url, next_page_url
 from smartunion.core.errors import Conflict, Forbidden, ValidationFailed
+from smartunion.core.personal import mask_name
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.display import choice_labels
 from smartunion.orgs.models import Org
