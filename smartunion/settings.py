@@ -6,6 +6,7 @@ Variables (see docs/deploy.md):
   DATABASE_URL     default: SQLite file var/smartunion.sqlite3 in WAL mode
   DATABASE_SERVER_SIDE_BINDING  PostgreSQL: 1 (default) prepares hot statements; 0 behind some poolers
   REDIS_URL        optional; cache and hot counters. Sign-in lockout never depends on it.
+  BENEFITS_CLAIM_BACKEND  auto (default: the database's own) or redis: who counts voucher claims
   CELERY_BROKER_URL  optional; the task queue's broker (Redis). Without it tasks run in-process
   ALLOWED_HOSTS    comma-separated; default 127.0.0.1,localhost in development
   FIELD_ENCRYPTION_KEYS  "version:base64key,..." for personal-data encryption (first is current)
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "smartunion.members",
     "smartunion.labourlaw",
     "smartunion.cases",
+    "smartunion.benefits",
     "smartunion.console",
     "smartunion.mobile",
     "smartunion.api",
@@ -222,6 +224,13 @@ CODE_SEND_PER_NUMBER_DAY = int(os.environ.get("CODE_SEND_PER_NUMBER_DAY", "10"))
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
 JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))
 CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
+# A voucher's QR code, refreshed by the voucher page like the card's.
+VOUCHER_TOKEN_TTL_SECONDS = int(os.environ.get("VOUCHER_TOKEN_TTL_SECONDS", "120"))
+# Who does the contended work of a voucher claim: "auto" (the database's own: sqlite or postgresql)
+# or "redis" (hot counters in Redis, each success written to the database; needs REDIS_URL).
+# docs/decisions/0018-voucher-claims.md.
+BENEFITS_CLAIM_BACKEND = os.environ.get("BENEFITS_CLAIM_BACKEND", "auto")
+BENEFITS_REDIS_URL = os.environ.get("BENEFITS_REDIS_URL", "")
 # POST /api/v1/cards/verify per API token ("number/s|m|h|d"), counted in the cache.
 CARD_VERIFY_RATE = os.environ.get("CARD_VERIFY_RATE", "60/m")
 # Roster import (members/roster/): files over the size limit are refused before they are read;
@@ -314,6 +323,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "roster-housekeeping": {"task": "members.roster_housekeeping", "schedule": timedelta(hours=1)},
     "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
     "case-clock-reminders": {"task": "cases.clock_reminders", "schedule": crontab(hour=7, minute=30)},
+    "campaign-clock": {"task": "benefits.campaign_clock", "schedule": timedelta(minutes=1)},
+    "monthly-statements": {"task": "benefits.monthly_statements", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
 }
 
 # --- Static -------------------------------------------------------------------------------------

@@ -39,6 +39,9 @@ PERMISSIONS: dict[str, StrPromise] = {
     "cases.view": _("View cases (without evidence files)"),
     "cases.route": _("Change where new cases go"),
     "benefits.redeem": _("Verify vouchers and cards"),
+    "benefits.view": _("View merchants, campaigns, breakfast programmes and their figures"),
+    "benefits.manage": _("Manage merchants, the service catalogue, campaigns and breakfast programmes"),
+    "benefits.settle": _("Review and approve merchant statements"),
     "cockpit.view": _("View the data cockpit"),
     # Federation-wide, not per subtree: it counts only when held on a top-level node
     # (has_perm_at_root); see docs/decisions/0012-holiday-calendar.md.
@@ -66,6 +69,9 @@ DEFAULT_ROLES: dict[str, tuple[str, list[str], str]] = {
             "roles.view",
             "cockpit.view",
             "cases.view",
+            "benefits.view",
+            "benefits.manage",
+            "benefits.settle",
         ],
         "District, street or industry union staff overseeing a subtree.",
     ),

@@ -1,0 +1,98 @@
+"""Who may do what with benefits, as named predicates every end asks.
+
+Staff: ``benefits.view`` to read merchants, campaigns, programmes and their figures in their
+subtree; ``benefits.manage`` to change them; ``benefits.settle`` to approve statements. Merchant
+clerks: ``benefits.redeem`` and a ``MerchantClerk`` link naming their merchant. Workers: an active
+membership in the eligible subtree (and the employment form or occupation tag, when asked)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from smartunion.accounts.permissions import has_perm
+from smartunion.benefits.models import Eligibility, MerchantClerk
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.models import Membership, MembershipStatus
+
+if TYPE_CHECKING:
+    from smartunion.accounts.models import User
+    from smartunion.orgs.models import Org
+
+
+def can_view_benefits(user: User, org: Org | None = None) -> bool:
+    return has_perm(user, "benefits.view", org)
+
+
+def can_manage_benefits(user: User, org: Org | None = None) -> bool:
+    return has_perm(user, "benefits.manage", org)
+
+
+def can_settle(user: User, org: Org | None = None) -> bool:
+    return has_perm(user, "benefits.settle", org)
+
+
+def clerk_of(user: User) -> MerchantClerk | None:
+    """The merchant a clerk works for: ``benefits.redeem`` and a clerk link; else None. Cached on
+    the user object (once per request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_benefits_clerk"):
+        clerk = None
+        if has_perm(user, "benefits.redeem"):
+            with scopes_disabled():
+                clerk = MerchantClerk.objects.select_related("merchant", "store").filter(user=user).first()
+        setattr(user, "_benefits_clerk", clerk)  # noqa: B010 (a per-request cache, not a model field)
+    return getattr(user, "_benefits_clerk")  # noqa: B009
+
+
+class Member:
+    """What eligibility reads of a worker: their active membership's union path, employment form
+    and occupation tags. ``None`` from ``member_of`` for a worker who is not an active member."""
+
+    def __init__(self, membership: Membership, tag_ids: frozenset[int]):
+        self.membership = membership
+        self.org = membership.org
+        self.path = membership.org.path
+        self.employment_form = membership.person.employment_form
+        self.tag_ids = tag_ids
+        self.person = membership.person
+
+
+def member_of(user: User) -> Member | None:
+    """The signed-in worker as a member, cached on the user object (once per request)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "is_staff_member", False):
+        return None
+    if not hasattr(user, "_benefits_member"):
+        member = None
+        with scopes_disabled():
+            membership = (
+                Membership.objects.select_related("org", "person")
+                .filter(person__user=user, status=MembershipStatus.ACTIVE)
+                .first()
+            )
+            if membership is not None:
+                tags = frozenset(membership.person.occupation_tags.values_list("id", flat=True))
+                member = Member(membership, tags)
+        setattr(user, "_benefits_member", member)  # noqa: B010 (a per-request cache)
+    return getattr(user, "_benefits_member")  # noqa: B009
+
+
+def eligibility_tags(thing: Eligibility) -> frozenset[int]:
+    """The occupation tags a service, campaign or programme asks for, cached on the object."""
+    cached = getattr(thing, "_tag_ids", None)
+    if cached is None:
+        with scopes_disabled():
+            cached = frozenset(thing.occupation_tags.values_list("id", flat=True))
+        thing._tag_ids = cached
+    return cached
+
+
+def is_eligible(member: Member | None, thing: Eligibility) -> bool:
+    if member is None:
+        return False
+    if not member.path.startswith(thing.org.path):
+        return False
+    if thing.employment_forms and member.employment_form not in thing.employment_forms:
+        return False
+    tags = eligibility_tags(thing)
+    return not tags or bool(tags & member.tag_ids)

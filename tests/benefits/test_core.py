@@ -1,0 +1,158 @@
+"""The benefits services end to end, in-process: claims, redemption, meals, the pool, statements,
+the lottery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from smartunion.benefits.models import CampaignKind, CampaignStatus, LedgerAccount, Voucher
+from smartunion.benefits.services import claims
+from smartunion.benefits.services.breakfast import donation_record, meal_record, pool_state
+from smartunion.benefits.services.campaigns import campaign_clock, lottery_verify, registration_create
+from smartunion.benefits.services.common import Refused
+from smartunion.benefits.services.redemption import voucher_redeem, voucher_token
+from smartunion.benefits.services.settlement import statement_approve, statements_generate
+from smartunion.core.errors import ValidationFailed
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.services.cards import card_token
+from tests.factories.benefits import make_benefits_world, make_campaign, make_worker
+
+
+@pytest.fixture(autouse=True)
+def _system_scope():
+    # These tests call the services as the ends do inside a request's scope; the scope itself is
+    # tested in tests/scope.
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture
+def world(tree):
+    claims.use_backend("auto")
+    return make_benefits_world(tree)
+
+
+class _Refused:
+    def __init__(self, code):
+        self.code = code
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        assert isinstance(exc, Refused), f"expected a refusal {self.code}, got {exc!r}"
+        assert exc.code == self.code, f"expected {self.code}, got {exc.code}: {exc.message}"
+        return True
+
+
+def test_claims_stop_at_the_quota_and_the_limit(world, tree):
+    first = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0], idempotency_key="k1")
+    assert not first.replayed and first.voucher.holder_slot == 1
+    again = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0], idempotency_key="k1")
+    assert again.replayed and again.voucher.pk == first.voucher.pk
+    with _Refused("limit_reached"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0], idempotency_key="k2")
+    for user in world.workers[1:]:
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=user)
+    extra = [make_worker(tree.union_b)[0] for _ in range(3)]
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=extra[0])
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=extra[1])
+    with _Refused("sold_out"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=extra[2])
+    with scopes_disabled():
+        assert Voucher.objects.filter(campaign=world.campaign, holder__isnull=False).count() == 5
+
+
+def test_ineligible_and_closed_claims_are_refused(world, tree):
+    with _Refused("not_eligible"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=world.shunyi_worker)
+    later = make_campaign(
+        world.staff, tree.fangshan, world.theatre, release_at=timezone.now() + timedelta(hours=1)
+    )
+    with _Refused("not_open"):
+        claims.voucher_claim(campaign_id=later.pk, user=world.workers[0])
+
+
+def test_the_database_refuses_a_claim_beyond_the_limit_even_if_the_code_is_wrong(world):
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0])
+    with scopes_disabled(), pytest.raises(IntegrityError), transaction.atomic():
+        free = Voucher.objects.filter(campaign=world.campaign, holder__isnull=True).first()
+        free.holder, free.holder_slot, free.claimed_at = world.workers[0], 2, timezone.now()
+        free.save()
+
+
+def test_a_voucher_is_used_once_at_its_own_merchant(world):
+    voucher = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0]).voucher
+    with _Refused("other_merchant"):
+        voucher_redeem(actor=world.noodle_clerk, code=voucher.code)
+    done = voucher_redeem(actor=world.theatre_clerk, code=voucher_token(voucher=voucher))
+    assert done.face_value == "100.00"
+    with _Refused("used"):
+        voucher_redeem(actor=world.theatre_clerk, code=voucher.code.lower())
+    with _Refused("forged"):
+        voucher_redeem(actor=world.theatre_clerk, code="ABCDE-FGHJK")
+
+
+def test_breakfast_once_a_day_from_the_pool(world):
+    membership = world.people[0].memberships.get()
+    token = card_token(membership=membership)
+    served = meal_record(actor=world.noodle_clerk, card_token=token)
+    assert served.meal.price == Decimal("8.00")
+    with _Refused("already_served"):
+        meal_record(actor=world.noodle_clerk, card_token=token)
+    state = pool_state(programme=world.programme)
+    assert state.balance == Decimal("992.00")
+    with _Refused("shop_not_in_programme"):
+        meal_record(actor=world.theatre_clerk, card_token=token)
+    with pytest.raises(ValidationFailed):
+        donation_record(actor=world.staff, programme=world.programme, donor="某公司", amount="-5")
+    with pytest.raises(ValidationFailed):
+        donation_record(actor=world.staff, programme=world.programme, donor="某公司", amount="5.001")
+    donation_record(actor=world.staff, programme=world.programme, donor="某公司", amount="500")
+    assert pool_state(programme=world.programme).balance == Decimal("1492.00")
+    assert pool_state(programme=world.programme).by_source[LedgerAccount.DONATIONS] == Decimal("500.00")
+
+
+def test_statements_settle_and_stay_fixed(world):
+    voucher = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0]).voucher
+    voucher_redeem(actor=world.theatre_clerk, code=voucher.code)
+    meal_record(actor=world.noodle_clerk, card_token=card_token(membership=world.people[1].memberships.get()))
+    statements = statements_generate(month=timezone.localdate())
+    theatre = next(s for s in statements if s.merchant_id == world.theatre.pk)
+    assert (theatre.items, theatre.face_total, theatre.amount_due) == (1, Decimal("100.00"), Decimal("80.00"))
+    noodles = next(s for s in statements if s.merchant_id == world.noodles.pk)
+    assert noodles.amount_due == Decimal("8.00")
+    statement_approve(actor=world.staff, statement=theatre)
+    second = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[1]).voucher
+    voucher_redeem(actor=world.theatre_clerk, code=second.code)
+    later = statements_generate(month=timezone.localdate())
+    adjusting = next(s for s in later if s.merchant_id == world.theatre.pk)
+    assert adjusting.kind == "adjusting" and adjusting.items == 1
+    theatre.refresh_from_db()
+    assert theatre.items == 1
+    with _Refused("approved"):
+        statement_approve(actor=world.staff, statement=theatre)
+
+
+def test_the_lottery_reruns_from_its_seed(world, tree):
+    campaign = make_campaign(world.staff, tree.fangshan, world.theatre, kind=CampaignKind.LOTTERY, quota=2)
+    for user in world.workers:
+        registration_create(campaign=campaign, user=user)
+    with _Refused("already_registered"):
+        registration_create(campaign=campaign, user=world.workers[0])
+    with scopes_disabled():
+        type(campaign).objects.filter(pk=campaign.pk).update(
+            claim_until=timezone.now() - timedelta(seconds=1)
+        )
+    campaign_clock()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.CLOSED and campaign.drawn_at
+    check = lottery_verify(campaign=campaign)
+    assert check.same and len(check.winners) == 2
+    with scopes_disabled():
+        assert Voucher.objects.filter(campaign=campaign, holder__isnull=False).count() == 2
