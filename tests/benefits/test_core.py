@@ -156,3 +156,44 @@ def test_the_lottery_reruns_from_its_seed(world, tree):
     assert check.same and len(check.winners) == 2
     with scopes_disabled():
         assert Voucher.objects.filter(campaign=campaign, holder__isnull=False).count() == 2
+
+
+@pytest.fixture
+def redis_claims(settings):
+    import os
+
+    import redis
+
+    url = f"redis://127.0.0.1:6379/{8 + os.getpid() % 8}"  # a database of its own per test process
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    settings.BENEFITS_REDIS_URL = url
+    backend = claims.use_backend("redis")
+    backend.client.flushdb()
+    yield backend
+    backend.client.flushdb()
+    claims.use_backend("auto")
+
+
+def test_redis_gate_then_flush_and_reconcile(world, tree, redis_claims):
+    claims.use_backend("redis")
+    users = world.workers + [make_worker(tree.union_b)[0] for _ in range(4)]
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=users[0], idempotency_key="a")
+    with _Refused("limit_reached"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=users[0], idempotency_key="b")
+    assert claims.voucher_claim(campaign_id=world.campaign.pk, user=users[0], idempotency_key="a").replayed
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=users[1])
+    redis_claims.client.flushdb()  # Redis loses everything mid-campaign
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=users[2])  # reloads from the database
+    with _Refused("limit_reached"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=users[1])
+    assert claims.reconcile() == [world.campaign.pk]
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=users[3])
+    claims.voucher_claim(campaign_id=world.campaign.pk, user=users[4])
+    with _Refused("sold_out"):
+        claims.voucher_claim(campaign_id=world.campaign.pk, user=users[5])
+    with scopes_disabled():
+        assert Voucher.objects.filter(campaign=world.campaign, holder__isnull=False).count() == 5
+    assert int(redis_claims.client.get(f"smartunion:benefits:campaign:{world.campaign.pk}:left")) == 0

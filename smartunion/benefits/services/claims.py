@@ -62,13 +62,18 @@ class ClaimBackend(Protocol):
 
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher: ...
 
+    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool: ...
+
     def forget(self, campaign_id: int) -> None: ...
 
 
 # --- The campaign as the claim path sees it ----------------------------------------------------------
 
 _campaigns: dict[int, tuple[float, Campaign | None]] = {}
-_sold_out: set[int] = set()
+# Campaigns this process found sold out, until when it believes it without asking (a voucher never
+# comes back, but a Redis gate that was wrong must not keep a campaign shut for long).
+_sold_out: dict[int, float] = {}
+SOLD_OUT_TTL_SECONDS = 10.0
 _lock = threading.Lock()
 
 
@@ -91,7 +96,7 @@ def campaign_changed(campaign_id: int) -> None:
     """A service changed the campaign: drop this process's copy (others expire within the TTL)."""
     with _lock:
         _campaigns.pop(campaign_id, None)
-        _sold_out.discard(campaign_id)
+        _sold_out.pop(campaign_id, None)
     backend().forget(campaign_id)
 
 
@@ -139,47 +144,70 @@ def key_clean(key: str | None) -> str:
     return key
 
 
+def _replayed(user: User, key: str, campaign: Campaign) -> Claimed | None:
+    """The voucher an earlier request with this Idempotency-Key claimed, if any."""
+    replayed = _replay(user, key)
+    if replayed is None:
+        return None
+    if replayed.campaign_id != campaign.pk:
+        raise Refused(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was already used for another campaign."),
+            status=422,
+        )
+    return Claimed(replayed, True)
+
+
 def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None = "") -> Claimed:
     """Claim one voucher of a first-come campaign for the signed-in worker. Raises ``Refused`` with
     ``not_found`` (404), ``not_eligible`` (403), ``not_open``, ``closed``, ``sold_out`` or
-    ``limit_reached`` (409). Nothing is written unless the claim succeeds."""
+    ``limit_reached`` (409). Nothing is written unless the claim succeeds.
+
+    A retried request (the same ``Idempotency-Key``) gets the voucher the first one claimed. The
+    earlier claim is looked for only when this one is refused or collides with it, so a first
+    request costs no lookup; a refusal is cheap (sold out: no query beyond the key's lookup)."""
     key = key_clean(idempotency_key)
     campaign = campaign_for_claim(campaign_id)
     if campaign is None:
         raise Refused("not_found", _("There is no such campaign."), status=404)
-    replayed = _replay(user, key)
-    if replayed is not None:
-        if replayed.campaign_id != campaign.pk:
-            raise Refused(
-                "idempotency_key_reused",
-                _("This Idempotency-Key was already used for another campaign."),
-                status=422,
-            )
-        return Claimed(replayed, True)
-    member = member_of(user)
-    if not is_eligible(member, campaign):
-        raise Refused("not_eligible", _("This campaign is not open to you."), status=403)
-    assert member is not None
     if campaign.kind == CampaignKind.LOTTERY:
         raise Refused("lottery", _("This campaign is a lottery: register for the draw instead."))
-    refusal = window_refusal(campaign)
-    if refusal is not None:
-        raise refusal
-    if campaign.pk in _sold_out:
-        raise _sold_out_error()
+    claims = backend()
     try:
-        voucher = backend().claim(campaign=campaign, user=user, member=member, key=key)
+        refusal = window_refusal(campaign)
+        if refusal is not None:
+            raise refusal
+        if claims.sold_out(campaign=campaign, user=user, key=key):
+            raise _sold_out_error()
+        member = member_of(user)
+        if not is_eligible(member, campaign):
+            raise Refused("not_eligible", _("This campaign is not open to you."), status=403)
+        assert member is not None
+        voucher = claims.claim(campaign=campaign, user=user, member=member, key=key)
     except Refused as refused:
+        replayed = _replayed(user, key, campaign) if key and refused.status == 409 else None
+        if replayed is not None:
+            return replayed
         if refused.code == "sold_out":
-            _sold_out.add(campaign.pk)
+            _mark_sold_out(campaign.pk)
         raise
     except IntegrityError:
         # The same key, sent twice at the same moment: the other request took the voucher.
-        replayed = _replay(user, key)
+        replayed = _replayed(user, key, campaign)
         if replayed is None:
             raise
-        return Claimed(replayed, True)
+        return replayed
     return Claimed(voucher, False)
+
+
+def _mark_sold_out(campaign_id: int) -> None:
+    with _lock:
+        _sold_out[campaign_id] = time.monotonic() + SOLD_OUT_TTL_SECONDS
+
+
+def _known_sold_out(campaign_id: int) -> bool:
+    until = _sold_out.get(campaign_id)
+    return until is not None and until > time.monotonic()
 
 
 # --- The database backends -------------------------------------------------------------------------
@@ -229,6 +257,10 @@ class DatabaseClaims:
             idempotency_key=key,
             claimed_at=now,
         )
+
+    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool:
+        """This process saw the campaign sold out lately (the refusal then looks for a replay)."""
+        return _known_sold_out(campaign.pk)
 
     def forget(self, campaign_id: int) -> None:
         pass
@@ -323,6 +355,18 @@ class RedisClaims:
             except RedisError:  # pragma: no cover - the next reconcile puts it right
                 logger.warning("claims: could not give a refused claim back to Redis")
             raise
+
+    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool:
+        """Nothing left in Redis and the key not seen before: sold out, with no database query."""
+        keys = _keys(campaign.pk)
+        try:
+            pipe = self.client.pipeline(transaction=False)
+            pipe.get(keys[0])
+            pipe.hexists(keys[2], f"{user.pk}:{key}")
+            left, seen = pipe.execute()
+        except RedisError:
+            return _known_sold_out(campaign.pk)
+        return left is not None and int(left) <= 0 and not (key and seen)
 
     def load(self, campaign_id: int) -> None:
         """Rebuild the campaign's counters from the database (the truth), under a short lock so
