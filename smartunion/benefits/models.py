@@ -21,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartunion.core.scoping import ScopedManager
 
@@ -175,7 +176,10 @@ class Service(Eligibility):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     benefit = models.CharField(
-        _("member benefit"), max_length=200, help_text=_("For example: 20% off for members.")
+        _("member benefit"),
+        max_length=200,
+        # xgettext:no-python-format
+        help_text=_("For example: 20% off for members."),
     )
     member_price = models.DecimalField(
         _("member price"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -208,7 +212,8 @@ class CampaignKind(models.TextChoices):
 class CampaignStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
-    OPEN = "open", _("Open")
+    # A context: the console's link "Open" (查看) is the same English word.
+    OPEN = "open", pgettext_lazy("campaign status", "Open")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
 
