@@ -26,6 +26,7 @@ from smartunion.benefits.models import (
     Programme,
     Registration,
     Service,
+    ServiceCategory,
     Statement,
     Voucher,
 )
@@ -190,6 +191,23 @@ def campaign_state(*, campaign: Campaign, user: User) -> CampaignState:
             and Registration.objects.filter(campaign=campaign, user=user).exists()
         )
     return CampaignState(left, mine, registered)
+
+
+def service_categories() -> list[ServiceCategory]:
+    return list(ServiceCategory.objects.all())
+
+
+def vouchers_left(*, campaigns: list[Campaign]) -> dict[int, int]:
+    """Campaign id -> vouchers still free, for a list of campaigns in one query."""
+    with scopes_disabled():
+        rows = (
+            Voucher.objects.filter(campaign__in=[c.pk for c in campaigns], holder__isnull=True)
+            .values_list("campaign_id")
+            .annotate(n=Count("id"))
+            .values_list("campaign_id", "n")
+        )
+        left = dict(rows)
+    return {c.pk: left.get(c.pk, 0) for c in campaigns}
 
 
 def vouchers_of(*, user: User) -> list[Voucher]:

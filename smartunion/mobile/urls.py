@@ -1,11 +1,21 @@
 from django.urls import path
 
-from smartunion.mobile.views import accounts, calculator, cases, cases_apply, home, members, notifications
+from smartunion.mobile.views import (
+    accounts,
+    benefits,
+    calculator,
+    cases,
+    cases_apply,
+    home,
+    members,
+    notifications,
+)
 
 app_name = "mobile"
 urlpatterns = [
     path("", home.home, name="home"),
-    path("merchant/", home.merchant_home, name="merchant_home"),
+    path("merchant/", benefits.merchant_home, name="merchant_home"),
+    path("merchant/scan/", benefits.merchant_scan, name="merchant_scan"),
     path("login/", accounts.login_password, name="login"),
     path("login/code/", accounts.login_code, name="login_code"),
     path("login/reset/", accounts.password_reset_view, name="password_reset"),
@@ -44,4 +54,12 @@ urlpatterns = [
     path("cases/<int:pk>/documents/<int:document_id>/", cases.case_document, name="case_document"),
     path("cases/<int:pk>/shares/<int:share_id>/", cases.case_share_answer, name="case_share_answer"),
     path("cases/<int:pk>/rate/", cases.case_rate_view, name="case_rate"),
+    # Member benefits: the catalogue and campaigns, claiming, my vouchers and their QR codes.
+    path("benefits/", benefits.benefits_home, name="benefits"),
+    path("benefits/campaigns/<int:pk>/", benefits.campaign_detail, name="benefits_campaign"),
+    path("benefits/campaigns/<int:pk>/claim/", benefits.campaign_claim, name="benefits_claim"),
+    path("benefits/campaigns/<int:pk>/register/", benefits.campaign_register, name="benefits_register"),
+    path("benefits/vouchers/", benefits.voucher_list, name="benefits_vouchers"),
+    path("benefits/vouchers/<int:pk>/", benefits.voucher_detail, name="benefits_voucher"),
+    path("benefits/vouchers/<int:pk>/qr/", benefits.voucher_qr, name="benefits_voucher_qr"),
 ]

@@ -309,14 +309,14 @@ def test_a_merchant_clerk_signs_in_on_a_phone_and_reaches_the_merchant_home(
     page.press("#id_otp", "Enter")
 
     expect(page).to_have_url(re.compile(r"/m/merchant/$"))
-    expect(page.locator("#merchant-home")).to_contain_text("普惠服务将在这里提供。")
+    expect(page.locator("#merchant-home")).to_contain_text("您的账号还没有关联商户")
     expect(page.locator(".m-tabbar")).to_have_count(0)  # the tab bar leads to the workers' pages
     assert overflow(page) == []
     screenshot(page, "mobile-375-merchant-home")
 
     page.context.add_cookies([{"name": "smartunion_language", "value": "en", "url": live_server.url}])
     page.reload()
-    expect(page.locator("#merchant-home")).to_contain_text("The benefits services will appear here.")
+    expect(page.locator("#merchant-home")).to_contain_text("Your account is not linked to a merchant yet")
     assert overflow(page) == []
     screenshot(page, "mobile-375-en-merchant-home")
 

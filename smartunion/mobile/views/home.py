@@ -1,15 +1,14 @@
 """The mobile web's home pages, one per audience: the workers' (their services as tiles and the
-unread messages, or how to sign in or register) and the merchant clerks'."""
+unread messages, or how to sign in or register). The merchant clerks' home is with their
+benefits pages (``mobile.views.benefits.merchant_home``)."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 
 from smartunion.cases.selectors import my_cases
 from smartunion.members.selectors import worker_membership
-from smartunion.mobile.helpers import merchant_clerk_required
 from smartunion.notifications.selectors import inbox_counts
 
 
@@ -25,11 +24,3 @@ def home(request: HttpRequest) -> HttpResponse:
             "open_cases": sum(1 for case in my_cases(user=request.user) if case.is_open),
         }
     return render(request, "mobile/home/home.html", context)
-
-
-@require_GET
-@merchant_clerk_required
-def merchant_home(request: HttpRequest) -> HttpResponse:
-    """商户服务: the merchant clerk's home. Empty until the benefits services (vouchers, breakfast
-    cards) fill it."""
-    return render(request, "mobile/home/merchant.html")

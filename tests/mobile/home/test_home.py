@@ -44,6 +44,7 @@ def test_a_signed_in_worker_gets_tiles_and_no_sign_in_prompt(client, rider):
         "/m/me/": "me",
         "/m/calculator/": "calculator",
         "/m/cases/": "cases",
+        "/m/benefits/": "benefits",
     }
     assert "消息" in text and "我的数据" in text and "会员卡" in text
     assert "您还不是工会会员" in text

@@ -1,7 +1,8 @@
 """The merchant clerk's home on the mobile web (/m/merchant/), the second audience of the phone end:
 staff holding the merchant clerk's role, signed in on the console (staff never sign in on the
-mobile web). Until the benefits services fill it, it says they will appear there. Workers and
-visitors are sent to the console's sign-in as the console sends them; other staff are refused."""
+mobile web). A clerk not yet linked to a merchant reads whom to ask (the scan page and the day's
+redemptions are in tests/mobile/benefits). Workers and visitors are sent to the console's sign-in
+as the console sends them; other staff are refused."""
 
 from __future__ import annotations
 
@@ -27,14 +28,14 @@ def test_the_address_is_the_merchant_home():
     assert reverse("mobile:merchant_home") == MERCHANT_HOME
 
 
-def test_a_merchant_clerk_reads_that_the_benefits_services_will_appear_here(client, staff_client, clerk):
+def test_a_clerk_not_linked_to_a_merchant_reads_whom_to_ask(client, staff_client, clerk):
     staff_client(clerk)
     response = client.get(MERCHANT_HOME)
     assert response.status_code == 200
     page = page_text(response)
     assert "商户服务" in page
     assert "早餐店店员，您好" in page
-    assert "普惠服务将在这里提供。" in page
+    assert "您的账号还没有关联商户" in page
     assert "商户店员在管理后台登录" in page
     # No tab bar to the workers' pages (home, member card, me): they refuse staff.
     assert reverse("mobile:card") not in page and reverse("mobile:me") not in page
@@ -45,7 +46,7 @@ def test_the_merchant_home_in_english(client, staff_client, clerk):
     client.cookies["smartunion_language"] = "en"
     page = page_text(client.get(MERCHANT_HOME))
     assert "Merchant services" in page
-    assert "The benefits services will appear here." in page
+    assert "Your account is not linked to a merchant yet" in page
 
 
 def test_a_merchant_clerk_signs_in_on_the_console_and_comes_back_to_the_merchant_home(client, clerk):
@@ -59,7 +60,7 @@ def test_a_merchant_clerk_signs_in_on_the_console_and_comes_back_to_the_merchant
     assert response["Location"] == reverse("console:login_otp")
     response = client.post(reverse("console:login_otp"), {"otp": totp_now(clerk)})
     assert response["Location"] == MERCHANT_HOME
-    assert "普惠服务将在这里提供。" in page_text(client.get(MERCHANT_HOME))
+    assert "您的账号还没有关联商户" in page_text(client.get(MERCHANT_HOME))
 
 
 def test_a_visitor_and_a_worker_are_sent_to_sign_in_as_the_console_sends_them(client):
@@ -93,9 +94,9 @@ def test_other_staff_are_refused_unless_they_hold_the_merchant_clerks_flag(
     page = page_text(response)
     if status == 403:
         assert "此页面仅供商户店员使用。您的工作人员账号没有商户店员角色。" in page
-        assert "普惠服务将在这里提供。" not in page
+        assert "您的账号还没有关联商户" not in page
     else:
-        assert "普惠服务将在这里提供。" in page
+        assert "您的账号还没有关联商户" in page
 
 
 def test_a_merchant_clerk_is_refused_the_workers_pages(client, staff_client, clerk):
