@@ -21,6 +21,9 @@ SECTIONS = {
     "transfer": "transfers",
     "calendar": "calendar",
     "figure": "figures",
+    "breakfast": "breakfast",
+    "statement": "statements",
+    "benefits_figures": "benefits_figures",
 }
 
 
