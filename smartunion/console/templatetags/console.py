@@ -21,9 +21,9 @@ SECTIONS = {
     "transfer": "transfers",
     "calendar": "calendar",
     "figure": "figures",
-    "breakfast": "breakfast",
-    "statement": "statements",
-    "benefits_figures": "benefits_figures",
+    "breakfast": "benefits",
+    "statement": "benefits",
+    "benefits_figures": "benefits",
 }
 
 
