@@ -3,6 +3,9 @@ from django.urls import path
 from smartunion.console.views import (
     accounts,
     audit,
+    benefits_breakfast,
+    benefits_figures,
+    benefits_statements,
     cases,
     cases_admin,
     cases_new,
@@ -110,4 +113,44 @@ urlpatterns = [
     path("cases/<int:pk>/evidence/<int:evidence_id>/", cases.case_evidence_view, name="case_evidence"),
     path("cases/<int:pk>/documents/", cases.case_document_generate_view, name="case_document_generate"),
     path("cases/<int:pk>/documents/<int:document_id>/", cases.case_document_view, name="case_document"),
+    # Benefits: settlement, the love-breakfast programmes and the figures (issue 10).
+    path("benefits/statements/", benefits_statements.statement_list, name="statement_list"),
+    path("benefits/statements/generate/", benefits_statements.statement_generate, name="statement_generate"),
+    path("benefits/statements/<int:pk>/", benefits_statements.statement_detail, name="statement_detail"),
+    path(
+        "benefits/statements/<int:pk>/approve/",
+        benefits_statements.statement_approve_view,
+        name="statement_approve",
+    ),
+    path(
+        "benefits/statements/<int:pk>/statement.xlsx",
+        benefits_statements.statement_download,
+        name="statement_download",
+    ),
+    path("benefits/breakfast/", benefits_breakfast.breakfast_list, name="breakfast_list"),
+    path("benefits/breakfast/new/", benefits_breakfast.breakfast_add, name="breakfast_add"),
+    path("benefits/breakfast/<int:pk>/", benefits_breakfast.breakfast_detail, name="breakfast_detail"),
+    path("benefits/breakfast/<int:pk>/edit/", benefits_breakfast.breakfast_edit, name="breakfast_edit"),
+    path(
+        "benefits/breakfast/<int:pk>/shops/", benefits_breakfast.breakfast_shop_add, name="breakfast_shop_add"
+    ),
+    path(
+        "benefits/breakfast/<int:pk>/workers/", benefits_breakfast.breakfast_workers, name="breakfast_workers"
+    ),
+    path("benefits/breakfast/<int:pk>/roster/", benefits_breakfast.breakfast_roster, name="breakfast_roster"),
+    path(
+        "benefits/breakfast/<int:pk>/funding/", benefits_breakfast.breakfast_funding, name="breakfast_funding"
+    ),
+    path(
+        "benefits/breakfast/<int:pk>/donations/",
+        benefits_breakfast.breakfast_donation,
+        name="breakfast_donation",
+    ),
+    path(
+        "benefits/breakfast/<int:pk>/donations/<int:donation_id>/",
+        benefits_breakfast.breakfast_acknowledgement,
+        name="breakfast_acknowledgement",
+    ),
+    path("benefits/breakfast/<int:pk>/ledger/", benefits_breakfast.breakfast_ledger, name="breakfast_ledger"),
+    path("benefits/figures/", benefits_figures.benefits_figures, name="benefits_figures"),
 ]

@@ -15,17 +15,22 @@ from datetime import date
 
 import pytest
 from django.urls import URLPattern, get_resolver
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
+from smartunion.benefits.services.breakfast import donation_record
+from smartunion.benefits.services.settlement import statements_generate
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.models import HolidayOverride
 from smartunion.labourlaw.models import RegionalFigure
 from smartunion.members.roster import roster_import_validate
 from smartunion.members.services import transfer_request
 from tests.conftest import as_staff
+from tests.console.benefits.conftest import serve_breakfast
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import STAFF_PASSWORD, StaffFactory, make_person, totp_now
+from tests.factories.benefits import make_benefits_world
 from tests.factories.cases import make_case, make_case_world
 from tests.members.test_roster import csv_file, roster_rows
 
@@ -39,6 +44,7 @@ NOT_PAGES = {
     "login_enrol": "opened by an account without an authenticator below",
     "case_evidence": "a file download",
     "case_document": "a file download",
+    "statement_download": "a file download",
 }
 
 # Returns the overflow found on the page: the document's own width, then every visible element
@@ -106,6 +112,16 @@ def demo(tree, personas, settings, tmp_path):
         roster = roster_import_validate(actor=admin, org=tree.union_a, upload=csv_file(rows))
     world = make_case_world(tree)
     case = make_case(world, status="in_progress", name="欧阳宝华")
+    benefits = make_benefits_world(tree)
+    serve_breakfast(benefits, benefits.people[0])
+    statement = statements_generate(month=timezone.localdate())[0]
+    with scopes_disabled():
+        donation = donation_record(
+            actor=benefits.staff,
+            programme=benefits.programme,
+            donor="北京某某爱心企业有限公司",
+            amount="5000",
+        )
     with scopes_disabled():
         override = HolidayOverride.objects.create(date=date(2027, 1, 4), is_workday=True, note="调休上班")
         grant = RoleGrant.objects.get(user=clerk)
@@ -129,6 +145,9 @@ def demo(tree, personas, settings, tmp_path):
         "roles": grant.pk,
         "staff": clerk.pk,
         "cases": case.pk,
+        "benefits/breakfast": benefits.programme.pk,
+        "benefits/statements": statement.pk,
+        "donation_id": donation.pk,
     }
     return admin, objects
 
@@ -136,9 +155,14 @@ def demo(tree, personas, settings, tmp_path):
 def fill(route: str, objects: dict[str, int]) -> str | None:
     """The route with its parameters filled from the demo objects (by the route's first segment)."""
     section = route.split("/", 1)[0]
+    subsection = "/".join(route.split("/", 2)[:2])
 
     def value(match: re.Match) -> str:
         converter, name = match.group(1), match.group(2)
+        if name in objects:
+            return str(objects[name])
+        if converter == "int" and subsection in objects:
+            return str(objects[subsection])
         if name == "year":
             return "2027"
         if name == "file_format":

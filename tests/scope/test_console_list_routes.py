@@ -40,6 +40,9 @@ LIST_ROUTES = {
     # narrows by each flag's own grants, whatever the wider scope); routing rules follow cases.route.
     "case_queue": "cases.view",
     "case_routing": "cases.route",
+    "breakfast_list": "benefits.view",
+    "statement_list": "benefits.view",
+    "benefits_figures": "benefits.view",
 }
 # List routes whose view narrows by itself, for a part of the page (scope_with_perm inside): the
 # children of a node (after require_perm on it), the picker (to the flag its form asks for), the
@@ -104,6 +107,20 @@ NOT_LISTS = {
     "case_evidence": "one file of one case",
     "case_document_generate": "one case",
     "case_document": "one document of one case",
+    "statement_detail": "one statement, found in the benefits.view scope",
+    "statement_approve": "one statement",
+    "statement_download": "one statement",
+    "statement_generate": "a form; reports the statements of the benefits.view scope",
+    "breakfast_add": "a form; its organisations are those of the benefits.manage scope",
+    "breakfast_detail": "one programme, found in the benefits.view scope; its panels are its own rows",
+    "breakfast_edit": "one programme",
+    "breakfast_shop_add": "one programme; its shops are those of the benefits.manage scope",
+    "breakfast_workers": "one programme; the search runs in the benefits.manage scope",
+    "breakfast_roster": "one programme; the roster's people are found in the benefits.manage scope",
+    "breakfast_funding": "one programme",
+    "breakfast_donation": "one programme",
+    "breakfast_acknowledgement": "one donation of one programme",
+    "breakfast_ledger": "one programme's own ledger",
 }
 
 

@@ -21,6 +21,9 @@ SECTIONS = {
     "transfer": "transfers",
     "calendar": "calendar",
     "figure": "figures",
+    "breakfast": "benefits",
+    "statement": "benefits",
+    "benefits_figures": "benefits",
 }
 
 

@@ -92,6 +92,9 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         ("roles.grant", "console:role_grant", _("Grant a role")),
         ("roles.grant", "console:staff_add", _("Create a staff account")),
         ("audit.view", "console:audit_log", _("Review the audit log")),
+        ("benefits.view", "console:breakfast_list", _("Run the love-breakfast programmes")),
+        ("benefits.view", "console:statement_list", _("Review merchant statements")),
+        ("benefits.view", "console:benefits_figures", _("Benefits figures")),
     ]
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
     if can_handle_any(user):

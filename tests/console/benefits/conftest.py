@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+from smartunion.benefits.services.breakfast import meal_record
+from smartunion.core.scoping import scopes_disabled
+from smartunion.members.services.cards import card_token
+from tests.factories.benefits import make_benefits_world
+
+
+@pytest.fixture
+def world(tree):
+    return make_benefits_world(tree)
+
+
+def serve_breakfast(world, person):
+    """The noodle shop's clerk scans the worker's card: one meal at the shop's price."""
+    with scopes_disabled():
+        membership = person.memberships.get(status="active")
+    return meal_record(actor=world.noodle_clerk, card_token=card_token(membership=membership))
