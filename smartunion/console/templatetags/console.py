@@ -21,6 +21,9 @@ SECTIONS = {
     "transfer": "transfers",
     "calendar": "calendar",
     "figure": "figures",
+    "benefits_merchant": "benefits_merchants",
+    "benefits_service": "benefits_services",
+    "benefits_campaign": "benefits_campaigns",
 }
 
 

@@ -92,6 +92,9 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         ("roles.grant", "console:role_grant", _("Grant a role")),
         ("roles.grant", "console:staff_add", _("Create a staff account")),
         ("audit.view", "console:audit_log", _("Review the audit log")),
+        ("benefits.view", "console:benefits_campaign_list", _("Run voucher campaigns")),
+        ("benefits.view", "console:benefits_merchant_list", _("Keep the merchants and their agreements")),
+        ("benefits.view", "console:benefits_service_list", _("Keep the service catalogue")),
     ]
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
     if can_handle_any(user):
