@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from smartunion.accounts.models import Role, User, UserKind
 from smartunion.benefits.models import (
     FUNDING_SOURCES,
+    Agreement,
     Campaign,
     CampaignKind,
     CampaignStatus,
@@ -27,6 +28,7 @@ from smartunion.benefits.models import (
     Registration,
     Service,
     Statement,
+    Store,
     Voucher,
 )
 from smartunion.benefits.policies import Member, is_eligible
@@ -351,3 +353,19 @@ def lottery_counts(*, campaign: Campaign) -> LotteryCounts:
         registered=Count("id"), won=Count("id", filter=Q(won=True))
     )
     return LotteryCounts(totals["registered"], totals["won"])
+
+
+# A scoped model's related manager (``merchant.stores``) loses its manager's scope fields, so the
+# merchant's parts are read through their own managers.
+
+
+def merchant_stores(*, merchant: Merchant) -> list[Store]:
+    return list(Store.objects.filter(merchant=merchant))
+
+
+def merchant_agreements(*, merchant: Merchant) -> list[Agreement]:
+    return list(Agreement.objects.filter(merchant=merchant))
+
+
+def merchant_clerks(*, merchant: Merchant) -> list[MerchantClerk]:
+    return list(MerchantClerk.objects.filter(merchant=merchant).select_related("user", "store"))

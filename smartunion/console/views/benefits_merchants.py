@@ -107,12 +107,12 @@ def merchant_edit(request, pk):
 def _detail(request, merchant: Merchant, *, status: int = 200, **forms):
     """The merchant's page; ``forms`` are bound forms that failed (shown with their errors)."""
     can_manage = can_manage_benefits(request.user, merchant.org)
-    stores = list(merchant.stores.all())
+    stores = selectors.merchant_stores(merchant=merchant)
     context = {
         "merchant": merchant,
         "stores": stores,
-        "agreements": list(merchant.agreements.all()),
-        "clerks": list(merchant.clerks.select_related("user", "store")),
+        "agreements": selectors.merchant_agreements(merchant=merchant),
+        "clerks": selectors.merchant_clerks(merchant=merchant),
         "campaigns": list(selectors.campaigns_list(merchant=merchant)[:50]),
         "services": list(selectors.services_list().filter(merchant=merchant)[:50]),
         "can_manage": can_manage,
@@ -174,7 +174,9 @@ def merchant_agreement_add(request, pk):
 def merchant_clerk_add(request, pk):
     merchant = selectors.merchant_get(pk=pk)
     form = ClerkForm(
-        request.POST, candidates=selectors.clerk_candidates(), stores=list(merchant.stores.all())
+        request.POST,
+        candidates=selectors.clerk_candidates(),
+        stores=selectors.merchant_stores(merchant=merchant),
     )
     if form.is_valid():
         try:
