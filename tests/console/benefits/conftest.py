@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import pytest
+
+from smartunion.benefits.services import claims
+from tests.factories.benefits import make_benefits_world
+
+
+@pytest.fixture
+def world(tree, settings, tmp_path):
+    """房山's theatre and noodle shop with clerks and an open campaign of 5 (tests/factories)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    claims.use_backend("auto")
+    return make_benefits_world(tree)
+
+
+@pytest.fixture
+def as_user(staff_client):
+    """A console client signed in as ``user`` (past the second factor)."""
+    return staff_client
