@@ -21,9 +21,8 @@ SECTIONS = {
     "transfer": "transfers",
     "calendar": "calendar",
     "figure": "figures",
-    "benefits_merchant": "benefits_merchants",
-    "benefits_service": "benefits_services",
-    "benefits_campaign": "benefits_campaigns",
+    # One menu entry for member benefits; its pages are reached by the tabs on each of them.
+    "benefits_": "benefits",
 }
 
 
