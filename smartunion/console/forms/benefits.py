@@ -185,7 +185,18 @@ class ServiceForm(EligibilityFields):
     )
     published = forms.BooleanField(label=_("Published"), required=False, initial=True)
 
-    field_order = ["merchant", "category", "title", "description", "benefit", "member_price"]
+    field_order = [
+        "merchant",
+        "category",
+        "title",
+        "description",
+        "benefit",
+        "member_price",
+        "available_from",
+        "available_until",
+        "picture",
+        "published",
+    ]
 
     def __init__(self, *args, merchants=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -235,7 +246,20 @@ class CampaignForm(EligibilityFields):
     valid_from = _date(_("Usable from"))
     valid_until = _date(_("Usable until"))
 
-    field_order = ["kind", "title", "merchant", "description", "benefit", "face_value", "quota"]
+    field_order = [
+        "kind",
+        "title",
+        "merchant",
+        "description",
+        "benefit",
+        "face_value",
+        "quota",
+        "per_member_limit",
+        "release_at",
+        "claim_until",
+        "valid_from",
+        "valid_until",
+    ]
 
     def __init__(self, *args, merchants=(), **kwargs):
         super().__init__(*args, **kwargs)
