@@ -18,6 +18,8 @@ from django.urls import URLPattern, get_resolver
 from playwright.sync_api import expect
 
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
+from smartunion.benefits.models import ServiceCategory
+from smartunion.benefits.services.merchants import service_save
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.models import HolidayOverride
 from smartunion.labourlaw.models import RegionalFigure
@@ -26,6 +28,7 @@ from smartunion.members.services import transfer_request
 from tests.conftest import as_staff
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import STAFF_PASSWORD, StaffFactory, make_person, totp_now
+from tests.factories.benefits import make_benefits_world, make_campaign
 from tests.factories.cases import make_case, make_case_world
 from tests.members.test_roster import csv_file, roster_rows
 
@@ -39,6 +42,7 @@ NOT_PAGES = {
     "login_enrol": "opened by an account without an authenticator below",
     "case_evidence": "a file download",
     "case_document": "a file download",
+    "benefits_campaign_transition": "a confirmation opened with ?to= below",
 }
 
 # Returns the overflow found on the page: the document's own width, then every visible element
@@ -117,7 +121,26 @@ def demo(tree, personas, settings, tmp_path):
             source="北京市房山区人力资源和社会保障局关于本区最低工资标准的通知（演示数据，用于检查页面宽度）",
             source_date=date(2025, 12, 1),
         )
+    benefits = make_benefits_world(tree, workers=1)
+    with scopes_disabled():
+        service = service_save(
+            actor=benefits.staff,
+            org=tree.fangshan,
+            merchant=benefits.theatre,
+            category=ServiceCategory.objects.get(code="performances"),
+            title="周末话剧会员专场（演示数据，用于检查页面宽度）",
+            benefit="会员八折",
+            available_from=date(2026, 1, 1),
+        )
+        draft = make_campaign(
+            benefits.staff, tree.fangshan, benefits.theatre, schedule=False, title="草稿活动"
+        )
     objects = {
+        # benefits/<kind>/<pk>/: by the route's first two segments.
+        "benefits/merchants": benefits.theatre.pk,
+        "benefits/services": service.pk,
+        "benefits/campaigns": draft.pk,
+        "open_campaign": benefits.campaign.pk,
         "orgs": tree.union_a.pk,
         "enterprises": tree.enterprise_a.pk,
         "members": member.pk,
@@ -134,8 +157,10 @@ def demo(tree, personas, settings, tmp_path):
 
 
 def fill(route: str, objects: dict[str, int]) -> str | None:
-    """The route with its parameters filled from the demo objects (by the route's first segment)."""
-    section = route.split("/", 1)[0]
+    """The route with its parameters filled from the demo objects (by the route's first two
+    segments, else its first)."""
+    parts = route.split("/")
+    section = "/".join(parts[:2]) if "/".join(parts[:2]) in objects else parts[0]
 
     def value(match: re.Match) -> str:
         converter, name = match.group(1), match.group(2)
@@ -240,6 +265,13 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
         ("case_queue_mine", "/console/cases/?view=mine&status=closed"),
         # The phone end's page for the staff who use phones: the console's session opens it.
         ("merchant_home", "/m/merchant/"),
+        # A campaign with vouchers and figures, and the confirmation of a move.
+        ("benefits_campaign_open", f"/console/benefits/campaigns/{objects['open_campaign']}/"),
+        (
+            "benefits_campaign_confirm",
+            f"/console/benefits/campaigns/{objects['benefits/campaigns']}/transition/?to=scheduled",
+        ),
+        ("benefits_merchant_search", "/console/benefits/merchants/?q=剧院&kind=theatre"),
     ]
 
     # POST-only actions (405 to a GET) have no page to look at.
