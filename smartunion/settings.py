@@ -249,6 +249,9 @@ ROSTER_MAX_ERRORS = int(os.environ.get("ROSTER_MAX_ERRORS", "1000"))
 # Evidence and generated documents live outside the web root and are served only through views that
 # check who may see the case.
 CASE_FILES_DIR = Path(os.environ.get("CASE_FILES_DIR", VAR_DIR / "case-files"))
+# Uploaded pictures (the benefits catalogue): under the var directory, never the working directory.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 CASE_EVIDENCE_MAX_BYTES = int(os.environ.get("CASE_EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 CASE_EVIDENCE_MAX_FILES = int(os.environ.get("CASE_EVIDENCE_MAX_FILES", "20"))
 # Clocks: where the law leaves the counting to procedure rules, the federation chooses.

@@ -13,9 +13,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartunion.accounts.models import User
+from smartunion.accounts.models import Role, User, UserKind
 from smartunion.benefits.models import (
     FUNDING_SOURCES,
+    Agreement,
     Campaign,
     CampaignKind,
     CampaignStatus,
@@ -28,6 +29,7 @@ from smartunion.benefits.models import (
     Service,
     ServiceCategory,
     Statement,
+    Store,
     Voucher,
 )
 from smartunion.benefits.policies import Member, is_eligible
@@ -334,3 +336,54 @@ def meals_by_shop_and_day(
             .order_by("served_on", "shop__merchant__name")
         )
         return [(name, day, n, cost) for name, day, n, cost in rows]
+
+
+# --- Staff pages -----------------------------------------------------------------------------------
+
+
+def clerk_candidates(*, limit: int = 200) -> list[User]:
+    """Staff accounts homed in the active scope that hold the merchant clerk's flag
+    (``benefits.redeem``) through some grant: whom a merchant's clerk link may name."""
+    orgs = User._meta.get_field("home_org").related_model._default_manager
+    roles = [role.pk for role in Role.objects.all() if "benefits.redeem" in (role.permissions or [])]
+    with scopes_disabled():
+        holders = list(
+            User.objects.filter(kind=UserKind.STAFF, is_active=True, grants__role__in=roles)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    return list(
+        User.objects.filter(pk__in=holders, home_org__in=orgs.all())
+        .select_related("home_org")
+        .order_by("display_name", "username")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class LotteryCounts:
+    registered: int
+    won: int
+
+
+def lottery_counts(*, campaign: Campaign) -> LotteryCounts:
+    """How many entered a lottery campaign and how many were drawn (a staff read in scope)."""
+    totals = Registration.objects.filter(campaign=campaign).aggregate(
+        registered=Count("id"), won=Count("id", filter=Q(won=True))
+    )
+    return LotteryCounts(totals["registered"], totals["won"])
+
+
+# A scoped model's related manager (``merchant.stores``) loses its manager's scope fields, so the
+# merchant's parts are read through their own managers.
+
+
+def merchant_stores(*, merchant: Merchant) -> list[Store]:
+    return list(Store.objects.filter(merchant=merchant))
+
+
+def merchant_agreements(*, merchant: Merchant) -> list[Agreement]:
+    return list(Agreement.objects.filter(merchant=merchant))
+
+
+def merchant_clerks(*, merchant: Merchant) -> list[MerchantClerk]:
+    return list(MerchantClerk.objects.filter(merchant=merchant).select_related("user", "store"))

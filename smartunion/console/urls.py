@@ -4,7 +4,9 @@ from smartunion.console.views import (
     accounts,
     audit,
     benefits_breakfast,
+    benefits_campaigns,
     benefits_figures,
+    benefits_merchants,
     benefits_statements,
     cases,
     cases_admin,
@@ -153,4 +155,40 @@ urlpatterns = [
     ),
     path("benefits/breakfast/<int:pk>/ledger/", benefits_breakfast.breakfast_ledger, name="breakfast_ledger"),
     path("benefits/figures/", benefits_figures.benefits_figures, name="benefits_figures"),
+    # Member benefits: merchants, the service catalogue, voucher campaigns.
+    path("benefits/merchants/", benefits_merchants.merchant_list, name="benefits_merchant_list"),
+    path("benefits/merchants/new/", benefits_merchants.merchant_add, name="benefits_merchant_add"),
+    path("benefits/merchants/<int:pk>/", benefits_merchants.merchant_detail, name="benefits_merchant_detail"),
+    path(
+        "benefits/merchants/<int:pk>/edit/", benefits_merchants.merchant_edit, name="benefits_merchant_edit"
+    ),
+    path(
+        "benefits/merchants/<int:pk>/stores/",
+        benefits_merchants.merchant_store_add,
+        name="benefits_merchant_store_add",
+    ),
+    path(
+        "benefits/merchants/<int:pk>/agreements/",
+        benefits_merchants.merchant_agreement_add,
+        name="benefits_merchant_agreement_add",
+    ),
+    path(
+        "benefits/merchants/<int:pk>/clerks/",
+        benefits_merchants.merchant_clerk_add,
+        name="benefits_merchant_clerk_add",
+    ),
+    path("benefits/services/", benefits_merchants.service_list, name="benefits_service_list"),
+    path("benefits/services/new/", benefits_merchants.service_add, name="benefits_service_add"),
+    path("benefits/services/<int:pk>/edit/", benefits_merchants.service_edit, name="benefits_service_edit"),
+    path("benefits/campaigns/", benefits_campaigns.campaign_list, name="benefits_campaign_list"),
+    path("benefits/campaigns/new/", benefits_campaigns.campaign_add, name="benefits_campaign_add"),
+    path("benefits/campaigns/<int:pk>/", benefits_campaigns.campaign_detail, name="benefits_campaign_detail"),
+    path(
+        "benefits/campaigns/<int:pk>/edit/", benefits_campaigns.campaign_edit, name="benefits_campaign_edit"
+    ),
+    path(
+        "benefits/campaigns/<int:pk>/transition/",
+        benefits_campaigns.campaign_transition_view,
+        name="benefits_campaign_transition",
+    ),
 ]

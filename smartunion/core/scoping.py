@@ -138,8 +138,25 @@ class ScopedManager(models.Manager):
 
     def __init__(self, *fields: str, null_visible_at_root: bool = False):
         super().__init__()
-        self.scope_fields = fields or ("org",)
-        self.null_visible_at_root = null_visible_at_root
+        self._fields = fields
+        self._null_visible_at_root = null_visible_at_root
+
+    def contribute_to_class(self, cls, name):
+        # The rule belongs to the model: Django builds the managers behind relations
+        # (``merchant.stores``) from this class with no arguments, and they must scope the same way.
+        super().contribute_to_class(cls, name)
+        if not cls._meta.abstract and "_scope_rule" not in cls.__dict__:
+            cls._scope_rule = (self._fields or ("org",), self._null_visible_at_root)
+
+    @property
+    def scope_fields(self) -> tuple[str, ...]:
+        rule = getattr(self.model, "_scope_rule", None)
+        return rule[0] if rule else (self._fields or ("org",))
+
+    @property
+    def null_visible_at_root(self) -> bool:
+        rule = getattr(self.model, "_scope_rule", None)
+        return rule[1] if rule else self._null_visible_at_root
 
     def get_queryset(self) -> models.QuerySet:
         active = _active_for(self.model)

@@ -19,7 +19,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from smartunion.accounts.models import Role, RoleGrant, User, UserKind
+from smartunion.benefits.models import ServiceCategory
 from smartunion.benefits.services.breakfast import donation_record
+from smartunion.benefits.services.merchants import service_save
 from smartunion.benefits.services.settlement import statements_generate
 from smartunion.core.scoping import scopes_disabled
 from smartunion.holidays.models import HolidayOverride
@@ -30,7 +32,7 @@ from tests.conftest import as_staff
 from tests.console.benefits.conftest import serve_breakfast
 from tests.e2e.conftest import DESKTOP, PHONE
 from tests.factories import STAFF_PASSWORD, StaffFactory, make_person, totp_now
-from tests.factories.benefits import make_benefits_world
+from tests.factories.benefits import make_benefits_world, make_campaign
 from tests.factories.cases import make_case, make_case_world
 from tests.members.test_roster import csv_file, roster_rows
 
@@ -45,6 +47,7 @@ NOT_PAGES = {
     "case_evidence": "a file download",
     "case_document": "a file download",
     "statement_download": "a file download",
+    "benefits_campaign_transition": "a confirmation opened with ?to= below",
 }
 
 # Returns the overflow found on the page: the document's own width, then every visible element
@@ -133,7 +136,25 @@ def demo(tree, personas, settings, tmp_path):
             source="北京市房山区人力资源和社会保障局关于本区最低工资标准的通知（演示数据，用于检查页面宽度）",
             source_date=date(2025, 12, 1),
         )
+    with scopes_disabled():
+        service = service_save(
+            actor=benefits.staff,
+            org=tree.fangshan,
+            merchant=benefits.theatre,
+            category=ServiceCategory.objects.get(code="performances"),
+            title="周末话剧会员专场（演示数据，用于检查页面宽度）",
+            benefit="会员八折",
+            available_from=date(2026, 1, 1),
+        )
+        draft = make_campaign(
+            benefits.staff, tree.fangshan, benefits.theatre, schedule=False, title="草稿活动"
+        )
     objects = {
+        # benefits/<kind>/<pk>/: by the route's first two segments.
+        "benefits/merchants": benefits.theatre.pk,
+        "benefits/services": service.pk,
+        "benefits/campaigns": draft.pk,
+        "open_campaign": benefits.campaign.pk,
         "orgs": tree.union_a.pk,
         "enterprises": tree.enterprise_a.pk,
         "members": member.pk,
@@ -264,6 +285,13 @@ def test_every_console_page_fits_375_and_1366(live_server, desktop_page, screens
         ("case_queue_mine", "/console/cases/?view=mine&status=closed"),
         # The phone end's page for the staff who use phones: the console's session opens it.
         ("merchant_home", "/m/merchant/"),
+        # A campaign with vouchers and figures, and the confirmation of a move.
+        ("benefits_campaign_open", f"/console/benefits/campaigns/{objects['open_campaign']}/"),
+        (
+            "benefits_campaign_confirm",
+            f"/console/benefits/campaigns/{objects['benefits/campaigns']}/transition/?to=scheduled",
+        ),
+        ("benefits_merchant_search", "/console/benefits/merchants/?q=剧院&kind=theatre"),
     ]
 
     # POST-only actions (405 to a GET) have no page to look at.

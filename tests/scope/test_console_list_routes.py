@@ -43,6 +43,23 @@ LIST_ROUTES = {
     "breakfast_list": "benefits.view",
     "statement_list": "benefits.view",
     "benefits_figures": "benefits.view",
+    # Benefits: every page, one record's too, runs in the scope of the flag it needs (view to read,
+    # manage to change), so a record outside that flag's subtrees is 404.
+    "benefits_merchant_list": "benefits.view",
+    "benefits_merchant_detail": "benefits.view",
+    "benefits_merchant_add": "benefits.manage",
+    "benefits_merchant_edit": "benefits.manage",
+    "benefits_merchant_store_add": "benefits.manage",
+    "benefits_merchant_agreement_add": "benefits.manage",
+    "benefits_merchant_clerk_add": "benefits.manage",
+    "benefits_service_list": "benefits.view",
+    "benefits_service_add": "benefits.manage",
+    "benefits_service_edit": "benefits.manage",
+    "benefits_campaign_list": "benefits.view",
+    "benefits_campaign_detail": "benefits.view",
+    "benefits_campaign_add": "benefits.manage",
+    "benefits_campaign_edit": "benefits.manage",
+    "benefits_campaign_transition": "benefits.manage",
 }
 # List routes whose view narrows by itself, for a part of the page (scope_with_perm inside): the
 # children of a node (after require_perm on it), the picker (to the flag its form asks for), the

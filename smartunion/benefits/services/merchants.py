@@ -237,10 +237,12 @@ def service_save(
     employment_forms: list[str] | None = None,
     occupation_tags: list | None = None,
     published: bool = True,
+    picture=None,
     service: Service | None = None,
     client_address: str = "",
 ) -> Service:
-    """Publish a service in the catalogue for members of ``org``'s subtree (or edit ``service``)."""
+    """Publish a service in the catalogue for members of ``org``'s subtree (or edit ``service``).
+    ``picture``: an uploaded image the end has checked (format, size); None keeps the current one."""
     _require_manage(actor, org)
     if service is not None:
         _require_manage(actor, service.org)
@@ -283,6 +285,9 @@ def service_save(
             for field, value in values.items():
                 setattr(service, field, value)
             service.save()
+        if picture is not None:
+            service.picture.save(picture.name, picture, save=False)
+            service.save(update_fields=["picture"])
         eligibility_save(service, tags)
         audit_record(action=AuditAction.SERVICE_SAVE, actor=actor, obj=service, client_address=client_address)
     return service

@@ -24,6 +24,8 @@ SECTIONS = {
     "breakfast": "benefits",
     "statement": "benefits",
     "benefits_figures": "benefits",
+    # One menu entry for member benefits; its pages are reached by the tabs on each of them.
+    "benefits_": "benefits",
 }
 
 

@@ -95,6 +95,9 @@ def _shortcuts(user) -> list[tuple[str, str]]:
         ("benefits.view", "console:breakfast_list", _("Run the love-breakfast programmes")),
         ("benefits.view", "console:statement_list", _("Review merchant statements")),
         ("benefits.view", "console:benefits_figures", _("Benefits figures")),
+        ("benefits.view", "console:benefits_campaign_list", _("Run voucher campaigns")),
+        ("benefits.view", "console:benefits_merchant_list", _("Keep the merchants and their agreements")),
+        ("benefits.view", "console:benefits_service_list", _("Keep the service catalogue")),
     ]
     shown = [(reverse(name), label) for perm, name, label in links if has_perm(user, perm)]
     if can_handle_any(user):

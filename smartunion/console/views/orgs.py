@@ -73,6 +73,7 @@ PICKER_PERMS = {
     "orgs.change",
     "enterprises.view",
     "enterprises.change",
+    "benefits.manage",
     "roles.grant",
     "audit.view",
     "members.view",

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from smartunion.benefits.services import claims
 from smartunion.benefits.services.breakfast import meal_record
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.services.cards import card_token
@@ -9,8 +10,17 @@ from tests.factories.benefits import make_benefits_world
 
 
 @pytest.fixture
-def world(tree):
+def world(tree, settings, tmp_path):
+    """房山's theatre and noodle shop with clerks and an open campaign of 5 (tests/factories)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    claims.use_backend("auto")
     return make_benefits_world(tree)
+
+
+@pytest.fixture
+def as_user(staff_client):
+    """A console client signed in as ``user`` (past the second factor)."""
+    return staff_client
 
 
 def serve_breakfast(world, person):
