@@ -65,7 +65,17 @@ from smartunion.api.schemas.benefits import (
 )
 from smartunion.api.security import require_staff, scope_with_perm
 from smartunion.benefits import selectors
-from smartunion.benefits.models import Campaign, CampaignKind, Programme, ServiceCategory, Voucher
+from smartunion.benefits.models import (
+    Agreement,
+    Campaign,
+    CampaignKind,
+    MerchantClerk,
+    Programme,
+    ServiceCategory,
+    StatementLine,
+    Store,
+    Voucher,
+)
 from smartunion.benefits.policies import member_of
 from smartunion.benefits.services.breakfast import donation_record, funding_record, meal_record, pool_state
 from smartunion.benefits.services.campaigns import (
@@ -587,7 +597,7 @@ def _merchant_detail(merchant) -> dict:
         "contact_phone": merchant.contact_phone,
         "stores": [
             {"id": s.pk, "name": s.name, "address": s.address, "division_code": s.division_code}
-            for s in merchant.stores.order_by("id")
+            for s in Store.objects.filter(merchant=merchant).order_by("id")
         ],
         "agreements": [
             {
@@ -598,9 +608,9 @@ def _merchant_detail(merchant) -> dict:
                 "discount_percent": f"{a.discount_percent:.2f}",
                 "settlement_terms": a.settlement_terms,
             }
-            for a in merchant.agreements.order_by("-starts_on", "-id")
+            for a in Agreement.objects.filter(merchant=merchant).order_by("-starts_on", "-id")
         ],
-        "clerks": merchant.clerks.count(),
+        "clerks": MerchantClerk.objects.filter(merchant=merchant).count(),
     }
 
 
@@ -706,7 +716,7 @@ def staff_statement_list(
 def staff_statement_detail(request: HttpRequest, statement_id: int):
     """The statement: redemptions or meals, face value, the agreed discount and the amount due."""
     statement = _staff_statement(request, statement_id)
-    lines = statement.lines.order_by("used_at", "id")
+    lines = StatementLine.objects.filter(statement=statement).order_by("used_at", "id")
     return {
         **_statement(statement),
         "lines": [{"used_at": li.used_at, "face": money(li.face), "due": money(li.due)} for li in lines],
