@@ -172,6 +172,11 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
     except Refused as refused:
         if refused.code == "sold_out":
             _sold_out.add(campaign.pk)
+        # The same key, sent twice at the same moment, may find the other request's voucher
+        # already counted (over the limit, or the last one): that is this claim's answer.
+        replayed = _replay(user, key)
+        if replayed is not None and replayed.campaign_id == campaign.pk:
+            return Claimed(replayed, True)
         raise
     except IntegrityError:
         # The same key, sent twice at the same moment: the other request took the voucher.
