@@ -7,7 +7,7 @@ from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
-from smartunion.api import accounts, calculator, cases, members, members_worker, orgs, ping
+from smartunion.api import accounts, benefits, calculator, cases, members, members_worker, orgs, ping
 from smartunion.api.errors import document_input_errors, install_error_handlers, method_not_allowed_as_error
 from smartunion.api.security import BearerToken
 
@@ -39,6 +39,12 @@ api.add_router("/cases", cases.cases_router)
 api.add_router("/me", cases.me_router)
 api.add_router("/calculator", calculator.router)
 api.add_router("/ping", ping.router)
+api.add_router("/campaigns", benefits.campaigns_router)
+api.add_router("/me", benefits.me_router)
+api.add_router("/catalogue", benefits.catalogue_router)
+api.add_router("/vouchers", benefits.clerk_router)
+api.add_router("/breakfast", benefits.breakfast_router)
+api.add_router("/staff", benefits.staff_router)
 document_input_errors(api)
 
 

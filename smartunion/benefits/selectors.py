@@ -266,7 +266,7 @@ def redemptions_of(*, clerk: MerchantClerk, day: date | None = None) -> list[Vou
 def meals_of(*, clerk: MerchantClerk, day: date | None = None) -> list[Meal]:
     with scopes_disabled():
         return list(
-            Meal.objects.select_related("person", "shop")
+            Meal.objects.select_related("person", "shop__merchant")
             .filter(shop__merchant_id=clerk.merchant_id, served_on=day or timezone.localdate())
             .order_by("-served_at")[:500]
         )
