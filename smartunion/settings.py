@@ -324,7 +324,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "sign-in-records-prune": {"task": "accounts.sign_in_records_prune", "schedule": timedelta(days=1)},
     "case-clock-reminders": {"task": "cases.clock_reminders", "schedule": crontab(hour=7, minute=30)},
     "campaign-clock": {"task": "benefits.campaign_clock", "schedule": timedelta(minutes=1)},
-    "monthly-statements": {"task": "benefits.monthly_statements", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    "monthly-statements": {
+        "task": "benefits.monthly_statements",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
 }
 
 # --- Static -------------------------------------------------------------------------------------
