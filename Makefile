@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/org_tree.py
 	$(BIN)/python bench/member_search.py
 	$(BIN)/python bench/case_queue.py
+	$(BIN)/python bench/voucher_claims.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache
