@@ -85,7 +85,7 @@ from smartunion.benefits.services.campaigns import (
     registration_create,
 )
 from smartunion.benefits.services.claims import voucher_claim
-from smartunion.benefits.services.common import format_code
+from smartunion.benefits.services.common import Refused, format_code
 from smartunion.benefits.services.merchants import merchant_save
 from smartunion.benefits.services.redemption import require_clerk, voucher_redeem, voucher_token
 from smartunion.benefits.services.settlement import statement_approve, statement_xlsx
@@ -263,7 +263,18 @@ def campaign_claim(
     time, or paused), `closed` (after the window), `lottery` (register instead); 403
     `not_eligible`; 404 `not_found`; 422 `invalid_idempotency_key`. Never more claims than the
     quota, never more than your limit, under any number of simultaneous requests."""
-    claimed = voucher_claim(campaign_id=campaign_id, user=request.auth, idempotency_key=idempotency_key)
+    try:
+        claimed = voucher_claim(campaign_id=campaign_id, user=request.auth, idempotency_key=idempotency_key)
+    except Refused as refused:
+        if refused.status == 422:
+            raise
+        # The expected answers of a flash sale (thousands of "sold out" a second): written here
+        # directly, and not logged as a warning each (Django logs every 4xx response otherwise).
+        answer = prebuilt_response(
+            {"code": refused.code, "message": refused.message, "fields": {}}, status=refused.status
+        )
+        answer._has_been_logged = True  # type: ignore[attr-defined]
+        return answer
     response = prebuilt_response(_voucher(claimed.voucher), status=201)
     if claimed.replayed:
         response["Idempotent-Replayed"] = "true"
