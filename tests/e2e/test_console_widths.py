@@ -141,7 +141,7 @@ def demo(tree, personas, settings, tmp_path):
             actor=benefits.staff,
             org=tree.fangshan,
             merchant=benefits.theatre,
-            category=ServiceCategory.objects.get(code="performances"),
+            category=ServiceCategory.objects.get_or_create(code="performances", defaults={"name": "演出"})[0],
             title="周末话剧会员专场（演示数据，用于检查页面宽度）",
             benefit="会员八折",
             available_from=date(2026, 1, 1),

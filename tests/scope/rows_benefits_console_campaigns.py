@@ -27,7 +27,7 @@ def benefits_objects(tree, personas) -> dict:
             actor=world.staff,
             org=tree.fangshan,
             merchant=world.theatre,
-            category=ServiceCategory.objects.get(code="performances"),
+            category=ServiceCategory.objects.get_or_create(code="performances", defaults={"name": "演出"})[0],
             title="房山剧院会员场",
             benefit="会员八折",
             available_from=date(2026, 1, 1),
