@@ -86,9 +86,10 @@ def _add(statement: Statement, lines: list[StatementLine]) -> None:
     statement.save(update_fields=["items", "face_total", "amount_due", "discount_total"])
 
 
-def statements_generate(*, month: date) -> list[Statement]:
-    """Put the month's redemptions and meals that are on no statement on one. Returns the
-    statements that received lines."""
+def statements_generate(*, month: date, merchant_ids: list[int] | None = None) -> list[Statement]:
+    """Put the month's redemptions and meals that are on no statement on one (of the merchants
+    ``merchant_ids`` only, when given: staff settle their own area). Returns the statements that
+    received lines."""
     month = month_start(month)
     start, end = _bounds(month)
     touched: dict[int, Statement] = {}
@@ -96,8 +97,10 @@ def statements_generate(*, month: date) -> list[Statement]:
         vouchers = list(
             Voucher.objects.select_related("campaign__merchant")
             .filter(used_at__gte=start, used_at__lt=end, statement_line__isnull=True)
+            .filter(**({} if merchant_ids is None else {"campaign__merchant_id__in": merchant_ids}))
             .order_by("used_at", "id")
         )
+
         agreements: dict[int, list[Agreement]] = {}
         for agreement in Agreement.objects.filter(merchant_id__in={v.campaign.merchant_id for v in vouchers}):
             agreements.setdefault(agreement.merchant_id, []).append(agreement)
@@ -117,8 +120,10 @@ def statements_generate(*, month: date) -> list[Statement]:
         meals = list(
             Meal.objects.select_related("shop")
             .filter(served_at__gte=start, served_at__lt=end, statement_line__isnull=True)
+            .filter(**({} if merchant_ids is None else {"shop__merchant_id__in": merchant_ids}))
             .order_by("served_at", "id")
         )
+
         by_shop: dict[tuple[int, int], list[StatementLine]] = {}
         for meal in meals:
             by_shop.setdefault((meal.shop.merchant_id, meal.programme_id), []).append(

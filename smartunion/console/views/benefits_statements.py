@@ -143,8 +143,8 @@ def statement_download(request, pk):
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="benefits.settle")
 def statement_generate(request):
-    """Put a past or the current month's redemptions and meals on statements now. The service works
-    federation-wide (like the monthly task); the page reports the statements of the viewer's scope."""
+    """Put a past or the current month's redemptions and meals on statements now, for the merchants
+    of the viewer's area (where they hold ``benefits.settle``); the monthly task does every one."""
     today = timezone.localdate()
     form = MonthForm(request.POST or None, initial={"month": f"{today:%Y-%m}"})
     if request.method == "POST" and form.is_valid():
@@ -154,7 +154,9 @@ def statement_generate(request):
         elif month > today.replace(day=1):
             form.add_error("month", _("A month that has not begun has nothing to settle."))
         else:
-            touched = [s.pk for s in statements_generate(month=month)]
+            with scope_with_perm(request.user, "benefits.settle"):
+                area = list(merchants_list().values_list("id", flat=True))
+            touched = [s.pk for s in statements_generate(month=month, merchant_ids=area)]
             with scope_with_perm(request.user, "benefits.view"):
                 mine = statements_list().filter(pk__in=touched).count()
             messages.success(

@@ -96,6 +96,20 @@ def test_generating_a_month_puts_the_meals_on_a_statement(world, staff_client):
     assert "老街坊面馆" in text and "8.00" in text
 
 
+def test_generating_settles_only_the_viewers_area(world, staff_client):
+    serve_breakfast(world, world.people[0])
+    month = f"{timezone.localdate():%Y-%m}"
+    response = staff_client(world.shunyi_staff).post(
+        "/console/benefits/statements/generate/", {"month": month}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        assert not Statement.objects.exists()  # 房山's noodle shop is left to 房山's staff
+    staff_client(world.staff).post("/console/benefits/statements/generate/", {"month": month})
+    with scopes_disabled():
+        assert Statement.objects.get().merchant == world.noodles
+
+
 @pytest.mark.parametrize("month", ["2999-01", "nonsense", ""])
 def test_generating_refuses_a_future_or_bad_month(world, staff_client, month):
     response = staff_client(world.staff).post("/console/benefits/statements/generate/", {"month": month})
