@@ -142,6 +142,17 @@ def catalogue_for(*, member: Member | None, category: str = "", q: str = "") -> 
     return [s for s in rows if is_eligible(member, s)]
 
 
+def service_for_member(*, member: Member | None, pk) -> Service:
+    """One published service the worker is eligible for (its picture is served through this)."""
+    with scopes_disabled():
+        service = _get(
+            Service.objects.select_related("org").filter(published=True), pk, _("There is no such service.")
+        )
+    if not is_eligible(member, service):
+        raise NotFound(_("There is no such service."))
+    return service
+
+
 def campaigns_for(*, member: Member | None) -> list[Campaign]:
     """The campaigns the worker may claim or register for: scheduled, open or paused, window not
     over, eligible."""

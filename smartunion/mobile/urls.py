@@ -56,6 +56,7 @@ urlpatterns = [
     path("cases/<int:pk>/rate/", cases.case_rate_view, name="case_rate"),
     # Member benefits: the catalogue and campaigns, claiming, my vouchers and their QR codes.
     path("benefits/", benefits.benefits_home, name="benefits"),
+    path("benefits/services/<int:pk>/picture/", benefits.service_picture, name="benefits_service_picture"),
     path("benefits/campaigns/<int:pk>/", benefits.campaign_detail, name="benefits_campaign"),
     path("benefits/campaigns/<int:pk>/claim/", benefits.campaign_claim, name="benefits_claim"),
     path("benefits/campaigns/<int:pk>/register/", benefits.campaign_register, name="benefits_register"),

@@ -10,9 +10,16 @@ theatre."""
 
 from __future__ import annotations
 
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from smartunion.benefits.models import ServiceCategory
 from smartunion.benefits.services import claims
 from smartunion.benefits.services.claims import voucher_claim
 from smartunion.benefits.services.common import format_code
+from smartunion.benefits.services.merchants import service_save
 from smartunion.benefits.services.redemption import voucher_redeem
 from smartunion.core.scoping import scopes_disabled
 from tests.factories.benefits import make_benefits_world
@@ -30,7 +37,20 @@ def benefits_objects(tree, personas) -> dict:
             campaign_id=world.campaign.pk, user=world.workers[2], idempotency_key="m2"
         ).voucher
         voucher_redeem(actor=world.theatre_clerk, code=used.code)
+        picture = io.BytesIO()
+        Image.new("RGB", (8, 8), "red").save(picture, format="PNG")
+        service = service_save(
+            actor=world.staff,
+            org=tree.fangshan,
+            merchant=world.theatre,
+            category=ServiceCategory.objects.get(code="performances"),
+            title="周末话剧会员专场",
+            benefit="会员八折",
+            available_from=world.campaign.valid_from,
+            picture=SimpleUploadedFile("poster.png", picture.getvalue(), content_type="image/png"),
+        )
     return {
+        "bnm_service": service,
         "bnm_campaign": world.campaign,
         "bnm_worker": world.workers[0],
         "bnm_other_worker": world.workers[1],
@@ -76,6 +96,24 @@ MATRIX = [
         "bnm_sy_worker", "mobile", "POST", CAMPAIGN + "register/", 404, "bnm_campaign", counted="Registration"
     ),
     Row("anonymous", "mobile", "POST", CAMPAIGN + "register/", 302, "bnm_campaign", counted="Registration"),
+    # --- a service's picture: for the workers it is offered to ----------------------------------
+    Row("bnm_worker", "mobile", "GET", "/m/benefits/services/{bnm_service.pk}/picture/", 200, "bnm_service"),
+    Row(
+        "bnm_worker",
+        "mobile",
+        "GET",
+        "/m/benefits/",
+        200,
+        "bnm_service",
+        visible=("/m/benefits/services/{bnm_service.pk}/picture/",),
+    ),
+    Row(
+        "bnm_sy_worker", "mobile", "GET", "/m/benefits/services/{bnm_service.pk}/picture/", 404, "bnm_service"
+    ),
+    Row("anonymous", "mobile", "GET", "/m/benefits/services/{bnm_service.pk}/picture/", 302, "bnm_service"),
+    Row(
+        "union_a_staff", "mobile", "GET", "/m/benefits/services/{bnm_service.pk}/picture/", 403, "bnm_service"
+    ),
     # --- my vouchers: only the worker's own ---------------------------------------------------
     Row("bnm_worker", "mobile", "GET", "/m/benefits/vouchers/", 200, "bnm_voucher", visible=(TITLE,)),
     Row(

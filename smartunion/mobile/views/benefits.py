@@ -9,6 +9,7 @@ and whether a card gets a meal are the benefits app's (``voucher_claim``, ``vouc
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 from typing import Any
 
@@ -32,6 +33,7 @@ from smartunion.benefits.selectors import (
     meals_of,
     redemptions_of,
     service_categories,
+    service_for_member,
     voucher_of,
     voucher_state,
     vouchers_left,
@@ -87,6 +89,28 @@ def benefits_home(request: HttpRequest) -> HttpResponse:
             "q": q,
         },
     )
+
+
+@worker_required
+@require_GET
+def service_picture(request: HttpRequest, pk: int) -> HttpResponse:
+    """A catalogue service's picture, for the workers it is offered to."""
+    try:
+        service = service_for_member(member=member_of(request.user), pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    if not service.picture:
+        raise Http404(_("There is no such service."))
+    try:
+        with service.picture.open("rb") as picture:  # at most 2 MB, checked on upload
+            data = picture.read()
+    except FileNotFoundError:
+        raise Http404(_("There is no such service.")) from None
+    kind = mimetypes.guess_type(service.picture.name)[0] or "application/octet-stream"
+    response = HttpResponse(data, content_type=kind)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @worker_required
