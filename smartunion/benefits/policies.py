@@ -47,15 +47,23 @@ def clerk_of(user: User) -> MerchantClerk | None:
 
 class Member:
     """What eligibility reads of a worker: their active membership's union path, employment form
-    and occupation tags. ``None`` from ``member_of`` for a worker who is not an active member."""
+    and occupation tags (read when a rule asks for tags). ``None`` from ``member_of`` for a worker
+    who is not an active member."""
 
-    def __init__(self, membership: Membership, tag_ids: frozenset[int]):
+    def __init__(self, membership: Membership):
         self.membership = membership
         self.org = membership.org
         self.path = membership.org.path
         self.employment_form = membership.person.employment_form
-        self.tag_ids = tag_ids
         self.person = membership.person
+        self._tag_ids: frozenset[int] | None = None
+
+    @property
+    def tag_ids(self) -> frozenset[int]:
+        if self._tag_ids is None:
+            with scopes_disabled():
+                self._tag_ids = frozenset(self.person.occupation_tags.values_list("id", flat=True))
+        return self._tag_ids
 
 
 def member_of(user: User) -> Member | None:
@@ -71,8 +79,7 @@ def member_of(user: User) -> Member | None:
                 .first()
             )
             if membership is not None:
-                tags = frozenset(membership.person.occupation_tags.values_list("id", flat=True))
-                member = Member(membership, tags)
+                member = Member(membership)
         setattr(user, "_benefits_member", member)  # noqa: B010 (a per-request cache)
     return getattr(user, "_benefits_member")  # noqa: B009
 

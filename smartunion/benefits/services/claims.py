@@ -113,6 +113,11 @@ def window_refusal(campaign: Campaign, *, now=None) -> Refused | None:
     return None
 
 
+def _slot_taken(exc: IntegrityError) -> bool:
+    """The unique (campaign, holder, slot) refused the row: the member already holds that slot."""
+    return "voucher_one_slot_per_member" in str(exc) or "holder_slot" in str(exc)
+
+
 def _sold_out_error() -> Refused:
     return Refused("sold_out", _("All vouchers of this campaign have been claimed."))
 
@@ -226,32 +231,38 @@ def _known_sold_out(campaign_id: int) -> bool:
 class DatabaseClaims:
     """The claim as one transaction: count the member's vouchers, take a free row with the next
     slot. Two claims of the same member at once both pick the same slot: one fails the unique slot
-    and counts again."""
+    and counts again. With a limit of one (most campaigns) the claim is the one statement that
+    takes the row with slot 1: a member who holds one already fails the unique slot."""
 
     name = "database"
     take_sql = ""
 
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
+        if campaign.per_member_limit == 1:
+            try:
+                return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
+            except IntegrityError as exc:
+                if not _slot_taken(exc):
+                    raise
+                raise _limit_error(campaign) from None
         for _attempt in range(campaign.per_member_limit + 1):
             try:
                 with transaction.atomic():
-                    return self._claim_once(campaign=campaign, user=user, member=member, key=key)
+                    with scopes_disabled():
+                        held = Voucher.objects.filter(campaign=campaign, holder=user).count()
+                    if held >= campaign.per_member_limit:
+                        raise _limit_error(campaign)
+                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=held + 1)
             except IntegrityError as exc:
-                if "voucher_one_slot_per_member" not in str(exc) and "holder_slot" not in str(exc):
+                if not _slot_taken(exc):
                     raise
         raise _limit_error(campaign)
 
-    def _claim_once(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
-        with scopes_disabled():
-            held = Voucher.objects.filter(campaign=campaign, holder=user).count()
-        if held >= campaign.per_member_limit:
-            raise _limit_error(campaign)
+    def _take(self, *, campaign: Campaign, user: User, member: Member, key: str, slot: int) -> Voucher:
+        """One statement: the first free row of the campaign becomes the member's, with ``slot``."""
         now = timezone.now()
         with connection.cursor() as cursor:
-            cursor.execute(
-                self.take_sql,
-                [user.pk, held + 1, member.org.pk, key, now, campaign.pk],
-            )
+            cursor.execute(self.take_sql, [user.pk, slot, member.org.pk, key, now, campaign.pk])
             row = cursor.fetchone()
         if row is None:
             raise _sold_out_error()
@@ -262,7 +273,7 @@ class DatabaseClaims:
             code=row[2],
             member_limit=campaign.per_member_limit,
             holder=user,
-            holder_slot=held + 1,
+            holder_slot=slot,
             holder_org=member.org,
             idempotency_key=key,
             claimed_at=now,
