@@ -15,6 +15,7 @@ rules: each operation calls the cases app's selectors, policies and services.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -85,7 +86,7 @@ from smartunion.cases.selectors import (
     case_evidence,
     case_get,
     case_numbers,
-    case_queue_values,
+    case_queue_rows,
     case_shares,
     case_timeline,
     document_get,
@@ -545,7 +546,7 @@ def case_list(
         q=q,
     )
     rows, next_cursor = keyset_page(
-        case_queue_values(user=user, filters=filters),
+        functools.partial(case_queue_rows, user=user, filters=filters),
         order=QUEUE_ORDER,
         limit=limit,
         cursor=cursor,

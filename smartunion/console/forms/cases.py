@@ -4,6 +4,7 @@ decide what is valid (amounts, dates, transitions) and their errors go back on t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -110,9 +111,10 @@ class QueueFilterForm(forms.Form):
     centre = forms.TypedChoiceField(label=_("Centre"), required=False, coerce=int, empty_value=None)
     q = forms.CharField(label=_("Case number"), required=False, max_length=24)
 
-    def __init__(self, *args, centres=(), **kwargs):
+    def __init__(self, *args, centres: Iterable[tuple[int, str]] = (), **kwargs):
+        """``centres``: (id, name) of the centres offered (``selectors.queue_centres``)."""
         super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = [("", _("Every centre")), *((c.pk, c.name) for c in centres)]
+        self.fields["centre"].choices = [("", _("Every centre")), *centres]
         self.fields["q"].widget.attrs.update(placeholder=_("Start of a case number"), autocomplete="off")
         for field in self.fields.values():
             if type(field.widget) is forms.Select:

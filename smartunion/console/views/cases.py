@@ -9,6 +9,8 @@ exist (404); acting on a case needs holding it (``can_handle_case``: 403 otherwi
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -53,11 +55,12 @@ from smartunion.cases.selectors import (
     case_documents,
     case_evidence,
     case_get,
-    case_queue_values,
+    case_queue_rows,
     case_shares,
     case_timeline,
     document_get,
     evidence_get,
+    queue_centres,
 )
 from smartunion.cases.services.routing import CENTRE_KIND
 from smartunion.console.case_messages import contact_templates
@@ -150,7 +153,7 @@ def clock_state(day, today) -> str:
 
 
 def queue_rows_html(rows: list[dict], *, user, today) -> str:
-    """The queue's table rows from the selector's plain rows (``case_queue_values``), built here
+    """The queue's table rows from the selector's plain rows (``case_queue_rows``), built here
     rather than by the template language: a page of 50 cases is the console's hot path
     (bench/case_queue.py), and a model and a dozen template nodes per row were most of the page's
     time. Every value is escaped."""
@@ -197,8 +200,7 @@ def case_queue_view(request):
     user = request.user
     require_case_flags(user)
     view = "mine" if request.GET.get("view") == "mine" else "centre"
-    centres = centres_in_scope()
-    form = QueueFilterForm(request.GET, centres=centres)
+    form = QueueFilterForm(request.GET, centres=queue_centres(user=user))
     form.is_valid()  # a bad filter shows its error; the others apply
     data = form.cleaned_data
     filters = QueueFilters(
@@ -214,9 +216,12 @@ def case_queue_view(request):
         limit = min(max(int(request.GET.get("size", PAGE_SIZE)), 1), QUEUE_PAGE_MAX)
     except ValueError:
         limit = PAGE_SIZE
-    qs = case_queue_values(user=user, filters=filters)
     rows, cursor, followed = cursor_page(
-        request, qs, list_name=f"cases.{view}", keys=("next_clock", "id"), limit=limit
+        request,
+        functools.partial(case_queue_rows, user=user, filters=filters),
+        list_name=f"cases.{view}",
+        keys=("next_clock", "id"),
+        limit=limit,
     )
     today = timezone.localdate()
     context = {
