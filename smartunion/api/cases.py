@@ -76,7 +76,7 @@ from smartunion.cases.policies import (
     can_route,
     can_see_evidence,
     can_view_cases,
-    handles,
+    handler,
 )
 from smartunion.cases.selectors import (
     QUEUE_ORDER,
@@ -553,9 +553,10 @@ def case_list(
         seal=QUEUE_CURSOR,
     )
     # In full for those holding the case, masked (刘*) for those who only read cases.
+    held = handler(user)
     names = [
         row["applicant_name"]
-        if handles(user, kind=row["kind"], org_path=row["org__path"], assignee_id=row["assignee_id"])
+        if held(row["kind"], row["org__path"], row["assignee_id"])
         else mask_name(row["applicant_name"])
         for row in rows
     ]
