@@ -9,9 +9,10 @@ from html import escape as esc
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.cases.models import (
@@ -77,7 +78,8 @@ class PlainSelect(forms.Select):
     """A select written in Python rather than through the widget templates: the queue's five filters
     render on every page of the console's hot path (bench/case_queue.py), and the template per
     option cost as much as the table of 50 cases. Labels and values are escaped (``html.escape``,
-    what Django's ``escape`` does)."""
+    what Django's ``escape`` does); the attributes are written as ``flatatt`` writes them; the
+    labels are translated once per language (``translated``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
@@ -85,11 +87,40 @@ class PlainSelect(forms.Select):
         chosen = (
             "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
         )
+        language = get_language()
         options = "".join(
-            f'<option value="{esc(key)}"{" selected" if key == chosen else ""}>{esc(str(label))}</option>'
+            f'<option value="{esc(key)}"{" selected" if key == chosen else ""}>'
+            f"{esc(translated(label, language))}</option>"
             for key, label in (("" if k is None else str(k), v) for k, v in self.choices)
         )
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 - escaped above
+        return mark_safe(f"<select{plain_flatatt(final)}>{options}</select>")  # noqa: S308 - escaped above
+
+
+def plain_flatatt(attrs: dict) -> str:
+    """``django.forms.utils.flatatt`` (the attributes sorted, true flags bare after them) with
+    html.escape."""
+    pairs = sorted((key, val) for key, val in attrs.items() if not isinstance(val, bool) and val is not None)
+    flags = sorted(key for key, val in attrs.items() if val is True)
+    return "".join(f' {esc(str(key))}="{esc(str(val))}"' for key, val in pairs) + "".join(
+        f" {esc(str(key))}" for key in flags
+    )
+
+
+# (id of a lazy label, language) -> (the label, its text): the filters' forty-odd option labels are
+# the same objects on every page (the models' choices), translated once per language instead of on
+# each page. The label is kept so that its id cannot be reused by another object.
+_TRANSLATED: dict[tuple[int, str | None], tuple[Promise, str]] = {}
+
+
+def translated(label, language: str | None) -> str:
+    """``str(label)`` in ``language`` (the active one)."""
+    if not isinstance(label, Promise):
+        return str(label)
+    key = (id(label), language)
+    known = _TRANSLATED.get(key)
+    if known is None or known[0] is not label:
+        known = _TRANSLATED[key] = (label, str(label))
+    return known[1]
 
 
 class PlainTextInput(forms.TextInput):
