@@ -15,6 +15,7 @@ rules: each operation calls the cases app's selectors, policies and services.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -75,7 +76,7 @@ from smartunion.cases.policies import (
     can_route,
     can_see_evidence,
     can_view_cases,
-    handles,
+    handler,
 )
 from smartunion.cases.selectors import (
     QUEUE_ORDER,
@@ -85,7 +86,7 @@ from smartunion.cases.selectors import (
     case_evidence,
     case_get,
     case_numbers,
-    case_queue_values,
+    case_queue_rows,
     case_shares,
     case_timeline,
     document_get,
@@ -545,16 +546,17 @@ def case_list(
         q=q,
     )
     rows, next_cursor = keyset_page(
-        case_queue_values(user=user, filters=filters),
+        functools.partial(case_queue_rows, user=user, filters=filters),
         order=QUEUE_ORDER,
         limit=limit,
         cursor=cursor,
         seal=QUEUE_CURSOR,
     )
     # In full for those holding the case, masked (刘*) for those who only read cases.
+    held = handler(user)
     names = [
         row["applicant_name"]
-        if handles(user, kind=row["kind"], org_path=row["org__path"], assignee_id=row["assignee_id"])
+        if held(row["kind"], row["org__path"], row["assignee_id"])
         else mask_name(row["applicant_name"])
         for row in rows
     ]

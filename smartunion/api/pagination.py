@@ -33,7 +33,7 @@ def decode_cursor(
 
 
 def keyset_page(
-    qs: QuerySet,
+    qs: QuerySet | pagination.RowsAfter,
     *,
     order: tuple[str, ...],
     limit: int,

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from smartunion.accounts.permissions import has_perm, orgs_with_perm_paths
@@ -59,13 +60,30 @@ def can_handle_case(user: User, case: Case) -> bool:
 
 def handles(user: User, *, kind: str, org_path: str, assignee_id: int | None) -> bool:
     """``can_handle_case`` from a case's kind, centre path and assignee: for a queue's plain rows."""
+    return handler(user)(kind, org_path, assignee_id)
+
+
+def handler(user: User) -> Callable[[str, str, int | None], bool]:
+    """``handles`` for ``user`` as a function of (kind, centre path, assignee id), the grants read
+    once: a queue asks it for each of its rows."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    if assignee_id is not None and assignee_id == user.pk and user.is_active:
-        return True
-    if not user.is_active or not user.is_staff_member:
-        return False
-    return any(org_path.startswith(path) for path in orgs_with_perm_paths(user, handling_flag(kind)))
+        return lambda kind, org_path, assignee_id: False
+    pk = user.pk if user.is_active else object()  # an inactive user holds nothing, assigned or not
+    staff = user.is_active and user.is_staff_member
+    paths: dict[str, tuple[str, ...]] = {
+        str(kind): orgs_with_perm_paths(user, flag) if staff else () for kind, flag in HANDLING_FLAG.items()
+    }
+
+    def held(kind: str, org_path: str, assignee_id: int | None) -> bool:
+        if assignee_id is not None and assignee_id == pk:
+            return True
+        prefixes = paths.get(kind)
+        if prefixes is None:
+            handling_flag(kind)  # an unknown kind raises, as it always did
+            return False
+        return org_path.startswith(prefixes)
+
+    return held
 
 
 def can_view_case(user: User, case: Case) -> bool:

@@ -23,7 +23,7 @@ import binascii
 import json
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Page, Paginator
@@ -88,19 +88,30 @@ def rows_after(order: Sequence[str], values: Sequence[Any]) -> Q:
     return condition
 
 
+class RowsAfter(Protocol):
+    """A selector that reads a page itself (a hot path written in SQL): up to ``limit`` rows in its
+    order after the row whose keys are ``after``; raises ``InvalidCursor`` when they do not fit."""
+
+    def __call__(self, *, after: Sequence[Any] | None, limit: int) -> list: ...
+
+
 def keyset_rows(
-    qs: QuerySet, *, order: Sequence[str], after: Sequence[Any] | None, limit: int
+    qs: QuerySet | RowsAfter, *, order: Sequence[str], after: Sequence[Any] | None, limit: int
 ) -> tuple[list, list[Any] | None]:
     """One page of ``qs`` in the order ``order`` (the last field unique), after the row whose keys
     are ``after``: (rows, the last row's keys when there is a next page). Raises ``InvalidCursor``
-    when a value of ``after`` does not fit its column (text where an id belongs)."""
-    qs = qs.order_by(*order)
-    if after is not None:
-        try:
-            qs = qs.filter(rows_after(order, after))
-        except (ValueError, TypeError, DjangoValidationError):
-            raise InvalidCursor(after) from None
-    rows = list(qs[: limit + 1])
+    when a value of ``after`` does not fit its column (text where an id belongs). ``qs`` is a
+    queryset, or a ``RowsAfter`` that reads the page in that order itself."""
+    if isinstance(qs, QuerySet):
+        qs = qs.order_by(*order)
+        if after is not None:
+            try:
+                qs = qs.filter(rows_after(order, after))
+            except (ValueError, TypeError, DjangoValidationError):
+                raise InvalidCursor(after) from None
+        rows = list(qs[: limit + 1])
+    else:
+        rows = qs(after=after, limit=limit + 1)
     if len(rows) <= limit:
         return rows, None
     rows = rows[:limit]
@@ -111,7 +122,7 @@ def keyset_rows(
 
 
 def keyset_page(
-    qs: QuerySet, *, order: Sequence[str], limit: int, cursor: str | None, seal: str | None = None
+    qs: QuerySet | RowsAfter, *, order: Sequence[str], limit: int, cursor: str | None, seal: str | None = None
 ) -> tuple[list, str | None]:
     """One page of ``qs`` after ``cursor``: (rows, the next page's cursor or None). ``seal``: the
     list's purpose, to encrypt its cursors. Raises ``InvalidCursor``."""

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from ninja import Field, Schema
 
@@ -435,6 +436,10 @@ class CaseRowOut(CaseBriefOut):
         return choice_label(Clock, case.next_clock_kind)
 
 
+# Dates and times as the API's JSON renderer writes them (ninja's encoder leaves them to Django's).
+as_json = DjangoJSONEncoder().default
+
+
 class CasePage(Page):
     items: list[CaseRowOut]
 
@@ -442,8 +447,9 @@ class CasePage(Page):
     def page_data(rows: list[dict], *, shown_names: list[str], next_cursor: str | None) -> dict:
         """The page as CaseRowOut serialises it, built from the queue's plain rows
         (``selectors.case_queue_rows``; api/rendering.py): the queue is a hot path
-        (bench/case_queue.py). Labels are looked up once per page; tests/api/cases/test_staff.py holds
-        the answer to the schema."""
+        (bench/case_queue.py). Labels are looked up once per page, and dates written as the renderer
+        writes them (``as_json``, without its search through the types it knows for each value);
+        tests/api/cases/test_staff.py holds the answer to the schema."""
         kinds, statuses, clocks = choice_labels(CaseKind), choice_labels(CaseStatus), choice_labels(Clock)
         today = timezone.localdate()
         items = []
@@ -461,7 +467,7 @@ class CasePage(Page):
                     "status_label": statuses.get(row["status"], row["status"]),
                     "channel": row["channel"],
                     "centre": {"id": row["org_id"], "name": row["org__name"]},
-                    "received_at": row["received_at"],
+                    "received_at": as_json(row["received_at"]),
                     "amount_claimed": money(row["amount_claimed"]),
                     "applicant_name": name,
                     "employer_name": row["employer_name"],
@@ -471,7 +477,7 @@ class CasePage(Page):
                     }
                     if assignee is not None
                     else None,
-                    "next_clock": clock,
+                    "next_clock": None if clock is None else as_json(clock),
                     "next_clock_kind": clock_kind,
                     "next_clock_label": clocks.get(clock_kind, "") if clock_kind else "",
                     "days_to_clock": (clock - today).days if clock is not None else None,

@@ -4,13 +4,15 @@ decide what is valid (amounts, dates, transitions) and their errors go back on t
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from html import escape as esc
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from smartunion.cases.models import (
@@ -75,7 +77,9 @@ class _OnePageForm(forms.Form):
 class PlainSelect(forms.Select):
     """A select written in Python rather than through the widget templates: the queue's five filters
     render on every page of the console's hot path (bench/case_queue.py), and the template per
-    option cost as much as the table of 50 cases. Labels and values are escaped."""
+    option cost as much as the table of 50 cases. Labels and values are escaped (``html.escape``,
+    what Django's ``escape`` does); the attributes are written as ``flatatt`` writes them; the
+    labels are translated once per language (``translated``)."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
@@ -83,11 +87,59 @@ class PlainSelect(forms.Select):
         chosen = (
             "" if value is None else str(value[0] if isinstance(value, list | tuple) and value else value)
         )
+        language = get_language()
         options = "".join(
-            f'<option value="{escape(key)}"{" selected" if str(key) == chosen else ""}>{escape(label)}</option>'
-            for key, label in ((("" if k is None else k), v) for k, v in self.choices)
+            f'<option value="{esc(key)}"{" selected" if key == chosen else ""}>'
+            f"{esc(translated(label, language))}</option>"
+            for key, label in (("" if k is None else str(k), v) for k, v in self.choices)
         )
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")  # noqa: S308 - escaped above
+        return mark_safe(f"<select{plain_flatatt(final)}>{options}</select>")  # noqa: S308 - escaped above
+
+
+def plain_flatatt(attrs: dict) -> str:
+    """``django.forms.utils.flatatt`` (the attributes sorted, true flags bare after them) with
+    html.escape."""
+    pairs = sorted((key, val) for key, val in attrs.items() if not isinstance(val, bool) and val is not None)
+    flags = sorted(key for key, val in attrs.items() if val is True)
+    return "".join(f' {esc(str(key))}="{esc(str(val))}"' for key, val in pairs) + "".join(
+        f" {esc(str(key))}" for key in flags
+    )
+
+
+# (id of a lazy label, language) -> (the label, its text): the filters' forty-odd option labels are
+# the same objects on every page (the models' choices), translated once per language instead of on
+# each page. The label is kept so that its id cannot be reused by another object.
+_TRANSLATED: dict[tuple[int, str | None], tuple[Promise, str]] = {}
+
+
+def translated(label, language: str | None) -> str:
+    """``str(label)`` in ``language`` (the active one)."""
+    if not isinstance(label, Promise):
+        return str(label)
+    key = (id(label), language)
+    known = _TRANSLATED.get(key)
+    if known is None or known[0] is not label:
+        known = _TRANSLATED[key] = (label, str(label))
+    return known[1]
+
+
+class PlainTextInput(forms.TextInput):
+    """A text box written in Python, for the same reason as ``PlainSelect``: the same attributes as
+    Django's template writes, escaped."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final = {"type": self.input_type, "name": name}
+        shown = self.format_value(value)
+        if shown is not None:
+            final["value"] = shown
+        final.update(self.build_attrs(self.attrs, attrs))
+        # In the template's order (django/forms/widgets/attrs.html): a true flag bare, a false one left out.
+        written = "".join(
+            f" {key}" if val is True else f' {key}="{esc(str(val))}"'
+            for key, val in final.items()
+            if val is not False and val is not None
+        )
+        return mark_safe(f"<input{written}>")  # noqa: S308 - escaped above
 
 
 class QueueFilterForm(forms.Form):
@@ -95,28 +147,38 @@ class QueueFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Open cases")), ("closed", _("Closed cases")), *CaseStatus.choices],
+        widget=PlainSelect,
     )
     clock = forms.ChoiceField(
         label=_("Clock"),
         required=False,
         choices=[("", _("Any clock")), *((c, CLOCK_LABELS[c]) for c in CLOCK_FILTERS)],
+        widget=PlainSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *CaseKind.choices]
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *CaseKind.choices], widget=PlainSelect
     )
     dispute_type = forms.ChoiceField(
-        label=_("Dispute type"), required=False, choices=[("", _("Any type")), *DisputeType.choices]
+        label=_("Dispute type"),
+        required=False,
+        choices=[("", _("Any type")), *DisputeType.choices],
+        widget=PlainSelect,
     )
-    centre = forms.TypedChoiceField(label=_("Centre"), required=False, coerce=int, empty_value=None)
-    q = forms.CharField(label=_("Case number"), required=False, max_length=24)
+    centre = forms.TypedChoiceField(
+        label=_("Centre"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
+    q = forms.CharField(
+        label=_("Case number"),
+        required=False,
+        max_length=24,
+        widget=PlainTextInput,
+    )
 
-    def __init__(self, *args, centres=(), **kwargs):
+    def __init__(self, *args, centres: Iterable[tuple[int, str]] = (), **kwargs):
+        """``centres``: (id, name) of the centres offered (``selectors.queue_centres``)."""
         super().__init__(*args, **kwargs)
-        self.fields["centre"].choices = [("", _("Every centre")), *((c.pk, c.name) for c in centres)]
+        self.fields["centre"].choices = [("", _("Every centre")), *centres]
         self.fields["q"].widget.attrs.update(placeholder=_("Start of a case number"), autocomplete="off")
-        for field in self.fields.values():
-            if type(field.widget) is forms.Select:
-                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.choices)
 
 
 class ContactForm(_OnePageForm):

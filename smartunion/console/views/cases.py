@@ -9,12 +9,14 @@ exist (404); acting on a case needs holding it (``can_handle_case``: 403 otherwi
 
 from __future__ import annotations
 
+import functools
+from html import escape as esc
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +45,7 @@ from smartunion.cases.policies import (
     can_route,
     can_see_evidence,
     can_view_cases,
-    handles,
+    handler,
 )
 from smartunion.cases.selectors import (
     DUE_SOON_DAYS,
@@ -53,11 +55,12 @@ from smartunion.cases.selectors import (
     case_documents,
     case_evidence,
     case_get,
-    case_queue_values,
+    case_queue_rows,
     case_shares,
     case_timeline,
     document_get,
     evidence_get,
+    queue_centres,
 )
 from smartunion.cases.services.routing import CENTRE_KIND
 from smartunion.console.case_messages import contact_templates
@@ -150,40 +153,49 @@ def clock_state(day, today) -> str:
 
 
 def queue_rows_html(rows: list[dict], *, user, today) -> str:
-    """The queue's table rows from the selector's plain rows (``case_queue_values``), built here
+    """The queue's table rows from the selector's plain rows (``case_queue_rows``), built here
     rather than by the template language: a page of 50 cases is the console's hot path
     (bench/case_queue.py), and a model and a dozen template nodes per row were most of the page's
-    time. Every value is escaped."""
+    time. Every value is escaped (``html.escape``, what Django's ``escape`` does, without its
+    handling of lazy strings: the labels are looked up and escaped once per page)."""
     detail = reverse("console:case_detail", args=[0]).removesuffix("0/")
-    kinds, statuses, clocks = choice_labels(CaseKind), choice_labels(CaseStatus), choice_labels(Clock)
+    kinds, statuses, clocks = (
+        {code: esc(label) for code, label in choice_labels(choices).items()}
+        for choices in (CaseKind, CaseStatus, Clock)
+    )
     flags = {
-        "overdue": f'<span class="overdue-flag">{escape(_("past"))}</span>',
-        "soon": f'<span class="soon-flag">{escape(_("soon"))}</span>',
+        "overdue": f'<span class="overdue-flag">{esc(_("past"))}</span>',
+        "soon": f'<span class="soon-flag">{esc(_("soon"))}</span>',
     }
     row_class = {"overdue": "overdue", "soon": "due-soon"}
-    urgent = f'<span class="overdue-flag urgent-flag">{escape(_("urgent"))}</span>'
-    collective = f' <span class="kind">{escape(_("collective"))}</span>'
+    urgent = f'<span class="overdue-flag urgent-flag">{esc(_("urgent"))}</span>'
+    collective = f' <span class="kind">{esc(_("collective"))}</span>'
+    held = handler(user)
     out = []
     for c in rows:
         # Names in full to those holding the case, masked in a wide list of cases.view-only staff.
-        held = handles(user, kind=c["kind"], org_path=c["org__path"], assignee_id=c["assignee_id"])
-        name = c["applicant_name"] if held else mask_name(c["applicant_name"])
+        name = c["applicant_name"]
+        if not held(c["kind"], c["org__path"], c["assignee_id"]):
+            name = mask_name(name)
         state = clock_state(c["next_clock"], today)
         if c["next_clock"] != NO_CLOCK:
             label = clocks.get(c["next_clock_kind"], "") if c["next_clock_kind"] else ""
-            clock = f'{c["next_clock"].isoformat()} <small class="muted">{escape(label)}</small>{flags.get(state, "")}'
+            clock = (
+                f'{c["next_clock"].isoformat()} <small class="muted">{label}</small>{flags.get(state, "")}'
+            )
         else:
             clock = "—"
         if c["assignee_id"] is not None:
-            assignee = escape(c["assignee__display_name"] or c["assignee__username"])
+            assignee = esc(str(c["assignee__display_name"] or c["assignee__username"]))
         else:
             assignee = "—"
+        status = c["status"]
         out.append(
             f'<tr class="{row_class.get(state, "")}"><td class="code"><a href="{detail}{c["id"]}/">'
-            f"{escape(c['number'])}</a></td><td>{escape(name)}{collective if c['is_collective'] else ''}</td>"
-            f"<td>{escape(c['employer_name'])}</td><td>{escape(kinds.get(c['kind'], c['kind']))}</td>"
-            f'<td><span class="status case-status-{escape(c["status"])}">'
-            f"{escape(statuses.get(c['status'], c['status']))}</span></td><td>{escape(c['org__name'])}</td>"
+            f"{esc(str(c['number']))}</a></td><td>{esc(name)}{collective if c['is_collective'] else ''}</td>"
+            f"<td>{esc(c['employer_name'])}</td><td>{kinds.get(c['kind']) or esc(c['kind'])}</td>"
+            f'<td><span class="status case-status-{esc(status)}">'
+            f"{statuses.get(status) or esc(status)}</span></td><td>{esc(c['org__name'])}</td>"
             f'<td>{assignee}</td><td class="nowrap">{clock}{urgent if c["is_urgent"] else ""}</td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
@@ -197,8 +209,7 @@ def case_queue_view(request):
     user = request.user
     require_case_flags(user)
     view = "mine" if request.GET.get("view") == "mine" else "centre"
-    centres = centres_in_scope()
-    form = QueueFilterForm(request.GET, centres=centres)
+    form = QueueFilterForm(request.GET, centres=queue_centres(user=user))
     form.is_valid()  # a bad filter shows its error; the others apply
     data = form.cleaned_data
     filters = QueueFilters(
@@ -214,9 +225,12 @@ def case_queue_view(request):
         limit = min(max(int(request.GET.get("size", PAGE_SIZE)), 1), QUEUE_PAGE_MAX)
     except ValueError:
         limit = PAGE_SIZE
-    qs = case_queue_values(user=user, filters=filters)
     rows, cursor, followed = cursor_page(
-        request, qs, list_name=f"cases.{view}", keys=("next_clock", "id"), limit=limit
+        request,
+        functools.partial(case_queue_rows, user=user, filters=filters),
+        list_name=f"cases.{view}",
+        keys=("next_clock", "id"),
+        limit=limit,
     )
     today = timezone.localdate()
     context = {
