@@ -413,7 +413,9 @@ class Statement(models.Model):
     )
     approved_at = models.DateTimeField(null=True)
 
-    objects = ScopedManager("merchant__org")
+    # A breakfast shop's statement is paid from its programme's pool: the programme's staff see it
+    # as well as the merchant's.
+    objects = ScopedManager("merchant__org", "programme__org")
 
     class Meta:
         verbose_name = _("statement")
@@ -448,7 +450,7 @@ class StatementLine(models.Model):
     face = models.DecimalField(max_digits=12, decimal_places=2)
     due = models.DecimalField(max_digits=12, decimal_places=2)
 
-    objects = ScopedManager("statement__merchant__org")
+    objects = ScopedManager("statement__merchant__org", "statement__programme__org")
 
     class Meta:
         ordering = ["used_at", "id"]
@@ -530,8 +532,8 @@ class Enrolment(models.Model):
 
 
 class Meal(models.Model):
-    """One breakfast served. The unique (programme, person, day) refuses a second meal the same day
-    even when two clerks scan the same card at once."""
+    """One breakfast served. The unique (person, day) refuses a second meal the same day, at any
+    shop of any programme, even when two clerks scan the same card at once."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="meals")
     shop = models.ForeignKey(ProgrammeShop, on_delete=models.PROTECT, related_name="meals")
@@ -544,8 +546,10 @@ class Meal(models.Model):
     objects = ScopedManager("programme__org")
 
     class Meta:
+        # One breakfast a day for a worker, whichever programme and shop: a worker in two
+        # programmes still eats once.
         constraints = [
-            models.UniqueConstraint(fields=["programme", "person", "served_on"], name="meal_one_per_day")
+            models.UniqueConstraint(fields=["person", "served_on"], name="meal_one_per_person_per_day")
         ]
         indexes = [models.Index(fields=["shop", "served_on"], name="meal_shop_day")]
 

@@ -95,7 +95,7 @@ def statements_list(*, status: str = "", merchant: Merchant | None = None) -> Qu
 
 def statement_get(*, pk) -> Statement:
     return _get(
-        Statement.objects.select_related("merchant", "merchant__org", "programme"),
+        Statement.objects.select_related("merchant", "merchant__org", "programme", "programme__org"),
         pk,
         _("This statement does not exist."),
     )

@@ -197,3 +197,100 @@ def test_redis_gate_then_flush_and_reconcile(world, tree, redis_claims):
     with scopes_disabled():
         assert Voucher.objects.filter(campaign=world.campaign, holder__isnull=False).count() == 5
     assert int(redis_claims.client.get(f"smartunion:benefits:campaign:{world.campaign.pk}:left")) == 0
+
+
+# --- What a stranger's review found (each refused or answered, never a 500) --------------------------
+
+
+def test_a_draft_is_not_found_and_an_ineligible_worker_learns_nothing_of_the_window(world, tree):
+    draft = make_campaign(world.staff, tree.fangshan, world.theatre, schedule=False)
+    with _Refused("not_found"):
+        claims.voucher_claim(campaign_id=draft.pk, user=world.workers[0])
+    later = make_campaign(
+        world.staff, tree.fangshan, world.theatre, release_at=timezone.now() + timedelta(hours=2)
+    )
+    with _Refused("not_eligible"):  # not "opens at ..." for a 顺义 worker
+        claims.voucher_claim(campaign_id=later.pk, user=world.shunyi_worker)
+    lottery = make_campaign(world.staff, tree.fangshan, world.theatre, kind=CampaignKind.LOTTERY)
+    with _Refused("not_eligible"):
+        claims.voucher_claim(campaign_id=lottery.pk, user=world.shunyi_worker)
+
+
+def test_one_breakfast_a_day_whatever_the_programme(world, tree):
+    from smartunion.benefits.models import MerchantKind
+    from smartunion.benefits.services.breakfast import enrol, shop_add
+    from smartunion.benefits.services.merchants import merchant_save, programme_save
+    from tests.factories.benefits import make_clerk
+
+    other = programme_save(
+        actor=world.staff, org=tree.fangshan, name="第二个早餐项目", starts_on=timezone.localdate()
+    )
+    shop = merchant_save(actor=world.staff, org=tree.fangshan, name="另一面馆", kind=MerchantKind.NOODLE_SHOP)
+    shop_add(actor=world.staff, programme=other, merchant=shop, meal="一碗面", price="6")
+    enrol(actor=world.staff, programme=other, people=[world.people[0]])
+    clerk = make_clerk(shop, tree.fangshan, "other.clerk")
+    token = card_token(membership=world.people[0].memberships.get())
+    meal_record(actor=world.noodle_clerk, card_token=token)
+    with _Refused("already_served"):
+        meal_record(actor=clerk, card_token=token)
+
+
+def test_a_lottery_closed_by_hand_is_still_drawn(world, tree):
+    from smartunion.benefits.services.campaigns import campaign_transition
+
+    campaign = make_campaign(world.staff, tree.fangshan, world.theatre, kind=CampaignKind.LOTTERY, quota=1)
+    registration_create(campaign=campaign, user=world.workers[0])
+    campaign_transition(actor=world.staff, campaign=campaign, to=CampaignStatus.CLOSED)
+    assert campaign_clock()["drawn"] == 1
+    campaign.refresh_from_db()
+    assert campaign.drawn_at and lottery_verify(campaign=campaign).same
+
+
+def test_the_statement_workbook_writes_text_never_formulas(world):
+    from smartunion.benefits.services.merchants import merchant_save
+    from smartunion.benefits.services.settlement import statement_xlsx
+
+    merchant_save(
+        actor=world.staff,
+        org=world.theatre.org,
+        name='=HYPERLINK("http://evil.example","x")',
+        kind="theatre",
+        merchant=world.theatre,
+    )
+    voucher = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0]).voucher
+    voucher_redeem(actor=world.theatre_clerk, code=voucher.code)
+    statement = statements_generate(month=timezone.localdate())[0]
+    import io
+    import zipfile
+
+    sheet = zipfile.ZipFile(io.BytesIO(statement_xlsx(statement=statement))).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet
+
+
+def test_a_clerk_of_a_merchant_that_left_verifies_nothing(world):
+    from smartunion.benefits.services.merchants import merchant_save
+    from smartunion.core.errors import Forbidden
+
+    voucher = claims.voucher_claim(campaign_id=world.campaign.pk, user=world.workers[0]).voucher
+    merchant_save(
+        actor=world.staff,
+        org=world.theatre.org,
+        name=world.theatre.name,
+        kind="theatre",
+        merchant=world.theatre,
+        active=False,
+    )
+    world.theatre_clerk = type(world.theatre_clerk).objects.get(pk=world.theatre_clerk.pk)  # a new request
+    with pytest.raises(Forbidden):
+        voucher_redeem(actor=world.theatre_clerk, code=voucher.code)
+
+
+def test_unusual_digits_in_tags_are_refused_on_the_field(world, tree):
+    from smartunion.benefits.services.campaigns import campaign_create
+    from tests.factories.benefits import campaign_input
+
+    with pytest.raises(ValidationFailed) as refused:
+        campaign_create(
+            actor=world.staff, data=campaign_input(tree.fangshan, world.theatre, occupation_tags=["²"])
+        )
+    assert "occupation_tags" in refused.value.fields

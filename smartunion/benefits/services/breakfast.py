@@ -213,9 +213,7 @@ def meal_record(*, actor: User, card_token: str, client_address: str = "") -> Se
     except IntegrityError:
         with scopes_disabled():
             earlier = (
-                Meal.objects.select_related("shop__merchant")
-                .filter(programme=shop.programme, person=person, served_on=today)
-                .first()
+                Meal.objects.select_related("shop__merchant").filter(person=person, served_on=today).first()
             )
         where = earlier.shop.merchant.name if earlier else ""
         when = timezone.localtime(earlier.served_at).strftime("%H:%M") if earlier else ""
@@ -286,13 +284,18 @@ def donation_record(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
+        # The acknowledgement number's random part is checked free first (the unique index has
+        # the last word).
+        number = f"JZ{received_on:%Y%m}-{secrets.token_hex(4).upper()}"
+        while _number_taken(number):
+            number = f"JZ{received_on:%Y%m}-{secrets.token_hex(4).upper()}"
         donation = Donation.objects.create(
             programme=programme,
             donor=donor,
             donor_contact=(donor_contact or "").strip()[:100],
             amount=value,
             received_on=received_on,
-            number=f"JZ{received_on:%Y%m}-{secrets.token_hex(3).upper()}",
+            number=number,
         )
         LedgerEntry.objects.create(
             programme=programme,
@@ -312,6 +315,11 @@ def donation_record(
             data={"amount": str(value), "number": donation.number},
         )
     return donation
+
+
+def _number_taken(number: str) -> bool:
+    with scopes_disabled():
+        return Donation.objects.filter(number=number).exists()
 
 
 @dataclass(frozen=True)

@@ -261,9 +261,17 @@ def campaign_clock(*, now: datetime | None = None) -> dict[str, int]:
     for campaign in due_close:
         campaign_transition(actor=None, campaign=campaign, to=CampaignStatus.CLOSED)
         done["closed"] += 1
-        if campaign.kind == CampaignKind.LOTTERY:
-            lottery_draw(campaign=campaign)
-            done["drawn"] += 1
+    # Every closed lottery not drawn yet: those just closed, those staff closed by hand, and any
+    # whose draw failed after the close.
+    with scopes_disabled():
+        undrawn = list(
+            Campaign.objects.filter(
+                kind=CampaignKind.LOTTERY, status=CampaignStatus.CLOSED, drawn_at__isnull=True
+            )
+        )
+    for campaign in undrawn:
+        lottery_draw(campaign=campaign)
+        done["drawn"] += 1
     return done
 
 
@@ -283,6 +291,11 @@ def registration_create(*, campaign: Campaign, user: User) -> Registration:
         raise refusal
     try:
         with transaction.atomic(), scopes_disabled():
+            # The draw holds the campaign's row while it freezes the list: a registration waits
+            # for it and then finds the window closed.
+            locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+            if locked.drawn_at is not None or window_refusal(locked) is not None:
+                raise window_refusal(locked) or Refused("closed", _("This campaign has closed."))
             return Registration.objects.create(campaign=campaign, user=user, member_org=member.org)
     except IntegrityError:
         raise Refused("already_registered", _("You are already registered for this draw.")) from None
@@ -308,7 +321,11 @@ def lottery_draw(*, campaign: Campaign) -> list[int]:
     and a message, the others a message. Runs once (``drawn_at``)."""
     with transaction.atomic(), scopes_disabled():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        if campaign.drawn_at is not None or campaign.kind != CampaignKind.LOTTERY:
+        if (
+            campaign.drawn_at is not None
+            or campaign.kind != CampaignKind.LOTTERY
+            or campaign.status != CampaignStatus.CLOSED
+        ):
             return []
         rows = list(campaign.registrations.order_by("id").values_list("id", "user_id"))
         winners = draw_winners(

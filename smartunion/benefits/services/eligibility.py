@@ -25,7 +25,12 @@ def eligibility_clean(
         codes = [str(t) for t in wanted if not isinstance(t, OccupationTag)]
         found = {str(t.code): t for t in OccupationTag.objects.filter(code__in=codes)}
         found.update(
-            {str(t.pk): t for t in OccupationTag.objects.filter(pk__in=[c for c in codes if c.isdigit()])}
+            {
+                str(t.pk): t
+                for t in OccupationTag.objects.filter(
+                    pk__in=[c for c in codes if c.isascii() and c.isdigit() and len(c) < 19]
+                )
+            }
         )
         missing = [c for c in codes if c not in found]
         if missing:

@@ -133,7 +133,9 @@ def store_add(
     name = err.text("name", name, limit=200)
     address = err.text("address", address, limit=300)
     division_code = err.text("division_code", division_code, limit=12, required=False)
-    if division_code and not (division_code.isdigit() and len(division_code) in (6, 9, 12)):
+    if division_code and not (
+        division_code.isascii() and division_code.isdigit() and len(division_code) in (6, 9, 12)
+    ):
         err("division_code", _("A division code has 6, 9 or 12 digits."))
     coordinates: dict[str, Decimal | None] = {}
     for field, value, limit in (("latitude", latitude, 90), ("longitude", longitude, 180)):

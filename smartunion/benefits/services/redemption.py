@@ -34,6 +34,8 @@ def require_clerk(user: User) -> MerchantClerk:
     clerk = clerk_of(user)
     if clerk is None:
         raise Forbidden(_("Only a merchant's clerk may verify vouchers and cards."))
+    if not clerk.merchant.active:
+        raise Forbidden(_("Your merchant no longer takes part in member benefits."))
     return clerk
 
 
@@ -79,11 +81,8 @@ def voucher_redeem(*, actor: User, code: str, client_address: str = "") -> Redee
         )
     campaign = voucher.campaign
     if campaign.merchant_id != clerk.merchant_id:
-        raise Refused(
-            "other_merchant",
-            _("This voucher is for %(merchant)s, not for this merchant.")
-            % {"merchant": campaign.merchant.name},
-        )
+        # Not who it is for: a clerk trying codes learns nothing of other merchants.
+        raise Refused("other_merchant", _("This voucher cannot be used at this merchant."))
     today = timezone.localdate()
     if today < campaign.valid_from:
         raise Refused(

@@ -32,7 +32,11 @@ from smartunion.benefits.policies import can_settle
 from smartunion.benefits.services.common import Refused, cents
 from smartunion.core.audit import AuditAction, audit_record
 from smartunion.core.errors import Forbidden
+from smartunion.core.locks import advisory_lock
 from smartunion.core.scoping import scopes_disabled
+
+# The advisory-lock key of statement runs ("stmt" in ASCII).
+STATEMENTS_LOCK = 0x73746D74
 
 
 def month_start(day: date) -> date:
@@ -93,7 +97,9 @@ def statements_generate(*, month: date, merchant_ids: list[int] | None = None) -
     month = month_start(month)
     start, end = _bounds(month)
     touched: dict[int, Statement] = {}
-    with transaction.atomic(), scopes_disabled():
+    # One run at a time (the monthly task and staff may press at once): the second reads what the
+    # first left. On SQLite the writers queue anyway.
+    with advisory_lock(STATEMENTS_LOCK), transaction.atomic(), scopes_disabled():
         vouchers = list(
             Voucher.objects.select_related("campaign__merchant")
             .filter(used_at__gte=start, used_at__lt=end, statement_line__isnull=True)
@@ -138,7 +144,10 @@ def statements_generate(*, month: date, merchant_ids: list[int] | None = None) -
 
 def statement_approve(*, actor: User, statement: Statement, client_address: str = "") -> Statement:
     """Union staff approve a statement after review; from then on it never changes."""
-    if not can_settle(actor, statement.merchant.org):
+    # A breakfast shop is paid from the programme's pool: its staff approve; a merchant's
+    # vouchers are approved where the merchant is registered.
+    payer = statement.programme.org if statement.programme is not None else statement.merchant.org
+    if not can_settle(actor, payer):
         raise Forbidden(_("You may not approve statements here."))
     with transaction.atomic():
         with scopes_disabled():
@@ -172,7 +181,9 @@ def statement_refuse_change(statement: Statement) -> None:
 def statement_xlsx(*, statement: Statement) -> bytes:
     """The statement as a workbook: a summary and one row per redemption or meal."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})
     sheet = book.add_worksheet(_("Statement"))

@@ -289,7 +289,9 @@ def breakfast_workers(request, pk):
     form = WorkerSearchForm(request.POST or None)
     found: list[tuple[Person, str | None]] = []
     if request.method == "POST" and request.POST.getlist("person"):
-        ids = [int(v) for v in request.POST.getlist("person") if v.isdigit()][:200]
+        ids = [int(v) for v in request.POST.getlist("person") if v.isascii() and v.isdigit() and len(v) < 19][
+            :200
+        ]
         with scope_with_perm(request.user, "benefits.manage"):
             people = list(Person.objects.filter(pk__in=ids, closed_at__isnull=True))
         added, refused = enrol(
