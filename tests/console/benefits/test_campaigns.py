@@ -12,7 +12,7 @@ from smartunion.benefits.models import Campaign, CampaignStatus, Voucher
 from smartunion.benefits.services import claims
 from smartunion.benefits.services.campaigns import campaign_clock, registration_create
 from smartunion.core.scoping import scopes_disabled
-from tests.console.conftest import form_error_near, page_text
+from tests.console.conftest import assert_cells_labelled, form_error_near, page_text
 from tests.factories.benefits import make_campaign
 
 LIST = "/console/benefits/campaigns/"
@@ -155,8 +155,11 @@ def test_the_list_filters_by_status(world, as_user, tree):
     client = as_user(world.staff)
     text = page_text(client.get(LIST, {"status": "draft"}))
     assert "还在草稿的活动" in text and "话剧《龙须沟》体验券" not in text
-    text = page_text(client.get(LIST))
+    response = client.get(LIST)
+    text = page_text(response)
     assert "还在草稿的活动" in text and "话剧《龙须沟》体验券" in text
+    assert_cells_labelled(response, tables=1)  # a phone shows each cell under its column's heading
+    assert 'data-label="开抢时间"' in text
 
 
 def test_another_districts_staff_get_404(world, as_user):

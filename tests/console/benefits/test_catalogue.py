@@ -13,7 +13,7 @@ from smartunion.benefits.models import Service, ServiceCategory
 from smartunion.benefits.services.merchants import service_save
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.models import OccupationTag
-from tests.console.conftest import form_error_near, page_text
+from tests.console.conftest import assert_cells_labelled, form_error_near, page_text
 
 LIST = "/console/benefits/services/"
 
@@ -55,8 +55,11 @@ def test_staff_add_a_service_with_a_picture_and_eligibility(world, as_user, tree
         assert list(service.occupation_tags.all()) == [sanitation]
     assert service.employment_forms == ["courier"] and str(service.member_price) == "80.00"
     assert service.picture.name.startswith("benefits/services/stage")
-    text = page_text(client.get(LIST, {"category": "performances"}))
+    response = client.get(LIST, {"category": "performances"})
+    text = page_text(response)
     assert "周末话剧会员专场" in text and "会员八折" in text
+    assert_cells_labelled(response, tables=1)  # a phone shows each cell under its column's heading
+    assert 'data-label="会员权益"' in text
     assert "周末话剧会员专场" not in page_text(client.get(LIST, {"category": "dining"}))
     response = client.post(
         f"{LIST}{service.pk}/edit/", service_data(world, tree, title="周末话剧专场", published="")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from smartunion.benefits.models import Agreement, Merchant, MerchantClerk, Store
 from smartunion.core.scoping import scopes_disabled
-from tests.console.conftest import form_error_near, page_text
+from tests.console.conftest import assert_cells_labelled, form_error_near, page_text
 from tests.factories import StaffFactory
 
 LIST = "/console/benefits/merchants/"
@@ -13,8 +13,11 @@ LIST = "/console/benefits/merchants/"
 
 def test_the_list_finds_merchants_by_name_and_kind(world, as_user):
     client = as_user(world.staff)
-    text = page_text(client.get(LIST))
+    response = client.get(LIST)
+    text = page_text(response)
     assert "房山大剧院" in text and "老街坊面馆" in text
+    assert_cells_labelled(response, tables=1)  # a phone shows each cell under its column's heading
+    assert 'data-label="登记单位"' in text
     text = page_text(client.get(LIST, {"q": "剧院"}))
     assert "房山大剧院" in text and "老街坊面馆" not in text
     text = page_text(client.get(LIST, {"kind": "noodle_shop"}))
@@ -151,7 +154,10 @@ def test_stores_agreements_and_clerks_are_added_on_the_merchant_page(world, as_u
     assert response.status_code == 302
     with scopes_disabled():
         assert MerchantClerk.objects.get(user=newcomer).merchant == world.noodles
-    assert "gongchen.clerk" in page_text(client.get(page))
+    response = client.get(page)
+    assert "gongchen.clerk" in page_text(response)
+    assert_cells_labelled(response, tables=3)  # stores, agreements and clerks, each cell labelled
+    assert 'data-label="折扣（%）"' in page_text(response)
 
 
 def test_a_clerk_in_another_district_is_not_offered(world, as_user, tree):
