@@ -180,16 +180,18 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
 
     A retried request (the same ``Idempotency-Key``) gets the voucher the first one claimed. The
     earlier claim is looked for only when this one is refused or collides with it, so a first
-    request costs no lookup; a refusal is cheap (sold out: the member's eligibility and the key's
-    lookup, nothing else)."""
+    request costs no lookup; a refusal is cheap (sold out: the key's lookup, nothing else)."""
     key = key_clean(idempotency_key)
     campaign = campaign_for_claim(campaign_id)
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
         raise Refused("not_found", _("There is no such campaign."), status=404)
     claims = backend()
     try:
-        # Who may claim first: a campaign says nothing of itself (its times, whether it is sold
-        # out) to a worker it is not for.
+        # Sold out is the answer to most requests of a flash sale: it comes first, with no query
+        # (it tells a worker the campaign is not for only that there is nothing left). Then who
+        # may claim, before the campaign says anything else of itself (its kind, its times).
+        if claims.sold_out(campaign=campaign, user=user, key=key):
+            raise _sold_out_error()
         member = member_of(user)
         if not is_eligible(member, campaign):
             raise Refused("not_eligible", _("This campaign is not open to you."), status=403)
@@ -199,8 +201,6 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
         refusal = window_refusal(campaign)
         if refusal is not None:
             raise refusal
-        if claims.sold_out(campaign=campaign, user=user, key=key):
-            raise _sold_out_error()
         voucher = claims.claim(campaign=campaign, user=user, member=member, key=key)
     except Refused as refused:
         replayed = _replayed(user, key, campaign) if key and refused.status == 409 else None
