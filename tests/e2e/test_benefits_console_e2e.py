@@ -46,7 +46,7 @@ def test_staff_draft_schedule_and_read_a_lottery_on_a_phone(
     page.fill("#picker-org input[type=search]", "房山区")
     page.locator("#picker-org-choices label", has_text="房山区总工会").click()
     page.get_by_role("button", name="保存草稿").click()
-    expect(page.locator("#id_per_member_limit_error")).to_contain_text("限领为 1")
+    expect(page.locator("#id_per_member_limit_error")).to_contain_text("每人限领 1 张")
     expect(page.locator("#id_title")).to_have_value("大剧院新年音乐会抽签")  # nothing typed is lost
     assert overflow(page) == []
     screenshot(page, "benefits-375-campaign-form-error")
