@@ -224,6 +224,12 @@ CODE_SEND_PER_NUMBER_DAY = int(os.environ.get("CODE_SEND_PER_NUMBER_DAY", "10"))
 # --- Membership (工会法 第三条; the answer deadline is the federation's own rule) ----------------------
 JOIN_RESPONSE_WORKING_DAYS = int(os.environ.get("JOIN_RESPONSE_WORKING_DAYS", "15"))
 CARD_TOKEN_TTL_SECONDS = int(os.environ.get("CARD_TOKEN_TTL_SECONDS", "120"))
+# The card's typed code (members/services/cards.py card_code): one code per window, the current and
+# the previous window accepted; a clerk or staff member gets CARD_CODE_FAILURE_LIMIT wrong codes per
+# CARD_CODE_FAILURE_WINDOW_SECONDS, then typed codes are refused until the window moves.
+CARD_CODE_WINDOW_SECONDS = int(os.environ.get("CARD_CODE_WINDOW_SECONDS", "120"))
+CARD_CODE_FAILURE_LIMIT = int(os.environ.get("CARD_CODE_FAILURE_LIMIT", "20"))
+CARD_CODE_FAILURE_WINDOW_SECONDS = int(os.environ.get("CARD_CODE_FAILURE_WINDOW_SECONDS", "600"))
 # A voucher's QR code, refreshed by the voucher page like the card's.
 VOUCHER_TOKEN_TTL_SECONDS = int(os.environ.get("VOUCHER_TOKEN_TTL_SECONDS", "120"))
 # Who does the contended work of a voucher claim: "auto" (the database's own: sqlite or postgresql)

@@ -438,15 +438,17 @@ def _meal(meal, name: str | None = None) -> dict:
 
 @breakfast_router.post(
     "/meals",
-    response={201: MealOut, **error_responses(401, 403, 409, 422)},
+    response={201: MealOut, **error_responses(401, 403, 409, 422, 429)},
     summary="Record a breakfast",
     operation_id="breakfast_meals_record",
 )
 def meal_create(request: HttpRequest, payload: MealIn):
-    """The shop's clerk scans the worker's e-member card (`card_token`, the card's QR content) and
-    records the day's breakfast: 201 with the meal. Refusals, 409 with `code`: `card_expired`,
-    `card_revoked`, `card_forged`, `shop_not_in_programme`, `not_enrolled`, `already_served` (one
-    meal a day, also under a double scan). 403 for anyone but a clerk."""
+    """The shop's clerk scans the worker's e-member card (`card_token`, the card's QR content), or
+    types its membership number and code where the phone cannot scan, and records the day's
+    breakfast: 201 with the meal. Refusals, 409 with `code`: `card_expired`, `card_revoked`,
+    `card_forged`, `shop_not_in_programme`, `not_enrolled`, `already_served` (one meal a day, also
+    under a double scan). 403 for anyone but a clerk; 429 `throttled` after too many wrong typed
+    codes (`CARD_CODE_FAILURE_LIMIT` per `CARD_CODE_FAILURE_WINDOW_SECONDS`, per clerk)."""
     served = meal_record(
         actor=request.auth, card_token=payload.card_token, client_address=request_address(request)
     )

@@ -376,8 +376,11 @@ def _result_labels() -> dict[str, str]:
     operation_id="cards_verify",
 )
 def card_verify_view(request: HttpRequest, payload: CardVerifyIn):
-    """`result` is `valid`, `expired` (the QR code is older than two minutes), `revoked` (the
-    membership was suspended or ended since) or `forged`. Only a valid card comes with `card`: the
+    """`token` is the card's QR content, or its membership number and code as typed (spaces
+    optional; a wrong typed code counts against you, `CARD_CODE_FAILURE_LIMIT` per
+    `CARD_CODE_FAILURE_WINDOW_SECONDS`, then 429). `result` is `valid`, `expired` (the QR code or
+    the typed code is older than two to four minutes), `revoked` (the membership was suspended or
+    ended since) or `forged`. Only a valid card comes with `card`: the
     masked name, the union, the membership number and the status, as printed on the card; never an
     ID number or mobile. Needs a staff token with `benefits.redeem` (merchant clerks) or
     `members.view`; at most `CARD_VERIFY_RATE` (default 60 a minute) per token, then 429."""

@@ -42,6 +42,7 @@ from smartunion.members.selectors import (
 )
 from smartunion.members.services import (
     account_close,
+    card_code,
     card_token,
     join_apply,
     join_withdraw,
@@ -250,8 +251,8 @@ def application_withdraw(request: HttpRequest):
     operation_id="me_card",
 )
 def my_card(request: HttpRequest):
-    """What the card shows, and a short-lived signed token for its QR code: fetch a new one before
-    `expires_in` seconds pass. Only an active member has a card (409 otherwise); suspension or
+    """What the card shows, a short-lived signed token for its QR code (fetch a new one before
+    `expires_in` seconds pass) and the code to show after the number for a clerk who cannot scan. Only an active member has a card (409 otherwise); suspension or
     leaving revokes every token at once."""
     require_worker(request.auth)
     membership = my_active_membership(user=request.auth)
@@ -260,6 +261,7 @@ def my_card(request: HttpRequest):
     return {
         "token": card_token(membership=membership),
         "expires_in": settings.CARD_TOKEN_TTL_SECONDS,
+        "code": card_code(membership=membership),
         "number": membership.number,
         "union": membership.org,
         "name": membership.person.name_masked,

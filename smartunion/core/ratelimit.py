@@ -42,3 +42,11 @@ def database_window_hit(*, key: str, limit: int, window_seconds: int) -> WindowC
         if allowed:
             RateLimitHit.objects.create(key=key, created_at=now)
     return WindowCount(allowed=allowed, now=now.timestamp(), history=[hit.timestamp() for hit in hits])
+
+
+def database_window_full(*, key: str, limit: int, window_seconds: int) -> bool:
+    """Whether ``limit`` requests under ``key`` already fell in the last ``window_seconds``, without
+    counting one: for limits on failures, checked before the attempt and counted (with
+    ``database_window_hit``) only when it fails."""
+    since = timezone.now() - timedelta(seconds=window_seconds)
+    return RateLimitHit.objects.filter(key=key, created_at__gt=since).count() >= limit

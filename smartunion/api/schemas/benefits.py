@@ -140,7 +140,12 @@ class RedemptionList(Schema):
 
 
 class MealIn(InputSchema):
-    card_token: str = Field(..., max_length=2000, description="The e-member card's QR content.")
+    card_token: str = Field(
+        ...,
+        max_length=2000,
+        description="The e-member card's QR content, or its membership number and code as typed "
+        "(`0000001234 123 456`, spaces optional).",
+    )
 
 
 class MealOut(Schema):

@@ -156,6 +156,11 @@ class CardOut(Schema):
         ..., description="Signed card token for the QR code; fetch a new one before it expires."
     )
     expires_in: int = Field(..., description="Seconds the token stays valid.")
+    code: str = Field(
+        ...,
+        description="6 digits to show after the number, for a clerk who cannot scan: typed as "
+        "`<number> <code>`; a new one every `CARD_CODE_WINDOW_SECONDS`, the previous one still accepted.",
+    )
     number: str
     union: RefOut
     name: str = Field(..., description="Masked: 张**.")
@@ -199,7 +204,11 @@ class CloseIn(InputSchema):
 
 
 class CardVerifyIn(InputSchema):
-    token: str = Field(..., max_length=1000, description="The text of the card's QR code.")
+    token: str = Field(
+        ...,
+        max_length=1000,
+        description="The text of the card's QR code, or its membership number and code as typed.",
+    )
 
 
 class CardFaceOut(Schema):

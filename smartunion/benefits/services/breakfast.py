@@ -149,14 +149,16 @@ class Served:
 
 
 def meal_record(*, actor: User, card_token: str, client_address: str = "") -> Served:
-    """The shop's clerk verifies a worker's card and records their breakfast. Refuses (409, with
-    ``code``): ``card_expired``, ``card_revoked``, ``card_forged``, ``shop_not_in_programme``,
-    ``not_enrolled``, ``already_served``."""
+    """The shop's clerk verifies a worker's card (its QR content, or its number and code typed: a
+    wrong typed code counts against the clerk, members.services.cards) and records their breakfast.
+    Refuses (409, with ``code``): ``card_expired``, ``card_revoked``, ``card_forged``,
+    ``shop_not_in_programme``, ``not_enrolled``, ``already_served``; 429 ``throttled`` after too
+    many wrong typed codes."""
     clerk = require_clerk(actor)
     token = str(card_token or "").strip()
     if not token or len(token) > 1000:
         raise Refused("card_forged", _("Scan the worker's e-member card."), status=422)
-    check = card_verify(token=token)
+    check = card_verify(token=token, actor=actor)
     if check.result != "valid" or check.membership is None:
         messages = {
             "expired": _("This card's QR code has expired: ask the worker to refresh the card page."),

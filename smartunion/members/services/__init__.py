@@ -18,7 +18,15 @@ through this package, so patch a name where it is looked up.
 """
 
 from smartunion.members.services.activation import Activation, person_link, worker_activate
-from smartunion.members.services.cards import CARD_SALT, CardCheck, card_check, card_token, card_verify
+from smartunion.members.services.cards import (
+    CARD_SALT,
+    CardCheck,
+    card_check,
+    card_code,
+    card_token,
+    card_verify,
+    typed_card_code,
+)
 from smartunion.members.services.joining import join_apply, join_decide, join_withdraw, joinable
 from smartunion.members.services.membership import (
     STAFF_STATUS_MOVES,
@@ -56,6 +64,7 @@ __all__ = [
     "account_close",
     "allocate_membership_numbers",
     "card_check",
+    "card_code",
     "card_token",
     "card_verify",
     "clean_person_data",
@@ -79,5 +88,6 @@ __all__ = [
     "transfer_cancel",
     "transfer_decide",
     "transfer_request",
+    "typed_card_code",
     "worker_activate",
 ]

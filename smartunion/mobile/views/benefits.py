@@ -42,10 +42,11 @@ from smartunion.benefits.selectors import (
 from smartunion.benefits.services.breakfast import meal_record
 from smartunion.benefits.services.campaigns import registration_create
 from smartunion.benefits.services.claims import voucher_claim
-from smartunion.benefits.services.common import Refused, format_code, normalise_code
+from smartunion.benefits.services.common import CODE_LENGTH, Refused, format_code, normalise_code
 from smartunion.benefits.services.redemption import voucher_redeem, voucher_token
 from smartunion.core.errors import DomainError, NotFound
 from smartunion.core.http import is_htmx
+from smartunion.members.services.cards import typed_card_code
 from smartunion.mobile.helpers import merchant_clerk_required, worker_required
 from smartunion.mobile.views.members import HTMX_STOP_POLLING, card_qr_data_uri
 
@@ -251,10 +252,12 @@ def merchant_home(request: HttpRequest) -> HttpResponse:
 
 
 def _verify(request: HttpRequest, text: str) -> dict[str, Any]:
-    """A voucher's code or QR content, or a member card's QR content: which one, by its shape."""
+    """A voucher's code or QR content, or a member card's QR content or typed number and code:
+    which one, by its shape (a voucher's code has 10 characters, a card's number and code 16 digits)."""
     address = request_address(request)
     try:
-        if text.startswith("V:") or len(normalise_code(text)) <= LONGEST_CODE:
+        card_typed = typed_card_code(text) is not None and len(normalise_code(text)) != CODE_LENGTH
+        if not card_typed and (text.startswith("V:") or len(normalise_code(text)) <= LONGEST_CODE):
             redeemed = voucher_redeem(actor=request.user, code=text, client_address=address)
             return {
                 "ok": True,
@@ -288,5 +291,8 @@ def merchant_scan(request: HttpRequest) -> HttpResponse:
         if text:
             result = _verify(request, text)
         else:
-            result = {"ok": False, "reason": _("Scan the QR code or type the voucher's code first.")}
+            result = {
+                "ok": False,
+                "reason": _("Scan the QR code, or type the voucher code or the card's number and code."),
+            }
     return render(request, "mobile/benefits/scan.html", {**_today(request), "result": result})

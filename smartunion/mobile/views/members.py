@@ -37,6 +37,7 @@ from smartunion.members.selectors import (
 )
 from smartunion.members.services import (
     account_close,
+    card_code,
     card_token,
     join_apply,
     join_withdraw,
@@ -237,10 +238,13 @@ def card_qr_data_uri(token: str) -> str:
 
 def _card_context(membership) -> dict:
     token = card_token(membership=membership)
+    code = card_code(membership=membership)
     return {
         "membership": membership,
         "token": token,
         "qr": card_qr_data_uri(token),
+        # Read out or typed where the clerk's phone cannot scan (members/services/cards.py).
+        "code_shown": f"{code[:3]} {code[3:]}",
         "refreshed_at": timezone.localtime(),
     }
 
@@ -261,7 +265,8 @@ def card(request: HttpRequest) -> HttpResponse:
 @require_GET
 @never_cache
 def card_qr(request: HttpRequest) -> HttpResponse:
-    """The QR partial the card page polls every 60 s (a token lives CARD_TOKEN_TTL_SECONDS)."""
+    """The QR partial the card page polls every 60 s (a token lives CARD_TOKEN_TTL_SECONDS), with the
+    typed code under it (one per CARD_CODE_WINDOW_SECONDS, the previous one still accepted)."""
     active = my_active_membership(user=request.user)
     if active is None:
         response = render(request, "mobile/members/card.html#qr", {"membership": None})

@@ -11,7 +11,7 @@ from smartunion.benefits.services import claims
 from smartunion.benefits.services.redemption import voucher_token
 from smartunion.benefits.services.settlement import statements_generate
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.services.cards import card_token
+from smartunion.members.services.cards import card_code, card_token
 
 STAFF = "/api/v1/staff"
 
@@ -96,6 +96,30 @@ def test_a_breakfast_is_recorded_once_a_day(world, as_staff, as_worker):
     elsewhere = api.post("/api/v1/breakfast/meals", {"card_token": _card(world, 1)})
     assert elsewhere.json()["code"] == "shop_not_in_programme"
     assert api.get("/api/v1/breakfast/meals").json()["items"] == []
+    with scopes_disabled():
+        assert Meal.objects.count() == 1
+
+
+def _typed(world, index=0, code=None):
+    with scopes_disabled():
+        membership = world.people[index].memberships.get()
+        return f"{membership.number} {code or card_code(membership=membership)}"
+
+
+def test_a_breakfast_is_recorded_from_the_typed_number_and_code(world, as_staff):
+    api = as_staff(world.noodle_clerk)
+    served = api.post("/api/v1/breakfast/meals", {"card_token": _typed(world)})
+    assert served.status_code == 201, served.content
+    assert served.json()["price"] == "8.00" and served.json()["name"] == world.people[0].name_masked
+    second = api.post("/api/v1/breakfast/meals", {"card_token": _typed(world).replace(" ", "")})
+    assert (second.status_code, second.json()["code"]) == (409, "already_served")
+    with scopes_disabled():
+        right = card_code(membership=world.people[1].memberships.get())
+    wrong = api.post(
+        "/api/v1/breakfast/meals",
+        {"card_token": _typed(world, 1, code=f"{(int(right) + 1) % 1_000_000:06d}")},
+    )
+    assert (wrong.status_code, wrong.json()["code"]) == (409, "card_forged")
     with scopes_disabled():
         assert Meal.objects.count() == 1
 

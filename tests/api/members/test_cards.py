@@ -159,3 +159,22 @@ def test_verification_is_rate_limited_per_token(scanner, card_token, clerk, sett
     other = ApiClient(Client())
     other.sign_in_staff(StaffFactory(roles=[("merchant_clerk", clerk.home_org)]))
     assert verify(other, card_token).status_code == 200
+
+
+def test_the_number_and_code_from_the_app_verify_when_typed(scanner, member, api, settings):
+    """The app shows the number and code for a clerk whose phone cannot scan; the clerk types them."""
+    worker, _person, membership = member
+    app = ApiClient(Client())
+    app.sign_in_worker(worker)
+    card = app.get("/api/v1/me/card").json()
+    assert card["code"].isdigit() and len(card["code"]) == 6
+    body = verify(scanner, f"{card['number']} {card['code']}").json()
+    assert body["result"] == "valid" and body["card"]["number"] == membership.number
+    assert body["card"]["name"] == "张**"
+    wrong = f"{(int(card['code']) + 1) % 1_000_000:06d}"
+    settings.CARD_CODE_FAILURE_LIMIT = 1
+    forged = verify(scanner, f"{card['number']}{wrong}").json()
+    assert forged["result"] == "forged" and forged["card"] is None
+    stopped = verify(scanner, f"{card['number']}{card['code']}")
+    assert stopped.status_code == 429 and stopped.json()["code"] == "throttled"
+    assert stopped["Retry-After"] == str(settings.CARD_CODE_FAILURE_WINDOW_SECONDS)

@@ -13,7 +13,7 @@ from smartunion.benefits.services.claims import voucher_claim
 from smartunion.benefits.services.common import format_code
 from smartunion.benefits.services.redemption import voucher_token
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.services.cards import card_token
+from smartunion.members.services.cards import card_code, card_token
 from tests.console.conftest import page_text
 from tests.factories.benefits import make_benefits_world
 
@@ -105,6 +105,44 @@ def test_a_breakfast_card_gets_one_meal_a_day(client, staff_client, world):
     assert "今日供应早餐 1 份" in page
 
 
+def _typed(person, code: str | None = None) -> str:
+    """The card's number and code as the worker reads them out from the card page."""
+    with scopes_disabled():
+        membership = person.memberships.get()
+        code = code or card_code(membership=membership)
+    return f"{membership.number} {code[:3]} {code[3:]}"
+
+
+def test_a_clerk_without_a_camera_types_the_cards_number_and_code(client, staff_client, world):
+    # An iPhone's browser has no BarcodeDetector: the clerk types what the card page shows.
+    staff_client(world.noodle_clerk)
+    typed = _typed(world.people[0])
+    result = _result(client.post(SCAN, {"code": typed}))
+    assert "可以用餐" in result and "¥8.00" in result
+    second = _result(client.post(SCAN, {"code": typed.replace(" ", "")}))
+    assert "拒绝" in second and "老街坊面馆" in second
+    with scopes_disabled():
+        assert Meal.objects.filter(person=world.people[0]).count() == 1
+
+
+def test_a_wrong_typed_card_code_records_nothing_and_guessing_stops(client, staff_client, world, settings):
+    settings.CARD_CODE_FAILURE_LIMIT = 2
+    staff_client(world.noodle_clerk)
+    with scopes_disabled():
+        right = card_code(membership=world.people[1].memberships.get())
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(2):
+        result = _result(client.post(SCAN, {"code": _typed(world.people[1], wrong)}))
+        assert "拒绝" in result and said("This is not a valid member card.") in result
+    # Over the limit, even the right code is not checked.
+    refused = _result(client.post(SCAN, {"code": _typed(world.people[1], right)}))
+    assert "拒绝" in refused and "输错的会员卡动态码过多" in refused
+    with scopes_disabled():
+        assert not Meal.objects.filter(person=world.people[1]).exists()
+    # The QR code still works for this clerk.
+    assert "可以用餐" in _result(client.post(SCAN, {"code": _card(world.people[1])}))
+
+
 def test_a_worker_outside_the_programme_is_refused(client, staff_client, world, tree):
     staff_client(world.noodle_clerk)
     with scopes_disabled():
@@ -115,7 +153,7 @@ def test_a_worker_outside_the_programme_is_refused(client, staff_client, world, 
 
 def test_an_empty_scan_asks_for_a_code(client, staff_client, world):
     staff_client(world.theatre_clerk)
-    assert "请先扫码或输入券码。" in _result(client.post(SCAN, {"code": " "}))
+    assert "请先扫码，或输入券码或会员卡的卡号和动态码。" in _result(client.post(SCAN, {"code": " "}))
 
 
 def test_the_scan_page_loads_the_camera_script_and_offers_typing(client, staff_client, world):
@@ -123,4 +161,5 @@ def test_the_scan_page_loads_the_camera_script_and_offers_typing(client, staff_c
     page = page_text(client.get(SCAN))
     assert "/static/mobile/scan.js" in page
     assert 'id="scan-video"' in page and 'name="code"' in page
+    assert "请输入会员报出的券码，或会员卡的卡号和动态码" in page
     assert "<script>" not in page  # the CSP allows no inline script

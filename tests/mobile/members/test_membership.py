@@ -428,10 +428,16 @@ def test_the_card_shows_a_qr_that_verifies_and_is_revoked_on_suspension(
     token = card_token_on(text)
     check = card_verify(token=token)
     assert check.result == "valid" and check.membership.pk == membership.pk
+    # Under the QR code, the number and code to type where the shop's phone cannot scan.
+    typed = re.search(r'<p class="m-ecard-code" id="card-code"[^>]*>(.*?)</p>', text, re.S).group(1)
+    typed = re.sub(r"<[^>]+>", " ", typed)
+    assert membership.number in typed
+    assert card_verify(token=typed).result == "valid"
 
     # The partial the page polls gives a fresh QR.
     fresh = page(courier_client.get(reverse("mobile:card_qr"), HTTP_HX_REQUEST="true"))
     assert card_verify(token=card_token_on(fresh)).result == "valid"
+    assert 'id="card-code"' in fresh
 
     with as_staff(staff):
         membership_transition(
@@ -444,6 +450,7 @@ def test_the_card_shows_a_qr_that_verifies_and_is_revoked_on_suspension(
     text = page(courier_client.get(reverse("mobile:card")))
     assert zh("Your membership is suspended, so your card is not valid.") in text
     assert "data-token" not in text
+    assert card_verify(token=typed).result == "revoked"
 
 
 def test_not_a_member_gets_a_clear_message_and_a_link_to_join(courier_client):
