@@ -161,7 +161,7 @@ def meal_record(*, actor: User, card_token: str, client_address: str = "") -> Se
     check = card_verify(token=token, actor=actor)
     if check.result != "valid" or check.membership is None:
         messages = {
-            "expired": _("This card's QR code has expired: ask the worker to refresh the card page."),
+            "expired": _("This card's code has expired: ask the worker to refresh the card page."),
             "revoked": _("This membership card is no longer valid."),
             "forged": _("This is not a valid member card."),
         }
