@@ -2,8 +2,9 @@
 
 6. A sanitation worker's e-member card is verified by the noodle shop's clerk (the card's QR content
    typed into the clerk's scan page: a headless browser has no camera), the breakfast is recorded, a
-   second scan that day is refused, the pool's balance drops by the meal price, and the shop's
-   monthly statement shows the meal.
+   second scan that day is refused; 房山's union staff, on their phone, read the pool's balance
+   down by the meal price and the meal among the shop's, make the month's statements in the console
+   and find the meal on the shop's statement.
 4. A member claims a theatre voucher on the phone, the theatre's clerk verifies its code, and the
    member's voucher shows as used.
 
@@ -19,13 +20,14 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from smartunion.benefits.models import Voucher
+from smartunion.benefits.models import Statement, Voucher
 from smartunion.benefits.services import claims
 from smartunion.benefits.services.breakfast import pool_state
-from smartunion.benefits.services.settlement import statements_generate
 from smartunion.core.scoping import scopes_disabled
 from smartunion.members.services.cards import card_token
+from tests.e2e.conftest import PHONE, _new_page
 from tests.e2e.test_case_stories import _fits, _phone_sign_in, _shot
+from tests.e2e.test_console_widths import sign_in
 from tests.factories import STAFF_PASSWORD, totp_now
 from tests.factories.benefits import make_benefits_world
 
@@ -64,6 +66,7 @@ def test_story_6_a_sanitation_worker_gets_one_free_breakfast_a_day(
     person = world.people[0]
     with scopes_disabled():
         before = pool_state(programme=world.programme).balance
+        assert before == Decimal("1000.00")  # the world's funding
         membership = person.memberships.get()
 
     # The worker's card on their phone: the QR code the clerk would scan.
@@ -104,14 +107,53 @@ def test_story_6_a_sanitation_worker_gets_one_free_breakfast_a_day(
     _shot(screenshot, clerk, "story6-clerk-second-refused")
     assert clerk.console_errors == []
 
-    # The pool paid for one meal, and the shop's monthly statement holds it.
+    # Union staff of 房山 on their phone: the programme's pool paid for the one meal.
+    staff_context, desk = _new_page(
+        browser, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    sign_in(desk, base, world.staff)
+    desk.goto(f"{base}/console/benefits/breakfast/{world.programme.pk}/")
+    expect(desk.locator("h1")).to_have_text(world.programme.name)
+    expect(desk.locator("#pool-balance")).to_have_text(f"{before - Decimal('8.00'):.2f}")
+    today = timezone.localdate()
+    (meal_row,) = desk.locator("#meals tbody tr").all()
+    # Day, shop, meals, cost.
+    expect(meal_row.locator("td")).to_have_text([f"{today:%Y-%m-%d}", "老街坊面馆", "1", "8.00"])
+    _fits(desk, "breakfast programme")
+    _shot(screenshot, desk, "story6-staff-programme")
+
+    # The month's statements made now through the console, and the noodle shop's holds the meal.
+    desk.goto(f"{base}/console/benefits/statements/generate/")
+    expect(desk.locator("#id_month")).to_have_value(f"{today:%Y-%m}")
+    desk.get_by_role("button", name="生成").click()
+    expect(desk).to_have_url(re.compile(rf"/console/benefits/statements/\?month={today:%Y-%m}$"))
+    row = desk.locator("#statement-list tbody tr", has_text="老街坊面馆")
+    expect(row).to_have_count(1)
+    row.get_by_role("link", name=f"{today:%Y-%m}").click()
+    expect(desk).to_have_url(re.compile(r"/console/benefits/statements/\d+/$"))
+    expect(desk.locator("h1")).to_have_text(f"老街坊面馆 · {today:%Y-%m}")
+    due = desk.locator("#statement-totals > div", has_text="应付金额")
+    expect(due.locator("strong")).to_have_text("8.00")
+    expect(desk.locator("#statement-totals + p")).to_contain_text("1 笔")
+    expect(desk.locator("#statement-lines tbody tr")).to_have_count(1)
+    expect(desk.locator("#statement-lines tbody tr")).to_contain_text("早餐")
+    _fits(desk, "statement")
+    _shot(screenshot, desk, "story6-staff-statement")
+    # Back on the programme, its settlement with the shops lists the statement: month, shop, meals, due.
+    desk.goto(f"{base}/console/benefits/breakfast/{world.programme.pk}/")
+    settled = desk.locator("#settlement tbody tr")
+    expect(settled).to_have_count(1)
+    expect(settled.locator("td")).to_have_text([f"{today:%Y-%m}", "老街坊面馆", "1", "8.00", "待审核"])
+    _fits(desk, "breakfast programme, settled")
+    assert desk.console_errors == []
+    staff_context.close()
+
+    # The same in the database: the pool's spending and the statement's one line, the worker's meal.
     with scopes_disabled():
         after = pool_state(programme=world.programme)
         assert before - after.balance == Decimal("8.00")
         assert after.spent == Decimal("8.00")
-        (statement,) = [
-            s for s in statements_generate(month=timezone.localdate()) if s.merchant_id == world.noodles.pk
-        ]
+        (statement,) = Statement.objects.filter(merchant=world.noodles, month=today.replace(day=1))
         assert statement.programme_id == world.programme.pk
         assert statement.items == 1 and statement.amount_due == Decimal("8.00")
         (line,) = statement.lines.all()
