@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
 from reportlab.platypus import Flowable, KeepTogether, Paragraph
 
 from .context import DocumentContext
@@ -37,7 +38,7 @@ def ordinal(number: int) -> str:
 
 
 def document_day(ctx: DocumentContext) -> date:
-    return ctx.generated_at.date()
+    return timezone.localdate(ctx.generated_at)
 
 
 def applicant_section(ctx: DocumentContext, label: str = "申请人") -> list[Flowable]:
