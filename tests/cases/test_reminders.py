@@ -10,6 +10,7 @@ from django.utils import timezone
 from smartunion.cases.models import Case, CaseEvent
 from smartunion.cases.tasks import clock_reminders
 from smartunion.core.scoping import scopes_disabled
+from smartunion.labourlaw import deadlines
 from smartunion.notifications.models import InboxMessage
 from tests.factories.cases import make_case
 
@@ -65,14 +66,21 @@ def test_an_unpaid_agreement_tells_the_worker_of_the_payment_order(case_world):
 
 def test_urgency_is_reread_each_day(case_world):
     today = timezone.localdate()
-    # Knew of it 360 days ago, a claim other than pay: the one-year limitation is near.
+    # Knew of it almost a year ago, a claim other than pay: the one-year limitation is near. The
+    # day is found through the calendar, since an end on a weekend or a holiday moves to the next
+    # working day (a fixed 360 days is 7 days from the end on some days of the year).
+    knew_on = next(
+        today - timedelta(days=n)
+        for n in range(364, 300, -1)
+        if deadlines.is_urgent(deadlines.limitation(knew_on=today - timedelta(days=n)).ends, today)
+    )
     case = make_case(
         case_world,
         kind="legal_aid",
         status="received",
         dispute_type="social_insurance",
         means_route="pledge",  # the migrant waiver is for claims of pay (法律援助法 第四十二条)
-        dispute_date=(today - timedelta(days=360)).isoformat(),
+        dispute_date=knew_on.isoformat(),
         employment_start=(today - timedelta(days=900)).isoformat(),
     )
     with scopes_disabled():
