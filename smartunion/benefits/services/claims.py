@@ -243,7 +243,12 @@ class DatabaseClaims:
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
         if campaign.per_member_limit == 1:
             try:
-                return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
+                if not connection.in_atomic_block:
+                    # Autocommit: the statement is its own transaction, and a refusal leaves the
+                    # connection clean.
+                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
+                with transaction.atomic():  # a savepoint, so a refusal does not spoil the caller's
+                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
             except IntegrityError as exc:
                 if not _slot_taken(exc):
                     raise
