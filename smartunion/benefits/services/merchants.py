@@ -50,6 +50,16 @@ class _Errors:
             raise ValidationFailed(fields=self.fields)
 
 
+def _create_or_update(model, obj, values: dict):
+    """A new row of ``model`` with ``values``, or ``obj`` with them set and saved."""
+    if obj is None:
+        return model.objects.create(**values)
+    for field, value in values.items():
+        setattr(obj, field, value)
+    obj.save()
+    return obj
+
+
 def _require_manage(actor: User, org: Org) -> None:
     if not can_manage_benefits(actor, org):
         raise Forbidden(_("You may not manage benefits here."))
@@ -93,8 +103,9 @@ def merchant_save(
     }
     try:
         with transaction.atomic():
-            if merchant is None:
-                merchant = Merchant.objects.create(**values)
+            created = merchant is None
+            merchant = _create_or_update(Merchant, merchant, values)
+            if created:
                 audit_record(
                     action=AuditAction.MERCHANT_CREATE,
                     actor=actor,
@@ -102,9 +113,6 @@ def merchant_save(
                     client_address=client_address,
                 )
             else:
-                for field, value in values.items():
-                    setattr(merchant, field, value)
-                merchant.save()
                 audit_record(
                     action=AuditAction.MERCHANT_UPDATE,
                     actor=actor,
@@ -281,12 +289,7 @@ def service_save(
         **eligibility,
     }
     with transaction.atomic():
-        if service is None:
-            service = Service.objects.create(**values)
-        else:
-            for field, value in values.items():
-                setattr(service, field, value)
-            service.save()
+        service = _create_or_update(Service, service, values)
         if picture is not None:
             service.picture.save(picture.name, picture, save=False)
             service.save(update_fields=["picture"])
@@ -341,12 +344,7 @@ def programme_save(
         **eligibility,
     }
     with transaction.atomic():
-        if programme is None:
-            programme = Programme.objects.create(**values)
-        else:
-            for field, value in values.items():
-                setattr(programme, field, value)
-            programme.save()
+        programme = _create_or_update(Programme, programme, values)
         eligibility_save(programme, tags)
         audit_record(
             action=AuditAction.BREAKFAST_PROGRAMME, actor=actor, obj=programme, client_address=client_address
