@@ -169,15 +169,6 @@ def statement_approve(*, actor: User, statement: Statement, client_address: str 
     return locked
 
 
-def statement_refuse_change(statement: Statement) -> None:
-    """Every edit of a statement asks this first: an approved statement is final."""
-    if statement.status == StatementStatus.APPROVED:
-        raise Refused(
-            "approved",
-            _("An approved statement cannot change: record a correction as an adjusting statement."),
-        )
-
-
 def statement_xlsx(*, statement: Statement) -> bytes:
     """The statement as a workbook: a summary and one row per redemption or meal."""
     buffer = io.BytesIO()
