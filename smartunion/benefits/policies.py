@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.db import connection
+
 from smartunion.accounts.permissions import has_perm
 from smartunion.benefits.models import Eligibility, MerchantClerk
+from smartunion.core.prepared import prepared
 from smartunion.core.scoping import scopes_disabled
-from smartunion.members.models import Membership, MembershipStatus
+from smartunion.members.models import Membership, MembershipStatus, Person
 
 if TYPE_CHECKING:
     from smartunion.accounts.models import User
@@ -46,24 +49,48 @@ def clerk_of(user: User) -> MerchantClerk | None:
 
 
 class Member:
-    """What eligibility reads of a worker: their active membership's union path, employment form
-    and occupation tags (read when a rule asks for tags). ``None`` from ``member_of`` for a worker
-    who is not an active member."""
+    """What eligibility reads of a worker: their active membership's union (its id and tree path),
+    employment form and occupation tags (read when a rule asks for tags). ``None`` from
+    ``member_of`` for a worker who is not an active member."""
 
-    def __init__(self, membership: Membership):
-        self.membership = membership
-        self.org = membership.org
-        self.path = membership.org.path
-        self.employment_form = membership.person.employment_form
-        self.person = membership.person
+    __slots__ = ("org_id", "path", "employment_form", "person_id", "_tag_ids")
+
+    def __init__(self, *, org_id: int, path: str, employment_form: str, person_id: int):
+        self.org_id = org_id
+        self.path = path
+        self.employment_form = employment_form
+        self.person_id = person_id
         self._tag_ids: frozenset[int] | None = None
+
+    @classmethod
+    def of(cls, membership: Membership) -> Member:
+        return cls(
+            org_id=membership.org_id,
+            path=membership.org.path,
+            employment_form=membership.person.employment_form,
+            person_id=membership.person_id,
+        )
 
     @property
     def tag_ids(self) -> frozenset[int]:
         if self._tag_ids is None:
             with scopes_disabled():
-                self._tag_ids = frozenset(self.person.occupation_tags.values_list("id", flat=True))
+                through = Person.occupation_tags.through
+                self._tag_ids = frozenset(
+                    through.objects.filter(person_id=self.person_id).values_list(
+                        "occupationtag_id", flat=True
+                    )
+                )
         return self._tag_ids
+
+
+# The claim path asks this for every request: four columns in plain SQL, not three whole models
+# built by the ORM, in a statement PostgreSQL plans once per connection (bench/voucher_claims.py).
+_MEMBER_SQL = (
+    "SELECT m.org_id, o.path, p.employment_form, p.id FROM members_membership m "
+    "JOIN members_person p ON p.id = m.person_id JOIN orgs_org o ON o.id = m.org_id "
+    "WHERE p.user_id = %s AND m.status = %s ORDER BY m.id LIMIT 1"
+)
 
 
 def member_of(user: User) -> Member | None:
@@ -71,15 +98,12 @@ def member_of(user: User) -> Member | None:
     if not getattr(user, "is_authenticated", False) or getattr(user, "is_staff_member", False):
         return None
     if not hasattr(user, "_benefits_member"):
+        with prepared(), connection.cursor() as cursor:
+            cursor.execute(_MEMBER_SQL, [user.pk, MembershipStatus.ACTIVE.value])
+            row = cursor.fetchone()
         member = None
-        with scopes_disabled():
-            membership = (
-                Membership.objects.select_related("org", "person")
-                .filter(person__user=user, status=MembershipStatus.ACTIVE)
-                .first()
-            )
-            if membership is not None:
-                member = Member(membership)
+        if row is not None:
+            member = Member(org_id=row[0], path=row[1], employment_form=row[2], person_id=row[3])
         setattr(user, "_benefits_member", member)  # noqa: B010 (a per-request cache)
     return getattr(user, "_benefits_member")  # noqa: B009
 

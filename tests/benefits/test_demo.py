@@ -141,7 +141,7 @@ def member_of_person(person):
     from smartunion.benefits.policies import Member  # noqa: PLC0415
 
     membership = person.memberships.select_related("org", "person").get(status="active")
-    return Member(membership)
+    return Member.of(membership)
 
 
 @pytest.mark.django_db

@@ -296,7 +296,7 @@ def registration_create(*, campaign: Campaign, user: User) -> Registration:
             locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
             if locked.drawn_at is not None or window_refusal(locked) is not None:
                 raise window_refusal(locked) or Refused("closed", _("This campaign has closed."))
-            return Registration.objects.create(campaign=campaign, user=user, member_org=member.org)
+            return Registration.objects.create(campaign=campaign, user=user, member_org_id=member.org_id)
     except IntegrityError:
         raise Refused("already_registered", _("You are already registered for this draw.")) from None
 
