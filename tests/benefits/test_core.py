@@ -196,7 +196,7 @@ def test_redis_gate_then_flush_and_reconcile(world, tree, redis_claims):
         claims.voucher_claim(campaign_id=world.campaign.pk, user=users[5])
     with scopes_disabled():
         assert Voucher.objects.filter(campaign=world.campaign, holder__isnull=False).count() == 5
-    assert int(redis_claims.client.get(f"smartunion:benefits:campaign:{world.campaign.pk}:left")) == 0
+    assert redis_claims.client.llen(f"smartunion:benefits:campaign:{world.campaign.pk}:free") == 0
 
 
 # --- What a stranger's review found (each refused or answered, never a 500) --------------------------

@@ -12,11 +12,15 @@ Three interchangeable backends do the contended work, chosen by ``settings.BENEF
   ``UPDATE ... WHERE id = (SELECT ... LIMIT 1)`` takes the row;
 - ``postgresql``: ``FOR UPDATE SKIP LOCKED`` lets concurrent claims take different rows without
   waiting on each other;
-- ``redis``: an atomic script keeps the hot counters (vouchers left, each member's count, the
-  idempotency keys seen), answers sold-out and over-limit without touching the database, and lets
-  through only claims that can succeed; each success is then written by the database backend. After
-  Redis loses its data the script finds no counters and the campaign is rebuilt from the database
-  (``manage.py benefits_reconcile`` does the same for every campaign).
+- ``redis``: an atomic script keeps the hot state (the free vouchers' ids, each member's count, the
+  idempotency keys seen), answers sold-out and over-limit without touching the database, and hands
+  each claim that can succeed one free voucher; the success is then written to that row by its
+  primary key. After Redis loses its data the script finds nothing loaded and the campaign is
+  rebuilt from the database (``manage.py benefits_reconcile`` does the same for every campaign).
+
+Once a campaign is sold out, each process knows it for a few seconds and answers "sold out" with no
+query at all: it reads the campaign's holders once, and only a holder's request can be a retry that
+must get its voucher again.
 
 ``auto`` (the default) is the database's own backend.
 """
@@ -41,6 +45,7 @@ from smartunion.accounts.models import User
 from smartunion.benefits.models import Campaign, CampaignKind, CampaignStatus, Voucher
 from smartunion.benefits.policies import Member, is_eligible, member_of
 from smartunion.benefits.services.common import Refused
+from smartunion.core.prepared import prepared
 from smartunion.core.scoping import scopes_disabled
 
 logger = logging.getLogger(__name__)
@@ -62,19 +67,34 @@ class ClaimBackend(Protocol):
 
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher: ...
 
-    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool: ...
-
     def forget(self, campaign_id: int) -> None: ...
 
 
 # --- The campaign as the claim path sees it ----------------------------------------------------------
 
 _campaigns: dict[int, tuple[float, Campaign | None]] = {}
-# Campaigns this process found sold out, until when it believes it without asking (a voucher never
-# comes back, but a Redis gate that was wrong must not keep a campaign shut for long).
-_sold_out: dict[int, float] = {}
-SOLD_OUT_TTL_SECONDS = 10.0
 _lock = threading.Lock()
+
+
+@dataclass
+class _SoldOut:
+    """A campaign this process found sold out: believed without asking until ``until`` (a voucher
+    given back by a failed claim, a raised quota or a Redis gate that was wrong must not keep it shut
+    for long). ``holders``, read once the claims in flight at the sell-out have settled: the members
+    holding its vouchers, the only ones whose request can be a retry of a claim that succeeded."""
+
+    since: float
+    until: float
+    holders: frozenset[int] | None = None
+
+
+_sold_out: dict[int, _SoldOut] = {}
+SOLD_OUT_TTL_SECONDS = 10.0
+# A claim that took a row just before the sell-out commits within milliseconds; the holders are read
+# only after this long, so that none is missing from them.
+SOLD_OUT_SETTLE_SECONDS = 1.0
+# Above this quota the holders are not kept in memory: each refusal asks the database instead.
+SOLD_OUT_HOLDERS_MAX = 200_000
 
 
 def campaign_for_claim(campaign_id: int) -> Campaign | None:
@@ -136,7 +156,7 @@ def _replay(user: User, key: str) -> Voucher | None:
     with scopes_disabled():
         # Most refusals have no earlier claim: ask the unique index for the id alone first, in
         # plain SQL (the ORM's building of it costs more than the lookup on the hot path).
-        with connection.cursor() as cursor:
+        with prepared(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id FROM benefits_voucher WHERE holder_id = %s AND idempotency_key = %s",
                 [user.pk, key],
@@ -190,7 +210,7 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
         # Sold out is the answer to most requests of a flash sale: it comes first, with no query
         # (it tells a worker the campaign is not for only that there is nothing left). Then who
         # may claim, before the campaign says anything else of itself (its kind, its times).
-        if claims.sold_out(campaign=campaign, user=user, key=key):
+        if _known_sold_out(campaign.pk):
             raise _sold_out_error()
         member = member_of(user)
         if not is_eligible(member, campaign):
@@ -203,11 +223,13 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
             raise refusal
         voucher = claims.claim(campaign=campaign, user=user, member=member, key=key)
     except Refused as refused:
-        replayed = _replayed(user, key, campaign) if key and refused.status == 409 else None
-        if replayed is not None:
-            return replayed
         if refused.code == "sold_out":
             _mark_sold_out(campaign.pk)
+            replayed = _replayed_after_sell_out(user, key, campaign) if key else None
+        else:
+            replayed = _replayed(user, key, campaign) if key and refused.status == 409 else None
+        if replayed is not None:
+            return replayed
         raise
     except IntegrityError:
         # The same key, sent twice at the same moment: the other request took the voucher.
@@ -219,13 +241,35 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
 
 
 def _mark_sold_out(campaign_id: int) -> None:
+    now = time.monotonic()
     with _lock:
-        _sold_out[campaign_id] = time.monotonic() + SOLD_OUT_TTL_SECONDS
+        known = _sold_out.get(campaign_id)
+        if known is None or known.until <= now:
+            _sold_out[campaign_id] = _SoldOut(since=now, until=now + SOLD_OUT_TTL_SECONDS)
 
 
 def _known_sold_out(campaign_id: int) -> bool:
-    until = _sold_out.get(campaign_id)
-    return until is not None and until > time.monotonic()
+    known = _sold_out.get(campaign_id)
+    return known is not None and known.until > time.monotonic()
+
+
+def _replayed_after_sell_out(user: User, key: str, campaign: Campaign) -> Claimed | None:
+    """``_replayed`` for a sold-out campaign, asking the database only for a member who holds one of
+    its vouchers: nobody else can have claimed one with this key."""
+    known = _sold_out.get(campaign.pk)
+    now = time.monotonic()
+    if known is None or now - known.since < SOLD_OUT_SETTLE_SECONDS or campaign.quota > SOLD_OUT_HOLDERS_MAX:
+        return _replayed(user, key, campaign)
+    if known.holders is None:
+        with prepared(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT holder_id FROM benefits_voucher WHERE campaign_id = %s AND holder_id IS NOT NULL",
+                [campaign.pk],
+            )
+            known.holders = frozenset(row[0] for row in cursor.fetchall())
+    if user.pk not in known.holders:
+        return None
+    return _replayed(user, key, campaign)
 
 
 # --- The database backends -------------------------------------------------------------------------
@@ -235,20 +279,25 @@ class DatabaseClaims:
     """The claim as one transaction: count the member's vouchers, take a free row with the next
     slot. Two claims of the same member at once both pick the same slot: one fails the unique slot
     and counts again. With a limit of one (most campaigns) the claim is the one statement that
-    takes the row with slot 1: a member who holds one already fails the unique slot."""
+    takes the row with slot 1: a member who holds one already fails the unique slot.
+
+    ``voucher_id`` (from the Redis gate) names the row to take; if another claim has it already (Redis
+    was behind the database), any free row is taken instead."""
 
     name = "database"
     take_sql = ""
 
-    def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
+    def claim(
+        self, *, campaign: Campaign, user: User, member: Member, key: str, voucher_id: int | None = None
+    ) -> Voucher:
         if campaign.per_member_limit == 1:
             try:
                 if not connection.in_atomic_block:
                     # Autocommit: the statement is its own transaction, and a refusal leaves the
                     # connection clean.
-                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
+                    return self._take(campaign, user, member, key, slot=1, voucher_id=voucher_id)
                 with transaction.atomic():  # a savepoint, so a refusal does not spoil the caller's
-                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=1)
+                    return self._take(campaign, user, member, key, slot=1, voucher_id=voucher_id)
             except IntegrityError as exc:
                 if not _slot_taken(exc):
                     raise
@@ -260,18 +309,27 @@ class DatabaseClaims:
                         held = Voucher.objects.filter(campaign=campaign, holder=user).count()
                     if held >= campaign.per_member_limit:
                         raise _limit_error(campaign)
-                    return self._take(campaign=campaign, user=user, member=member, key=key, slot=held + 1)
+                    return self._take(campaign, user, member, key, slot=held + 1, voucher_id=voucher_id)
             except IntegrityError as exc:
                 if not _slot_taken(exc):
                     raise
         raise _limit_error(campaign)
 
-    def _take(self, *, campaign: Campaign, user: User, member: Member, key: str, slot: int) -> Voucher:
-        """One statement: the first free row of the campaign becomes the member's, with ``slot``."""
+    def _take(
+        self, campaign: Campaign, user: User, member: Member, key: str, *, slot: int, voucher_id: int | None
+    ) -> Voucher:
+        """One statement: the named row if it is free, else the first free row of the campaign,
+        becomes the member's, with ``slot``."""
         now = timezone.now()
-        with connection.cursor() as cursor:
-            cursor.execute(self.take_sql, [user.pk, slot, member.org.pk, key, now, campaign.pk])
-            row = cursor.fetchone()
+        values = [user.pk, slot, member.org_id, key, now]
+        row = None
+        with prepared(), connection.cursor() as cursor:
+            if voucher_id is not None:
+                cursor.execute(TAKE_GIVEN_SQL, [*values, voucher_id, campaign.pk])
+                row = cursor.fetchone()
+            if row is None:
+                cursor.execute(self.take_sql, [*values, campaign.pk])
+                row = cursor.fetchone()
         if row is None:
             raise _sold_out_error()
         return Voucher(
@@ -282,17 +340,31 @@ class DatabaseClaims:
             member_limit=campaign.per_member_limit,
             holder=user,
             holder_slot=slot,
-            holder_org=member.org,
+            holder_org_id=member.org_id,
             idempotency_key=key,
             claimed_at=now,
         )
 
-    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool:
-        """This process saw the campaign sold out lately (the refusal then looks for a replay)."""
-        return _known_sold_out(campaign.pk)
+    def still_free(self, voucher_id: int) -> bool:
+        """The row holds no claim (a failed claim may give its id back to the Redis gate)."""
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT holder_id FROM benefits_voucher WHERE id = %s", [voucher_id])
+                row = cursor.fetchone()
+        except Exception:  # noqa: BLE001 - a broken connection or transaction: keep the id out
+            return False
+        return row is not None and row[0] is None
 
     def forget(self, campaign_id: int) -> None:
         pass
+
+
+# The row the Redis gate handed out, if it is still free.
+TAKE_GIVEN_SQL = (
+    "UPDATE benefits_voucher SET holder_id = %s, holder_slot = %s, holder_org_id = %s, "
+    "idempotency_key = %s, claimed_at = %s WHERE id = %s AND campaign_id = %s AND holder_id IS NULL "
+    "RETURNING id, serial, code"
+)
 
 
 class SqliteClaims(DatabaseClaims):
@@ -319,33 +391,36 @@ class PostgresClaims(DatabaseClaims):
 
 # --- Redis ---------------------------------------------------------------------------------------
 
-# KEYS: vouchers left, each member's count (hash), keys seen (hash). ARGV: user, limit, key.
-# Returns the member's new count, or -1 sold out, -2 over the limit, -3 not loaded, -4 key seen.
+# KEYS: loaded (a marker), each member's count (hash), keys seen (hash), the free vouchers' ids (list,
+# in serial order). ARGV: user, limit, key. Returns {the member's new count, a free voucher's id}, or
+# {-1} sold out, {-2} over the limit, {-3} not loaded, {-4} key seen.
 CLAIM_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return -3 end
-if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[1] .. ':' .. ARGV[3]) == 1 then return -4 end
+if redis.call('EXISTS', KEYS[1]) == 0 then return {-3} end
+if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[1] .. ':' .. ARGV[3]) == 1 then return {-4} end
 local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
-if held >= tonumber(ARGV[2]) then return -2 end
-if tonumber(redis.call('GET', KEYS[1])) <= 0 then return -1 end
-redis.call('DECR', KEYS[1])
+if held >= tonumber(ARGV[2]) then return {-2} end
+local id = redis.call('LPOP', KEYS[4])
+if not id then return {-1} end
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[1] .. ':' .. ARGV[3], 1) end
-return held + 1
+return {held + 1, id}
 """
-# Undo a let-through the database then refused (or failed): give the unit and the slot back.
+# Undo a let-through the database then refused (or failed): give the slot back, and the voucher's id
+# when its row is still free. ARGV: user, key, id ('' to keep it out).
 RELEASE_SCRIPT = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('INCR', KEYS[1])
+if ARGV[3] ~= '' then redis.call('LPUSH', KEYS[4], ARGV[3]) end
 redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 if ARGV[2] ~= '' then redis.call('HDEL', KEYS[3], ARGV[1] .. ':' .. ARGV[2]) end
 return 1
 """
 COUNTER_TTL_SECONDS = 60 * 60 * 24 * 45
+LOAD_CHUNK = 10_000
 
 
 def _keys(campaign_id: int) -> list[str]:
     base = f"smartunion:benefits:campaign:{campaign_id}"
-    return [f"{base}:left", f"{base}:held", f"{base}:keys"]
+    return [f"{base}:loaded", f"{base}:held", f"{base}:keys", f"{base}:free"]
 
 
 class RedisClaims:
@@ -359,47 +434,41 @@ class RedisClaims:
 
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
         keys = _keys(campaign.pk)
+        args = [user.pk, campaign.per_member_limit, key]
         try:
-            answer = int(self._claim(keys=keys, args=[user.pk, campaign.per_member_limit, key]))
-            if answer == -3:
+            answer = self._claim(keys=keys, args=args)
+            if int(answer[0]) == -3:
                 self.load(campaign.pk)
-                answer = int(self._claim(keys=keys, args=[user.pk, campaign.per_member_limit, key]))
+                answer = self._claim(keys=keys, args=args)
         except RedisError as exc:
             # Redis is down: the database alone is still right, only slower.
             logger.warning("claims: Redis unavailable (%s); claiming through the database", exc)
             return self.database.claim(campaign=campaign, user=user, member=member, key=key)
-        if answer == -1:
+        outcome = int(answer[0])
+        if outcome == -1:
             raise _sold_out_error()
-        if answer == -2:
+        if outcome == -2:
             raise _limit_error(campaign)
-        if answer in (-3, -4):
+        if outcome < 0:
             # Not loaded (a flush during the load) or a key seen whose voucher is not written yet:
             # the database decides.
             return self.database.claim(campaign=campaign, user=user, member=member, key=key)
+        voucher_id = int(answer[1])
         try:
-            return self.database.claim(campaign=campaign, user=user, member=member, key=key)
+            return self.database.claim(
+                campaign=campaign, user=user, member=member, key=key, voucher_id=voucher_id
+            )
         except BaseException:
+            back = str(voucher_id) if self.database.still_free(voucher_id) else ""
             try:
-                self._release(keys=keys, args=[user.pk, key])
+                self._release(keys=keys, args=[user.pk, key, back])
             except RedisError:  # pragma: no cover - the next reconcile puts it right
                 logger.warning("claims: could not give a refused claim back to Redis")
             raise
 
-    def sold_out(self, *, campaign: Campaign, user: User, key: str) -> bool:
-        """Nothing left in Redis and the key not seen before: sold out, with no database query."""
-        keys = _keys(campaign.pk)
-        try:
-            pipe = self.client.pipeline(transaction=False)
-            pipe.get(keys[0])
-            pipe.hexists(keys[2], f"{user.pk}:{key}")
-            left, seen = pipe.execute()
-        except RedisError:
-            return _known_sold_out(campaign.pk)
-        return left is not None and int(left) <= 0 and not (key and seen)
-
     def load(self, campaign_id: int) -> None:
-        """Rebuild the campaign's counters from the database (the truth), under a short lock so
-        that one process does it."""
+        """Rebuild the campaign's state from the database (the truth), under a short lock so that
+        one process does it."""
         keys = _keys(campaign_id)
         lock = self.client.lock(
             f"smartunion:benefits:campaign:{campaign_id}:load", timeout=30, blocking_timeout=10
@@ -409,7 +478,9 @@ class RedisClaims:
                 return
             with scopes_disabled():
                 vouchers = Voucher.objects.filter(campaign_id=campaign_id)
-                left = vouchers.filter(holder__isnull=True).count()
+                free = list(
+                    vouchers.filter(holder__isnull=True).order_by("serial").values_list("id", flat=True)
+                )
                 held = dict(
                     vouchers.filter(holder__isnull=False)
                     .values_list("holder_id")
@@ -423,7 +494,9 @@ class RedisClaims:
                 pipe.hset(keys[1], mapping={str(k): v for k, v in held.items()})
             if seen:
                 pipe.hset(keys[2], mapping={f"{u}:{k}": 1 for u, k in seen})
-            pipe.set(keys[0], left)  # last: the script treats the campaign as loaded once this exists
+            for start in range(0, len(free), LOAD_CHUNK):
+                pipe.rpush(keys[3], *free[start : start + LOAD_CHUNK])
+            pipe.set(keys[0], 1)  # last: the script treats the campaign as loaded once this exists
             for key in keys:
                 pipe.expire(key, COUNTER_TTL_SECONDS)
             pipe.execute()
