@@ -199,6 +199,56 @@ def test_redis_gate_then_flush_and_reconcile(world, tree, redis_claims):
     assert redis_claims.client.llen(f"smartunion:benefits:campaign:{world.campaign.pk}:free") == 0
 
 
+def test_sold_out_is_answered_with_no_query_and_a_holders_retry_still_gets_its_voucher(
+    world, tree, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(claims, "CAMPAIGN_TTL_SECONDS", 600.0)  # the campaign stays read once
+    monkeypatch.setattr(claims, "SOLD_OUT_SETTLE_SECONDS", 0.0)  # no claim is in flight here
+    campaign = world.campaign
+    holders = list(world.workers) + [make_worker(tree.union_b)[0] for _ in range(campaign.quota - 3)]
+    won = {
+        u.pk: claims.voucher_claim(campaign_id=campaign.pk, user=u, idempotency_key=f"k{u.pk}")
+        for u in holders
+    }
+    latecomers = [make_worker(tree.union_b)[0] for _ in range(3)]
+    with _Refused("sold_out"):  # found sold out by the database; the holders are read once
+        claims.voucher_claim(campaign_id=campaign.pk, user=latecomers[0], idempotency_key="x0")
+    with django_assert_num_queries(0), _Refused("sold_out"):
+        claims.voucher_claim(campaign_id=campaign.pk, user=latecomers[1], idempotency_key="x1")
+    # A holder whose answer was lost retries with the same key: the same voucher, not "sold out".
+    retry = claims.voucher_claim(
+        campaign_id=campaign.pk, user=holders[1], idempotency_key=f"k{holders[1].pk}"
+    )
+    assert retry.replayed and retry.voucher.pk == won[holders[1].pk].voucher.pk
+    with _Refused("sold_out"):  # a holder's new key claims nothing more
+        claims.voucher_claim(campaign_id=campaign.pk, user=holders[1], idempotency_key="another")
+    with scopes_disabled():
+        assert Voucher.objects.filter(campaign=campaign, holder__isnull=False).count() == campaign.quota
+
+
+def test_redis_behind_the_database_hands_out_a_taken_voucher_and_nothing_is_oversold(
+    world, tree, redis_claims
+):
+    from smartunion.benefits.policies import member_of
+
+    campaign = world.campaign
+    users = list(world.workers) + [make_worker(tree.union_b)[0] for _ in range(campaign.quota)]
+    first = claims.voucher_claim(campaign_id=campaign.pk, user=users[0]).voucher  # loads Redis
+    # A claim written to the database behind Redis's back takes the row Redis would hand out next.
+    behind = redis_claims.database.claim(campaign=campaign, user=users[1], member=member_of(users[1]), key="")
+    taken = {first.pk, behind.pk}
+    for user in users[2 : campaign.quota]:
+        voucher = claims.voucher_claim(campaign_id=campaign.pk, user=user).voucher
+        assert voucher.pk not in taken  # the stale id was refused; another free row was taken
+        taken.add(voucher.pk)
+    with _Refused("sold_out"):
+        claims.voucher_claim(campaign_id=campaign.pk, user=users[campaign.quota])
+    with scopes_disabled():
+        rows = Voucher.objects.filter(campaign=campaign, holder__isnull=False)
+        assert rows.count() == campaign.quota and set(rows.values_list("id", flat=True)) == taken
+    assert redis_claims.client.llen(f"smartunion:benefits:campaign:{campaign.pk}:free") == 0
+
+
 # --- What a stranger's review found (each refused or answered, never a 500) --------------------------
 
 

@@ -225,9 +225,12 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
     except Refused as refused:
         if refused.code == "sold_out":
             _mark_sold_out(campaign.pk)
-            replayed = _replayed_after_sell_out(user, key, campaign) if key else None
+        if not key or refused.status != 409 or getattr(refused, "not_a_retry", False):
+            raise
+        if refused.code == "sold_out":
+            replayed = _replayed_after_sell_out(user, key, campaign)
         else:
-            replayed = _replayed(user, key, campaign) if key and refused.status == 409 else None
+            replayed = _replayed(user, key, campaign)
         if replayed is not None:
             return replayed
         raise
@@ -448,7 +451,11 @@ class RedisClaims:
         if outcome == -1:
             raise _sold_out_error()
         if outcome == -2:
-            raise _limit_error(campaign)
+            # The script has not seen this key (it answers -4 for a key it let through before), so
+            # the request is no retry of a claim that succeeded: no need to look for one.
+            refused = _limit_error(campaign)
+            refused.not_a_retry = True  # type: ignore[attr-defined]
+            raise refused
         if outcome < 0:
             # Not loaded (a flush during the load) or a key seen whose voucher is not written yet:
             # the database decides.
