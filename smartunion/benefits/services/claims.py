@@ -31,7 +31,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import redis
 from django.conf import settings
@@ -324,7 +324,7 @@ class DatabaseClaims:
         """One statement: the named row if it is free, else the first free row of the campaign,
         becomes the member's, with ``slot``."""
         now = timezone.now()
-        values = [user.pk, slot, member.org_id, key, now]
+        values: list[Any] = [user.pk, slot, member.org_id, key, now]
         row = None
         with prepared(), connection.cursor() as cursor:
             if voucher_id is not None:
@@ -437,7 +437,7 @@ class RedisClaims:
 
     def claim(self, *, campaign: Campaign, user: User, member: Member, key: str) -> Voucher:
         keys = _keys(campaign.pk)
-        args = [user.pk, campaign.per_member_limit, key]
+        args: list[int | str] = [user.pk, campaign.per_member_limit, key]
         try:
             answer = self._claim(keys=keys, args=args)
             if int(answer[0]) == -3:
