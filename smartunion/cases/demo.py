@@ -244,7 +244,8 @@ SHOWCASE: tuple[Story, ...] = (
     Story(SY, M, S.RECEIVED, 1, claims=((WAGES, "8800.00"),)),
     Story(SY, M, S.ASSIGNED, 2, channel=STATION, claims=((TERMINATION, "21000.00"),)),
     Story(SY, M, S.IN_PROGRESS, 12, claims=((WAGES, "15600.00"),)),
-    Story(SY, M, S.IN_PROGRESS, 17, channel=WALK_IN, claims=((OVERTIME, "7600.00"),)),  # past day 15
+    # Past day 15, even when that day is moved over a long holiday (a rest day moves it to today).
+    Story(SY, M, S.IN_PROGRESS, 26, channel=WALK_IN, claims=((OVERTIME, "7600.00"),)),
     Story(SY, M, S.AGREED, 35, channel=WALK_IN, claims=((WAGES, "9600.00"),), agreed="9600.00", paid="9600.00",
           due_in=-15),
     Story(SY, M, S.NOT_AGREED, 25, claims=((TERMINATION, "30000.00"),)),
