@@ -27,6 +27,7 @@ must get its voucher again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -79,20 +80,25 @@ _lock = threading.Lock()
 @dataclass
 class _SoldOut:
     """A campaign this process found sold out: believed without asking until ``until`` (a voucher
-    given back by a failed claim, a raised quota or a Redis gate that was wrong must not keep it shut
-    for long). ``holders``, read once the claims in flight at the sell-out have settled: the members
-    holding its vouchers, the only ones whose request can be a retry of a claim that succeeded."""
+    given back by a failed claim or a Redis gate that was wrong must not keep it shut for long).
+    ``holders``, read once the claims in flight at the sell-out have settled and again each second
+    (``holders_at``): the members holding its vouchers, the only ones whose request can be a retry
+    of a claim that succeeded."""
 
     since: float
     until: float
     holders: frozenset[int] | None = None
+    holders_at: float = 0.0
 
 
 _sold_out: dict[int, _SoldOut] = {}
 SOLD_OUT_TTL_SECONDS = 10.0
 # A claim that took a row just before the sell-out commits within milliseconds; the holders are read
-# only after this long, so that none is missing from them.
+# only after this long.
 SOLD_OUT_SETTLE_SECONDS = 1.0
+# ... and read again when their reading is this old, so that a claim that committed late (or took a
+# voucher given back) is missing from them for a second at most.
+SOLD_OUT_HOLDERS_REFRESH_SECONDS = 1.0
 # Above this quota the holders are not kept in memory: each refusal asks the database instead.
 SOLD_OUT_HOLDERS_MAX = 200_000
 
@@ -200,7 +206,8 @@ def voucher_claim(*, campaign_id: int, user: User, idempotency_key: str | None =
 
     A retried request (the same ``Idempotency-Key``) gets the voucher the first one claimed. The
     earlier claim is looked for only when this one is refused or collides with it, so a first
-    request costs no lookup; a refusal is cheap (sold out: the key's lookup, nothing else)."""
+    request costs no lookup; a refusal is cheap (sold out: no query at all, once this process has
+    read the campaign's holders, unless the worker is one of them)."""
     key = key_clean(idempotency_key)
     campaign = campaign_for_claim(campaign_id)
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
@@ -253,7 +260,14 @@ def _mark_sold_out(campaign_id: int) -> None:
 
 def _known_sold_out(campaign_id: int) -> bool:
     known = _sold_out.get(campaign_id)
-    return known is not None and known.until > time.monotonic()
+    if known is None:
+        return False
+    if known.until > time.monotonic():
+        return True
+    with _lock:  # expired: forget it, holders and all (a worker lives through many campaigns)
+        if _sold_out.get(campaign_id) is known:
+            del _sold_out[campaign_id]
+    return False
 
 
 def _replayed_after_sell_out(user: User, key: str, campaign: Campaign) -> Claimed | None:
@@ -263,13 +277,14 @@ def _replayed_after_sell_out(user: User, key: str, campaign: Campaign) -> Claime
     now = time.monotonic()
     if known is None or now - known.since < SOLD_OUT_SETTLE_SECONDS or campaign.quota > SOLD_OUT_HOLDERS_MAX:
         return _replayed(user, key, campaign)
-    if known.holders is None:
+    if known.holders is None or now - known.holders_at >= SOLD_OUT_HOLDERS_REFRESH_SECONDS:
         with prepared(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT holder_id FROM benefits_voucher WHERE campaign_id = %s AND holder_id IS NOT NULL",
                 [campaign.pk],
             )
             known.holders = frozenset(row[0] for row in cursor.fetchall())
+        known.holders_at = now
     if user.pk not in known.holders:
         return None
     return _replayed(user, key, campaign)
@@ -285,22 +300,31 @@ class DatabaseClaims:
     takes the row with slot 1: a member who holds one already fails the unique slot.
 
     ``voucher_id`` (from the Redis gate) names the row to take; if another claim has it already (Redis
-    was behind the database), any free row is taken instead."""
+    was behind the database), a free row is taken from the other end of the campaign, where Redis,
+    handing out ids in serial order, comes last (``from_tail``: every claim the gate does not hand a
+    row, so that it never takes the row the gate hands out next)."""
 
     name = "database"
-    take_sql = ""
+    lock = ""  # how the sub-select locks the row it picks
 
     def claim(
-        self, *, campaign: Campaign, user: User, member: Member, key: str, voucher_id: int | None = None
+        self,
+        *,
+        campaign: Campaign,
+        user: User,
+        member: Member,
+        key: str,
+        voucher_id: int | None = None,
+        from_tail: bool = False,
     ) -> Voucher:
         if campaign.per_member_limit == 1:
             try:
                 if not connection.in_atomic_block:
                     # Autocommit: the statement is its own transaction, and a refusal leaves the
                     # connection clean.
-                    return self._take(campaign, user, member, key, slot=1, voucher_id=voucher_id)
+                    return self._take(campaign, user, member, key, 1, voucher_id, from_tail)
                 with transaction.atomic():  # a savepoint, so a refusal does not spoil the caller's
-                    return self._take(campaign, user, member, key, slot=1, voucher_id=voucher_id)
+                    return self._take(campaign, user, member, key, 1, voucher_id, from_tail)
             except IntegrityError as exc:
                 if not _slot_taken(exc):
                     raise
@@ -312,26 +336,36 @@ class DatabaseClaims:
                         held = Voucher.objects.filter(campaign=campaign, holder=user).count()
                     if held >= campaign.per_member_limit:
                         raise _limit_error(campaign)
-                    return self._take(campaign, user, member, key, slot=held + 1, voucher_id=voucher_id)
+                    return self._take(campaign, user, member, key, held + 1, voucher_id, from_tail)
             except IntegrityError as exc:
                 if not _slot_taken(exc):
                     raise
         raise _limit_error(campaign)
 
     def _take(
-        self, campaign: Campaign, user: User, member: Member, key: str, *, slot: int, voucher_id: int | None
+        self,
+        campaign: Campaign,
+        user: User,
+        member: Member,
+        key: str,
+        slot: int,
+        voucher_id: int | None,
+        from_tail: bool,
     ) -> Voucher:
-        """One statement: the named row if it is free, else the first free row of the campaign,
-        becomes the member's, with ``slot``."""
+        """One statement: the named row if it is free (and not locked by another claim), else the
+        first free row of the campaign (the last with ``from_tail``), becomes the member's, with
+        ``slot``."""
         now = timezone.now()
         values: list[Any] = [user.pk, slot, member.org_id, key, now]
         row = None
         with prepared(), connection.cursor() as cursor:
             if voucher_id is not None:
-                cursor.execute(TAKE_GIVEN_SQL, [*values, voucher_id, campaign.pk])
+                cursor.execute(_take_sql("id = %s AND ", "", self.lock), [*values, voucher_id, campaign.pk])
                 row = cursor.fetchone()
+                from_tail = True
             if row is None:
-                cursor.execute(self.take_sql, [*values, campaign.pk])
+                order = " ORDER BY serial DESC" if from_tail else " ORDER BY serial"
+                cursor.execute(_take_sql("", order, self.lock), [*values, campaign.pk])
                 row = cursor.fetchone()
         if row is None:
             raise _sold_out_error()
@@ -349,69 +383,68 @@ class DatabaseClaims:
         )
 
     def still_free(self, voucher_id: int) -> bool:
-        """The row holds no claim (a failed claim may give its id back to the Redis gate)."""
+        """The row may hold no claim (a failed claim gives its id back to the Redis gate). When the
+        database cannot say, yes: an id given back that is taken costs one missed take, an id kept
+        out is a voucher nobody can claim until the next reconcile."""
         try:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT holder_id FROM benefits_voucher WHERE id = %s", [voucher_id])
                 row = cursor.fetchone()
-        except Exception:  # noqa: BLE001 - a broken connection or transaction: keep the id out
-            return False
+        except Exception:  # noqa: BLE001 - a broken connection or transaction
+            return True
         return row is not None and row[0] is None
 
     def forget(self, campaign_id: int) -> None:
         pass
 
 
-# The row the Redis gate handed out, if it is still free.
-TAKE_GIVEN_SQL = (
-    "UPDATE benefits_voucher SET holder_id = %s, holder_slot = %s, holder_org_id = %s, "
-    "idempotency_key = %s, claimed_at = %s WHERE id = %s AND campaign_id = %s AND holder_id IS NULL "
-    "RETURNING id, serial, code"
-)
+@functools.cache
+def _take_sql(condition: str, order: str, lock: str) -> str:
+    """The claim's one statement: a free row of the campaign (meeting ``condition``, in ``order``)
+    becomes the member's."""
+    free = f"{condition}campaign_id = %s AND holder_id IS NULL{order} LIMIT 1{lock}"
+    sets = "holder_id = %s, holder_slot = %s, holder_org_id = %s, idempotency_key = %s, claimed_at = %s"
+    pick = f"SELECT id FROM benefits_voucher WHERE {free}"  # noqa: S608 - constants of this module
+    return f"UPDATE benefits_voucher SET {sets} WHERE id = ({pick}) RETURNING id, serial, code"  # noqa: S608
 
 
 class SqliteClaims(DatabaseClaims):
     name = "sqlite"
     # One writer at a time (the IMMEDIATE transaction): the first free row is ours.
-    take_sql = (
-        "UPDATE benefits_voucher SET holder_id = %s, holder_slot = %s, holder_org_id = %s, "
-        "idempotency_key = %s, claimed_at = %s WHERE id = (SELECT id FROM benefits_voucher "
-        "WHERE campaign_id = %s AND holder_id IS NULL ORDER BY serial LIMIT 1) "
-        "RETURNING id, serial, code"
-    )
+    lock = ""
 
 
 class PostgresClaims(DatabaseClaims):
     name = "postgresql"
     # Concurrent claims skip the rows others hold locked and take the next free one.
-    take_sql = (
-        "UPDATE benefits_voucher SET holder_id = %s, holder_slot = %s, holder_org_id = %s, "
-        "idempotency_key = %s, claimed_at = %s WHERE id = (SELECT id FROM benefits_voucher "
-        "WHERE campaign_id = %s AND holder_id IS NULL ORDER BY serial LIMIT 1 FOR UPDATE SKIP LOCKED) "
-        "RETURNING id, serial, code"
-    )
+    lock = " FOR UPDATE SKIP LOCKED"
 
 
 # --- Redis ---------------------------------------------------------------------------------------
 
 # KEYS: loaded (a marker), each member's count (hash), keys seen (hash), the free vouchers' ids (list,
-# in serial order). ARGV: user, limit, key. Returns {the member's new count, a free voucher's id}, or
-# {-1} sold out, {-2} over the limit, {-3} not loaded, {-4} key seen.
+# in serial order). Each is loaded with a sentinel (the field "_", the id 0 at the list's end), so
+# that all four exist while the campaign is loaded, and one lost alone (evicted) reads as not loaded.
+# ARGV: user, limit, key. Returns {the member's new count, a free voucher's id}, or {-1} sold out,
+# {-2} over the limit, {-3} not loaded, {-4} key seen.
 CLAIM_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return {-3} end
+if redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) < 4 then return {-3} end
 if ARGV[3] ~= '' and redis.call('HEXISTS', KEYS[3], ARGV[1] .. ':' .. ARGV[3]) == 1 then return {-4} end
 local held = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 if held >= tonumber(ARGV[2]) then return {-2} end
 local id = redis.call('LPOP', KEYS[4])
-if not id then return {-1} end
+if id == '0' then
+  redis.call('LPUSH', KEYS[4], id)
+  return {-1}
+end
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 if ARGV[3] ~= '' then redis.call('HSET', KEYS[3], ARGV[1] .. ':' .. ARGV[3], 1) end
 return {held + 1, id}
 """
 # Undo a let-through the database then refused (or failed): give the slot back, and the voucher's id
-# when its row is still free. ARGV: user, key, id ('' to keep it out).
+# when its row may still be free. ARGV: user, key, id ('' to keep it out).
 RELEASE_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3], KEYS[4]) < 4 then return 0 end
 if ARGV[3] ~= '' then redis.call('LPUSH', KEYS[4], ARGV[3]) end
 redis.call('HINCRBY', KEYS[2], ARGV[1], -1)
 if ARGV[2] ~= '' then redis.call('HDEL', KEYS[3], ARGV[1] .. ':' .. ARGV[2]) end
@@ -446,7 +479,7 @@ class RedisClaims:
         except RedisError as exc:
             # Redis is down: the database alone is still right, only slower.
             logger.warning("claims: Redis unavailable (%s); claiming through the database", exc)
-            return self.database.claim(campaign=campaign, user=user, member=member, key=key)
+            return self.database.claim(campaign=campaign, user=user, member=member, key=key, from_tail=True)
         outcome = int(answer[0])
         if outcome == -1:
             raise _sold_out_error()
@@ -459,7 +492,7 @@ class RedisClaims:
         if outcome < 0:
             # Not loaded (a flush during the load) or a key seen whose voucher is not written yet:
             # the database decides.
-            return self.database.claim(campaign=campaign, user=user, member=member, key=key)
+            return self.database.claim(campaign=campaign, user=user, member=member, key=key, from_tail=True)
         voucher_id = int(answer[1])
         try:
             return self.database.claim(
@@ -481,7 +514,7 @@ class RedisClaims:
             f"smartunion:benefits:campaign:{campaign_id}:load", timeout=30, blocking_timeout=10
         )
         with lock:
-            if self.client.exists(keys[0]):
+            if self.client.exists(*keys) == len(keys):
                 return
             with scopes_disabled():
                 vouchers = Voucher.objects.filter(campaign_id=campaign_id)
@@ -497,12 +530,11 @@ class RedisClaims:
                 seen = list(vouchers.exclude(idempotency_key="").values_list("holder_id", "idempotency_key"))
             pipe = self.client.pipeline(transaction=True)
             pipe.delete(*keys)
-            if held:
-                pipe.hset(keys[1], mapping={str(k): v for k, v in held.items()})
-            if seen:
-                pipe.hset(keys[2], mapping={f"{u}:{k}": 1 for u, k in seen})
+            pipe.hset(keys[1], mapping={"_": 0, **{str(k): v for k, v in held.items()}})
+            pipe.hset(keys[2], mapping={"_": 0, **{f"{u}:{k}": 1 for u, k in seen}})
             for start in range(0, len(free), LOAD_CHUNK):
                 pipe.rpush(keys[3], *free[start : start + LOAD_CHUNK])
+            pipe.rpush(keys[3], 0)  # the end: popped, it answers sold out and goes back
             pipe.set(keys[0], 1)  # last: the script treats the campaign as loaded once this exists
             for key in keys:
                 pipe.expire(key, COUNTER_TTL_SECONDS)
