@@ -98,6 +98,14 @@ def paginate(request: HttpRequest, queryset, *, per_page: int = PAGE_SIZE):
     return numbered_page(queryset, number=request.GET.get("page"), per_page=per_page)
 
 
+def picked(form, field: str = "org", default=None):
+    """What a submitted form was given for ``field`` (a picker shows it again when the form comes
+    back with errors), else ``default`` (an unsubmitted form shows its initial choice)."""
+    if form.is_bound and hasattr(form, "cleaned_data"):
+        return form.cleaned_data.get(field)
+    return default
+
+
 def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)

@@ -54,6 +54,7 @@ from smartunion.console.forms.accounts import (
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,
+    picked,
     query_without_page,
     render_page,
     staff_required,
@@ -306,15 +307,10 @@ def role_grant_view(request):
                     % {"user": grantee.username, "role": _(grant.role.name), "org": grant.org.name},
                 )
                 return redirect("console:role_grants")
-    picked = (
-        form.cleaned_data.get("org")
-        if form.is_bound and hasattr(form, "cleaned_data")
-        else initial.get("org")
-    )
     username = (request.POST if form.is_bound else initial).get("username", "")
     context = {
         "form": form,
-        "picked_org": picked,
+        "picked_org": picked(form, default=initial.get("org")),
         "picked_staff": staff_grantee_find(actor=request.user, username=username) if username else None,
     }
     return render_page(request, "console/accounts/role_grant_form.html", context)
@@ -373,8 +369,8 @@ def staff_add(request):
             )
             query = urlencode({"username": user.username, "org": user.home_org_id})
             return redirect(f"{reverse('console:role_grant')}?{query}")
-    picked = form.cleaned_data.get("home_org") if form.is_bound and hasattr(form, "cleaned_data") else None
-    return render_page(request, "console/accounts/staff_form.html", {"form": form, "picked_home_org": picked})
+    context = {"form": form, "picked_home_org": picked(form, "home_org")}
+    return render_page(request, "console/accounts/staff_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,7 @@ from smartunion.accounts.models import Role, User
 from smartunion.accounts.permissions import orgs_with_perm_paths, scope_with_perm
 from smartunion.accounts.selectors import roles_by_code, staff_names_by_id
 from smartunion.console.forms.audit import AuditFilterForm
-from smartunion.console.helpers import render_page, staff_required
+from smartunion.console.helpers import picked, render_page, staff_required
 from smartunion.core.audit_log import audit_event_list, audit_event_page
 from smartunion.core.models import AuditEvent
 from smartunion.core.scoping import Scope
@@ -206,13 +206,12 @@ def audit_log(request):
         params["before"] = str(next_before)
         next_query = params.urlencode()
     _subjects(rows, request.user)
-    picked = form.cleaned_data.get("org") if form.is_bound and hasattr(form, "cleaned_data") else None
     context = {
         "form": form,
         "events": rows,
         "next_query": next_query,
         "newest_query": newest_query,
         "first_page": not before,
-        "picked_org": picked,
+        "picked_org": picked(form),
     }
     return render_page(request, "console/audit/audit_log.html", context, partial="results")

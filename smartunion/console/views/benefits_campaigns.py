@@ -24,6 +24,7 @@ from smartunion.console.forms.benefits import CampaignFilterForm, CampaignForm, 
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,
+    picked,
     query_without_page,
     render_page,
     staff_required,
@@ -108,10 +109,6 @@ def _form(request, *, initial=None) -> CampaignForm:
     )
 
 
-def _picked(form: CampaignForm, default=None):
-    return getattr(form, "cleaned_data", {}).get("org") if form.is_bound else default
-
-
 @require_http_methods(["GET", "POST"])
 @staff_required(perm="benefits.manage", lists=True)
 def campaign_add(request):
@@ -126,7 +123,7 @@ def campaign_add(request):
         else:
             messages.success(request, _("The draft “%(title)s” was saved.") % {"title": campaign.title})
             return redirect("console:benefits_campaign_detail", pk=campaign.pk)
-    context = {"form": form, "picked_org": _picked(form)}
+    context = {"form": form, "picked_org": picked(form)}
     return render_page(
         request, "console/benefits/campaign_form.html", context, status=400 if form.errors else 200
     )
@@ -172,7 +169,7 @@ def campaign_edit(request, pk):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("console:benefits_campaign_detail", pk=campaign.pk)
-    context = {"form": form, "campaign": campaign, "picked_org": _picked(form, campaign.org)}
+    context = {"form": form, "campaign": campaign, "picked_org": picked(form, default=campaign.org)}
     return render_page(
         request, "console/benefits/campaign_form.html", context, status=400 if form.errors else 200
     )

@@ -33,6 +33,7 @@ from smartunion.console.forms.benefits import (
 from smartunion.console.helpers import (
     apply_domain_error,
     paginate,
+    picked,
     query_without_page,
     render_page,
     staff_required,
@@ -71,8 +72,7 @@ def merchant_add(request):
         else:
             messages.success(request, _("“%(name)s” was registered.") % {"name": merchant.name})
             return redirect("console:benefits_merchant_detail", pk=merchant.pk)
-    picked = form.cleaned_data.get("org") if form.is_bound and hasattr(form, "cleaned_data") else None
-    context = {"form": form, "picked_org": picked}
+    context = {"form": form, "picked_org": picked(form)}
     return render_page(
         request, "console/benefits/merchant_form.html", context, status=400 if form.errors else 200
     )
@@ -249,8 +249,7 @@ def service_add(request):
         else:
             messages.success(request, _("“%(title)s” is in the catalogue.") % {"title": service.title})
             return redirect("console:benefits_service_list")
-    picked = getattr(form, "cleaned_data", {}).get("org") if form.is_bound else None
-    context = {"form": form, "picked_org": picked}
+    context = {"form": form, "picked_org": picked(form)}
     return render_page(
         request, "console/benefits/service_form.html", context, status=400 if form.errors else 200
     )
@@ -283,8 +282,7 @@ def service_edit(request, pk):
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("console:benefits_service_list")
-    picked = getattr(form, "cleaned_data", {}).get("org") if form.is_bound else service.org
-    context = {"form": form, "service": service, "picked_org": picked}
+    context = {"form": form, "service": service, "picked_org": picked(form, default=service.org)}
     return render_page(
         request, "console/benefits/service_form.html", context, status=400 if form.errors else 200
     )

@@ -15,7 +15,7 @@ from smartunion.cases.models import DisputeType
 from smartunion.cases.policies import can_handle_any, can_view_case
 from smartunion.cases.services import case_apply
 from smartunion.console.forms.cases import CaseEntryForm, ClaimRow, claim_rows
-from smartunion.console.helpers import render_page, staff_required
+from smartunion.console.helpers import picked, render_page, staff_required
 from smartunion.core.errors import Forbidden, ValidationFailed
 from smartunion.core.scoping import scopes_disabled
 from smartunion.orgs.selectors import public_enterprise_search
@@ -92,7 +92,7 @@ def case_new(request):
         "form": form,
         "rows": rows,
         "claims_errors": getattr(form, "claims_errors", []),
-        "picked_employer": getattr(form, "cleaned_data", {}).get("employer") if form.is_bound else None,
+        "picked_employer": picked(form, "employer"),
         "dispute_types": DisputeType.choices,
     }
     return render_page(request, "console/cases/case_new.html", context, status=400 if form.is_bound else 200)

@@ -19,7 +19,14 @@ from smartunion.console.forms.members import (
     StatusChangeForm,
     TransferRequestForm,
 )
-from smartunion.console.helpers import PAGE_SIZE, apply_domain_error, is_htmx, render_page, staff_required
+from smartunion.console.helpers import (
+    PAGE_SIZE,
+    apply_domain_error,
+    is_htmx,
+    picked,
+    render_page,
+    staff_required,
+)
 from smartunion.core import pagination
 from smartunion.core.errors import Conflict, ValidationFailed
 from smartunion.members.display import status_label
@@ -284,9 +291,7 @@ def member_status(request, pk):
 
 
 def _employer_initial(form) -> object:
-    if form.is_bound:
-        return getattr(form, "cleaned_data", {}).get("employer")
-    return form.initial.get("employer")
+    return picked(form, "employer", default=form.initial.get("employer"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -344,8 +349,7 @@ def member_transfer(request, pk):
                 % {"org": transfer.to_org.name},
             )
             return redirect("console:member_detail", pk=person.pk)
-    picked = getattr(form, "cleaned_data", {}).get("to_org") if form.is_bound else None
-    context = {"form": form, "person": person, "picked_to_org": picked}
+    context = {"form": form, "person": person, "picked_to_org": picked(form, "to_org")}
     return render_page(request, "console/members/member_transfer.html", context)
 
 
@@ -373,7 +377,7 @@ def member_add(request):
             return redirect("console:member_detail", pk=membership.person_id)
     context = {
         "form": form,
-        "picked_org": getattr(form, "cleaned_data", {}).get("org") if form.is_bound else None,
+        "picked_org": picked(form),
         "picked_employer": _employer_initial(form),
     }
     return render_page(request, "console/members/member_add.html", context)
